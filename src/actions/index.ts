@@ -1,0 +1,23 @@
+/** The handler registry: one module per resource family, merged per product. */
+import type { Product } from '../api/spec.js';
+import type { HandlerMap } from './types.js';
+import { regionActions } from './regions.js';
+import { imagesActions } from './images.js';
+import { vpcActions } from './vpc.js';
+import { securityGroupsActions } from './security-groups.js';
+import { securityGroupRulesActions } from './security-group-rules.js';
+import { keyPairsActions } from './key-pairs.js';
+import { tagsActions } from './tags.js';
+import { instancesActions } from './instances.js';
+
+export function allHandlers(): Record<Product, HandlerMap> {
+  return {
+    ecs: {
+      ...regionActions, ...imagesActions, ...securityGroupsActions, ...securityGroupRulesActions,
+      ...keyPairsActions, ...tagsActions, ...instancesActions,
+    },
+    vpc: { ...vpcActions },
+    sts: {},
+    ram: {},
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Authenticates an RPC request by its V2 (HMAC-SHA1) or V3 (ACS3-HMAC-SHA256) signature,
+ * its freshness (Timestamp / x-acs-date) and its nonce, and returns the calling principal.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { EcsError } from './errors.js';
+import {
+  NonceCache, parseV3Authorization, safeEqual, sha256Hex, v2Sign, v2StringToSign, v3CanonicalRequest, v3Sign, v3StringToSign,
+} from './signature.js';
+import { findAccessKey, type Principal } from '../auth/accounts.js';
+import { parseUtc } from '../domain/time.js';
+import type { Db } from '../store/db.js';
+
+export interface SignedRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** Decoded URL query pairs, in order. */
+  query: [string, string][];
+  /** Query and form body merged. */
+  params: Record<string, string>;
+  body: Buffer;
+}
+
+const missing = (name: string) =>
+  new EcsError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+
+export class Authenticator {
+  private nonces: NonceCache;
+  constructor(private db: Db, private windowMs: number) {
+    this.nonces = new NonceCache(windowMs);
+  }
+
+  async authenticate(req: SignedRequest): Promise<Principal> {
+    const auth = req.headers.authorization;
+    if (typeof auth === 'string' && auth.startsWith('ACS3-')) return this.v3(req, auth);
+    return this.v2(req);
+  }
+
+  private async principalFor(accessKeyId: string) {
+    const key = await findAccessKey(this.db, accessKeyId);
+    if (!key) throw new EcsError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404);
+    if (key.status !== 'Active') throw new EcsError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.', 400);
+    return key;
+  }
+
+  private checkFresh(stamp: string, name: string) {
+    const at = parseUtc(stamp);
+    if (at === undefined) throw new EcsError('InvalidTimeStamp.Format', `Specified time stamp or date value is not well formatted (${name}).`, 400);
+    if (Math.abs(Date.now() - at) > this.windowMs) throw new EcsError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.', 400);
+  }
+
+  private claimNonce(accessKeyId: string, nonce: string) {
+    if (!this.nonces.claim(`${accessKeyId}:${nonce}`, Date.now())) {
+      throw new EcsError('SignatureNonceUsed', 'Specified signature nonce was used already.', 400);
+    }
+  }
+
+  private async v2(req: SignedRequest): Promise<Principal> {
+    const p = req.params;
+    for (const name of ['AccessKeyId', 'Signature', 'Timestamp', 'SignatureNonce']) {
+      if (!p[name]) throw name === 'Signature' && p.AccessKeyId
+        ? new EcsError('IncompleteSignature', 'The request signature does not conform to Aliyun standards.', 400)
+        : missing(name);
+    }
+    if ((p.SignatureMethod ?? 'HMAC-SHA1') !== 'HMAC-SHA1') {
+      throw new EcsError('InvalidParameter', 'The specified parameter "SignatureMethod" is not valid: only HMAC-SHA1 is supported.', 400);
+    }
+    if (p.SignatureVersion !== undefined && p.SignatureVersion !== '1.0') {
+      throw new EcsError('InvalidParameter', 'The specified parameter "SignatureVersion" is not valid: only 1.0 is supported.', 400);
+    }
+    const key = await this.principalFor(p.AccessKeyId!);
+    const sts = v2StringToSign(req.method, p);
+    if (!safeEqual(v2Sign(sts, key.secret), p.Signature!)) {
+      throw new EcsError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${sts}`, 400);
+    }
+    this.checkFresh(p.Timestamp!, 'Timestamp');
+    this.claimNonce(key.id, p.SignatureNonce!);
+    return { accountId: key.account_id, accountName: key.name, isAdmin: key.is_admin === 1, accessKeyId: key.id };
+  }
+
+  private async v3(req: SignedRequest, header: string): Promise<Principal> {
+    const a = parseV3Authorization(header);
+    if (!a) throw new EcsError('IncompleteSignature', 'The request signature does not conform to Aliyun standards: malformed Authorization header.', 400);
+    for (const h of ['host', 'x-acs-date', 'x-acs-signature-nonce']) {
+      if (!a.signedHeaders.includes(h)) throw new EcsError('IncompleteSignature', `The request signature does not conform to Aliyun standards: header "${h}" must be signed.`, 400);
+    }
+    const date = req.headers['x-acs-date'];
+    const nonce = req.headers['x-acs-signature-nonce'];
+    if (typeof date !== 'string' || !date) throw missing('x-acs-date');
+    if (typeof nonce !== 'string' || !nonce) throw missing('x-acs-signature-nonce');
+    const key = await this.principalFor(a.accessKeyId);
+    const payloadHash = sha256Hex(req.body);
+    const claimed = req.headers['x-acs-content-sha256'];
+    if (typeof claimed === 'string' && claimed.toLowerCase() !== payloadHash) {
+      throw new EcsError('SignatureDoesNotMatch', 'The x-acs-content-sha256 header does not match the hash of the request body.', 400);
+    }
+    const creq = v3CanonicalRequest(req.method, '/', req.query, req.headers, a.signedHeaders, typeof claimed === 'string' ? claimed.toLowerCase() : payloadHash);
+    const sts = v3StringToSign(creq);
+    if (!safeEqual(v3Sign(sts, key.secret), a.signature)) {
+      throw new EcsError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${sts}`, 400);
+    }
+    this.checkFresh(date, 'x-acs-date');
+    this.claimNonce(key.id, nonce);
+    return { accountId: key.account_id, accountName: key.name, isAdmin: key.is_admin === 1, accessKeyId: key.id };
+  }
+}

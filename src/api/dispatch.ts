@@ -1,0 +1,136 @@
+/**
+ * One RPC request from wire to response: route by Action/Version (or the V3 headers),
+ * authenticate, validate against the generated spec, replay or record ClientToken answers,
+ * run the handler, render JSON or XML. Every failure becomes an ECS error body.
+ */
+import { createHash } from 'node:crypto';
+import { EcsError, fallbackStatus } from './errors.js';
+import { COMMON_PARAMS, decodeParams } from './params.js';
+import { renderBody, type Format } from './render.js';
+import { actionSpec, productForVersion, type Product } from './spec.js';
+import type { Authenticator, SignedRequest } from './authenticate.js';
+import type { ActionSpec } from './spec-types.js';
+import { makeContext } from '../actions/context.js';
+import type { HandlerMap, Services } from '../actions/types.js';
+import { newRequestId } from '../domain/ids.js';
+import { isKnownRegion } from '../domain/catalog/regions.js';
+
+export interface RpcResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Dispatcher {
+  handle(req: SignedRequest): Promise<RpcResponse>;
+}
+
+const HOSTS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', ram: 'ram.aliyuncs.com' };
+const PRODUCT_NAMES: Record<Product, string> = { ecs: 'Ecs', vpc: 'Vpc', sts: 'Sts', ram: 'Ram' };
+
+function header(req: SignedRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+function formatOf(req: SignedRequest): Format {
+  const f = req.params.Format;
+  if (f) return f.toUpperCase() === 'XML' ? 'XML' : 'JSON';
+  // V3 requests answer JSON; V2 requests without Format answer XML, as documented.
+  return header(req, 'authorization')?.startsWith('ACS3-') || req.headers.accept?.includes('json') ? 'JSON' : 'XML';
+}
+
+export function paramsHash(params: Record<string, string>): string {
+  const relevant = Object.entries(params).filter(([k]) => !COMMON_PARAMS.has(k) && k !== 'ClientToken' && k !== 'DryRun').sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
+}
+
+export function createDispatcher(services: Services, auth: Authenticator, handlers: Record<Product, HandlerMap>): Dispatcher {
+  return {
+    async handle(req) {
+      const requestId = newRequestId();
+      const format = formatOf(req);
+      let product: Product = 'ecs';
+      let action = '';
+      let spec: ActionSpec | undefined;
+      const respond = (status: number, body: Record<string, unknown>, root: string): RpcResponse => {
+        const r = renderBody(format, root, body);
+        return { status, headers: { 'content-type': r.type, 'x-acs-request-id': requestId }, body: r.text };
+      };
+      try {
+        action = req.params.Action ?? header(req, 'x-acs-action') ?? '';
+        const version = req.params.Version ?? header(req, 'x-acs-version') ?? '';
+        if (!action) throw new EcsError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.', 400);
+        if (!version) throw new EcsError('MissingParameter', 'The input parameter "Version" that is mandatory for processing this request is not supplied.', 400);
+        const p = productForVersion(version);
+        if (!p) throw new EcsError('InvalidVersion', `Specified parameter Version "${version}" is not valid.`, 400);
+        product = p;
+        spec = actionSpec(product, action);
+        if (!spec) throw new EcsError('InvalidAction.NotFound', `Specified api "${action}" is not found, please check your url and method.`, 404);
+        if (spec.m && !spec.m.includes(req.method)) throw new EcsError('UnsupportedHTTPMethod', `This action does not support the HTTP method ${req.method}.`, 403);
+
+        const principal = await auth.authenticate(req);
+        const handler = handlers[product][action];
+        if (!handler) {
+          throw new EcsError('UnsupportedOperation', `OpenECS does not implement the ${PRODUCT_NAMES[product]} action ${action} (${version}) yet.`, 400);
+        }
+        const params = decodeParams(spec, req.params);
+        const regionId: string = params.RegionId ?? params.regionId ?? '';
+        if (regionId && !isKnownRegion(regionId)) {
+          const code = spec.e['InvalidRegionId.NotFound'] ? 'InvalidRegionId.NotFound' : spec.e['InvalidRegionId.Malformed'] ? 'InvalidRegionId.Malformed' : 'InvalidRegionId.NotFound';
+          throw new EcsError(code, `The specified RegionId "${regionId}" does not exist.`);
+        }
+        const dryRun = params.DryRun === true;
+
+        let idempotency: { clientToken: string; paramsHash: string } | undefined;
+        const token = typeof params.ClientToken === 'string' ? params.ClientToken : undefined;
+        if (token && !dryRun) {
+          idempotency = { clientToken: token, paramsHash: paramsHash(req.params) };
+          const replay = await findIdempotent(services, principal.accountId, product, action, idempotency);
+          if (replay) return respond(200, { RequestId: requestId, ...replay }, `${action}Response`);
+        }
+        const ctx = makeContext(services, { requestId, product, action, principal, regionId, dryRun }, idempotency);
+        let body: Record<string, unknown>;
+        try {
+          body = await handler(ctx, params);
+        } catch (e) {
+          // Two concurrent requests with one ClientToken: the loser's transaction fails on the key.
+          if (idempotency && /UNIQUE|duplicate key/i.test(String(e)) && /idempotency/i.test(String(e))) {
+            const replay = await findIdempotent(services, principal.accountId, product, action, idempotency);
+            if (replay) return respond(200, { RequestId: requestId, ...replay }, `${action}Response`);
+          }
+          throw e;
+        }
+        return respond(200, { RequestId: requestId, ...body }, `${action}Response`);
+      } catch (e) {
+        let err: EcsError;
+        if (e instanceof EcsError) err = e;
+        else {
+          console.error(`[openecs] ${requestId} ${action} internal error:`, e);
+          err = new EcsError('InternalError', 'The request processing has failed due to some unknown error.', 500);
+        }
+        const known = spec?.e[err.code];
+        const status = known?.[0] ?? err.status ?? fallbackStatus(err.code);
+        return respond(status, {
+          RequestId: requestId,
+          HostId: HOSTS[product],
+          Code: err.code,
+          Message: err.message || known?.[1] || err.code,
+          Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${PRODUCT_NAMES[product]}&requestId=${requestId}`,
+        }, 'Error');
+      }
+    },
+  };
+}
+
+async function findIdempotent(services: Services, accountId: string, product: Product, action: string, idem: { clientToken: string; paramsHash: string }) {
+  const row = await services.db.selectFrom('idempotency').selectAll()
+    .where('account_id', '=', accountId).where('action', '=', `${product}:${action}`).where('client_token', '=', idem.clientToken)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.params_hash !== idem.paramsHash) {
+    throw new EcsError('IdempotentParameterMismatch', 'The specified parameter has changed while using an already used clientToken.', 403);
+  }
+  const { RequestId: _ignored, ...body } = JSON.parse(row.response);
+  return body as Record<string, unknown>;
+}

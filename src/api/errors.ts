@@ -1,0 +1,37 @@
+/**
+ * The ECS error model: handlers throw EcsError with the documented Code; the HTTP status comes
+ * from the action's metadata (see statusFor), so a handler rarely names one.
+ */
+export class EcsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Set only where the metadata has no entry and the fallback would be wrong. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Fallback HTTP status for codes the action's metadata does not list (api-protocol.md §1.5). */
+export function fallbackStatus(code: string): number {
+  if (code === 'DryRunOperation' || code === 'DRYRUN.SUCCESS') return 400;
+  if (/NotFound$/i.test(code) || code.startsWith('NoSuch') || code.endsWith('.NotExist') || code === 'InvalidAction.NotFound') return 404;
+  if (/^Incorrect\w*Status/.test(code) || code.startsWith('QuotaExceed') || code.startsWith('Forbidden')
+    || code === 'IdempotentParameterMismatch' || code.startsWith('DependencyViolation')
+    || code.startsWith('OperationDenied') || code === 'UnsupportedHTTPMethod' || code.startsWith('InvalidOperation')) return 403;
+  if (code === 'OperationConflict') return 409;
+  if (code === 'InternalError') return 500;
+  if (code === 'ServiceUnavailable') return 503;
+  return 400;
+}
+
+export const errors = {
+  missing: (name: string) =>
+    new EcsError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`),
+  invalid: (name: string, why?: string) =>
+    new EcsError('InvalidParameter', `The specified parameter "${name}" is not valid.${why ? ' ' + why : ''}`),
+  notFound: (code: string, what: string) => new EcsError(code, `The specified ${what} does not exist.`),
+  dryRun: () => new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.'),
+  internal: () => new EcsError('InternalError', 'The request processing has failed due to some unknown error.', 500),
+};

@@ -1,0 +1,152 @@
+/**
+ * Decodes the flat RPC wire parameters (`X.N`, `X.N.F`, `X.F`, JSON strings) into values shaped
+ * by the action's spec, coercing and validating them. Codes follow the action's own error table
+ * where it names one for the parameter (e.g. `InvalidDescription.Malformed`), else the generic
+ * `MissingParameter` / `InvalidParameter` that ECS answers.
+ */
+import { EcsError } from './errors.js';
+import type { ActionSpec, ParamSpec, ValueSpec } from './spec-types.js';
+
+export type Params = Record<string, any>;
+
+/** Parameters every request may carry that are not part of an action's own list. */
+export const COMMON_PARAMS = new Set([
+  'Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion',
+  'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken', 'BearerToken', 'SourceIp', 'SecureTransport',
+  'OwnerId', 'OwnerAccount', 'ResourceOwnerAccount', 'ResourceOwnerId', 'CallerParentId', 'RequestContent',
+]);
+
+function paramError(spec: ActionSpec, kind: 'missing' | 'invalid', name: string, why?: string): EcsError {
+  const base = name.split('.')[0]!;
+  const candidates = kind === 'missing'
+    ? [`MissingParameter.${name}`, `MissingParameter.${base}`, `Missing${base}`]
+    : [`Invalid${base}.Malformed`, `InvalidParameter.${base}`, `InvalidParam.${base}`, `Invalid${base}`];
+  const code = candidates.find((c) => spec.e[c]) ?? (kind === 'missing' ? 'MissingParameter' : 'InvalidParameter');
+  const message = kind === 'missing'
+    ? `The input parameter "${name}" that is mandatory for processing this request is not supplied.`
+    : `The specified parameter "${name}" is not valid.${why ? ' ' + why : ''}`;
+  return new EcsError(code, message);
+}
+
+/** Coerces one wire string to the declared scalar type, or throws. */
+function scalar(spec: ActionSpec, name: string, v: ValueSpec, raw: string): unknown {
+  switch (v.t) {
+    case 'integer':
+    case 'number': {
+      const s = raw.trim();
+      const ok = v.t === 'integer' ? /^[-+]?\d+$/.test(s) : /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s);
+      if (!ok) throw paramError(spec, 'invalid', name, `"${raw}" is not a valid ${v.t === 'integer' ? 'integer' : 'number'}.`);
+      const n = Number(s);
+      if (v.min !== undefined && n < v.min) throw paramError(spec, 'invalid', name, `The value must be at least ${v.min}.`);
+      if (v.max !== undefined && n > v.max) throw paramError(spec, 'invalid', name, `The value must be at most ${v.max}.`);
+      if (v.e && !v.e.includes(String(n))) throw paramError(spec, 'invalid', name, `Valid values: ${v.e.join(', ')}.`);
+      return n;
+    }
+    case 'boolean': {
+      const s = raw.trim().toLowerCase();
+      if (s === 'true') return true;
+      if (s === 'false') return false;
+      throw paramError(spec, 'invalid', name, 'The value must be true or false.');
+    }
+    default: {
+      if (v.e && !v.e.includes(raw)) throw paramError(spec, 'invalid', name, `Valid values: ${v.e.join(', ')}.`);
+      if (v.maxLen !== undefined && [...raw].length > v.maxLen) throw paramError(spec, 'invalid', name, `The length must be at most ${v.maxLen}.`);
+      if (v.minLen !== undefined && [...raw].length < v.minLen) throw paramError(spec, 'invalid', name, `The length must be at least ${v.minLen}.`);
+      return raw;
+    }
+  }
+}
+
+/** Groups `prefix.K...` keys by their first segment K. */
+function children(raw: Record<string, string>, keys: readonly string[], prefix: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const p = prefix + '.';
+  for (const k of keys) {
+    if (!k.startsWith(p)) continue;
+    const rest = k.slice(p.length);
+    const seg = rest.split('.', 1)[0]!;
+    const list = out.get(seg) ?? [];
+    list.push(k);
+    out.set(seg, list);
+  }
+  return out;
+}
+
+function decodeValue(spec: ActionSpec, name: string, v: ValueSpec, raw: Record<string, string>, keys: readonly string[]): unknown {
+  if (v.t === 'array') {
+    const items = v.items ?? { t: 'string' };
+    const byIndex = children(raw, keys, name);
+    if (byIndex.size === 0) {
+      // Some clients send a list as one JSON array string instead of X.N.
+      if (raw[name] === undefined || raw[name] === '') return undefined;
+      let parsed: unknown;
+      try { parsed = JSON.parse(raw[name]!); } catch { throw paramError(spec, 'invalid', name, 'Expected a list.'); }
+      if (!Array.isArray(parsed)) throw paramError(spec, 'invalid', name, 'Expected a list.');
+      return checkCount(spec, name, v, parsed.map((x) => (typeof x === 'object' ? x : scalar(spec, name, items, String(x)))));
+    }
+    const indices = [...byIndex.keys()];
+    for (const i of indices) if (!/^[1-9]\d*$/.test(i)) throw paramError(spec, 'invalid', `${name}.${i}`, 'List indices start at 1.');
+    const list: unknown[] = [];
+    for (const i of indices.map(Number).sort((a, b) => a - b)) {
+      const itemName = `${name}.${i}`;
+      const value = decodeValue(spec, itemName, items, raw, byIndex.get(String(i))!);
+      if (value !== undefined) list.push(value);
+    }
+    return checkCount(spec, name, v, list);
+  }
+  if (v.t === 'object') {
+    if (raw[name] !== undefined && children(raw, keys, name).size === 0) {
+      try { return JSON.parse(raw[name]!); } catch { throw paramError(spec, 'invalid', name, 'Expected a JSON object.'); }
+    }
+    const obj: Record<string, unknown> = {};
+    const props = v.props ?? {};
+    const byField = children(raw, keys, name);
+    for (const [field, fv] of Object.entries(props)) {
+      const value = decodeValue(spec, `${name}.${field}`, fv, raw, byField.get(field) ?? []);
+      if (value !== undefined) obj[field] = value;
+      else if (fv.r && byField.size > 0) throw paramError(spec, 'missing', `${name}.${field}`);
+    }
+    return byField.size === 0 && Object.keys(obj).length === 0 ? undefined : obj;
+  }
+  const s = raw[name];
+  if (s === undefined) return undefined;
+  if (s === '' && v.t !== 'string') return undefined;
+  return scalar(spec, name, v, s);
+}
+
+function checkCount(spec: ActionSpec, name: string, v: ValueSpec, list: unknown[]): unknown[] {
+  if (v.maxItems !== undefined && list.length > v.maxItems) {
+    throw paramError(spec, 'invalid', name, `At most ${v.maxItems} items are allowed.`);
+  }
+  return list;
+}
+
+/** Decodes all of an action's parameters from the merged query and form parameters. */
+export function decodeParams(spec: ActionSpec, raw: Record<string, string>): Params {
+  const keys = Object.keys(raw);
+  const out: Params = {};
+  for (const p of spec.p) {
+    let value: unknown;
+    if (p.s === 'json') {
+      const s = raw[p.n];
+      if (s !== undefined && s !== '') {
+        try { value = JSON.parse(s); } catch { throw paramError(spec, 'invalid', p.n, 'Expected a JSON value.'); }
+      }
+    } else if (p.s === 'simple' && p.t === 'array') {
+      const s = raw[p.n];
+      value = s === undefined || s === '' ? undefined : s.split(',').map((x) => scalar(spec, p.n, p.items ?? { t: 'string' }, x.trim()));
+    } else {
+      value = decodeValue(spec, p.n, p, raw, keys.filter((k) => k === p.n || k.startsWith(p.n + '.')));
+    }
+    if (value === undefined) {
+      if (p.r) throw paramError(spec, 'missing', p.n);
+      continue;
+    }
+    out[p.n] = value;
+  }
+  return out;
+}
+
+export function isDeclared(spec: ActionSpec, name: string): boolean {
+  return spec.p.some((p: ParamSpec) => p.n === name);
+}

@@ -1,0 +1,21 @@
+/** Loads the generated API spec and answers which product and action a request names. */
+import { readFileSync } from 'node:fs';
+import type { ActionSpec, ApiSpecFile, ProductSpec } from './spec-types.js';
+
+const specFile = new URL('./generated/api-spec.json', import.meta.url);
+export const apiSpec: ApiSpecFile = JSON.parse(readFileSync(specFile, 'utf8'));
+
+export type Product = 'ecs' | 'vpc' | 'sts' | 'ram';
+
+export function productForVersion(version: string): Product | undefined {
+  for (const [name, spec] of Object.entries(apiSpec.products)) if (spec.version === version) return name as Product;
+  return undefined;
+}
+
+export function productSpec(product: Product): ProductSpec {
+  return apiSpec.products[product]!;
+}
+
+export function actionSpec(product: Product, action: string): ActionSpec | undefined {
+  return Object.hasOwn(apiSpec.products[product]!.actions, action) ? apiSpec.products[product]!.actions[action] : undefined;
+}

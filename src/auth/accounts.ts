@@ -1,0 +1,83 @@
+/** Accounts and AccessKeys: the root account's bootstrap key, more accounts for multi-tenant use. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomAlnum } from '../domain/ids.js';
+import type { Db } from '../store/db.js';
+
+export interface Principal {
+  accountId: string;
+  accountName: string;
+  isAdmin: boolean;
+  accessKeyId: string;
+}
+
+const DIGITS = '0123456789';
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export function newAccountId(): string {
+  return String(1 + Math.floor(Math.random() * 9)) + randomAlnum(15, DIGITS);
+}
+
+export function newAccessKey(): { id: string; secret: string } {
+  return { id: 'LTAI' + randomAlnum(20, KEY_ALPHABET), secret: randomAlnum(30, KEY_ALPHABET) };
+}
+
+export async function createAccount(db: Db, name: string, now: number, isAdmin = false, key = newAccessKey()) {
+  const id = newAccountId();
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('accounts').values({ id, name, is_admin: isAdmin ? 1 : 0, created_at: now }).execute();
+    await trx.insertInto('access_keys').values({ id: key.id, secret: key.secret, account_id: id, status: 'Active', created_at: now }).execute();
+  });
+  return { accountId: id, accessKeyId: key.id, accessKeySecret: key.secret };
+}
+
+export interface BootstrapResult {
+  accountId: string;
+  accessKeyId: string;
+  /** Present only when the key was generated now, so it is printed once. */
+  generatedSecret?: string;
+}
+
+/**
+ * Makes sure the root account exists with the configured AccessKey, or generates one on first
+ * start and stores it in the data dir (credentials.json, mode 0600).
+ */
+export async function bootstrapRoot(db: Db, dataDir: string, now: number, configured?: { id: string; secret: string }): Promise<BootstrapResult> {
+  let root = await db.selectFrom('accounts').selectAll().where('is_admin', '=', 1).orderBy('created_at').executeTakeFirst();
+  if (!root) {
+    const key = configured ?? readStoredKey(dataDir) ?? newAccessKey();
+    const made = await createAccount(db, 'root', now, true, key);
+    const generated = !configured && !readStoredKey(dataDir);
+    if (generated && dataDir !== ':memory:') writeFileSync(join(dataDir, 'credentials.json'), JSON.stringify({ accessKeyId: key.id, accessKeySecret: key.secret }, null, 2) + '\n', { mode: 0o600 });
+    return { accountId: made.accountId, accessKeyId: key.id, generatedSecret: generated ? key.secret : undefined };
+  }
+  if (configured) {
+    const existing = await db.selectFrom('access_keys').selectAll().where('id', '=', configured.id).executeTakeFirst();
+    if (!existing) {
+      await db.insertInto('access_keys').values({ id: configured.id, secret: configured.secret, account_id: root.id, status: 'Active', created_at: now }).execute();
+    } else if (existing.account_id !== root.id) {
+      throw new Error(`OPENECS_ACCESS_KEY_ID ${configured.id} belongs to another account`);
+    } else if (existing.secret !== configured.secret) {
+      await db.updateTable('access_keys').set({ secret: configured.secret, status: 'Active' }).where('id', '=', configured.id).execute();
+    }
+    return { accountId: root.id, accessKeyId: configured.id };
+  }
+  const key = await db.selectFrom('access_keys').select('id').where('account_id', '=', root.id).orderBy('created_at').executeTakeFirst();
+  return { accountId: root.id, accessKeyId: key?.id ?? '' };
+}
+
+function readStoredKey(dataDir: string): { id: string; secret: string } | undefined {
+  if (dataDir === ':memory:') return undefined;
+  const file = join(dataDir, 'credentials.json');
+  if (!existsSync(file)) return undefined;
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  return { id: j.accessKeyId, secret: j.accessKeySecret };
+}
+
+export async function findAccessKey(db: Db, id: string) {
+  return db.selectFrom('access_keys')
+    .innerJoin('accounts', 'accounts.id', 'access_keys.account_id')
+    .select(['access_keys.id', 'access_keys.secret', 'access_keys.status', 'accounts.id as account_id', 'accounts.name', 'accounts.is_admin'])
+    .where('access_keys.id', '=', id)
+    .executeTakeFirst();
+}

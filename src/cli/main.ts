@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/** The `openecs` command: `serve` (default) runs the API server. */
+import { parseArgs } from 'node:util';
+import { createApp } from '../app.js';
+import { configFromEnv } from '../config.js';
+
+const USAGE = `usage: openecs serve [--host H] [--port P] [--data-dir DIR] [--driver sim|qemu] [--sim-delay-ms N]
+       [--access-key-id ID --access-key-secret SECRET]
+
+Settings also come from the environment: OPENECS_HOST, OPENECS_PORT, OPENECS_DATA_DIR,
+OPENECS_ACCESS_KEY_ID, OPENECS_ACCESS_KEY_SECRET, OPENECS_DRIVER, OPENECS_SIM_DELAY_MS, OPENECS_CLOCK.`;
+
+async function serve(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, driver: { type: 'string' },
+      'sim-delay-ms': { type: 'string' }, 'access-key-id': { type: 'string' }, 'access-key-secret': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) { console.log(USAGE); return; }
+  const env = { ...process.env };
+  const flag = (name: keyof typeof values, key: string) => { if (typeof values[name] === 'string') env[key] = values[name] as string; };
+  flag('host', 'OPENECS_HOST'); flag('port', 'OPENECS_PORT'); flag('data-dir', 'OPENECS_DATA_DIR'); flag('driver', 'OPENECS_DRIVER');
+  flag('sim-delay-ms', 'OPENECS_SIM_DELAY_MS'); flag('access-key-id', 'OPENECS_ACCESS_KEY_ID'); flag('access-key-secret', 'OPENECS_ACCESS_KEY_SECRET');
+  const config = configFromEnv(env);
+  const app = await createApp(config);
+  const url = await app.listen();
+  console.log(`OpenECS listening on ${url} (driver ${config.driver}, data ${config.dataDir})`);
+  console.log(`Root account ${app.root.accountId}, AccessKeyId ${app.root.accessKeyId}`);
+  if (app.root.generatedSecret) {
+    console.log(`Generated AccessKeySecret (shown once, also stored in ${config.dataDir}/credentials.json): ${app.root.generatedSecret}`);
+  }
+  const shutdown = async () => { await app.close(); process.exit(0); };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+const [command = 'serve', ...rest] = process.argv.slice(2);
+const commands: Record<string, (argv: string[]) => Promise<void>> = { serve };
+const run = commands[command];
+if (!run) { console.error(USAGE); process.exit(2); }
+run(rest).catch((e) => { console.error(`openecs ${command}: ${e instanceof Error ? e.message : e}`); process.exit(1); });

@@ -1,0 +1,44 @@
+/** Opens the store (embedded SQLite in the data dir by default) and brings its schema up to date. */
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from './schema.js';
+import * as m0001 from './migrations/0001_foundation.js';
+
+export type Db = Kysely<Database>;
+
+/** Ordered plain modules; a new migration is one line here. */
+const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};
+
+class StaticMigrations implements MigrationProvider {
+  async getMigrations() { return migrations; }
+}
+
+export interface StoreOptions {
+  /** A folder for `openecs.db`, or ':memory:'. */
+  dataDir: string;
+}
+
+export async function openStore(opts: StoreOptions): Promise<Db> {
+  let file = ':memory:';
+  if (opts.dataDir !== ':memory:') {
+    mkdirSync(opts.dataDir, { recursive: true });
+    file = join(opts.dataDir, 'openecs.db');
+  }
+  const sqlite = new BetterSqlite3(file);
+  // WAL + synchronous=NORMAL keeps every committed transaction across a process kill (not an OS crash).
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+  return db;
+}

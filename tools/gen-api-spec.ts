@@ -1,0 +1,97 @@
+/**
+ * Generates src/api/generated/api-spec.json from the vendor's OpenAPI metadata in
+ * ../shared/ecs-api/: the facts the server needs (parameter names, wire styles, types,
+ * required flags, enums, ranges, list limits; response shapes; error codes with their HTTP
+ * status and English message), none of the prose. Run: npm run gen:spec
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiSpecFile, ParamSpec, ProductSpec, ShapeSpec, ValueSpec } from '../src/api/spec-types.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceDir = process.env.OPENECS_API_METADATA ?? resolve(root, '../shared/ecs-api');
+const products = [
+  { product: 'ecs', file: 'ecs-2014-05-26-api-docs.json' },
+  { product: 'vpc', file: 'vpc-2016-04-28-api-docs.json' },
+  { product: 'sts', file: 'sts-2015-04-01-api-docs.json' },
+  { product: 'ram', file: 'ram-2015-05-01-api-docs.json' },
+];
+
+type Json = Record<string, any>;
+
+function valueSpec(s: Json): ValueSpec {
+  const v: ValueSpec = { t: s.type ?? 'string' };
+  if (s.required) v.r = 1;
+  if (Array.isArray(s.enum) && s.enum.length) v.e = s.enum.map(String);
+  if (s.minimum !== undefined && s.minimum !== '') v.min = Number(s.minimum);
+  if (s.maximum !== undefined && s.maximum !== '') v.max = Number(s.maximum);
+  if (s.maxItems !== undefined) v.maxItems = Number(s.maxItems);
+  if (s.minItems !== undefined) v.minItems = Number(s.minItems);
+  if (s.maxLength !== undefined) v.maxLen = Number(s.maxLength);
+  if (s.minLength !== undefined) v.minLen = Number(s.minLength);
+  if (s.pattern) v.pattern = String(s.pattern);
+  if (s.format === 'int64' || s.format === 'int32' || s.format === 'float' || s.format === 'double') v.f = s.format;
+  if (s.items) v.items = valueSpec(s.items);
+  if (s.properties) {
+    v.props = {};
+    for (const [k, sub] of Object.entries<Json>(s.properties)) v.props[k] = valueSpec(sub);
+  }
+  return v;
+}
+
+function shapeOf(s: Json | undefined): ShapeSpec {
+  if (!s) return 's';
+  switch (s.type) {
+    case 'array': return [shapeOf(s.items)];
+    case 'object': {
+      const o: Record<string, ShapeSpec> = {};
+      for (const [k, sub] of Object.entries<Json>(s.properties ?? {})) o[k] = shapeOf(sub);
+      return o;
+    }
+    case 'integer': return 'i';
+    case 'number': return 'n';
+    case 'boolean': return 'b';
+    default: return 's';
+  }
+}
+
+const out: ApiSpecFile = { generatedFrom: 'shared/ecs-api (vendor api-docs.json, 2024-06 snapshot)', products: {} };
+for (const { product, file } of products) {
+  const path = join(sourceDir, file);
+  if (!existsSync(path)) throw new Error(`metadata not found: ${path}`);
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as Json;
+  const spec: ProductSpec = { version: doc.info.version, actions: {} };
+  for (const name of Object.keys(doc.apis).sort()) {
+    const api = doc.apis[name];
+    const seen = new Set<string>();
+    const params: ParamSpec[] = [];
+    for (const p of api.parameters ?? []) {
+      if (seen.has(p.name)) continue; // the metadata repeats some (RunInstances.RegionId)
+      seen.add(p.name);
+      const v = valueSpec(p.schema ?? {});
+      const ps: ParamSpec = { n: p.name, ...v };
+      if (p.style) ps.s = p.style;
+      params.push(ps);
+    }
+    const errors: Record<string, [number, string]> = {};
+    for (const [status, list] of Object.entries<Json[]>(api.errorCodes ?? {})) {
+      for (const e of list) {
+        // A code may be listed under several statuses; the first (lowest) wins, as a client sees one.
+        if (!errors[e.errorCode]) errors[e.errorCode] = [Number(status), String(e.errorMessage ?? '')];
+      }
+    }
+    const methods = (api.methods ?? ['post', 'get']).map((m: string) => m.toUpperCase());
+    spec.actions[name] = {
+      ...(methods.length === 2 ? {} : { m: methods }),
+      p: params,
+      e: errors,
+      r: shapeOf(api.responses?.['200']?.schema),
+      ...(api.deprecated ? { d: 1 } : {}),
+    };
+  }
+  out.products[product] = spec;
+}
+const target = join(root, 'src/api/generated/api-spec.json');
+writeFileSync(target, JSON.stringify(out) + '\n');
+console.log(`wrote ${target}: ${Object.entries(out.products).map(([p, s]) => `${p} ${Object.keys(s.actions).length}`).join(', ')}`);
