@@ -8,8 +8,8 @@ describe('the server answers the official clients', () => {
   after(async () => { await s.close(); });
 
   it('DescribeRegions through V3, V2 and pop-core GET/POST', async () => {
-    assert.ok((await s.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({}))).body.regions!.region!.length >= 6);
-    assert.ok((await s.ecsV2.describeRegions(new $Ecs.DescribeRegionsRequest({}))).body.regions!.region!.length >= 6);
+    assert.ok((await s.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({}))).body!.regions!.region!.length >= 6);
+    assert.ok((await s.ecsV2.describeRegions(new $Ecs.DescribeRegionsRequest({}))).body!.regions!.region!.length >= 6);
     const get: any = await s.pop.request('DescribeRegions', {});
     const post: any = await s.pop.request('DescribeRegions', {}, { method: 'POST' });
     assert.equal(get.Regions.Region.length, post.Regions.Region.length);

@@ -13,9 +13,12 @@ import { ManualClock } from '../../src/engine/clock.js';
 export const AK = 'LTAItestaccesskey0000001';
 export const SECRET = 'testSecretForOpenEcs000000000001';
 
-const EcsClient: typeof Ecs = (Ecs as any).default ?? Ecs;
-const VpcClient: typeof Vpc = (Vpc as any).default ?? Vpc;
+// The clients are CommonJS modules whose class is `exports.default`.
+const EcsClient: typeof Ecs.default = (Ecs as any).default ?? Ecs;
+const VpcClient: typeof Vpc.default = (Vpc as any).default ?? Vpc;
 const PopClient: typeof PopCore = (PopCore as any).default ?? PopCore;
+export type EcsClientT = InstanceType<typeof Ecs.default>;
+export type VpcClientT = InstanceType<typeof Vpc.default>;
 export { $Ecs };
 
 export interface Credentials { accessKeyId: string; accessKeySecret: string }
@@ -26,14 +29,14 @@ export interface TestServer {
   port: number;
   clock: ManualClock;
   /** ECS SDK with its default V3 (ACS3-HMAC-SHA256) signing. */
-  ecs: Ecs;
+  ecs: EcsClientT;
   /** The same SDK with `signatureAlgorithm: 'v2'` (HMAC-SHA1). */
-  ecsV2: Ecs;
-  vpc: Vpc;
+  ecsV2: EcsClientT;
+  vpc: VpcClientT;
   /** Legacy pop-core RPC client (GET by default; pass { method: 'POST' } as the third argument). */
   pop: InstanceType<typeof PopCore>;
   popVpc: InstanceType<typeof PopCore>;
-  clients(creds: Credentials): { ecs: Ecs; ecsV2: Ecs; vpc: Vpc; pop: InstanceType<typeof PopCore> };
+  clients(creds: Credentials): { ecs: EcsClientT; ecsV2: EcsClientT; vpc: VpcClientT; pop: InstanceType<typeof PopCore> };
   /** Moves the manual clock and lets the engine finish everything now due. */
   advance(ms: number): Promise<void>;
   /** Runs the engine until nothing is due at the current clock time. */
