@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { OffsetClock, SystemClock, type Clock } from './engine/clock.js';
 import { Engine } from './engine/engine.js';
 import { registerReconcilers } from './engine/reconcilers/index.js';
+import { convergeAll } from './engine/converge.js';
 import { openStore } from './store/db.js';
 
 export interface App {
@@ -53,6 +54,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const addr = http.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       app.url = `http://${config.host}:${port}`;
+      await convergeAll(engine.env);
       if (overrides.startEngine !== false) engine.start();
       return app.url;
     },

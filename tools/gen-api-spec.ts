@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fallbackStatus } from '../src/api/errors.js';
 import type { ApiSpecFile, ParamSpec, ProductSpec, ShapeSpec, ValueSpec } from '../src/api/spec-types.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,8 +78,11 @@ for (const { product, file } of products) {
     const errors: Record<string, [number, string]> = {};
     for (const [status, list] of Object.entries<Json[]>(api.errorCodes ?? {})) {
       for (const e of list) {
-        // A code may be listed under several statuses; the first (lowest) wins, as a client sees one.
-        if (!errors[e.errorCode]) errors[e.errorCode] = [Number(status), String(e.errorMessage ?? '')];
+        // A code listed under several statuses gets one: the status of its family when that is
+        // among them (404 for *.NotFound, as Terraform relies on), else the lowest.
+        const prev = errors[e.errorCode];
+        const st = Number(status);
+        if (!prev || (st === fallbackStatus(e.errorCode) && prev[0] !== st)) errors[e.errorCode] = [st, String(e.errorMessage ?? '')];
       }
     }
     const methods = (api.methods ?? ['post', 'get']).map((m: string) => m.toUpperCase());

@@ -1,0 +1,309 @@
+/**
+ * RunInstances (Amount instances, started: Pending → Starting → Running) and CreateInstance
+ * (one instance, Pending → Stopped). Every check runs before the one transaction that writes
+ * instances, disks, addresses, group memberships, tags and the engine's operations.
+ */
+import { randomUUID } from 'node:crypto';
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { Sealer } from '../auth/secrets.js';
+import { newId } from '../domain/ids.js';
+import { checkHostName, checkInstanceName, defaultHostName, orderedName, withInstanceId } from '../domain/instances/naming.js';
+import { checkPassword } from '../domain/instances/password.js';
+import { tagsFromParams, MAX_TAGS_PER_RESOURCE, type Tag } from '../domain/tags.js';
+import { checkReleaseTime } from '../domain/instances/release-time.js';
+import { insertDisk, insertInstance, setSecurityGroups, type DiskRow, type InstanceRow } from '../store/instances.js';
+import { putTags } from '../store/tags.js';
+import {
+  allocateIp, checkDisk, checkImageFitsType, keyPairExists, resolveImage, resolveInstanceType, resolveSecurityGroups, resolveVSwitch,
+  type ImageInfo, type TypeInfo, type VSwitchInfo,
+} from './launch-deps.js';
+import type { ActionContext, HandlerMap } from './types.js';
+
+const MAX_DATA_DISKS = 16;
+const MAX_GROUPS_PER_INSTANCE = 5;
+const MAX_USER_DATA_BYTES = 32 * 1024;
+
+interface DiskPlan { category: string; size: number; name: string; description: string; deleteWithInstance: boolean; snapshotId: string; performanceLevel: string; encrypted: boolean }
+
+interface LaunchPlan {
+  amount: number;
+  type: TypeInfo;
+  image: ImageInfo;
+  vswitch: VSwitchInfo;
+  groupIds: string[];
+  names: string[];
+  hostNames: (string | undefined)[];
+  description: string;
+  passwordSealed: string;
+  keyPairName: string;
+  userData: string;
+  systemDisk: DiskPlan;
+  dataDisks: DiskPlan[];
+  tags: Tag[];
+  autoReleaseTime: number | null;
+  bandwidthOut: number;
+  bandwidthIn: number;
+  chargeType: string;
+  internetChargeType: string;
+  deletionProtection: boolean;
+  privateIp?: string;
+  resourceGroupId: string;
+  creditSpecification: string;
+}
+
+const sealers = new WeakMap<object, Sealer>();
+function sealer(ctx: ActionContext): Sealer {
+  let s = sealers.get(ctx.db);
+  if (!s) { s = Sealer.forDataDir(ctx.config.dataDir); sealers.set(ctx.db, s); }
+  return s;
+}
+export { sealer as passwordSealer };
+
+function decodeUserData(b64: string): string {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) {
+    throw new EcsError('InvalidUserData.Base64FormatInvalid', 'The specified UserData is not valid Base64.');
+  }
+  const bytes = Buffer.from(b64, 'base64');
+  if (bytes.length > MAX_USER_DATA_BYTES) {
+    throw new EcsError('InvalidUserData.SizeExceeded', `The specified parameter "UserData" exceeds the size: at most ${MAX_USER_DATA_BYTES} bytes before Base64 encoding.`);
+  }
+  return b64;
+}
+export { decodeUserData };
+
+function diskPlan(kind: 'system' | 'data', d: Record<string, any>, image?: ImageInfo): DiskPlan {
+  const category = String(d.Category ?? (kind === 'system' ? 'cloud_efficiency' : 'cloud_efficiency'));
+  const performanceLevel = String(d.PerformanceLevel ?? (category === 'cloud_essd' ? 'PL1' : ''));
+  let size: number;
+  if (d.Size === undefined || d.Size === '') size = kind === 'system' ? Math.max(40, image?.sizeGiB ?? 0) : NaN;
+  else size = Number(d.Size);
+  if (kind === 'data' && Number.isNaN(size) && !d.SnapshotId) {
+    throw new EcsError('InvalidDataDiskSize.ValueNotSupported', 'The specified DataDisk.n.Size is required unless DataDisk.n.SnapshotId is set.');
+  }
+  if (!Number.isInteger(size) && !(kind === 'data' && d.SnapshotId)) {
+    throw new EcsError(kind === 'system' ? 'InvalidSystemDiskSize.ValueNotSupported' : 'InvalidDataDiskSize.ValueNotSupported', `The specified ${kind === 'system' ? 'SystemDisk.Size' : 'DataDisk.n.Size'} "${d.Size}" is not valid.`);
+  }
+  if (kind === 'system' && image && size < image.sizeGiB) {
+    throw new EcsError('InvalidSystemDiskSize.LessThanImageSize', `The specified parameter SystemDisk.Size (${size}) is less than the image size (${image.sizeGiB}).`);
+  }
+  if (d.SnapshotId) throw new EcsError('InvalidDataDiskSnapshotId.NotFound', `The specified parameter "DataDisk.n.SnapshotId" (${d.SnapshotId}) is not valid.`);
+  checkDisk(kind, category, size, performanceLevel || undefined);
+  return {
+    category, size, performanceLevel,
+    name: String(d.DiskName ?? ''),
+    description: String(d.Description ?? ''),
+    deleteWithInstance: d.DeleteWithInstance === undefined ? true : d.DeleteWithInstance === true || d.DeleteWithInstance === 'true',
+    snapshotId: String(d.SnapshotId ?? ''),
+    encrypted: d.Encrypted === true || d.Encrypted === 'true',
+  };
+}
+
+async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create'): Promise<LaunchPlan> {
+  const amount: number = mode === 'run' ? p.Amount ?? 1 : 1;
+  if (amount < 1 || amount > 100) throw new EcsError('InvalidParam.Amount', 'The specified Amount must be from 1 to 100.');
+  if (p.MinAmount !== undefined && p.MinAmount > amount) throw new EcsError('InvalidMinAmount.Malformed', 'The specified parameter MinAmount must not be greater than Amount.');
+  if (!p.InstanceType) throw new EcsError('MissingParameter', 'The input parameter "InstanceType" that is mandatory for processing this request is not supplied.');
+  if (!p.ImageId) throw new EcsError('MissingParameter', 'The input parameter "ImageId" that is mandatory for processing this request is not supplied.');
+  const type = resolveInstanceType(p.InstanceType);
+  const image = await resolveImage(ctx, p.ImageId);
+  checkImageFitsType(image, type);
+
+  if (!p.VSwitchId) throw new EcsError('InvalidVSwitchId.Necessary', 'The VSwitchId is necessary.');
+  const vswitch = await resolveVSwitch(ctx, p.VSwitchId);
+  if (p.ZoneId && p.ZoneId !== vswitch.zoneId) {
+    throw new EcsError('InvalidParameter.VSwitchId', `The specified VSwitch "${vswitch.id}" is in zone ${vswitch.zoneId}, not in ZoneId ${p.ZoneId}.`);
+  }
+
+  const single: string | undefined = p.SecurityGroupId;
+  const multi: string[] = p.SecurityGroupIds ?? [];
+  if (single && multi.length) throw new EcsError('InvalidSecurityGroupId.SingleIdAndMultiIdConflict', 'SecurityGroupId and SecurityGroupIds.N cannot be specified together.');
+  const groupIds = single ? [single] : multi;
+  if (groupIds.length === 0) throw new EcsError('MissingParameter', 'The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.');
+  if (new Set(groupIds).size !== groupIds.length) throw new EcsError('InvalidParameter.SecurityGroupIdRepeated', 'The specified SecurityGroupIds.N contain duplicates.');
+  if (groupIds.length > MAX_GROUPS_PER_INSTANCE) throw new EcsError('InstanceSecurityGroupLimitExceeded', `An instance can join at most ${MAX_GROUPS_PER_INSTANCE} security groups.`, 403);
+  const groups = await resolveSecurityGroups(ctx, groupIds);
+  for (const g of groups) {
+    if (g.vpcId !== vswitch.vpcId) throw new EcsError('InvalidSecurityGroup.VpcMismatch', `The security group ${g.id} and the VSwitch ${vswitch.id} are not in the same VPC.`);
+  }
+  if (new Set(groups.map((g) => g.type)).size > 1) {
+    throw new EcsError('EnterpriseGroupLimited.MutliGroupType', 'An instance cannot join basic and advanced (enterprise) security groups at the same time.', 403);
+  }
+
+  // Names: InstanceName defaults to the instance id; HostName to iZ<id>Z (filled in at insert).
+  const uniqueSuffix = p.UniqueSuffix === true;
+  const names: string[] = [];
+  for (let i = 0; i < amount; i++) {
+    if (p.InstanceName) {
+      const n = orderedName(p.InstanceName, i, uniqueSuffix && amount > 1, 'InstanceName');
+      checkInstanceName(n);
+      names.push(n);
+    } else names.push('');
+  }
+  if (p.HostName && p.HostNames?.length) throw new EcsError('InvalidHostName.Malformed', 'HostName and HostNames.N cannot be specified together.');
+  if (p.HostNames?.length && p.HostNames.length !== amount) throw new EcsError('InvalidHostName.Malformed', 'The number of HostNames.N must equal Amount.');
+  const hostNames: (string | undefined)[] = [];
+  for (let i = 0; i < amount; i++) {
+    const h: string | undefined = p.HostNames?.[i] ?? (p.HostName ? orderedName(p.HostName, i, uniqueSuffix && amount > 1, 'HostName') : undefined);
+    if (h !== undefined) checkHostName(withInstanceId(h, 'i-placeholder0000000000'), image.osType);
+    hostNames.push(h);
+  }
+
+  let passwordSealed = '';
+  if (p.Password !== undefined && p.Password !== '') {
+    if (p.PasswordInherit === true) throw new EcsError('InvalidPasswordParam.Mismatch', 'The input password should be null when PasswordInherit is true.');
+    checkPassword(p.Password, image.osType);
+    passwordSealed = sealer(ctx).seal(p.Password);
+  }
+  let keyPairName = '';
+  if (p.KeyPairName) {
+    if (image.osType === 'windows') throw new EcsError('InvalidParameter.KeyPairName', 'Key pairs are supported by Linux instances only.', 400);
+    if (!(await keyPairExists(ctx, p.KeyPairName))) throw new EcsError('InvalidKeyPairName.NotFound', `The specified parameter KeyPairName "${p.KeyPairName}" does not exist in our records.`);
+    keyPairName = p.KeyPairName;
+  }
+  const userData = p.UserData ? decodeUserData(p.UserData) : '';
+
+  const systemDisk = diskPlan('system', {
+    Category: p['SystemDisk.Category'], Size: p['SystemDisk.Size'], DiskName: p['SystemDisk.DiskName'],
+    Description: p['SystemDisk.Description'], PerformanceLevel: p['SystemDisk.PerformanceLevel'], DeleteWithInstance: true,
+  }, image);
+  const dataDisks = (p.DataDisk ?? []).map((d: Record<string, unknown>) => diskPlan('data', d));
+  if (dataDisks.length > MAX_DATA_DISKS) throw new EcsError('InstanceDiskNumber.LimitExceed', `An instance can have at most ${MAX_DATA_DISKS} data disks.`);
+
+  const tags = tagsFromParams(p.Tag);
+  if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('NumberExceed.Tags', `The Tags parameter's number is exceed, Valid: ${MAX_TAGS_PER_RESOURCE}.`);
+
+  const autoReleaseTime = p.AutoReleaseTime ? checkReleaseTime(p.AutoReleaseTime, ctx.now()) : null;
+  const bandwidthOut: number = p.InternetMaxBandwidthOut ?? 0;
+  if (bandwidthOut < 0 || bandwidthOut > 100) throw new EcsError('InvalidParameter.Bandwidth', 'InternetMaxBandwidthOut must be from 0 to 100 Mbit/s.', 400);
+  const chargeType = p.InstanceChargeType ?? 'PostPaid';
+  if (chargeType !== 'PostPaid' && chargeType !== 'PrePaid') throw new EcsError('InvalidInstanceChargeType.ValueNotSupported', `InstanceChargeType "${chargeType}" is not supported.`, 400);
+  if (p.Description !== undefined && (String(p.Description).length > 256 || /^https?:\/\//i.test(p.Description))) {
+    throw new EcsError('InvalidDescription.Malformed', 'The specified parameter "Description" is not valid: at most 256 characters, not starting with http:// or https://.');
+  }
+  return {
+    amount, type, image, vswitch, groupIds, names, hostNames,
+    description: p.Description ?? '',
+    passwordSealed, keyPairName, userData, systemDisk, dataDisks, tags, autoReleaseTime, bandwidthOut,
+    bandwidthIn: p.InternetMaxBandwidthIn ?? 0,
+    chargeType,
+    internetChargeType: p.InternetChargeType ?? 'PayByTraffic',
+    deletionProtection: p.DeletionProtection === true,
+    privateIp: p.PrivateIpAddress || undefined,
+    resourceGroupId: p.ResourceGroupId ?? '',
+    creditSpecification: p.CreditSpecification ?? (type.id.startsWith('ecs.t') ? 'Standard' : ''),
+  };
+}
+
+function nextIp(ip: string): string {
+  const n = ip.split('.').reduce((a, b) => a * 256 + Number(b), 0) + 1;
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+}
+
+function publicIp(): string {
+  const b = [47, 96 + Math.floor(Math.random() * 16), Math.floor(Math.random() * 256), 1 + Math.floor(Math.random() * 254)];
+  return b.join('.');
+}
+
+async function launch(ctx: ActionContext, plan: LaunchPlan, desired: 'Running' | 'Stopped'): Promise<string[]> {
+  const ids = Array.from({ length: plan.amount }, () => newId('i-'));
+  const now = ctx.now();
+  await ctx.mutate(async (trx, enqueue) => {
+    let requestedIp = plan.privateIp;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const ip = await allocateIp(trx, plan.vswitch.id, id, requestedIp);
+      if (requestedIp) requestedIp = nextIp(ip);
+      const row: InstanceRow = {
+        id,
+        account_id: ctx.principal.accountId,
+        region_id: ctx.regionId,
+        zone_id: plan.vswitch.zoneId,
+        name: plan.names[i] || id,
+        description: plan.description,
+        host_name: plan.hostNames[i] ? withInstanceId(plan.hostNames[i]!, id) : defaultHostName(id),
+        instance_type: plan.type.id,
+        cpu: plan.type.cpu,
+        memory: plan.type.memoryMiB,
+        image_id: plan.image.id,
+        os_type: plan.image.osType,
+        os_name: plan.image.osName,
+        status: 'Pending',
+        desired_status: desired,
+        status_changed_at: now,
+        vpc_id: plan.vswitch.vpcId,
+        vswitch_id: plan.vswitch.id,
+        private_ip: ip,
+        public_ip: plan.bandwidthOut > 0 ? publicIp() : '',
+        key_pair_name: plan.keyPairName,
+        password_sealed: plan.passwordSealed,
+        user_data: plan.userData,
+        instance_charge_type: plan.chargeType,
+        internet_charge_type: plan.internetChargeType,
+        internet_max_bandwidth_out: plan.bandwidthOut,
+        internet_max_bandwidth_in: plan.bandwidthIn,
+        deletion_protection: plan.deletionProtection ? 1 : 0,
+        auto_release_time: plan.autoReleaseTime,
+        stopped_mode: '',
+        credit_specification: plan.creditSpecification,
+        serial_number: randomUUID(),
+        resource_group_id: plan.resourceGroupId,
+        created_at: now,
+        started_at: null,
+        deleted_at: null,
+      };
+      await insertInstance(trx, row);
+      await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Pending', at: now }).execute();
+      await setSecurityGroups(trx, id, plan.groupIds);
+      const disks = [plan.systemDisk, ...plan.dataDisks];
+      for (let d = 0; d < disks.length; d++) {
+        const disk = disks[d]!;
+        const diskRow: DiskRow = {
+          id: newId('d-'),
+          account_id: ctx.principal.accountId,
+          region_id: ctx.regionId,
+          zone_id: plan.vswitch.zoneId,
+          instance_id: id,
+          type: d === 0 ? 'system' : 'data',
+          category: disk.category,
+          size: disk.size,
+          name: disk.name,
+          description: disk.description,
+          status: 'In_use',
+          device: `/dev/xvd${String.fromCharCode(97 + d)}`,
+          delete_with_instance: disk.deleteWithInstance ? 1 : 0,
+          delete_auto_snapshot: 1,
+          enable_auto_snapshot: 0,
+          image_id: d === 0 ? plan.image.id : '',
+          source_snapshot_id: disk.snapshotId,
+          performance_level: disk.performanceLevel,
+          encrypted: disk.encrypted ? 1 : 0,
+          portable: d === 0 ? 0 : 1,
+          resource_group_id: plan.resourceGroupId,
+          created_at: now,
+          attached_at: now,
+          detached_at: null,
+        };
+        await insertDisk(trx, diskRow);
+      }
+      await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'instance', resourceId: id }, plan.tags);
+      await enqueue({ kind: 'instance', resourceId: id, dueAt: now });
+    }
+    return {};
+  });
+  return ids;
+}
+
+export const instanceCreateActions: HandlerMap = {
+  async RunInstances(ctx, p) {
+    const plan = await planLaunch(ctx, p, 'run');
+    const ids = await launch(ctx, plan, 'Running');
+    return { InstanceIdSets: { InstanceIdSet: ids } };
+  },
+
+  async CreateInstance(ctx, p) {
+    const plan = await planLaunch(ctx, p, 'create');
+    const [id] = await launch(ctx, plan, 'Stopped');
+    return { InstanceId: id };
+  },
+};

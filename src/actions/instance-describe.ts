@@ -1,0 +1,100 @@
+/** DescribeInstances (every filter, both paging modes), DescribeInstanceStatus, DescribeInstanceAttribute, DescribeUserData. */
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { parseUtc } from '../domain/time.js';
+import { countInstances, getInstance, listInstances, securityGroupsOf, type InstanceFilter } from '../store/instances.js';
+import { idsWithTags, tagsOf } from '../store/tags.js';
+import { describeInstanceItem, instanceAttribute } from './instance-view.js';
+import { pageFields, pageOf } from './paging.js';
+import type { ActionContext, HandlerMap } from './types.js';
+
+/** Parses a JSON-array string parameter such as `InstanceIds=["i-1","i-2"]`. */
+export function jsonList(p: Params, name: string, max: number, code = `Invalid${name}.Malformed`): string[] | undefined {
+  const raw = p[name];
+  if (raw === undefined || raw === '') return undefined;
+  let v: unknown;
+  try { v = JSON.parse(raw); } catch { v = undefined; }
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+    throw new EcsError(code, `The specified parameter "${name}" is not valid: expected a JSON array of strings such as ["a","b"].`, 400);
+  }
+  if (v.length > max) throw new EcsError(code, `The specified parameter "${name}" has more than ${max} items.`, 400);
+  return v as string[];
+}
+
+export async function requireInstance(ctx: ActionContext, id: string) {
+  const row = await getInstance(ctx.db, ctx.principal.accountId, id);
+  if (!row || (ctx.regionId && row.region_id !== ctx.regionId)) {
+    throw new EcsError('InvalidInstanceId.NotFound', `The specified InstanceId "${id}" does not exist.`);
+  }
+  return row;
+}
+
+async function filterOf(ctx: ActionContext, p: Params): Promise<InstanceFilter> {
+  const f: InstanceFilter = {
+    accountId: ctx.principal.accountId,
+    regionId: ctx.regionId,
+    ids: jsonList(p, 'InstanceIds', 100, 'InvalidInstanceIds.Malformed'),
+    zoneId: p.ZoneId, vpcId: p.VpcId, vswitchId: p.VSwitchId, securityGroupId: p.SecurityGroupId,
+    status: p.Status, name: p.InstanceName, imageId: p.ImageId, instanceType: p.InstanceType,
+    instanceTypeFamilyPrefix: p.InstanceTypeFamily, keyPairName: p.KeyPairName,
+    chargeType: p.InstanceChargeType, internetChargeType: p.InternetChargeType, resourceGroupId: p.ResourceGroupId,
+    privateIps: jsonList(p, 'PrivateIpAddresses', 100) ?? jsonList(p, 'InnerIpAddresses', 100),
+    publicIps: jsonList(p, 'PublicIpAddresses', 100) ?? jsonList(p, 'EipAddresses', 100),
+  };
+  if (p.Status && !['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'].includes(p.Status)) {
+    throw new EcsError('InvalidStatus.ValueNotSupported', `The specified Status "${p.Status}" is not valid.`, 400);
+  }
+  if (p.InstanceNetworkType && p.InstanceNetworkType !== 'vpc') f.ids = [];
+  // Filter.N.Key CreationStartTime / CreationEndTime (ISO 8601 UTC).
+  for (let i = 1; i <= 4; i++) {
+    const key = p[`Filter.${i}.Key`];
+    const value = p[`Filter.${i}.Value`];
+    if (!key) continue;
+    const at = value ? parseUtc(value) : undefined;
+    if (at === undefined) throw new EcsError('InvalidParameter', `The specified Filter.${i}.Value "${value}" is not a valid UTC time.`);
+    if (key === 'CreationStartTime') f.createdFrom = at;
+    else if (key === 'CreationEndTime') f.createdTo = at;
+    else throw new EcsError('InvalidParameter', `The specified Filter.${i}.Key "${key}" is not supported: use CreationStartTime or CreationEndTime.`);
+  }
+  const tags = (p.Tag ?? []).map((t: Record<string, string>) => ({ Key: t.Key ?? t.key ?? '', Value: t.Value ?? t.value }))
+    .filter((t: { Key: string }) => t.Key);
+  f.taggedIds = await idsWithTags(ctx.db, ctx.principal.accountId, 'instance', tags);
+  return f;
+}
+
+export const instanceDescribeActions: HandlerMap = {
+  async DescribeInstances(ctx, p) {
+    const page = pageOf(p, { defaultSize: 10, maxSize: 100, maxResultsMin: 10, maxResultsMax: 100, maxResultsDefault: 10 });
+    const f = await filterOf(ctx, p);
+    if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
+    const [total, rows] = await Promise.all([countInstances(ctx.db, f), listInstances(ctx.db, f, page.offset, page.limit)]);
+    const ids = rows.map((r) => r.id);
+    const [groups, tags] = await Promise.all([securityGroupsOf(ctx.db, ids), tagsOf(ctx.db, ids)]);
+    return {
+      ...pageFields(page, rows.length, total),
+      Instances: { Instance: rows.map((r) => describeInstanceItem(r, groups.get(r.id) ?? [], tags.get(r.id))) },
+    };
+  },
+
+  async DescribeInstanceStatus(ctx, p) {
+    const page = pageOf(p, { defaultSize: 10, maxSize: 50 });
+    const ids: string[] | undefined = p.InstanceId?.length ? p.InstanceId : undefined;
+    const f: InstanceFilter = { accountId: ctx.principal.accountId, regionId: ctx.regionId, ids, zoneId: p.ZoneId };
+    const [total, rows] = await Promise.all([countInstances(ctx.db, f), listInstances(ctx.db, f, page.offset, page.limit)]);
+    return {
+      PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total,
+      InstanceStatuses: { InstanceStatus: rows.map((r) => ({ InstanceId: r.id, Status: r.status })) },
+    };
+  },
+
+  async DescribeInstanceAttribute(ctx, p) {
+    const row = await requireInstance(ctx, p.InstanceId);
+    const groups = await securityGroupsOf(ctx.db, [row.id]);
+    return instanceAttribute(row, groups.get(row.id) ?? []);
+  },
+
+  async DescribeUserData(ctx, p) {
+    const row = await requireInstance(ctx, p.InstanceId);
+    return { InstanceId: row.id, RegionId: row.region_id, UserData: row.user_data };
+  },
+};

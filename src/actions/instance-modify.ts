@@ -1,0 +1,124 @@
+/**
+ * ModifyInstanceAttribute, ModifyInstanceSpec, ModifyInstanceAutoReleaseTime, and security group
+ * membership (JoinSecurityGroup, LeaveSecurityGroup). Host name, password and user data take
+ * effect at the next start, as the guide says.
+ */
+import { EcsError } from '../api/errors.js';
+import { checkHostName, checkInstanceName } from '../domain/instances/naming.js';
+import { checkPassword } from '../domain/instances/password.js';
+import { allowed } from '../domain/instances/states.js';
+import { checkReleaseTime } from '../domain/instances/release-time.js';
+import { securityGroupsOf, setSecurityGroups, updateInstance, type InstanceRow } from '../store/instances.js';
+import { decodeUserData, passwordSealer } from './instance-create.js';
+import { requireInstance } from './instance-describe.js';
+import { resolveInstanceType, resolveSecurityGroups } from './launch-deps.js';
+import type { ActionContext, HandlerMap } from './types.js';
+
+const MAX_GROUPS_PER_INSTANCE = 5;
+
+async function checkGroupsFor(ctx: ActionContext, row: InstanceRow, ids: string[]) {
+  if (new Set(ids).size !== ids.length) throw new EcsError('InvalidParameter', 'The specified SecurityGroupIds.N contain duplicates.');
+  if (ids.length > MAX_GROUPS_PER_INSTANCE) throw new EcsError('InstanceSecurityGroupLimitExceeded', `An instance can join at most ${MAX_GROUPS_PER_INSTANCE} security groups.`, 403);
+  const groups = await resolveSecurityGroups(ctx, ids);
+  for (const g of groups) {
+    if (g.vpcId !== row.vpc_id) throw new EcsError('InvalidOperation.VpcMismatch', `The security group ${g.id} is not in the VPC ${row.vpc_id} of the instance.`, 403);
+  }
+  if (new Set(groups.map((g) => g.type)).size > 1) {
+    throw new EcsError('EnterpriseGroupLimited.MutliGroupType', 'An instance cannot join basic and advanced (enterprise) security groups at the same time.', 403);
+  }
+}
+
+export const instanceModifyActions: HandlerMap = {
+  async ModifyInstanceAttribute(ctx, p) {
+    const row = await requireInstance(ctx, p.InstanceId);
+    const patch: Partial<InstanceRow> = {};
+    if (p.InstanceName !== undefined) { checkInstanceName(p.InstanceName); patch.name = p.InstanceName; }
+    if (p.Description !== undefined) {
+      if (p.Description.length > 256 || /^https?:\/\//i.test(p.Description)) throw new EcsError('InvalidDescription.Malformed', 'The specified parameter "Description" is not valid: at most 256 characters, not starting with http:// or https://.');
+      patch.description = p.Description;
+    }
+    if (p.HostName !== undefined) { checkHostName(p.HostName, row.os_type === 'windows' ? 'windows' : 'linux'); patch.host_name = p.HostName; }
+    if (p.Password !== undefined && p.Password !== '') {
+      checkPassword(p.Password, row.os_type === 'windows' ? 'windows' : 'linux');
+      patch.password_sealed = passwordSealer(ctx).seal(p.Password);
+    }
+    if (p.UserData !== undefined) {
+      // User data is read by the guest at start; ECS requires a stopped instance to change it.
+      if (row.status !== 'Stopped') throw new EcsError('IncorrectInstanceStatus', `The current status of the resource does not support this operation: changing UserData needs a Stopped instance, ${row.id} is ${row.status}.`);
+      patch.user_data = p.UserData === '' ? '' : decodeUserData(p.UserData);
+    }
+    if (p.DeletionProtection !== undefined) patch.deletion_protection = p.DeletionProtection ? 1 : 0;
+    if (p.CreditSpecification !== undefined) {
+      if (!row.instance_type.startsWith('ecs.t')) throw new EcsError('InvalidParameter.CreditSpecification', 'CreditSpecification applies to burstable (t) instances only.');
+      patch.credit_specification = p.CreditSpecification;
+    }
+    const groupIds: string[] | undefined = p.SecurityGroupIds;
+    if (groupIds?.length) await checkGroupsFor(ctx, row, groupIds);
+    return ctx.mutate(async (trx) => {
+      if (Object.keys(patch).length) await updateInstance(trx, row.id, patch);
+      if (groupIds?.length) await setSecurityGroups(trx, row.id, groupIds);
+      return {};
+    });
+  },
+
+  async ModifyInstanceSpec(ctx, p) {
+    const row = await requireInstance(ctx, p.InstanceId);
+    const patch: Partial<InstanceRow> = {};
+    if (p.InstanceType !== undefined && p.InstanceType !== row.instance_type) {
+      const type = resolveInstanceType(p.InstanceType);
+      if (!allowed('ModifySpec', row.status)) throw new EcsError('IncorrectInstanceStatus', `The instance type can only be changed while the instance is Stopped; ${row.id} is ${row.status}.`);
+      Object.assign(patch, { instance_type: type.id, cpu: type.cpu, memory: type.memoryMiB });
+    }
+    for (const [param, column] of [['InternetMaxBandwidthOut', 'internet_max_bandwidth_out'], ['InternetMaxBandwidthIn', 'internet_max_bandwidth_in']] as const) {
+      if (p[param] === undefined) continue;
+      if (p[param] < 0 || p[param] > (param === 'InternetMaxBandwidthOut' ? 100 : 200)) throw new EcsError('InvalidParameter.Bandwidth', `${param} is out of range.`);
+      if (!['Running', 'Stopped'].includes(row.status)) throw new EcsError('IncorrectInstanceStatus', `Bandwidth can be changed while the instance is Running or Stopped; ${row.id} is ${row.status}.`);
+      patch[column] = p[param];
+    }
+    if (Object.keys(patch).length === 0) throw new EcsError('InvalidParameter', 'Specify InstanceType or a bandwidth to change.');
+    return ctx.mutate(async (trx) => {
+      await updateInstance(trx, row.id, patch);
+      return {};
+    });
+  },
+
+  async ModifyInstanceAutoReleaseTime(ctx, p) {
+    const row = await requireInstance(ctx, p.InstanceId).catch(() => {
+      throw new EcsError('NoSuchResource', `The specified instance "${p.InstanceId}" does not exist.`);
+    });
+    if (row.instance_charge_type !== 'PostPaid') throw new EcsError('ChargeTypeViolation', 'Automatic release applies to pay-as-you-go instances only.');
+    const at = p.AutoReleaseTime ? checkReleaseTime(p.AutoReleaseTime, ctx.now()) : null;
+    return ctx.mutate(async (trx) => {
+      await updateInstance(trx, row.id, { auto_release_time: at });
+      return {};
+    });
+  },
+
+  async JoinSecurityGroup(ctx, p) {
+    if (!p.InstanceId) throw new EcsError('MissingParameter', 'The input parameter "InstanceId" that is mandatory for processing this request is not supplied.');
+    const row = await requireInstance(ctx, p.InstanceId);
+    if (!['Running', 'Stopped'].includes(row.status)) throw new EcsError('IncorrectInstanceStatus', `Security groups can be changed while the instance is Running or Stopped; ${row.id} is ${row.status}.`);
+    const current = (await securityGroupsOf(ctx.db, [row.id])).get(row.id) ?? [];
+    if (current.includes(p.SecurityGroupId)) throw new EcsError('InvalidInstanceId.AlreadyExists', `The instance ${row.id} is already in the security group ${p.SecurityGroupId}.`);
+    const next = [...current, p.SecurityGroupId];
+    await checkGroupsFor(ctx, row, next);
+    return ctx.mutate(async (trx) => {
+      await setSecurityGroups(trx, row.id, next);
+      return {};
+    });
+  },
+
+  async LeaveSecurityGroup(ctx, p) {
+    if (!p.InstanceId) throw new EcsError('MissingParameter', 'The input parameter "InstanceId" that is mandatory for processing this request is not supplied.');
+    const row = await requireInstance(ctx, p.InstanceId);
+    await resolveSecurityGroups(ctx, [p.SecurityGroupId]);
+    if (!['Running', 'Stopped'].includes(row.status)) throw new EcsError('IncorrectInstanceStatus', `Security groups can be changed while the instance is Running or Stopped; ${row.id} is ${row.status}.`);
+    const current = (await securityGroupsOf(ctx.db, [row.id])).get(row.id) ?? [];
+    if (!current.includes(p.SecurityGroupId)) throw new EcsError('InstanceNotInSecurityGroup', `The instance ${row.id} is not in the security group ${p.SecurityGroupId}.`, 403);
+    if (current.length === 1) throw new EcsError('InstanceLastSecurityGroup', 'The instance must stay in at least one security group.', 403);
+    return ctx.mutate(async (trx) => {
+      await setSecurityGroups(trx, row.id, current.filter((g) => g !== p.SecurityGroupId));
+      return {};
+    });
+  },
+};

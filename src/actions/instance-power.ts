@@ -1,0 +1,113 @@
+/**
+ * Start, stop, reboot and release, in singular and batch (`InstanceId.N`, BatchOptimization)
+ * forms. A handler moves the status at once (Starting, Stopping) and leaves the rest to the
+ * engine's instance reconciler.
+ */
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { allowed, nextStatus, type PowerAction } from '../domain/instances/states.js';
+import { getInstancesByIds, releaseInstance, setInstanceStatus, type InstanceRow } from '../store/instances.js';
+import type { ActionContext, HandlerMap, Tx } from './types.js';
+import type { NewOperation } from '../engine/operations.js';
+
+const MAX_BATCH = 100;
+
+type Verb = 'Start' | 'Stop' | 'Reboot' | 'Delete';
+
+interface Outcome { id: string; row?: InstanceRow; error?: EcsError }
+
+function statusError(verb: Verb, row: InstanceRow): EcsError {
+  return new EcsError('IncorrectInstanceStatus', `The current status of the resource does not support this operation: ${verb} needs ${verb === 'Start' ? 'Stopped' : verb === 'Delete' ? 'Stopped (or Force=true)' : 'Running'}, instance ${row.id} is ${row.status}.`);
+}
+
+/** Checks one instance for a verb; returns the error to report, if any. */
+function check(verb: Verb, row: InstanceRow, p: Params): EcsError | undefined {
+  if (verb === 'Delete') {
+    if (row.deletion_protection === 1) return new EcsError('InvalidOperation.DeletionProtection', `The instance ${row.id} has DeletionProtection enabled; disable it before releasing the instance.`);
+    const action: PowerAction = p.Force === true ? 'ForceDelete' : 'Delete';
+    if (!allowed(action, row.status)) return row.status === 'Pending'
+      ? new EcsError('IncorrectInstanceStatus.Initializing', `The instance ${row.id} is still being created.`)
+      : statusError(verb, row);
+    return undefined;
+  }
+  return allowed(verb, row.status) ? undefined : statusError(verb, row);
+}
+
+async function apply(trx: Tx, enqueue: (op: NewOperation) => Promise<void>, verb: Verb, row: InstanceRow, p: Params, now: number): Promise<string> {
+  if (verb === 'Delete') {
+    await releaseInstance(trx, row, now);
+    await enqueue({ kind: 'instance', resourceId: row.id, dueAt: now });
+    return row.status;
+  }
+  const to = nextStatus(verb, row.status)!;
+  const desired = verb === 'Stop' ? 'Stopped' : 'Running';
+  const patch: Partial<InstanceRow> = { desired_status: desired };
+  if (verb === 'Stop') patch.stopped_mode = p.StoppedMode === 'StopCharging' ? 'StopCharging' : 'KeepCharging';
+  await setInstanceStatus(trx, row, to, now, patch);
+  await enqueue({ kind: 'instance', resourceId: row.id, dueAt: now, payload: { force: p.ForceStop === true || p.ForceReboot === true } });
+  return to;
+}
+
+function notFound(ids: string[], batch: boolean): EcsError {
+  return batch
+    ? new EcsError('InvalidInstanceId.NotFound', `The specified InstanceId does not exist: ${ids.join(', ')}.`)
+    : new EcsError('InvalidInstanceId.NotFound', `The specified InstanceId "${ids[0]}" does not exist.`);
+}
+
+async function single(ctx: ActionContext, p: Params, verb: Verb) {
+  const id: string = p.InstanceId;
+  const [row] = await getInstancesByIds(ctx.db, ctx.principal.accountId, [id]);
+  if (!row || (ctx.regionId && row.region_id !== ctx.regionId)) throw notFound([id], false);
+  const err = check(verb, row, p);
+  if (err) throw err;
+  return ctx.mutate(async (trx, enqueue) => {
+    await apply(trx, enqueue, verb, row, p, ctx.now());
+    return {};
+  });
+}
+
+async function batch(ctx: ActionContext, p: Params, verb: Verb) {
+  const ids: string[] = p.InstanceId ?? [];
+  if (ids.length > MAX_BATCH) throw new EcsError('InvalidParameter.TooManyInstanceIds', `At most ${MAX_BATCH} instances can be specified.`, 403);
+  if (new Set(ids).size !== ids.length) throw new EcsError('InvalidParameter', 'The specified InstanceId.N contains duplicates.');
+  const rows = await getInstancesByIds(ctx.db, ctx.principal.accountId, ids);
+  const byId = new Map(rows.filter((r) => r.region_id === ctx.regionId).map((r) => [r.id, r]));
+  const outcomes: Outcome[] = ids.map((id) => {
+    const row = byId.get(id);
+    if (!row) return { id, error: notFound([id], true) };
+    return { id, row, error: check(verb, row, p) };
+  });
+  const successFirst = p.BatchOptimization === 'SuccessFirst';
+  if (!successFirst) {
+    // AllTogether: one refusal refuses the whole call, nothing changes.
+    const missing = outcomes.filter((o) => !o.row).map((o) => o.id);
+    if (missing.length) throw notFound(missing, true);
+    const failed = outcomes.find((o) => o.error);
+    if (failed) throw failed.error!;
+  }
+  if (ctx.dryRun) throw new EcsError('DRYRUN.SUCCESS', 'This request is a dryrun request with successful result.', 400);
+  return ctx.mutate(async (trx, enqueue) => {
+    const responses = [];
+    for (const o of outcomes) {
+      if (o.error || !o.row) {
+        responses.push({ InstanceId: o.id, Code: o.error!.code, Message: o.error!.message, PreviousStatus: o.row?.status ?? '', CurrentStatus: o.row?.status ?? '' });
+        continue;
+      }
+      const current = await apply(trx, enqueue, verb, o.row, p, ctx.now());
+      responses.push({ InstanceId: o.id, Code: '200', Message: 'success', PreviousStatus: o.row.status, CurrentStatus: current });
+    }
+    return { InstanceResponses: { InstanceResponse: responses } };
+  });
+}
+
+export const instancePowerActions: HandlerMap = {
+  StartInstance: (ctx, p) => single(ctx, p, 'Start'),
+  StopInstance: (ctx, p) => single(ctx, p, 'Stop'),
+  RebootInstance: (ctx, p) => single(ctx, p, 'Reboot'),
+  DeleteInstance: (ctx, p) => single(ctx, p, 'Delete'),
+  StartInstances: (ctx, p) => batch(ctx, p, 'Start'),
+  StopInstances: (ctx, p) => batch(ctx, p, 'Stop'),
+  RebootInstances: (ctx, p) => batch(ctx, p, 'Reboot'),
+  DeleteInstances: (ctx, p) => batch(ctx, p, 'Delete'),
+};
+

@@ -1,0 +1,81 @@
+/**
+ * Moves one instance toward its desired state, one step per run, and records each transition
+ * (Pending → Starting → Running; Stopping → Stopped; Stopping → Starting for a reboot). A step is
+ * taken only once the driver's transition time has passed since the persisted status change and
+ * the driver reports the guest there, so timing and progress both survive a restart.
+ */
+import type { GuestSpec } from '../../compute/driver.js';
+import { settledStatus, TRANSITIONAL } from '../../domain/instances/states.js';
+import { disksOfInstances, getInstanceForEngine, setInstanceStatus, type InstanceRow } from '../../store/instances.js';
+import type { Db } from '../../store/db.js';
+import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
+
+const POLL_MS = 250;
+
+export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
+  const disks = await disksOfInstances(db, [row.id]);
+  return {
+    instanceId: row.id,
+    hostName: row.host_name,
+    cpu: row.cpu,
+    memoryMiB: row.memory,
+    imageId: row.image_id,
+    osType: row.os_type,
+    vpcId: row.vpc_id,
+    vswitchId: row.vswitch_id,
+    privateIp: row.private_ip,
+    userData: row.user_data,
+    keyPairName: row.key_pair_name,
+    disks: disks.map((d) => ({
+      diskId: d.id, type: d.type === 'system' ? 'system' : 'data', sizeGiB: d.size, device: d.device,
+      imageId: d.image_id, snapshotId: d.source_snapshot_id,
+    })),
+  };
+}
+
+export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promise<ReconcileResult> {
+  const { db, clock, driver } = env;
+  const row = await getInstanceForEngine(db, op.resource_id);
+  if (!row) return { done: true };
+  if (row.deleted_at !== null) {
+    await driver.destroy(row.id);
+    return { done: true };
+  }
+  const now = clock.now();
+  const power = await driver.powerState(row.id);
+  const readyAt = row.status_changed_at + driver.transitionMs;
+  const force = JSON.parse(op.payload || '{}').force === true;
+
+  if (!TRANSITIONAL.has(row.status)) {
+    // Settled: make the guest match (after a restart, or a guest that died).
+    if (row.status === 'Running' && power !== 'running') {
+      const spec = await guestSpec(db, row);
+      await driver.ensureCreated(spec);
+      await driver.start(spec);
+    } else if (row.status === 'Stopped' && power === 'running') {
+      await driver.stop(row.id, true);
+    }
+    return { done: true };
+  }
+
+  const spec = await guestSpec(db, row);
+  const target = settledStatus(row.status, row.desired_status)!;
+  switch (row.status) {
+    case 'Pending':
+      await driver.ensureCreated(spec);
+      break;
+    case 'Starting':
+      await driver.ensureCreated(spec);
+      if (power !== 'running') await driver.start(spec);
+      break;
+    case 'Stopping':
+      if (power === 'running') await driver.stop(row.id, force);
+      break;
+  }
+  if (now < readyAt) return { retryAt: readyAt };
+  const observed = await driver.powerState(row.id);
+  const arrived = row.status === 'Pending' || (row.status === 'Starting' ? observed === 'running' : observed !== 'running');
+  if (!arrived) return { retryAt: now + POLL_MS };
+  await db.transaction().execute((trx) => setInstanceStatus(trx, row, target, now, target === 'Running' ? { started_at: now } : {}));
+  return TRANSITIONAL.has(target) ? { retryAt: now } : { done: true };
+}

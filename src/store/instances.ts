@@ -1,0 +1,176 @@
+/** Instance queries: the rows behind DescribeInstances and the writes of the instance actions. */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, DiskTable, InstanceTable } from './schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+export type InstanceRow = Selectable<InstanceTable>;
+export type DiskRow = Selectable<DiskTable>;
+
+export interface InstanceFilter {
+  accountId: string;
+  regionId: string;
+  ids?: string[];
+  zoneId?: string;
+  vpcId?: string;
+  vswitchId?: string;
+  securityGroupId?: string;
+  status?: string;
+  /** `*` is a wildcard, as ECS supports for InstanceName. */
+  name?: string;
+  imageId?: string;
+  instanceType?: string;
+  instanceTypeFamilyPrefix?: string;
+  keyPairName?: string;
+  chargeType?: string;
+  internetChargeType?: string;
+  resourceGroupId?: string;
+  privateIps?: string[];
+  publicIps?: string[];
+  /** Restricts to these ids (the Tag.N filter's answer). */
+  taggedIds?: string[];
+  createdFrom?: number;
+  createdTo?: number;
+}
+
+function filtered(db: Q, f: InstanceFilter) {
+  let q = db.selectFrom('instances')
+    .where('account_id', '=', f.accountId)
+    .where('region_id', '=', f.regionId)
+    .where('deleted_at', 'is', null);
+  if (f.ids) q = q.where('id', 'in', f.ids.length ? f.ids : ['']);
+  if (f.taggedIds) q = q.where('id', 'in', f.taggedIds.length ? f.taggedIds : ['']);
+  if (f.zoneId) q = q.where('zone_id', '=', f.zoneId);
+  if (f.vpcId) q = q.where('vpc_id', '=', f.vpcId);
+  if (f.vswitchId) q = q.where('vswitch_id', '=', f.vswitchId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.name) q = f.name.includes('*') ? q.where('name', 'like', f.name.replace(/[%_\\]/g, '\\$&').replace(/\*/g, '%')) : q.where('name', '=', f.name);
+  if (f.imageId) q = q.where('image_id', '=', f.imageId);
+  if (f.instanceType) q = q.where('instance_type', '=', f.instanceType);
+  if (f.instanceTypeFamilyPrefix) q = q.where('instance_type', 'like', `${f.instanceTypeFamilyPrefix}.%`);
+  if (f.keyPairName) q = q.where('key_pair_name', '=', f.keyPairName);
+  if (f.chargeType) q = q.where('instance_charge_type', '=', f.chargeType);
+  if (f.internetChargeType) q = q.where('internet_charge_type', '=', f.internetChargeType);
+  if (f.resourceGroupId) q = q.where('resource_group_id', '=', f.resourceGroupId);
+  if (f.privateIps) q = q.where('private_ip', 'in', f.privateIps.length ? f.privateIps : ['']);
+  if (f.publicIps) q = q.where('public_ip', 'in', f.publicIps.length ? f.publicIps : ['']);
+  if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+  if (f.createdTo !== undefined) q = q.where('created_at', '<=', f.createdTo);
+  if (f.securityGroupId) {
+    const sg = f.securityGroupId;
+    q = q.where('id', 'in', (eb) => eb.selectFrom('instance_security_groups').select('instance_id').where('security_group_id', '=', sg));
+  }
+  return q;
+}
+
+export async function countInstances(db: Q, f: InstanceFilter): Promise<number> {
+  const r = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function listInstances(db: Q, f: InstanceFilter, offset: number, limit: number): Promise<InstanceRow[]> {
+  return filtered(db, f).selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute();
+}
+
+export async function getInstance(db: Q, accountId: string, id: string): Promise<InstanceRow | undefined> {
+  return db.selectFrom('instances').selectAll()
+    .where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function getInstancesByIds(db: Q, accountId: string, ids: string[]): Promise<InstanceRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('instances').selectAll()
+    .where('id', 'in', ids).where('account_id', '=', accountId).where('deleted_at', 'is', null)
+    .execute();
+}
+
+/** Any instance row, deleted or not, for the engine. */
+export async function getInstanceForEngine(db: Q, id: string): Promise<InstanceRow | undefined> {
+  return db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertInstance(trx: Q, row: InstanceRow): Promise<void> {
+  await trx.insertInto('instances').values(row).execute();
+}
+
+export async function updateInstance(trx: Q, id: string, patch: Partial<InstanceRow>): Promise<void> {
+  await trx.updateTable('instances').set(patch).where('id', '=', id).execute();
+}
+
+/** Changes status and records the transition in one place, for handlers and reconcilers alike. */
+export async function setInstanceStatus(trx: Q, row: Pick<InstanceRow, 'id' | 'status'>, to: string, now: number, patch: Partial<InstanceRow> = {}): Promise<void> {
+  await trx.updateTable('instances').set({ ...patch, status: to, status_changed_at: now }).where('id', '=', row.id).execute();
+  if (row.status !== to) {
+    await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: to, at: now }).execute();
+  }
+}
+
+export async function countLiveInstances(db: Q, accountId: string): Promise<number> {
+  const r = await db.selectFrom('instances').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function securityGroupsOf(db: Q, instanceIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (instanceIds.length === 0) return out;
+  const rows = await db.selectFrom('instance_security_groups').select(['instance_id', 'security_group_id'])
+    .where('instance_id', 'in', instanceIds).orderBy('position').execute();
+  for (const r of rows) {
+    const list = out.get(r.instance_id) ?? [];
+    list.push(r.security_group_id);
+    out.set(r.instance_id, list);
+  }
+  return out;
+}
+
+export async function setSecurityGroups(trx: Q, instanceId: string, groupIds: string[]): Promise<void> {
+  await trx.deleteFrom('instance_security_groups').where('instance_id', '=', instanceId).execute();
+  if (groupIds.length === 0) return;
+  await trx.insertInto('instance_security_groups')
+    .values(groupIds.map((g, i) => ({ instance_id: instanceId, security_group_id: g, position: i })))
+    .execute();
+}
+
+export async function disksOfInstances(db: Q, instanceIds: string[]): Promise<DiskRow[]> {
+  if (instanceIds.length === 0) return [];
+  return db.selectFrom('disks').selectAll().where('instance_id', 'in', instanceIds).orderBy('device').execute();
+}
+
+export async function insertDisk(trx: Q, row: DiskRow): Promise<void> {
+  await trx.insertInto('disks').values(row).execute();
+}
+
+/** Instances whose AutoReleaseTime has come. */
+export async function dueForRelease(db: Q, now: number): Promise<InstanceRow[]> {
+  return db.selectFrom('instances').selectAll()
+    .where('deleted_at', 'is', null).where('auto_release_time', 'is not', null).where('auto_release_time', '<=', now)
+    .limit(100).execute();
+}
+
+/** Instances the engine must keep converged after a restart. */
+export async function liveInstanceIds(db: Q): Promise<string[]> {
+  const rows = await db.selectFrom('instances').select('id').where('deleted_at', 'is', null).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Releases an instance in one transaction: hides it, frees its addresses and group memberships,
+ * releases disks marked DeleteWithInstance and detaches the others, drops its tags. The driver
+ * is told by the engine afterwards.
+ */
+export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'status'>, now: number): Promise<void> {
+  await trx.updateTable('instances').set({ deleted_at: now, desired_status: 'Deleted', auto_release_time: null }).where('id', '=', row.id).execute();
+  await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: 'Deleted', at: now }).execute();
+  await trx.deleteFrom('private_ips').where('instance_id', '=', row.id).execute();
+  await trx.deleteFrom('instance_security_groups').where('instance_id', '=', row.id).execute();
+  const doomed = await trx.selectFrom('disks').select('id').where('instance_id', '=', row.id).where('delete_with_instance', '=', 1).execute();
+  if (doomed.length) {
+    const ids = doomed.map((d) => d.id);
+    await trx.deleteFrom('tags').where('resource_id', 'in', ids).execute();
+    await trx.deleteFrom('disks').where('id', 'in', ids).execute();
+  }
+  await trx.updateTable('disks').set({ instance_id: '', status: 'Available', device: '', detached_at: now })
+    .where('instance_id', '=', row.id).execute();
+  await trx.deleteFrom('tags').where('resource_id', '=', row.id).execute();
+}
