@@ -1,3 +1,94 @@
-import type { HandlerMap } from './types.js';
+/**
+ * DescribeImages. `candidateImages` lists what the caller may see for an ImageOwnerAlias (only
+ * the system catalogue today: custom, shared and marketplace images join there later);
+ * `filterImages` (domain) narrows the items and the handler pages them.
+ */
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { filterImages, systemImageItem, type ImageFilter, type ImageItem } from '../domain/catalog/image-query.js';
+import { SYSTEM_IMAGES } from '../domain/catalog/images.js';
+import { findInstanceType } from '../domain/catalog/instance-types.js';
+import { parseUtc } from '../domain/time.js';
+import { idsWithTags } from '../store/tags.js';
+import { pageOf } from './paging.js';
+import type { ActionContext, HandlerMap } from './types.js';
 
-export const imagesActions: HandlerMap = {};
+const OWNER_ALIASES = ['system', 'self', 'others', 'marketplace'] as const;
+type OwnerAlias = typeof OWNER_ALIASES[number];
+
+const SYSTEM_ITEMS = SYSTEM_IMAGES.map(systemImageItem);
+
+/** Images visible to the caller from the given sources ("空表示返回取值为system、self以及others的结果"). */
+async function candidateImages(_ctx: ActionContext, aliases: OwnerAlias[]): Promise<ImageItem[]> {
+  const out: ImageItem[] = [];
+  if (aliases.includes('system')) out.push(...SYSTEM_ITEMS);
+  // self (custom images), others (shared and community) and marketplace: none exist yet.
+  return out;
+}
+
+function listParam(s: unknown): string[] | undefined {
+  if (s === undefined || s === '') return undefined;
+  return String(s).split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+function enumParam(p: Params, name: string, allowed: string[], code: string): string | undefined {
+  const v = p[name];
+  if (v === undefined || v === '') return undefined;
+  if (!allowed.includes(v)) throw new EcsError(code, `The specified ${name} "${v}" is not valid. Valid values: ${allowed.join(', ')}.`);
+  return v;
+}
+
+async function filterOf(ctx: ActionContext, p: Params): Promise<ImageFilter> {
+  if (p.InstanceType && !findInstanceType(p.InstanceType)) {
+    throw new EcsError('InvalidInstanceType.ValueNotSupported', `The specified InstanceType "${p.InstanceType}" does not exist or beyond the permitted range.`);
+  }
+  const f: ImageFilter = {
+    ids: listParam(p.ImageId),
+    name: p.ImageName || undefined,
+    family: p.ImageFamily || undefined,
+    osType: enumParam(p, 'OSType', ['linux', 'windows'], 'InvalidOSType'),
+    architecture: enumParam(p, 'Architecture', ['i386', 'x86_64', 'arm64'], 'InvalidArchitecture'),
+    usage: enumParam(p, 'Usage', ['instance', 'none'], 'InvalidUsage'),
+    // "如果不配置此参数，默认只返回Available状态的镜像"; several values are comma-separated.
+    statuses: listParam(p.Status) ?? ['Available'],
+    cloudInit: p.IsSupportCloudinit,
+    ioOptimized: p.IsSupportIoOptimized,
+    instanceType: p.InstanceType || undefined,
+    snapshotId: p.SnapshotId || undefined,
+    resourceGroupId: p.ResourceGroupId || undefined,
+  };
+  for (const [n, item] of ((p.Filter ?? []) as Record<string, string>[]).entries()) {
+    if (!item.Key && !item.Value) continue;
+    if (item.Key !== 'CreationStartTime' && item.Key !== 'CreationEndTime') {
+      throw new EcsError('InvalidFilterKey.NotFound', `The specified Filter.${n + 1}.Key "${item.Key ?? ''}" is not found: use CreationStartTime or CreationEndTime.`);
+    }
+    const at = item.Value ? parseUtc(item.Value) : undefined;
+    if (at === undefined) throw new EcsError('InvalidFilterValue', `The specified Filter.${n + 1}.Value "${item.Value ?? ''}" is not valid: use yyyy-MM-ddTHH:mmZ (UTC).`);
+    if (item.Key === 'CreationStartTime') f.createdFrom = at;
+    else f.createdTo = at;
+  }
+  const tags = ((p.Tag ?? []) as Record<string, string>[])
+    .map((t) => ({ Key: t.Key ?? t.key ?? '', Value: t.Value ?? t.value }))
+    .filter((t) => t.Key);
+  f.taggedIds = await idsWithTags(ctx.db, ctx.principal.accountId, 'image', tags);
+  return f;
+}
+
+export const imagesActions: HandlerMap = {
+  async DescribeImages(ctx, p) {
+    const alias = enumParam(p, 'ImageOwnerAlias', [...OWNER_ALIASES], 'InvalidImageOwnerAlias.ValueNotSupported') as OwnerAlias | undefined;
+    const page = pageOf(p, { defaultSize: 10, maxSize: 100 });
+    const f = await filterOf(ctx, p);
+    if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
+    // Community images (IsPublic=true) are a kind of `others`; none exist yet.
+    const aliases: OwnerAlias[] = p.IsPublic === true ? [] : alias ? [alias] : ['system', 'self', 'others'];
+    const matched = filterImages(await candidateImages(ctx, aliases), f);
+    return {
+      RegionId: ctx.regionId,
+      PageNumber: page.pageNumber,
+      PageSize: page.pageSize,
+      TotalCount: matched.length,
+      Images: { Image: matched.slice(page.offset, page.offset + page.limit) },
+    };
+  },
+};

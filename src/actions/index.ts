@@ -9,6 +9,7 @@ import { securityGroupRulesActions } from './security-group-rules.js';
 import { keyPairsActions } from './key-pairs.js';
 import { tagsActions } from './tags.js';
 import { instancesActions } from './instances.js';
+import { accountActions } from './accounts.js';
 
 export function allHandlers(): Record<Product, HandlerMap> {
   return {
@@ -19,5 +20,6 @@ export function allHandlers(): Record<Product, HandlerMap> {
     vpc: { ...vpcActions },
     sts: {},
     ram: {},
+    openecs: { ...accountActions },
   };
 }

@@ -15,7 +15,7 @@ import { checkReleaseTime } from '../domain/instances/release-time.js';
 import { insertDisk, insertInstance, setSecurityGroups, type DiskRow, type InstanceRow } from '../store/instances.js';
 import { putTags } from '../store/tags.js';
 import {
-  allocateIp, checkDisk, checkImageFitsType, keyPairExists, resolveImage, resolveInstanceType, resolveSecurityGroups, resolveVSwitch,
+  allocateIp, checkDisk, checkImageFitsType, checkZoneOffers, keyPairExists, resolveImage, resolveInstanceType, resolveSecurityGroups, resolveVSwitch,
   type ImageInfo, type TypeInfo, type VSwitchInfo,
 } from './launch-deps.js';
 import type { ActionContext, HandlerMap } from './types.js';
@@ -72,8 +72,8 @@ function decodeUserData(b64: string): string {
 }
 export { decodeUserData };
 
-function diskPlan(kind: 'system' | 'data', d: Record<string, any>, image?: ImageInfo): DiskPlan {
-  const category = String(d.Category ?? (kind === 'system' ? 'cloud_efficiency' : 'cloud_efficiency'));
+function diskPlan(kind: 'system' | 'data', d: Record<string, any>, type: TypeInfo, image?: ImageInfo): DiskPlan {
+  const category = String(d.Category ?? type.defaultSystemDiskCategory);
   const performanceLevel = String(d.PerformanceLevel ?? (category === 'cloud_essd' ? 'PL1' : ''));
   let size: number;
   if (d.Size === undefined || d.Size === '') size = kind === 'system' ? Math.max(40, image?.sizeGiB ?? 0) : NaN;
@@ -88,7 +88,7 @@ function diskPlan(kind: 'system' | 'data', d: Record<string, any>, image?: Image
     throw new EcsError('InvalidSystemDiskSize.LessThanImageSize', `The specified parameter SystemDisk.Size (${size}) is less than the image size (${image.sizeGiB}).`);
   }
   if (d.SnapshotId) throw new EcsError('InvalidDataDiskSnapshotId.NotFound', `The specified parameter "DataDisk.n.SnapshotId" (${d.SnapshotId}) is not valid.`);
-  checkDisk(kind, category, size, performanceLevel || undefined);
+  checkDisk(kind, category, size, performanceLevel || undefined, type);
   return {
     category, size, performanceLevel,
     name: String(d.DiskName ?? ''),
@@ -166,9 +166,10 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
   const systemDisk = diskPlan('system', {
     Category: p['SystemDisk.Category'], Size: p['SystemDisk.Size'], DiskName: p['SystemDisk.DiskName'],
     Description: p['SystemDisk.Description'], PerformanceLevel: p['SystemDisk.PerformanceLevel'], DeleteWithInstance: true,
-  }, image);
-  const dataDisks = (p.DataDisk ?? []).map((d: Record<string, unknown>) => diskPlan('data', d));
+  }, type, image);
+  const dataDisks = (p.DataDisk ?? []).map((d: Record<string, unknown>) => diskPlan('data', d, type));
   if (dataDisks.length > MAX_DATA_DISKS) throw new EcsError('InstanceDiskNumber.LimitExceed', `An instance can have at most ${MAX_DATA_DISKS} data disks.`);
+  checkZoneOffers(ctx.regionId, vswitch.zoneId, type, [systemDisk.category, ...dataDisks.map((d: DiskPlan) => d.category)]);
 
   const tags = tagsFromParams(p.Tag);
   if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('NumberExceed.Tags', `The Tags parameter's number is exceed, Valid: ${MAX_TAGS_PER_RESOURCE}.`);

@@ -3,27 +3,47 @@
  * gathered behind one small interface so the instance actions stay readable.
  */
 import { EcsError } from '../api/errors.js';
+import {
+  checkDiskSize, checkImageFitsType as imageFits, checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, checkZoneOffersType,
+  defaultSystemDiskCategory, findInstanceType, findSystemImage,
+} from '../domain/catalog/index.js';
 import type { ActionContext, Tx } from './types.js';
 
-export interface TypeInfo { id: string; cpu: number; memoryMiB: number }
+export interface TypeInfo { id: string; cpu: number; memoryMiB: number; memoryGiB: number; cpuArchitecture: string; defaultSystemDiskCategory: string }
 export interface ImageInfo { id: string; osType: 'linux' | 'windows'; osName: string; sizeGiB: number; architecture: string }
 export interface VSwitchInfo { id: string; vpcId: string; zoneId: string; cidr: string }
 export interface GroupInfo { id: string; vpcId: string; type: string }
 
 export function resolveInstanceType(id: string): TypeInfo {
-  void id;
-  throw new EcsError('InvalidInstanceType.ValueNotSupported', `The specified InstanceType "${id}" beyond the permitted range.`);
+  const t = findInstanceType(id);
+  if (!t) throw new EcsError('InvalidInstanceType.ValueNotSupported', `The specified InstanceType "${id}" beyond the permitted range.`);
+  return {
+    id: t.id, cpu: t.cpu, memoryMiB: Math.round(t.memoryGiB * 1024), memoryGiB: t.memoryGiB, cpuArchitecture: t.cpuArchitecture,
+    defaultSystemDiskCategory: defaultSystemDiskCategory(t),
+  };
 }
 
+/** System images today; custom and shared images join here when the image family lands. */
 export async function resolveImage(ctx: ActionContext, id: string): Promise<ImageInfo> {
   void ctx;
-  throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${id}" does not exist.`);
+  const i = findSystemImage(id);
+  if (!i) throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${id}" does not exist.`);
+  return { id: i.id, osType: i.osType, osName: i.osNameEn, sizeGiB: i.sizeGiB, architecture: i.architecture };
 }
 
-export function checkImageFitsType(image: ImageInfo, type: TypeInfo): void { void image; void type; }
+export function checkImageFitsType(image: ImageInfo, type: TypeInfo): void {
+  imageFits(image, type);
+}
 
-export function checkDisk(kind: 'system' | 'data', category: string, sizeGiB: number, performanceLevel?: string): void {
-  void kind; void category; void sizeGiB; void performanceLevel;
+export function checkDisk(kind: 'system' | 'data', category: string, sizeGiB: number, performanceLevel: string | undefined, type: TypeInfo): void {
+  checkDiskSize(kind, category, sizeGiB, performanceLevel);
+  checkTypeTakesDiskCategory(type.id, category);
+}
+
+/** What the zone sells: the instance type and each disk category. */
+export function checkZoneOffers(regionId: string, zoneId: string, type: TypeInfo, categories: string[]): void {
+  checkZoneOffersType(regionId, zoneId, type.id);
+  for (const c of new Set(categories)) checkZoneOffersDiskCategory(regionId, zoneId, c);
 }
 
 export async function resolveVSwitch(ctx: ActionContext, id: string): Promise<VSwitchInfo> {

@@ -25,8 +25,8 @@ export interface Dispatcher {
   handle(req: SignedRequest): Promise<RpcResponse>;
 }
 
-const HOSTS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', ram: 'ram.aliyuncs.com' };
-const PRODUCT_NAMES: Record<Product, string> = { ecs: 'Ecs', vpc: 'Vpc', sts: 'Sts', ram: 'Ram' };
+const HOSTS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', ram: 'ram.aliyuncs.com', openecs: 'openecs.local' };
+const PRODUCT_NAMES: Record<Product, string> = { ecs: 'Ecs', vpc: 'Vpc', sts: 'Sts', ram: 'Ram', openecs: 'OpenECS' };
 
 function header(req: SignedRequest, name: string): string | undefined {
   const v = req.headers[name];

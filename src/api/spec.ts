@@ -1,11 +1,13 @@
 /** Loads the generated API spec and answers which product and action a request names. */
 import { readFileSync } from 'node:fs';
 import type { ActionSpec, ApiSpecFile, ProductSpec } from './spec-types.js';
+import { extensionSpec } from './extensions.js';
 
 const specFile = new URL('./generated/api-spec.json', import.meta.url);
 export const apiSpec: ApiSpecFile = JSON.parse(readFileSync(specFile, 'utf8'));
+apiSpec.products.openecs = extensionSpec;
 
-export type Product = 'ecs' | 'vpc' | 'sts' | 'ram';
+export type Product = 'ecs' | 'vpc' | 'sts' | 'ram' | 'openecs';
 
 export function productForVersion(version: string): Product | undefined {
   for (const [name, spec] of Object.entries(apiSpec.products)) if (spec.version === version) return name as Product;

@@ -4,7 +4,7 @@ import { $Ecs, type TestServer } from './server.js';
 
 export interface Network { vpcId: string; vswitchId: string; zoneId: string; securityGroupId: string; imageId: string; windowsImageId: string }
 
-export async function createNetwork(s: TestServer, clients: Pick<TestServer, 'ecs' | 'vpc'> = s, regionId = 'cn-hangzhou', cidr = '192.168.0.0/16'): Promise<Network> {
+export async function createNetwork(clients: Pick<TestServer, 'ecs' | 'vpc'>, regionId = 'cn-hangzhou', cidr = '192.168.0.0/16'): Promise<Network> {
   const zones = await clients.ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId }));
   const zoneId = zones.body!.zones!.zone![0]!.zoneId!;
   const vpc = await clients.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId, cidrBlock: cidr, vpcName: 'test-vpc' }));

@@ -58,15 +58,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const app = await createApp(config, { clock, startEngine: false });
   const url = await app.listen();
   const port = Number(new URL(url).port);
-  const clients = (c: Credentials) => {
-    const base = { ...c, endpoint: `127.0.0.1:${port}`, protocol: 'http', regionId: 'cn-hangzhou' };
-    return {
-      ecs: new EcsClient(new $OpenApi.$OpenApiUtil.Config(base)),
-      ecsV2: new EcsClient(new $OpenApi.$OpenApiUtil.Config({ ...base, signatureAlgorithm: 'v2' })),
-      vpc: new VpcClient(new $OpenApi.$OpenApiUtil.Config(base)),
-      pop: new PopClient({ ...c, endpoint: url, apiVersion: '2014-05-26' }),
-    };
-  };
+  const clients = (c: Credentials) => makeClients(url, c);
   const mine = clients({ accessKeyId: AK, accessKeySecret: SECRET });
   return {
     app, url, port, clock, ...mine,
@@ -78,6 +70,18 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     },
     settle: () => app.services.engine.settle(),
     close: () => app.close(),
+  };
+}
+
+/** The official clients for a server at `url` (http://host:port). */
+export function makeClients(url: string, c: Credentials) {
+  const { host } = new URL(url);
+  const base = { ...c, endpoint: host, protocol: 'http', regionId: 'cn-hangzhou' };
+  return {
+    ecs: new EcsClient(new $OpenApi.$OpenApiUtil.Config(base)),
+    ecsV2: new EcsClient(new $OpenApi.$OpenApiUtil.Config({ ...base, signatureAlgorithm: 'v2' })),
+    vpc: new VpcClient(new $OpenApi.$OpenApiUtil.Config(base)),
+    pop: new PopClient({ ...c, endpoint: url, apiVersion: '2014-05-26' }),
   };
 }
 
