@@ -8,6 +8,7 @@ import { buildHttpServer } from './api/server.js';
 import { bootstrapRoot, type BootstrapResult } from './auth/accounts.js';
 import type { ComputeDriver } from './compute/driver.js';
 import { SimDriver } from './compute/sim.js';
+import { QemuDriver } from './compute/qemu/driver.js';
 import type { Config } from './config.js';
 import { OffsetClock, SystemClock, type Clock } from './engine/clock.js';
 import { Engine } from './engine/engine.js';
@@ -35,8 +36,9 @@ export interface AppOverrides {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const db = await openStore({ dataDir: config.dataDir });
   const clock = overrides.clock ?? (config.clock === 'offset' ? new OffsetClock() : new SystemClock());
-  const driver = overrides.driver ?? new SimDriver(config.simDelayMs);
   const log = (msg: string, extra?: Record<string, unknown>) => console.error(`[openecs] ${msg}`, extra ? JSON.stringify(extra) : '');
+  const driver = overrides.driver
+    ?? (config.driver === 'qemu' ? new QemuDriver({ dataDir: config.dataDir, log }) : new SimDriver(config.simDelayMs));
   const engine = new Engine({ db, clock, driver, log });
   registerReconcilers(engine);
   const services: Services = { db, clock, engine, driver, config };

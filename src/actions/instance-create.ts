@@ -206,10 +206,10 @@ function publicIp(): string {
   return b.join('.');
 }
 
-async function launch(ctx: ActionContext, plan: LaunchPlan, desired: 'Running' | 'Stopped'): Promise<string[]> {
+async function launch<T extends Record<string, unknown>>(ctx: ActionContext, plan: LaunchPlan, desired: 'Running' | 'Stopped', respond: (ids: string[]) => T): Promise<T> {
   const ids = Array.from({ length: plan.amount }, () => newId('i-'));
   const now = ctx.now();
-  await ctx.mutate(async (trx, enqueue) => {
+  return ctx.mutate(async (trx, enqueue) => {
     let requestedIp = plan.privateIp;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
@@ -290,21 +290,19 @@ async function launch(ctx: ActionContext, plan: LaunchPlan, desired: 'Running' |
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'instance', resourceId: id }, plan.tags);
       await enqueue({ kind: 'instance', resourceId: id, dueAt: now });
     }
-    return {};
+    // Returned from inside the transaction so a ClientToken replay answers the same ids.
+    return respond(ids);
   });
-  return ids;
 }
 
 export const instanceCreateActions: HandlerMap = {
   async RunInstances(ctx, p) {
     const plan = await planLaunch(ctx, p, 'run');
-    const ids = await launch(ctx, plan, 'Running');
-    return { InstanceIdSets: { InstanceIdSet: ids } };
+    return launch(ctx, plan, 'Running', (ids) => ({ InstanceIdSets: { InstanceIdSet: ids } }));
   },
 
   async CreateInstance(ctx, p) {
     const plan = await planLaunch(ctx, p, 'create');
-    const [id] = await launch(ctx, plan, 'Stopped');
-    return { InstanceId: id };
+    return launch(ctx, plan, 'Stopped', (ids) => ({ InstanceId: ids[0] }));
   },
 };

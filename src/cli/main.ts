@@ -3,9 +3,13 @@
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { configFromEnv } from '../config.js';
+import { doctor } from './doctor.js';
+import { images } from './images.js';
 
 const USAGE = `usage: openecs serve [--host H] [--port P] [--data-dir DIR] [--driver sim|qemu] [--sim-delay-ms N]
        [--access-key-id ID --access-key-secret SECRET]
+       openecs images build|status   the qemu driver's guest image
+       openecs doctor [--reprobe]    what this host offers the qemu driver
 
 Settings also come from the environment: OPENECS_HOST, OPENECS_PORT, OPENECS_DATA_DIR,
 OPENECS_ACCESS_KEY_ID, OPENECS_ACCESS_KEY_SECRET, OPENECS_DRIVER, OPENECS_SIM_DELAY_MS, OPENECS_CLOCK.`;
@@ -38,7 +42,7 @@ async function serve(argv: string[]) {
 }
 
 const [command = 'serve', ...rest] = process.argv.slice(2);
-const commands: Record<string, (argv: string[]) => Promise<void>> = { serve };
+const commands: Record<string, (argv: string[]) => Promise<void>> = { serve, images, doctor };
 const run = commands[command];
 if (!run) { console.error(USAGE); process.exit(2); }
 run(rest).catch((e) => { console.error(`openecs ${command}: ${e instanceof Error ? e.message : e}`); process.exit(1); });

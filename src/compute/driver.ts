@@ -26,6 +26,12 @@ export interface GuestSpec {
   userData: string;
   keyPairName: string;
   disks: GuestDisk[];
+  /** The key pair's public key text (OpenSSH format) for root's authorized_keys; real drivers need the text, not the name. */
+  publicKey?: string;
+  /** The root password in clear, when the instance has one (the guest hashes it). */
+  password?: string;
+  /** The vSwitch CIDR, so the guest gets the right prefix and gateway (default: the /24 around privateIp). */
+  vswitchCidr?: string;
 }
 
 export interface ComputeDriver {
@@ -40,4 +46,9 @@ export interface ComputeDriver {
   /** Instances the driver holds; used after a restart to remove what the store no longer knows. */
   list(): Promise<string[]>;
   close(): Promise<void>;
+  /** Optional disk hooks for drivers whose disks are real files (qemu): ids are ECS ids. */
+  resizeDisk?(diskId: string, sizeGiB: number): Promise<void>;
+  /** Freezes a disk's current bytes under `snapshotId` (the instance must be stopped or the driver must cope). */
+  snapshotDisk?(diskId: string, snapshotId: string): Promise<void>;
+  deleteSnapshot?(snapshotId: string): Promise<void>;
 }

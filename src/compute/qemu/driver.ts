@@ -1,0 +1,331 @@
+/**
+ * The qemu driver: every ECS instance is a real virtual machine, one QEMU process each.
+ *
+ * Layout under `<dataDir>/qemu/`:
+ *   `<instanceId>/`  vm.json (what was started, ports, sockets), initrd.img (image initramfs +
+ *                    seed), console.log (serial console, appended across boots), qemu.pid, qmp.sock
+ *   `disks/<diskId>.qcow2`          copy-on-write clones of the image's base disk (or blank)
+ *   `snapshots/<snapshotId>.qcow2`  frozen copies of disks
+ * QEMU runs daemonized (`-daemonize`), so guests outlive the server; a restarted server finds
+ * them again through the pid file and QMP. Networking (phase 1): QEMU user-mode networking with
+ * the guest on its private IP inside its vSwitch CIDR and SSH/HTTP forwarded to 127.0.0.1 ports
+ * recorded in vm.json; the bridged netns network comes later.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat, writeFile, unlink } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import type { ComputeDriver, GuestSpec, PowerState } from '../driver.js';
+import { probeAccelerator, qemuBinary, type ProbeVerdict } from '../host-probe.js';
+import { run } from './exec.js';
+import { READY_MARKER } from './guest-scripts.js';
+import { BASE_DISK_GIB, ensureImage, type GuestImage } from './image.js';
+import { QmpClient, withQmp } from './qmp.js';
+import { guestNetwork, seedArchive } from './seed.js';
+import { guestSize, sizeCapsFromEnv } from './sizing.js';
+
+export interface VmRecord {
+  instanceId: string;
+  image: string;
+  accelerator: string;
+  qmpSocket: string;
+  disks: { diskId: string; file: string; type: string }[];
+  sshPort?: number;
+  httpPort?: number;
+  vcpus: number;
+  memoryMiB: number;
+  startedAt: number;
+  /** console.log size when this boot started: the boot's own output begins there. */
+  consoleOffset: number;
+}
+
+export interface QemuDriverOptions {
+  dataDir: string;
+  /** Graceful stop: after this long without a guest poweroff, QEMU is told to quit. */
+  stopTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+}
+
+const INSTANCE_DIR = /^i-[A-Za-z0-9-]+$/;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Unix socket paths must fit sun_path (108 bytes); long data dirs get a stable name in the temp dir. */
+function socketPath(dir: string, name: string) {
+  const p = join(dir, name);
+  if (Buffer.byteLength(p) < 100) return p;
+  return join(tmpdir(), `openecs-${createHash('sha256').update(p).digest('hex').slice(0, 16)}-${name}`);
+}
+
+function pidAlive(pid: number) {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+function macFor(instanceId: string) {
+  let h = 0;
+  for (const c of instanceId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const b = [h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255].map((x) => x.toString(16).padStart(2, '0'));
+  return `00:16:3e:${b[1]}:${b[2]}:${b[3]}`; // 00:16:3e is the OUI ECS uses for its ENIs
+}
+
+export class QemuDriver implements ComputeDriver {
+  readonly name = 'qemu';
+  /** Power changes are observed (process + QMP), not timed. */
+  readonly transitionMs = 0;
+  readonly root: string;
+  private readonly stopTimeoutMs: number;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly log: NonNullable<QemuDriverOptions['log']>;
+  private verdict?: Promise<ProbeVerdict>;
+  private stopRequests = new Map<string, { at: number; lastPowerdown: number }>();
+
+  constructor(opts: QemuDriverOptions) {
+    if (opts.dataDir === ':memory:') throw new Error('the qemu driver needs a data directory (OPENECS_DATA_DIR), not :memory:');
+    this.root = join(opts.dataDir, 'qemu');
+    this.env = opts.env ?? process.env;
+    this.stopTimeoutMs = opts.stopTimeoutMs ?? Number(this.env.OPENECS_QEMU_STOP_TIMEOUT_MS ?? 30_000);
+    this.log = opts.log ?? (() => {});
+  }
+
+  dir(instanceId: string) {
+    if (!INSTANCE_DIR.test(instanceId)) throw new Error(`bad instance id ${instanceId}`);
+    return join(this.root, instanceId);
+  }
+  diskFile(diskId: string) { return join(this.root, 'disks', `${diskId.replace(/[^A-Za-z0-9-]/g, '')}.qcow2`); }
+  snapshotFile(snapshotId: string) { return join(this.root, 'snapshots', `${snapshotId.replace(/[^A-Za-z0-9-]/g, '')}.qcow2`); }
+  consolePath(instanceId: string) { return join(this.dir(instanceId), 'console.log'); }
+
+  accelerator(): Promise<ProbeVerdict> {
+    this.verdict ??= probeAccelerator({ dataDir: join(this.root, '..'), env: this.env });
+    return this.verdict;
+  }
+
+  async record(instanceId: string): Promise<VmRecord | undefined> {
+    try { return JSON.parse(await readFile(join(this.dir(instanceId), 'vm.json'), 'utf8')) as VmRecord; } catch { return undefined; }
+  }
+
+  /** The QEMU pid when that process is alive and really ours (guards against pid reuse). */
+  async pid(instanceId: string): Promise<number | undefined> {
+    let pid: number;
+    try { pid = Number((await readFile(join(this.dir(instanceId), 'qemu.pid'), 'utf8')).trim()); } catch { return undefined; }
+    if (!pid || !pidAlive(pid)) return undefined;
+    try {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes(this.dir(instanceId))) return undefined;
+    } catch { /* no /proc: trust the pid */ }
+    return pid;
+  }
+
+  async ensureCreated(spec: GuestSpec): Promise<void> {
+    const image = await ensureImage({ log: (m) => this.log(`image: ${m}`) });
+    await mkdir(this.dir(spec.instanceId), { recursive: true });
+    await mkdir(join(this.root, 'disks'), { recursive: true });
+    for (const d of spec.disks) {
+      const file = this.diskFile(d.diskId);
+      if (existsSync(file)) continue;
+      const snap = d.snapshotId ? this.snapshotFile(d.snapshotId) : '';
+      const backing = snap && existsSync(snap) ? snap : d.type === 'system' ? image.baseDisk : '';
+      const sizeGiB = Math.max(d.sizeGiB || 0, d.type === 'system' ? BASE_DISK_GIB : 1);
+      const args = ['create', '-q', '-f', 'qcow2', ...(backing ? ['-b', backing, '-F', 'qcow2'] : []), `${file}.tmp`, `${sizeGiB}G`];
+      await run('qemu-img', args);
+      await run('mv', [`${file}.tmp`, file]);
+    }
+  }
+
+  async start(spec: GuestSpec): Promise<void> {
+    if (await this.pid(spec.instanceId)) return;
+    await this.ensureCreated(spec);
+    const image = await ensureImage();
+    const verdict = await this.accelerator();
+    const bin = await qemuBinary(this.env);
+    if (!bin) throw new Error('qemu-system-x86_64 not found (apt-get install qemu-system-x86)');
+    const dir = this.dir(spec.instanceId);
+    const initrd = join(dir, 'initrd.img');
+    await writeFile(initrd, Buffer.concat([await readFile(image.initramfs), seedArchive(spec)]), { mode: 0o600 });
+    const consoleFile = this.consolePath(spec.instanceId);
+    const consoleOffset = await stat(consoleFile).then((s) => s.size, () => 0);
+    const size = guestSize(spec.cpu, spec.memoryMiB, sizeCapsFromEnv(this.env));
+    const qmpSocket = socketPath(dir, 'qmp.sock');
+    await rm(qmpSocket, { force: true });
+    await rm(join(dir, 'qemu.pid'), { force: true });
+    const disks = [...spec.disks].sort((a, b) => (a.type === 'system' ? -1 : b.type === 'system' ? 1 : a.device.localeCompare(b.device)))
+      .map((d) => ({ diskId: d.diskId, file: this.diskFile(d.diskId), type: d.type }));
+    const net = this.env.OPENECS_QEMU_NET === 'none' ? undefined : guestNetwork(spec.privateIp, spec.vswitchCidr);
+    const sshPort = net ? await freePort() : undefined;
+    const httpPort = net ? await freePort() : undefined;
+    const args = this.commandLine({ spec, image, verdict, size, dir, initrd, consoleFile, qmpSocket, disks, net, sshPort, httpPort });
+    const rec: VmRecord = {
+      instanceId: spec.instanceId, image: image.name, accelerator: verdict.accelerator, qmpSocket, disks, sshPort, httpPort,
+      vcpus: size.vcpus, memoryMiB: size.memoryMiB, startedAt: Date.now(), consoleOffset,
+    };
+    await writeFile(join(dir, 'vm.json'), JSON.stringify(rec, null, 2));
+    this.stopRequests.delete(spec.instanceId);
+    await rm(join(dir, 'stop-requested'), { force: true });
+    // -daemonize returns once QEMU is set up (or failed), with the error on stderr.
+    await run(bin, args, { timeoutMs: 60_000 });
+    this.log('qemu started', { instance: spec.instanceId, accelerator: verdict.accelerator, sshPort, httpPort });
+  }
+
+  commandLine(o: {
+    spec: GuestSpec; image: GuestImage; verdict: ProbeVerdict; size: { vcpus: number; memoryMiB: number }; dir: string; initrd: string;
+    consoleFile: string; qmpSocket: string; disks: VmRecord['disks']; net?: ReturnType<typeof guestNetwork>; sshPort?: number; httpPort?: number;
+  }): string[] {
+    const kvm = o.verdict.accelerator === 'kvm';
+    const args = [
+      '-name', `${o.spec.instanceId},process=qemu-${o.spec.instanceId}`,
+      '-machine', 'pc', '-accel', kvm ? 'kvm' : 'tcg', '-cpu', kvm ? o.verdict.cpu ?? 'host' : 'max',
+      '-m', String(o.size.memoryMiB), '-smp', String(o.size.vcpus),
+      '-nodefaults', '-no-user-config', '-display', 'none',
+      '-kernel', o.image.kernel, '-initrd', o.initrd,
+      '-append', `console=ttyS0 quiet panic=-1 openecs.instance=${o.spec.instanceId}`,
+      '-device', 'virtio-rng-pci',
+      '-chardev', `file,id=console,path=${o.consoleFile},append=on`, '-serial', 'chardev:console',
+      '-qmp', `unix:${o.qmpSocket},server=on,wait=off`,
+      '-pidfile', join(o.dir, 'qemu.pid'), '-daemonize',
+    ];
+    for (const d of o.disks) {
+      args.push('-drive', `file=${d.file},if=virtio,format=qcow2,id=${d.diskId},cache=writeback,discard=unmap`);
+    }
+    if (o.net) {
+      const fwd = [`hostfwd=tcp:127.0.0.1:${o.sshPort}-${o.net.ip}:22`, `hostfwd=tcp:127.0.0.1:${o.httpPort}-${o.net.ip}:80`];
+      args.push('-netdev', `user,id=net0,net=${o.net.cidr},host=${o.net.gateway},dns=${o.net.dns},${fwd.join(',')}`,
+        '-device', `virtio-net-pci,netdev=net0,mac=${macFor(o.spec.instanceId)}`);
+    } else {
+      args.push('-nic', 'none');
+    }
+    return args;
+  }
+
+  /**
+   * Asks for a stop and returns (the engine polls powerState): force quits QEMU at once;
+   * otherwise ACPI power button (repeated, in case the guest was not listening yet), then quit
+   * once `stopTimeoutMs` has passed since the first request.
+   */
+  async stop(instanceId: string, force: boolean): Promise<void> {
+    if (!(await this.pid(instanceId))) return;
+    const rec = await this.record(instanceId);
+    if (!rec) return;
+    const now = Date.now();
+    let req = this.stopRequests.get(instanceId);
+    if (!req) {
+      const persisted = await readFile(join(this.dir(instanceId), 'stop-requested'), 'utf8').then(Number, () => 0);
+      req = { at: persisted || now, lastPowerdown: 0 };
+      this.stopRequests.set(instanceId, req);
+      if (!persisted) await writeFile(join(this.dir(instanceId), 'stop-requested'), String(now));
+    }
+    if (force || now - req.at >= this.stopTimeoutMs) {
+      await this.kill(instanceId, rec);
+      return;
+    }
+    if (now - req.lastPowerdown >= 2000) {
+      req.lastPowerdown = now;
+      await withQmp(rec.qmpSocket, (c) => c.powerdown()).catch((e) => this.log('powerdown failed', { instanceId, error: String(e) }));
+    }
+  }
+
+  private async kill(instanceId: string, rec?: VmRecord) {
+    const pid = await this.pid(instanceId);
+    if (!pid) return;
+    if (rec) await withQmp(rec.qmpSocket, (c) => c.quit()).catch(() => {});
+    for (let i = 0; i < 40 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    if (pidAlive(pid)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (let i = 0; i < 40 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 25));
+  }
+
+  /** Stops and waits until the guest is down (CLI and tests; the engine uses stop + powerState). */
+  async stopAndWait(instanceId: string, force = false, timeoutMs = this.stopTimeoutMs + 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.powerState(instanceId)) === 'running') {
+      if (Date.now() > deadline) throw new Error(`${instanceId} did not stop within ${timeoutMs} ms`);
+      await this.stop(instanceId, force);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async destroy(instanceId: string): Promise<void> {
+    const rec = await this.record(instanceId);
+    await this.kill(instanceId, rec);
+    this.stopRequests.delete(instanceId);
+    for (const d of rec?.disks ?? []) await rm(d.file, { force: true });
+    await rm(this.dir(instanceId), { recursive: true, force: true });
+  }
+
+  async powerState(instanceId: string): Promise<PowerState> {
+    if (!existsSync(this.dir(instanceId))) return 'absent';
+    if (!(await this.pid(instanceId))) return 'stopped';
+    const rec = await this.record(instanceId);
+    if (!rec) return 'running';
+    try {
+      const st = await withQmp(rec.qmpSocket, (c) => c.queryStatus());
+      // `shutdown`: the guest powered off and QEMU is on its way out.
+      return st.status === 'shutdown' ? 'stopped' : 'running';
+    } catch {
+      return (await this.pid(instanceId)) ? 'running' : 'stopped';
+    }
+  }
+
+  async list(): Promise<string[]> {
+    let names: string[] = [];
+    try { names = await readdir(this.root); } catch { return []; }
+    return names.filter((n) => INSTANCE_DIR.test(n)).sort();
+  }
+
+  /** Guests keep running without the server; nothing to close. */
+  async close(): Promise<void> {}
+
+  async resizeDisk(diskId: string, sizeGiB: number): Promise<void> {
+    await run('qemu-img', ['resize', '-q', this.diskFile(diskId), `${sizeGiB}G`]);
+  }
+
+  /** Copies the disk's current bytes into a standalone qcow2 (consistent when the guest is stopped). */
+  async snapshotDisk(diskId: string, snapshotId: string): Promise<void> {
+    const out = this.snapshotFile(snapshotId);
+    await mkdir(join(this.root, 'snapshots'), { recursive: true });
+    await run('qemu-img', ['convert', '-q', '-U', '-O', 'qcow2', this.diskFile(diskId), `${out}.tmp`], { timeoutMs: 600_000 });
+    await run('mv', [`${out}.tmp`, out]);
+  }
+
+  async deleteSnapshot(snapshotId: string): Promise<void> {
+    await unlink(this.snapshotFile(snapshotId)).catch(() => {});
+  }
+
+  /** Waits for the READY marker of the current boot on the serial console; returns ms since start. */
+  async waitReady(instanceId: string, timeoutMs = 60_000): Promise<number> {
+    const rec = await this.record(instanceId);
+    if (!rec) throw new Error(`${instanceId} was never started`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await readFile(this.consolePath(instanceId)).then((b) => b.subarray(rec.consoleOffset).toString('utf8'), () => '');
+      if (text.includes(`${READY_MARKER} instance=${instanceId}`)) return Date.now() - rec.startedAt;
+      if (Date.now() > deadline) throw new Error(`${instanceId}: no ${READY_MARKER} within ${timeoutMs} ms; console tail: ${text.slice(-400)}`);
+      if (!(await this.pid(instanceId))) throw new Error(`${instanceId}: QEMU exited before ${READY_MARKER}; console tail: ${text.slice(-400)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The serial console output of the current boot. */
+  async consoleOutput(instanceId: string): Promise<string> {
+    const rec = await this.record(instanceId);
+    return readFile(this.consolePath(instanceId)).then((b) => b.subarray(rec?.consoleOffset ?? 0).toString('utf8'), () => '');
+  }
+
+  async blockStats(instanceId: string) {
+    const rec = await this.record(instanceId);
+    if (!rec || !(await this.pid(instanceId))) return [];
+    return withQmp(rec.qmpSocket, (c) => c.blockStats());
+  }
+}
+
+export { QmpClient };

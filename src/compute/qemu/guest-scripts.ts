@@ -1,0 +1,114 @@
+/**
+ * The shell programs the guest runs (busybox ash). Two stages:
+ * - initramfs `/init`: loads the virtio/ext4 modules, mounts the system disk (/dev/vda) and
+ *   hands the per-instance seed (metadata, user data, keys) to it on a tmpfs at /run/openecs;
+ * - on the disk, busybox `init` runs `/etc/openecs/boot`: hostname, eth0, root password,
+ *   authorized key, user data once per instance, sshd (dropbear), a marker HTTP service, and
+ *   finally prints the READY marker the driver and tests wait for on the serial console.
+ */
+
+/** Printed on the serial console once the guest is fully up; followed by `instance=<id>`. */
+export const READY_MARKER = 'OPENECS-READY';
+
+/** Printed by stage 1 when booted with \`openecs.probe\` (host-probe: did the kernel reach userspace?). */
+export const PROBE_MARKER = 'OPENECS-PROBE-OK';
+
+export function initramfsInit(modules: string[]): string {
+  return `#!/bin/sh
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+case " $(cat /proc/cmdline) " in *" openecs.probe "*) echo ${PROBE_MARKER}; poweroff -f;; esac
+for m in ${modules.join(' ')}; do insmod /lib/modules/$m.ko 2>/dev/null; done
+root=/dev/vda
+i=0
+while [ ! -b $root ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+mkdir -p /newroot
+if ! mount -t ext4 -o noinit_itable $root /newroot; then
+  echo "openecs: cannot mount $root"; exec sh
+fi
+mount -t tmpfs -o mode=0755 run /newroot/run
+mkdir -p /newroot/run/openecs
+[ -d /seed ] && cp -a /seed/. /newroot/run/openecs/
+chmod 700 /newroot/run/openecs
+umount /proc /sys
+mount --move /dev /newroot/dev
+exec switch_root /newroot /sbin/init
+`;
+}
+
+export const INITTAB = `::sysinit:/etc/openecs/boot
+ttyS0::respawn:/sbin/getty -L 115200 ttyS0 vt100
+::ctrlaltdel:/sbin/reboot
+::shutdown:/etc/openecs/shutdown
+`;
+
+export const BOOT = `#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mkdir -p /dev/pts /dev/shm /tmp /var/log /var/run /var/lib/openecs /root/.ssh /etc/dropbear
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+mount -o remount,rw,noinit_itable / 2>/dev/null
+SEED=/run/openecs
+[ -f $SEED/meta ] && . $SEED/meta
+hostname "\${HOSTNAME:-localhost}"
+echo "\${HOSTNAME:-localhost}" > /etc/hostname
+printf '127.0.0.1 localhost\\n%s %s\\n' "\${PRIVATE_IP:-127.0.1.1}" "\${HOSTNAME:-localhost}" > /etc/hosts
+ip link set lo up
+if [ -n "$PRIVATE_IP" ]; then
+  ip link set eth0 up 2>/dev/null
+  ip addr add "$PRIVATE_IP/\${PREFIX:-24}" dev eth0 2>/dev/null
+  [ -n "$GATEWAY" ] && ip route add default via "$GATEWAY" 2>/dev/null
+fi
+[ -n "$NAMESERVER" ] && echo "nameserver $NAMESERVER" > /etc/resolv.conf
+if [ -f $SEED/password ]; then
+  h=$(mkpasswd -m sha512 "$(cat $SEED/password)")
+  echo "root:$h:19000:0:99999:7:::" > /etc/shadow
+  chmod 600 /etc/shadow
+fi
+if [ -f $SEED/authorized_keys ]; then
+  cp $SEED/authorized_keys /root/.ssh/authorized_keys
+  chmod 700 /root/.ssh; chmod 600 /root/.ssh/authorized_keys
+fi
+# Grow the filesystem when the disk was created larger than the image (background: slow on TCG).
+(resize2fs /dev/vda >/var/log/resize2fs.log 2>&1 &)
+acpid -c /etc/acpi 2>/dev/null
+dropbear -R -p 22 2>/dev/null
+mkdir -p /var/www
+echo "$INSTANCE_ID" > /var/www/index.html
+httpd -p 80 -h /var/www 2>/dev/null
+# User data runs once per instance, like cloud-init's per-instance scripts.
+if [ -f $SEED/user-data ] && [ ! -f /var/lib/openecs/user-data.done.$INSTANCE_ID ]; then
+  if head -c 2 $SEED/user-data | grep -q '#!'; then
+    cp $SEED/user-data /var/lib/openecs/user-data
+    chmod 700 /var/lib/openecs/user-data
+    /var/lib/openecs/user-data > /var/log/user-data.log 2>&1
+    echo "openecs: user-data exit $?"
+  fi
+  touch /var/lib/openecs/user-data.done.$INSTANCE_ID
+fi
+sync
+echo "${READY_MARKER} instance=$INSTANCE_ID"
+`;
+
+/**
+ * busybox init runs ::shutdown actions before it kills processes, and never unmounts: so end
+ * every other process here (kill -1 spares init and us), then make the root read-only, so the
+ * next boot finds a clean filesystem.
+ */
+export const SHUTDOWN = `#!/bin/sh
+kill -TERM -1 2>/dev/null
+sleep 0.3
+kill -KILL -1 2>/dev/null
+sync
+mount -o remount,ro / 2>/dev/null || echo "openecs: root still writable"
+echo "openecs: powering off"
+`;
+
+/** busybox acpid: the ACPI power button (QMP system_powerdown) runs a clean poweroff. */
+export const ACPI_POWER = `#!/bin/sh
+poweroff
+`;

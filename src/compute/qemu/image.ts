@@ -1,0 +1,244 @@
+/**
+ * Builds the guest image from Debian packages only: the kernel and its modules from
+ * linux-image-amd64, the userland from busybox-static, sshd from dropbear-bin (plus the shared
+ * libraries `ldd` names), resize2fs from e2fsprogs. Outputs, in the image cache folder:
+ * - `vmlinux` (extracted, boots faster under TCG) or `bzImage` when extraction is impossible;
+ * - `initramfs.cpio`: busybox + the modules needed to mount /dev/vda (stage 1);
+ * - `base.qcow2`: the system disk, an ext4 filesystem made by `mke2fs -d` holding the real root
+ *   (busybox init, dropbear, the boot script). Instance disks are copy-on-write clones of it.
+ * A build key (versions of the inputs and of the scripts) decides whether a rebuild is needed.
+ */
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { cpioArchive, type CpioEntry } from './cpio.js';
+import { run, which } from './exec.js';
+import { ACPI_POWER, BOOT, INITTAB, SHUTDOWN, initramfsInit } from './guest-scripts.js';
+import { extractVmlinux, findDebianKernel } from './kernel.js';
+import { DEFAULT_IMAGE, imageDir } from './paths.js';
+
+/** Stage-1 modules, in load order (dependencies first, per modules.dep). */
+const WANTED_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_rng', 'crc32c_generic', 'ext4', 'button', 'evdev'];
+/** Size of the image's filesystem; the ECS minimum system disk, so no resize is needed at 20 GiB. */
+export const BASE_DISK_GIB = 20;
+const SCRIPT_VERSION = 3;
+
+export interface GuestImage {
+  name: string;
+  dir: string;
+  kernel: string;
+  kernelFormat: 'vmlinux' | 'bzImage';
+  initramfs: string;
+  baseDisk: string;
+  kernelVersion: string;
+  buildKey: string;
+  builtAt: string;
+}
+
+export interface Missing { what: string; debianPackage: string }
+
+const BUSYBOX_PATHS = ['/bin/busybox', '/usr/bin/busybox'];
+
+async function exists(p: string) { try { await stat(p); return true; } catch { return false; } }
+
+async function firstExisting(paths: string[]) {
+  for (const p of paths) if (await exists(p)) return p;
+  return undefined;
+}
+
+/** What the host lacks to build the image, as Debian package names. */
+export async function missingBuildInputs(): Promise<Missing[]> {
+  const missing: Missing[] = [];
+  if (!(await findDebianKernel())) missing.push({ what: '/boot/vmlinuz-* with /lib/modules', debianPackage: 'linux-image-amd64' });
+  const bb = await firstExisting(BUSYBOX_PATHS);
+  if (!bb || !(await run('file', ['-b', bb]).then((r) => r.stdout.includes('statically'), () => true))) {
+    missing.push({ what: 'static busybox', debianPackage: 'busybox-static' });
+  }
+  if (!(await which('dropbear'))) missing.push({ what: 'dropbear', debianPackage: 'dropbear-bin' });
+  if (!(await which('qemu-img'))) missing.push({ what: 'qemu-img', debianPackage: 'qemu-utils' });
+  if (!(await which('mke2fs'))) missing.push({ what: 'mke2fs', debianPackage: 'e2fsprogs' });
+  if (!(await which('xz'))) missing.push({ what: 'xz', debianPackage: 'xz-utils' });
+  return missing;
+}
+
+async function fileHash(path: string) {
+  const s = await stat(path);
+  return `${path}:${s.size}:${s.mtimeMs}`;
+}
+
+async function computeBuildKey(kernelPath: string, bins: string[]) {
+  const h = createHash('sha256');
+  h.update(`v${SCRIPT_VERSION}\n${BOOT}\n${INITTAB}\n${initramfsInit(WANTED_MODULES)}\n`);
+  for (const p of [kernelPath, ...bins]) h.update(await fileHash(p));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Reads the manifest of a built image, or undefined when absent or incomplete. */
+export async function loadImage(name = DEFAULT_IMAGE): Promise<GuestImage | undefined> {
+  const dir = imageDir(name);
+  try {
+    const img = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as GuestImage;
+    for (const f of [img.kernel, img.initramfs, img.baseDisk]) if (!(await exists(f))) return undefined;
+    return img;
+  } catch { return undefined; }
+}
+
+/** Modules plus their dependencies, dependencies first, from modules.dep. */
+async function resolveModules(modulesDir: string, wanted: string[]): Promise<string[]> {
+  const dep = await readFile(join(modulesDir, 'modules.dep'), 'utf8');
+  const byName = new Map<string, { path: string; deps: string[] }>();
+  for (const line of dep.split('\n')) {
+    const [path, rest] = line.split(':');
+    if (!path || rest === undefined) continue;
+    const name = path.split('/').pop()!.replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_');
+    byName.set(name, { path, deps: rest.trim() ? rest.trim().split(/\s+/) : [] });
+  }
+  const byPath = new Map([...byName.values()].map((v) => [v.path, v]));
+  const order: string[] = [];
+  const visit = (path: string) => {
+    if (order.includes(path)) return;
+    const e = byPath.get(path);
+    // modules.dep lists the full closure, deepest last; load them in reverse.
+    for (const d of [...(e?.deps ?? [])].reverse()) visit(d);
+    order.push(path);
+  };
+  for (const w of wanted) {
+    const e = byName.get(w);
+    if (e) visit(e.path); // absent = built into this kernel
+  }
+  return order;
+}
+
+async function sharedLibs(binary: string): Promise<string[]> {
+  const { stdout } = await run('ldd', [binary]).catch(() => ({ stdout: '' }));
+  const libs: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = line.match(/=>\s*(\/\S+)/) ?? line.match(/^\s*(\/\S+)\s+\(/);
+    if (m) libs.push(m[1]);
+  }
+  return libs;
+}
+
+async function copyInto(root: string, hostPath: string, guestPath = hostPath, mode = 0o755) {
+  const dst = join(root, guestPath);
+  await mkdir(dirname(dst), { recursive: true });
+  await copyFile(hostPath, dst);
+  await chmod(dst, mode);
+}
+
+export interface BuildOptions { name?: string; force?: boolean; log?: (msg: string) => void }
+
+let building: Promise<GuestImage> | undefined;
+
+/** Builds (or returns the cached) guest image. Concurrent callers share one build. */
+export function buildImage(opts: BuildOptions = {}): Promise<GuestImage> {
+  if (!building) building = doBuild(opts).finally(() => { building = undefined; });
+  return building;
+}
+
+async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: BuildOptions): Promise<GuestImage> {
+  const missing = await missingBuildInputs();
+  if (missing.length) {
+    throw new Error(`cannot build the guest image, missing: ${missing.map((m) => `${m.what} (apt-get install ${m.debianPackage})`).join(', ')}`);
+  }
+  const kernel = (await findDebianKernel())!;
+  const busybox = (await firstExisting(BUSYBOX_PATHS))!;
+  const dropbear = (await which('dropbear'))!;
+  const resize2fs = await which('resize2fs');
+  const buildKey = await computeBuildKey(kernel.bzImage, [busybox, dropbear, ...(resize2fs ? [resize2fs] : [])]);
+  const existing = await loadImage(name);
+  if (existing && existing.buildKey === buildKey && !force) return existing;
+
+  const dir = imageDir(name);
+  await mkdir(dir, { recursive: true });
+  const work = await mkdtemp(join(tmpdir(), 'openecs-image-'));
+  try {
+    const t0 = Date.now();
+    // 1. Kernel.
+    log(`kernel ${kernel.version} from ${kernel.bzImage}`);
+    const vmlinux = await extractVmlinux(kernel.bzImage);
+    const kernelFormat = vmlinux ? 'vmlinux' : 'bzImage';
+    const kernelOut = join(dir, kernelFormat);
+    if (vmlinux) await writeFile(`${kernelOut}.tmp`, vmlinux);
+    else await copyFile(kernel.bzImage, `${kernelOut}.tmp`);
+    await rename(`${kernelOut}.tmp`, kernelOut);
+    log(`kernel written as ${kernelFormat} (${vmlinux ? 'extracted' : 'extraction impossible, using bzImage'})`);
+
+    // 2. Stage-1 initramfs: busybox and modules.
+    const modPaths = await resolveModules(kernel.modulesDir, WANTED_MODULES);
+    const modNames = modPaths.map((p) => p.split('/').pop()!.replace(/\.ko(\.\w+)?$/, ''));
+    const entries: CpioEntry[] = [];
+    for (const d of ['bin', 'sbin', 'dev', 'proc', 'sys', 'newroot', 'lib', 'lib/modules', 'seed']) entries.push({ type: 'dir', path: d });
+    entries.push({ type: 'char', path: 'dev/console', major: 5, minor: 1 });
+    entries.push({ type: 'file', path: 'bin/busybox', data: await readFile(busybox), mode: 0o755 });
+    for (const app of ['sh', 'mount', 'umount', 'insmod', 'sleep', 'mkdir', 'cp', 'chmod', 'switch_root', 'cat', 'echo', 'poweroff']) {
+      entries.push({ type: 'symlink', path: `bin/${app}`, target: 'busybox' });
+    }
+    for (const [p, n] of modPaths.map((p, i) => [p, modNames[i]] as const)) {
+      let data = await readFile(join(kernel.modulesDir, p));
+      if (p.endsWith('.xz')) data = Buffer.from((await run('xz', ['-dc'], { input: data })).stdout, 'latin1');
+      entries.push({ type: 'file', path: `lib/modules/${n}.ko`, data });
+    }
+    entries.push({ type: 'file', path: 'init', data: initramfsInit(modNames), mode: 0o755 });
+    const initramfs = join(dir, 'initramfs.cpio');
+    await writeFile(`${initramfs}.tmp`, cpioArchive(entries));
+    await rename(`${initramfs}.tmp`, initramfs);
+    log(`initramfs: ${modNames.length} modules`);
+
+    // 3. Root filesystem tree → ext4 → qcow2.
+    const root = join(work, 'root');
+    for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc/openecs', 'etc/dropbear', 'etc/acpi/PWRF', 'dev', 'proc', 'sys', 'run', 'tmp', 'root/.ssh', 'var/lib/openecs', 'var/log', 'var/www', 'lib64', 'mnt', 'home']) {
+      await mkdir(join(root, d), { recursive: true });
+    }
+    await copyInto(root, busybox, '/bin/busybox');
+    const { stdout: list } = await run(busybox, ['--list-full']);
+    for (const app of list.split('\n').map((s) => s.trim()).filter(Boolean)) {
+      const dst = join(root, app);
+      if (app === 'bin/busybox' || (await exists(dst))) continue;
+      await mkdir(dirname(dst), { recursive: true });
+      await symlink('/bin/busybox', dst);
+    }
+    for (const bin of [dropbear, ...(resize2fs ? [resize2fs] : [])]) {
+      await copyInto(root, bin, bin.startsWith('/usr/') ? bin : `/usr${bin}`);
+      for (const lib of await sharedLibs(bin)) if (!(await exists(join(root, lib)))) await copyInto(root, lib);
+    }
+    const etc = (p: string, text: string, mode = 0o644) => writeFile(join(root, 'etc', p), text, { mode });
+    await etc('passwd', 'root:x:0:0:root:/root:/bin/sh\n');
+    await etc('group', 'root:x:0:\n');
+    await etc('shadow', 'root:*:19000:0:99999:7:::\n', 0o600);
+    await etc('shells', '/bin/sh\n/bin/ash\n');
+    await etc('inittab', INITTAB);
+    await etc('fstab', '/dev/vda / ext4 rw,noinit_itable 0 1\n');
+    await etc('os-release', 'NAME="OpenECS busybox"\nID=openecs\nPRETTY_NAME="OpenECS guest (Debian kernel, busybox userland)"\n');
+    await etc('openecs/boot', BOOT, 0o755);
+    await etc('openecs/shutdown', SHUTDOWN, 0o755);
+    await etc('acpi/PWRF/00000080', ACPI_POWER, 0o755);
+    await chmod(join(root, 'tmp'), 0o1777);
+    const raw = join(work, 'base.raw');
+    await run('mke2fs', ['-q', '-F', '-t', 'ext4', '-L', 'openecs-root', '-E', 'lazy_itable_init=1,lazy_journal_init=1,root_owner=0:0',
+      '-d', root, raw, `${BASE_DISK_GIB}G`], { timeoutMs: 300_000 });
+    const baseDisk = join(dir, 'base.qcow2');
+    await run('qemu-img', ['convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, `${baseDisk}.tmp`], { timeoutMs: 300_000 });
+    await rename(`${baseDisk}.tmp`, baseDisk);
+    log(`base disk: ${BASE_DISK_GIB} GiB ext4 → ${baseDisk}`);
+
+    const img: GuestImage = {
+      name, dir, kernel: kernelOut, kernelFormat, initramfs, baseDisk, kernelVersion: kernel.version, buildKey,
+      builtAt: new Date().toISOString(),
+    };
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(img, null, 2));
+    // A previous build's other kernel format would be stale.
+    await rm(join(dir, kernelFormat === 'vmlinux' ? 'bzImage' : 'vmlinux'), { force: true });
+    log(`built in ${Date.now() - t0} ms`);
+    return img;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The built image, building it first when absent or stale. */
+export async function ensureImage(opts: BuildOptions = {}): Promise<GuestImage> {
+  return buildImage(opts);
+}
+

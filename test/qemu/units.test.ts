@@ -1,0 +1,102 @@
+/** Pure pieces of the qemu driver: cpio format, bzImage payload lookup, guest network and sizing. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { cpioArchive } from '../../src/compute/qemu/cpio.js';
+import { findPayload } from '../../src/compute/qemu/kernel.js';
+import { guestNetwork, seedArchive, decodeUserData } from '../../src/compute/qemu/seed.js';
+import { guestSize } from '../../src/compute/qemu/sizing.js';
+
+/** Minimal newc reader, enough to check what we wrote. */
+function readCpio(buf: Buffer) {
+  const out: { name: string; mode: number; data: Buffer }[] = [];
+  let off = 0;
+  const pad = (n: number) => (n + 3) & ~3;
+  while (off < buf.length) {
+    assert.equal(buf.toString('latin1', off, off + 6), '070701');
+    const field = (i: number) => parseInt(buf.toString('latin1', off + 6 + i * 8, off + 14 + i * 8), 16);
+    const mode = field(1), size = field(6), nameSize = field(11);
+    const name = buf.toString('utf8', off + 110, off + 110 + nameSize - 1);
+    const dataOff = pad(off + 110 + nameSize);
+    if (name === 'TRAILER!!!') break;
+    out.push({ name, mode, data: buf.subarray(dataOff, dataOff + size) });
+    off = pad(dataOff + size);
+  }
+  return out;
+}
+
+test('cpio newc: entries, modes, symlinks, 512-byte alignment', () => {
+  const a = cpioArchive([
+    { type: 'dir', path: '/bin' },
+    { type: 'file', path: 'bin/hello', data: 'hi\n', mode: 0o755 },
+    { type: 'symlink', path: 'bin/sh', target: 'busybox' },
+    { type: 'char', path: 'dev/console', major: 5, minor: 1 },
+  ]);
+  assert.equal(a.length % 512, 0);
+  const e = readCpio(a);
+  assert.deepEqual(e.map((x) => x.name), ['bin', 'bin/hello', 'bin/sh', 'dev/console']);
+  assert.equal(e[0].mode, 0o040755);
+  assert.equal(e[1].mode, 0o100755);
+  assert.equal(e[1].data.toString(), 'hi\n');
+  assert.equal(e[2].mode, 0o120777);
+  assert.equal(e[2].data.toString(), 'busybox');
+  assert.equal(e[3].mode, 0o020600);
+});
+
+test('bzImage payload: found from the header, else by magic', () => {
+  const payload = gzipSync(Buffer.from('\x7fELF-not-really'));
+  const bz = Buffer.alloc(0x1000 + payload.length);
+  bz[0x1f1] = 3; // setup sectors → protected-mode code at 4*512
+  bz.write('HdrS', 0x202, 'latin1');
+  bz.writeUInt32LE(0x100, 0x248);
+  bz.writeUInt32LE(payload.length, 0x24c);
+  payload.copy(bz, 4 * 512 + 0x100);
+  const p = findPayload(bz)!;
+  assert.equal(p.format, 'gzip');
+  assert.equal(p.data.length, payload.length);
+  const noHeader = Buffer.concat([Buffer.alloc(100), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2])]);
+  assert.equal(findPayload(noHeader)!.format, 'xz');
+  assert.equal(findPayload(Buffer.alloc(64)), undefined);
+});
+
+test('guest network: ECS gateway is the vSwitch .253', () => {
+  const cases: [string, string | undefined, { prefix: number; gateway: string; dns: string; cidr: string } | undefined][] = [
+    ['172.16.0.10', '172.16.0.0/24', { prefix: 24, gateway: '172.16.0.253', dns: '172.16.0.254', cidr: '172.16.0.0/24' }],
+    ['192.168.3.7', undefined, { prefix: 24, gateway: '192.168.3.253', dns: '192.168.3.254', cidr: '192.168.3.0/24' }],
+    ['10.1.5.9', '10.1.0.0/16', { prefix: 16, gateway: '10.1.255.253', dns: '10.1.255.254', cidr: '10.1.0.0/16' }],
+    ['10.0.0.5', 'garbage', { prefix: 24, gateway: '10.0.0.253', dns: '10.0.0.254', cidr: '10.0.0.0/24' }],
+    ['', '10.0.0.0/24', undefined],
+  ];
+  for (const [ip, cidr, want] of cases) {
+    const got = guestNetwork(ip, cidr);
+    if (!want) assert.equal(got, undefined, ip);
+    else assert.deepEqual(got, { ip, ...want }, `${ip} ${cidr}`);
+  }
+});
+
+test('guest size: capped by the host, floored for the kernel', () => {
+  const caps = { maxVcpus: 1, maxMemoryMiB: 256 };
+  const cases: [number, number, number, number][] = [
+    [2, 4096, 1, 256], [1, 512, 1, 256], [1, 0, 1, 128], [0, 64, 1, 128], [8, 200, 1, 200],
+  ];
+  for (const [cpu, mem, vcpus, memoryMiB] of cases) assert.deepEqual(guestSize(cpu, mem, caps), { vcpus, memoryMiB }, `${cpu}/${mem}`);
+  assert.deepEqual(guestSize(4, 8192, { maxVcpus: 2, maxMemoryMiB: 1024 }), { vcpus: 2, memoryMiB: 1024 });
+});
+
+test('seed: metadata quoted for the shell, user data decoded, key and password', () => {
+  const seed = seedArchive({
+    instanceId: 'i-abc', hostName: "it's-host", cpu: 1, memoryMiB: 1024, imageId: 'm-1', osType: 'linux', vpcId: 'vpc-1',
+    vswitchId: 'vsw-1', privateIp: '172.16.0.10', userData: Buffer.from('#!/bin/sh\necho hi\n').toString('base64'),
+    keyPairName: 'k', publicKey: 'ssh-ed25519 AAAA test', password: 'Pw1!', disks: [],
+  });
+  const e = Object.fromEntries(readCpio(seed).map((x) => [x.name, x]));
+  const meta = e['seed/meta'].data.toString();
+  assert.match(meta, /^INSTANCE_ID='i-abc'$/m);
+  assert.match(meta, /^HOSTNAME='it'\\''s-host'$/m);
+  assert.match(meta, /^GATEWAY='172.16.0.253'$/m);
+  assert.equal(e['seed/user-data'].data.toString(), '#!/bin/sh\necho hi\n');
+  assert.equal(e['seed/authorized_keys'].data.toString(), 'ssh-ed25519 AAAA test\n');
+  assert.equal(e['seed/password'].data.toString(), 'Pw1!');
+  assert.equal(e['seed/password'].mode & 0o777, 0o600);
+  assert.equal(decodeUserData(''), undefined);
+});
