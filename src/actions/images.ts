@@ -11,6 +11,7 @@ import { findInstanceType } from '../domain/catalog/instance-types.js';
 import { parseUtc } from '../domain/time.js';
 import { idsWithTags } from '../store/tags.js';
 import { pageOf } from './paging.js';
+import { customImageItems } from './custom-images.js';
 import type { ActionContext, HandlerMap } from './types.js';
 
 const OWNER_ALIASES = ['system', 'self', 'others', 'marketplace'] as const;
@@ -19,10 +20,11 @@ type OwnerAlias = typeof OWNER_ALIASES[number];
 const SYSTEM_ITEMS = SYSTEM_IMAGES.map(systemImageItem);
 
 /** Images visible to the caller from the given sources ("空表示返回取值为system、self以及others的结果"). */
-async function candidateImages(_ctx: ActionContext, aliases: OwnerAlias[]): Promise<ImageItem[]> {
+async function candidateImages(ctx: ActionContext, aliases: OwnerAlias[], includePublic = false): Promise<ImageItem[]> {
   const out: ImageItem[] = [];
   if (aliases.includes('system')) out.push(...SYSTEM_ITEMS);
-  // self (custom images), others (shared and community) and marketplace: none exist yet.
+  // self (custom images) and others (shared to the caller; community images with IsPublic=true); marketplace: none exist.
+  out.push(...await customImageItems(ctx, aliases, includePublic));
   return out;
 }
 
@@ -80,9 +82,9 @@ export const imagesActions: HandlerMap = {
     const page = pageOf(p, { defaultSize: 10, maxSize: 100 });
     const f = await filterOf(ctx, p);
     if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
-    // Community images (IsPublic=true) are a kind of `others`; none exist yet.
+    // Community images (IsPublic=true) are a kind of `others`.
     const aliases: OwnerAlias[] = p.IsPublic === true ? [] : alias ? [alias] : ['system', 'self', 'others'];
-    const matched = filterImages(await candidateImages(ctx, aliases), f);
+    const matched = filterImages(await candidateImages(ctx, aliases, p.IsPublic === true), f);
     return {
       RegionId: ctx.regionId,
       PageNumber: page.pageNumber,

@@ -5,21 +5,26 @@ import { regionActions } from './regions.js';
 import { imagesActions } from './images.js';
 import { vpcActions } from './vpc.js';
 import { securityGroupsActions } from './security-groups.js';
-import { securityGroupRulesActions } from './security-group-rules.js';
+import { securityGroupRulesActions, securityGroupRulesExtensionActions } from './security-group-rules.js';
 import { keyPairsActions } from './key-pairs.js';
 import { tagsActions } from './tags.js';
 import { instancesActions } from './instances.js';
 import { accountActions } from './accounts.js';
+import { diskActions } from './disks.js';
+import { snapshotActions } from './snapshots.js';
+import { autoSnapshotPolicyActions } from './auto-snapshot-policies.js';
+import { customImageActions } from './custom-images.js';
 
 export function allHandlers(): Record<Product, HandlerMap> {
   return {
     ecs: {
       ...regionActions, ...imagesActions, ...securityGroupsActions, ...securityGroupRulesActions,
       ...keyPairsActions, ...tagsActions, ...instancesActions,
+      ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions,
     },
     vpc: { ...vpcActions },
     sts: {},
     ram: {},
-    openecs: { ...accountActions },
+    openecs: { ...accountActions, ...securityGroupRulesExtensionActions },
   };
 }

@@ -7,6 +7,9 @@ import {
   checkDiskSize, checkImageFitsType as imageFits, checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, checkZoneOffersType,
   defaultSystemDiskCategory, findInstanceType, findSystemImage,
 } from '../domain/catalog/index.js';
+import { findUsableImage } from '../store/images.js';
+import { allocatePrivateIp, findSecurityGroup, findVSwitch } from '../store/network.js';
+import { getKeyPair } from '../store/key-pairs.js';
 import type { ActionContext, Tx } from './types.js';
 
 export interface TypeInfo { id: string; cpu: number; memoryMiB: number; memoryGiB: number; cpuArchitecture: string; defaultSystemDiskCategory: string }
@@ -23,12 +26,16 @@ export function resolveInstanceType(id: string): TypeInfo {
   };
 }
 
-/** System images today; custom and shared images join here when the image family lands. */
+/**
+ * System images, the account's own custom images and images shared to it, in the request's region
+ * (004:L25: a shared image launches only in its source region); a custom image must be Available.
+ */
 export async function resolveImage(ctx: ActionContext, id: string): Promise<ImageInfo> {
-  void ctx;
   const i = findSystemImage(id);
-  if (!i) throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${id}" does not exist.`);
-  return { id: i.id, osType: i.osType, osName: i.osNameEn, sizeGiB: i.sizeGiB, architecture: i.architecture };
+  if (i) return { id: i.id, osType: i.osType, osName: i.osNameEn, sizeGiB: i.sizeGiB, architecture: i.architecture };
+  const c = await findUsableImage(ctx.db, ctx.principal.accountId, ctx.regionId, id);
+  if (!c || c.status !== 'Available') throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${id}" does not exist.`);
+  return { id: c.id, osType: c.os_type === 'windows' ? 'windows' : 'linux', osName: c.os_name_en || c.os_name, sizeGiB: c.size, architecture: c.architecture };
 }
 
 export function checkImageFitsType(image: ImageInfo, type: TypeInfo): void {
@@ -47,33 +54,27 @@ export function checkZoneOffers(regionId: string, zoneId: string, type: TypeInfo
 }
 
 export async function resolveVSwitch(ctx: ActionContext, id: string): Promise<VSwitchInfo> {
-  const v = await ctx.db.selectFrom('vswitches').selectAll()
-    .where('id', '=', id).where('account_id', '=', ctx.principal.accountId).where('region_id', '=', ctx.regionId).executeTakeFirst();
+  const v = await findVSwitch(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId }, id);
   if (!v) throw new EcsError('InvalidVSwitchId.NotFound', `Specified virtual switch "${id}" does not exist.`);
   return { id: v.id, vpcId: v.vpc_id, zoneId: v.zone_id, cidr: v.cidr_block };
 }
 
 export async function resolveSecurityGroups(ctx: ActionContext, ids: string[]): Promise<GroupInfo[]> {
-  const rows = ids.length === 0 ? [] : await ctx.db.selectFrom('security_groups').selectAll()
-    .where('id', 'in', ids).where('account_id', '=', ctx.principal.accountId).where('region_id', '=', ctx.regionId).execute();
-  return ids.map((id) => {
-    const g = rows.find((r) => r.id === id);
+  const scope = { accountId: ctx.principal.accountId, regionId: ctx.regionId };
+  const out: GroupInfo[] = [];
+  for (const id of ids) {
+    const g = await findSecurityGroup(ctx.db, scope, id);
     if (!g) throw new EcsError('InvalidSecurityGroupId.NotFound', `The SecurityGroupId "${id}" provided does not exist in our records.`);
-    return { id: g.id, vpcId: g.vpc_id, type: g.type };
-  });
+    out.push({ id: g.id, vpcId: g.vpc_id, type: g.type });
+  }
+  return out;
 }
 
 export async function keyPairExists(ctx: ActionContext, name: string): Promise<boolean> {
-  void ctx; void name;
-  return false;
+  return (await getKeyPair(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId }, name)) !== undefined;
 }
 
 /** Takes a private address from the VSwitch (the requested one, or the lowest free). */
-export async function allocateIp(trx: Tx, vswitchId: string, instanceId: string, requested?: string): Promise<string> {
-  void trx; void vswitchId; void instanceId; void requested;
-  throw new EcsError('QuotaExceeded.PrivateIpAddress', "Don't have enough private IPs in this switch.");
-}
-
-export async function releaseIps(trx: Tx, instanceId: string): Promise<void> {
-  await trx.deleteFrom('private_ips').where('instance_id', '=', instanceId).execute();
+export function allocateIp(trx: Tx, vswitchId: string, instanceId: string, requested?: string): Promise<string> {
+  return allocatePrivateIp(trx, { vswitchId, instanceId, requested });
 }

@@ -1,3 +1,375 @@
-import type { HandlerMap } from './types.js';
+/**
+ * The VPC API (2016-04-28) minimum that ECS users and Terraform need: VPCs and VSwitches.
+ *
+ * Both are `Available` as soon as the create call returns (the real service passes through
+ * Pending/Creating for a moment; clients, Terraform included, poll until Available, which they
+ * then see at once). A VPC comes with one router and one system route table (CreateVpc API
+ * description); their ids share the router's random part (`vrt-X` → `vtb-X`).
+ *
+ * DescribeVpcAttribute and DescribeVSwitchAttributes answer an unknown id with an empty body, not
+ * an error, as the real service does: the Terraform provider reads `VpcId`/`VSwitchId` == "" as
+ * "gone" and fails on any error.
+ */
+import { EcsError, errors } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { checkVpcCidr, checkVSwitchCidr, availableIpCount, DEFAULT_VPC_CIDR, parseCidr, containsCidr, VPC_MASK, VSWITCH_MASK } from '../domain/cidr.js';
+import { findZone } from '../domain/catalog/regions.js';
+import { newId } from '../domain/ids.js';
+import { isValidVpcDescription, isValidVpcName } from '../domain/network-names.js';
+import { fitsQuota } from '../domain/quotas.js';
+import { tagsFromParams, type Tag } from '../domain/tags.js';
+import { isoSecond } from '../domain/time.js';
+import {
+  countVpcs, deleteVpc, deleteVSwitch, findVpc, findVpcByRouter, findVSwitch, insertVpc, insertVSwitch, instancesInVpc, instancesInVSwitch,
+  listVpcs, listVSwitches, securityGroupsInVpc, updateVpc, updateVSwitch, usedIpCounts, vswitchesOfVpcs,
+  type VpcRow, type VSwitchRow,
+} from '../store/network.js';
+import { quotaFor } from '../store/quotas.js';
+import { idsWithTags, putTags, removeTags, tagsOf } from '../store/tags.js';
+import type { ActionContext, HandlerMap } from './types.js';
 
-export const vpcActions: HandlerMap = {};
+/** Tag resource types of the VPC product (its ListTagResources: VPC, VSWITCH), stored lower-case like ECS's. */
+const VPC_TAG = 'vpc';
+const VSWITCH_TAG = 'vswitch';
+const MAX_VPC_IDS = 20;
+const DEFAULT_PAGE_SIZE = 10;
+
+function scope(ctx: ActionContext) {
+  return { accountId: ctx.principal.accountId, regionId: ctx.regionId || undefined };
+}
+
+/** Describe actions taking DryRun: checks passed, nothing read (ctx.mutate gates the writing ones). */
+function dryRunGate(ctx: ActionContext): void {
+  if (ctx.dryRun) throw errors.dryRun();
+}
+
+function ownerId(ctx: ActionContext): number {
+  return Number(ctx.principal.accountId);
+}
+
+function routeTableIdOf(vpc: VpcRow): string {
+  return 'vtb-' + vpc.vrouter_id.replace(/^vrt-/, '');
+}
+
+/** An empty string counts as not given: the SDKs send only what the caller set. */
+function given(v: unknown): v is string {
+  return typeof v === 'string' && v !== '';
+}
+
+function checkName(v: unknown, code: string, what: string): void {
+  if (given(v) && !isValidVpcName(v)) {
+    throw new EcsError(code, `Specified ${what} "${v}" is not valid: 1 to 128 characters, not starting with http:// or https://.`);
+  }
+}
+
+function checkDescription(v: unknown, code: string): void {
+  if (given(v) && !isValidVpcDescription(v)) {
+    throw new EcsError(code, 'Specified description is not valid: 1 to 256 characters, not starting with http:// or https://.');
+  }
+}
+
+function checkNoIpv6(p: Params, code: string): void {
+  if (p.EnableIpv6 === true || p.EnableIPv6 === true || given(p.Ipv6CidrBlock) || typeof p.Ipv6CidrBlock === 'number') {
+    throw new EcsError(code, 'IPv6 is not supported by OpenECS.');
+  }
+}
+
+function page(p: Params) {
+  const pageNumber: number = p.PageNumber ?? 1;
+  const pageSize: number = p.PageSize ?? DEFAULT_PAGE_SIZE;
+  return { pageNumber, pageSize, window: { offset: (pageNumber - 1) * pageSize, limit: pageSize } };
+}
+
+const vpcTags = (tags: Tag[] | undefined) => ({ Tag: (tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })) });
+
+function renderVpc(ctx: ActionContext, v: VpcRow, vswitchIds: string[], tags: Tag[] | undefined) {
+  return {
+    VpcId: v.id,
+    RegionId: v.region_id,
+    Status: v.status,
+    VpcName: v.name,
+    CreationTime: isoSecond(Number(v.created_at)),
+    CidrBlock: v.cidr_block,
+    Ipv6CidrBlock: '',
+    VRouterId: v.vrouter_id,
+    Description: v.description,
+    IsDefault: v.is_default === 1,
+    ResourceGroupId: v.resource_group_id,
+    OwnerId: ownerId(ctx),
+    CenStatus: 'Detached',
+    DhcpOptionsSetId: '',
+    DhcpOptionsSetStatus: '',
+    EnabledIpv6: false,
+    VSwitchIds: { VSwitchId: vswitchIds },
+    UserCidrs: { UserCidr: [] as string[] },
+    SecondaryCidrBlocks: { SecondaryCidrBlock: [] as string[] },
+    NatGatewayIds: { NatGatewayIds: [] as string[] },
+    RouterTableIds: { RouterTableIds: [routeTableIdOf(v)] },
+    Ipv6CidrBlocks: { Ipv6CidrBlock: [] as unknown[] },
+    Tags: vpcTags(tags),
+  };
+}
+
+function renderVSwitch(ctx: ActionContext, s: VSwitchRow, vpc: VpcRow | undefined, used: number, tags: Tag[] | undefined) {
+  return {
+    VSwitchId: s.id,
+    VpcId: s.vpc_id,
+    Status: s.status,
+    CreationTime: isoSecond(Number(s.created_at)),
+    IsDefault: s.is_default === 1,
+    AvailableIpAddressCount: availableIpCount(s.cidr_block, used),
+    NetworkAclId: '',
+    OwnerId: ownerId(ctx),
+    CidrBlock: s.cidr_block,
+    Ipv6CidrBlock: '',
+    Description: s.description,
+    ResourceGroupId: vpc?.resource_group_id ?? '',
+    ZoneId: s.zone_id,
+    VSwitchName: s.name,
+    ShareType: 'Sharing',
+    EnabledIpv6: false,
+    RouteTable: { RouteTableId: vpc ? routeTableIdOf(vpc) : '', RouteTableType: 'System' },
+    Tags: vpcTags(tags),
+  };
+}
+
+const CIDR_WHY: Record<string, string> = {
+  malformed: 'it is not an IPv4 CIDR block such as 192.168.0.0/16',
+  'not-network': 'the address has bits set beyond the mask',
+  range: 'it must be 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or one of their subnets',
+  mask: `the mask must be from ${VPC_MASK.min} to ${VPC_MASK.max}`,
+};
+
+async function requireVpc(ctx: ActionContext, id: string): Promise<VpcRow> {
+  const vpc = await findVpc(ctx.db, scope(ctx), id);
+  if (!vpc) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${id}" does not exist.`);
+  return vpc;
+}
+
+async function requireVSwitch(ctx: ActionContext, id: string): Promise<VSwitchRow> {
+  const vsw = await findVSwitch(ctx.db, scope(ctx), id);
+  if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `Specified VSwitch "${id}" does not exist.`);
+  return vsw;
+}
+
+export const vpcActions: HandlerMap = {
+  async CreateVpc(ctx, p) {
+    const cidrText: string = given(p.CidrBlock) ? p.CidrBlock : DEFAULT_VPC_CIDR;
+    const cidr = checkVpcCidr(cidrText);
+    if (!cidr.ok) throw new EcsError('InvalidParameter', `Specified CIDR block "${cidrText}" is not valid: ${CIDR_WHY[cidr.reason]}.`);
+    checkName(p.VpcName, 'InvalidVpcName.Malformed', 'VPC name');
+    checkDescription(p.Description, 'InvalidVpcDiscription.Malformed');
+    checkNoIpv6(p, 'OperationUnsupported.Ipv6Feature');
+    if (given(p.Ipv4IpamPoolId)) throw new EcsError('UnsupportedFeature.IPAM', 'VPCs cannot be created by using IPAM.');
+    const tags = tagsFromParams(p.Tag);
+    const { accountId } = ctx.principal;
+    const limit = await quotaFor(ctx.db, accountId, 'vpcs-per-region');
+    if (!fitsQuota(await countVpcs(ctx.db, accountId, ctx.regionId), limit)) {
+      throw new EcsError('QuotaExceeded.Vpc', `VPC quota exceeded: at most ${limit} VPCs per region.`);
+    }
+    const id = newId('vpc-');
+    const router = newId('vrt-');
+    const resourceGroupId: string = p.ResourceGroupId ?? '';
+    return ctx.mutate(async (trx) => {
+      await insertVpc(trx, {
+        id, account_id: accountId, region_id: ctx.regionId, name: p.VpcName ?? '', description: p.Description ?? '',
+        cidr_block: cidrText, status: 'Available', is_default: 0, vrouter_id: router, resource_group_id: resourceGroupId, created_at: ctx.now(),
+      });
+      await putTags(trx, { accountId, regionId: ctx.regionId, resourceType: VPC_TAG, resourceId: id }, tags);
+      return { VpcId: id, VRouterId: router, RouteTableId: 'vtb-' + router.slice(4), ResourceGroupId: resourceGroupId };
+    });
+  },
+
+  async DescribeVpcs(ctx, p) {
+    let ids: string[] | undefined;
+    if (given(p.VpcId)) {
+      ids = [...new Set(p.VpcId.split(',').map((s) => s.trim()).filter(Boolean))];
+      if (ids.length > MAX_VPC_IDS) throw new EcsError('InvalidVpcIdNumber.NotSupported', `The number of VpcIds exceeds the limit of ${MAX_VPC_IDS}.`);
+    }
+    dryRunGate(ctx);
+    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, VPC_TAG, p.Tag ?? []);
+    if (tagged) ids = ids ? ids.filter((i) => tagged.includes(i)) : tagged;
+    const pg = page(p);
+    const { rows, total } = await listVpcs(ctx.db, {
+      ...scope(ctx), ids, name: given(p.VpcName) ? p.VpcName : undefined, isDefault: p.IsDefault,
+      resourceGroupId: given(p.ResourceGroupId) ? p.ResourceGroupId : undefined,
+    }, pg.window);
+    const vswitches = await vswitchesOfVpcs(ctx.db, rows.map((r) => r.id));
+    const tags = await tagsOf(ctx.db, rows.map((r) => r.id));
+    return {
+      TotalCount: total, PageNumber: pg.pageNumber, PageSize: pg.pageSize,
+      Vpcs: { Vpc: rows.map((v) => renderVpc(ctx, v, vswitches.filter((s) => s.vpc_id === v.id).map((s) => s.id), tags.get(v.id))) },
+    };
+  },
+
+  async DescribeVpcAttribute(ctx, p) {
+    dryRunGate(ctx);
+    const vpc = await findVpc(ctx.db, scope(ctx), p.VpcId);
+    if (!vpc) return { VpcId: '', VpcName: '', Status: '', CidrBlock: '', RegionId: ctx.regionId, VSwitchIds: { VSwitchId: [] } };
+    const vswitches = await vswitchesOfVpcs(ctx.db, [vpc.id]);
+    const tags = await tagsOf(ctx.db, [vpc.id]);
+    const groups = await securityGroupsInVpc(ctx.db, vpc.id);
+    const instances = await instancesInVpc(ctx.db, vpc.id);
+    return {
+      ...renderVpc(ctx, vpc, vswitches.map((s) => s.id), tags.get(vpc.id)),
+      ClassicLinkEnabled: false,
+      SupportIpv4Gateway: false,
+      Ipv4GatewayId: '',
+      AssociatedCens: { AssociatedCen: [] as unknown[] },
+      AssociatedPropagationSources: { AssociatedPropagationSources: [] as unknown[] },
+      CloudResources: {
+        CloudResourceSetType: [
+          { ResourceType: 'VSwitch', ResourceCount: vswitches.length },
+          { ResourceType: 'SecurityGroup', ResourceCount: groups },
+          { ResourceType: 'ECS', ResourceCount: instances },
+        ].filter((r) => r.ResourceCount > 0),
+      },
+    };
+  },
+
+  async ModifyVpcAttribute(ctx, p) {
+    const vpc = await requireVpc(ctx, p.VpcId);
+    checkName(p.VpcName, 'InvalidVpcName.Malformed', 'VPC name');
+    checkDescription(p.Description, 'InvalidVpcDiscription.Malformed');
+    checkNoIpv6(p, 'OperationUnsupported.Ipv6Feature');
+    let cidrBlock: string | undefined;
+    if (given(p.CidrBlock) && p.CidrBlock !== vpc.cidr_block) {
+      const c = checkVpcCidr(p.CidrBlock);
+      if (!c.ok) throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${p.CidrBlock}" is not valid: ${CIDR_WHY[c.reason]}.`);
+      // Growing or shrinking the block keeps every VSwitch inside it (ModifyVpcAttribute CidrBlock).
+      for (const s of await vswitchesOfVpcs(ctx.db, [vpc.id])) {
+        const inner = parseCidr(s.cidr_block);
+        if (inner.ok && !containsCidr(c.cidr, inner.cidr)) {
+          throw new EcsError('IllegalCidrBlock', `The CIDR block ${s.cidr_block} of VSwitch ${s.id} is not in the CIDR block ${p.CidrBlock}.`);
+        }
+      }
+      cidrBlock = p.CidrBlock;
+    }
+    return ctx.mutate(async (trx) => {
+      await updateVpc(trx, vpc.id, {
+        ...(given(p.VpcName) ? { name: p.VpcName } : {}),
+        ...(given(p.Description) ? { description: p.Description } : {}),
+        ...(cidrBlock ? { cidr_block: cidrBlock } : {}),
+      });
+      return {};
+    });
+  },
+
+  async DeleteVpc(ctx, p) {
+    const vpc = await requireVpc(ctx, p.VpcId);
+    if ((await vswitchesOfVpcs(ctx.db, [vpc.id])).length > 0) {
+      throw new EcsError('DependencyViolation.VSwitch', `Specified object has dependent resources: VPC ${vpc.id} still has VSwitches.`);
+    }
+    if (await securityGroupsInVpc(ctx.db, vpc.id) > 0) {
+      throw new EcsError('DependencyViolation.SecurityGroup', `Specified object has dependent resources SecurityGroup: VPC ${vpc.id} still has security groups.`);
+    }
+    if (await instancesInVpc(ctx.db, vpc.id) > 0) {
+      throw new EcsError('DependencyViolation.Instance', `Specified object has dependent resources: VPC ${vpc.id} still has instances.`);
+    }
+    return ctx.mutate(async (trx) => {
+      await deleteVpc(trx, vpc.id);
+      await removeTags(trx, vpc.id);
+      return {};
+    });
+  },
+
+  async CreateVSwitch(ctx, p) {
+    const vpc = await requireVpc(ctx, p.VpcId);
+    if (!findZone(vpc.region_id, p.ZoneId)) throw new EcsError('InvalidZoneId.NotFound', `Specified zone "${p.ZoneId}" does not exist in region ${vpc.region_id}.`);
+    checkName(p.VSwitchName, 'InvalidVSwitchName.Malformed', 'virtual switch name');
+    checkDescription(p.Description, 'InvalidVSwitchDiscription.Malformed');
+    checkNoIpv6(p, 'OperationFailed.VpcIpv6Disabled');
+    const siblings = await vswitchesOfVpcs(ctx.db, [vpc.id]);
+    const c = checkVSwitchCidr(p.CidrBlock, vpc.cidr_block, siblings.map((s) => s.cidr_block));
+    if (!c.ok) {
+      switch (c.reason) {
+        case 'mask': throw new EcsError('InvalidCirdrBlock.MaskLength', `Specified CIDR block "${p.CidrBlock}" is not valid: the mask must be from ${VSWITCH_MASK.min} to ${VSWITCH_MASK.max}.`);
+        case 'outside-vpc': throw new EcsError('InvalidParameter', `Specified CIDR block "${p.CidrBlock}" is not valid in VPC ${vpc.id} (${vpc.cidr_block}).`);
+        case 'overlap': throw new EcsError('InvalidCidrBlock.Overlapped', `Specified CIDR block "${p.CidrBlock}" overlapped with other subnets (${c.conflict}).`);
+        default: throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${p.CidrBlock}" is not valid: ${CIDR_WHY[c.reason]}.`);
+      }
+    }
+    const limit = await quotaFor(ctx.db, ctx.principal.accountId, 'vswitches-per-vpc');
+    if (!fitsQuota(siblings.length, limit)) throw new EcsError('QuotaExceeded.VSwitch', `Virtual switch quota exceeded: at most ${limit} VSwitches per VPC.`);
+    const tags = tagsFromParams(p.Tag);
+    const id = newId('vsw-');
+    return ctx.mutate(async (trx) => {
+      await insertVSwitch(trx, {
+        id, account_id: ctx.principal.accountId, region_id: vpc.region_id, vpc_id: vpc.id, zone_id: p.ZoneId,
+        name: p.VSwitchName ?? '', description: p.Description ?? '', cidr_block: p.CidrBlock, status: 'Available', is_default: 0, created_at: ctx.now(),
+      });
+      await putTags(trx, { accountId: ctx.principal.accountId, regionId: vpc.region_id, resourceType: VSWITCH_TAG, resourceId: id }, tags);
+      return { VSwitchId: id };
+    });
+  },
+
+  async DescribeVSwitches(ctx, p) {
+    if (!ctx.regionId && !given(p.VpcId)) throw new EcsError('MissingParameter', 'At least one of RegionId and VpcId must be specified.');
+    let ids = given(p.VSwitchId) ? [...new Set(p.VSwitchId.split(',').map((s) => s.trim()).filter(Boolean))] : undefined;
+    dryRunGate(ctx);
+    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, VSWITCH_TAG, p.Tag ?? []);
+    if (tagged) ids = ids ? ids.filter((i) => tagged.includes(i)) : tagged;
+    let vpcId: string | undefined = given(p.VpcId) ? p.VpcId : undefined;
+    if (given(p.RouteTableId)) {
+      // Every VSwitch uses its VPC's system route table, whose id shares the router's (vtb-X ↔ vrt-X).
+      const owner = await findVpcByRouter(ctx.db, scope(ctx), 'vrt-' + p.RouteTableId.replace(/^vtb-/, ''));
+      if (!owner || (vpcId && vpcId !== owner.id)) ids = [];
+      else vpcId = owner.id;
+    }
+    const pg = page(p);
+    const { rows, total } = await listVSwitches(ctx.db, {
+      ...scope(ctx), ids, vpcId, zoneId: given(p.ZoneId) ? p.ZoneId : undefined,
+      name: given(p.VSwitchName) ? p.VSwitchName : undefined, isDefault: p.IsDefault,
+    }, pg.window);
+    const vpcs = new Map<string, VpcRow>();
+    for (const id of new Set(rows.map((r) => r.vpc_id))) {
+      const v = await findVpc(ctx.db, { accountId: ctx.principal.accountId }, id);
+      if (v) vpcs.set(id, v);
+    }
+    const used = await usedIpCounts(ctx.db, rows.map((r) => r.id));
+    const tags = await tagsOf(ctx.db, rows.map((r) => r.id));
+    return {
+      TotalCount: total, PageNumber: pg.pageNumber, PageSize: pg.pageSize,
+      VSwitches: { VSwitch: rows.map((s) => renderVSwitch(ctx, s, vpcs.get(s.vpc_id), used.get(s.id) ?? 0, tags.get(s.id))) },
+    };
+  },
+
+  async DescribeVSwitchAttributes(ctx, p) {
+    dryRunGate(ctx);
+    const vsw = await findVSwitch(ctx.db, scope(ctx), p.VSwitchId);
+    if (!vsw) return { VSwitchId: '', VpcId: '', Status: '', CidrBlock: '', ZoneId: '', VSwitchName: '' };
+    const vpc = await findVpc(ctx.db, { accountId: ctx.principal.accountId }, vsw.vpc_id);
+    const used = (await usedIpCounts(ctx.db, [vsw.id])).get(vsw.id) ?? 0;
+    const tags = await tagsOf(ctx.db, [vsw.id]);
+    return {
+      ...renderVSwitch(ctx, vsw, vpc, used, tags.get(vsw.id)),
+      CloudResources: { CloudResourceSetType: used > 0 ? [{ ResourceType: 'ECS', ResourceCount: used }] : [] },
+    };
+  },
+
+  async ModifyVSwitchAttribute(ctx, p) {
+    const vsw = await requireVSwitch(ctx, p.VSwitchId);
+    checkName(p.VSwitchName, 'InvalidVSwitchName.Malformed', 'virtual switch name');
+    checkDescription(p.Description, 'InvalidVSwitchDiscription.Malformed');
+    checkNoIpv6(p, 'OperationFailed.VpcIpv6Disabled');
+    return ctx.mutate(async (trx) => {
+      await updateVSwitch(trx, vsw.id, {
+        ...(given(p.VSwitchName) ? { name: p.VSwitchName } : {}),
+        ...(given(p.Description) ? { description: p.Description } : {}),
+      });
+      return {};
+    });
+  },
+
+  async DeleteVSwitch(ctx, p) {
+    const vsw = await requireVSwitch(ctx, p.VSwitchId);
+    if (await instancesInVSwitch(ctx.db, vsw.id) > 0) {
+      throw new EcsError('DependencyViolation', `Resources deployed in the vSwitch ${vsw.id} have not been deleted.`);
+    }
+    return ctx.mutate(async (trx) => {
+      await deleteVSwitch(trx, vsw.id);
+      await removeTags(trx, vsw.id);
+      return {};
+    });
+  },
+};

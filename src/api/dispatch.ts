@@ -67,7 +67,8 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
         product = p;
         spec = actionSpec(product, action);
         if (!spec) throw new EcsError('InvalidAction.NotFound', `Specified api "${action}" is not found, please check your url and method.`, 404);
-        if (spec.m && !spec.m.includes(req.method)) throw new EcsError('UnsupportedHTTPMethod', `This action does not support the HTTP method ${req.method}.`, 403);
+        // RPC is GET and POST only; a few actions are POST-only (api-protocol.md §1.1).
+        if (!(spec.m ?? ['GET', 'POST']).includes(req.method)) throw new EcsError('UnsupportedHTTPMethod', `This action does not support the HTTP method ${req.method}.`, 403);
 
         const principal = await auth.authenticate(req);
         const handler = handlers[product][action];

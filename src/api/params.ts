@@ -18,9 +18,12 @@ export const COMMON_PARAMS = new Set([
 
 function paramError(spec: ActionSpec, kind: 'missing' | 'invalid', name: string, why?: string): EcsError {
   const base = name.split('.')[0]!;
+  // `Tag.1.Key` → `TagKey`: actions name codes after the field (InvalidTagKey.Malformed in RunInstances).
+  const joined = name.split('.').filter((s) => !/^\d+$/.test(s)).join('');
   const candidates = kind === 'missing'
     ? [`MissingParameter.${name}`, `MissingParameter.${base}`, `Missing${base}`]
-    : [`Invalid${base}.Malformed`, `InvalidParameter.${base}`, `InvalidParam.${base}`, `Invalid${base}`];
+    : [...(joined !== base ? [`Invalid${joined}.Malformed`] : []),
+      `Invalid${base}.Malformed`, `InvalidParameter.${base}`, `InvalidParam.${base}`, `Invalid${base}`];
   const code = candidates.find((c) => spec.e[c]) ?? (kind === 'missing' ? 'MissingParameter' : 'InvalidParameter');
   const message = kind === 'missing'
     ? `The input parameter "${name}" that is mandatory for processing this request is not supplied.`
@@ -37,6 +40,9 @@ function scalar(spec: ActionSpec, name: string, v: ValueSpec, raw: string): unkn
       const ok = v.t === 'integer' ? /^[-+]?\d+$/.test(s) : /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s);
       if (!ok) throw paramError(spec, 'invalid', name, `"${raw}" is not a valid ${v.t === 'integer' ? 'integer' : 'number'}.`);
       const n = Number(s);
+      // Beyond int32/int64 the real service fails to parse the value; past 2^53 we would silently round it.
+      const range = v.f === 'int32' ? 2 ** 31 : Number.MAX_SAFE_INTEGER + 1;
+      if (v.t === 'integer' && (n < -range || n >= range)) throw paramError(spec, 'invalid', name, `"${raw}" is out of range.`);
       if (v.min !== undefined && n < v.min) throw paramError(spec, 'invalid', name, `The value must be at least ${v.min}.`);
       if (v.max !== undefined && n > v.max) throw paramError(spec, 'invalid', name, `The value must be at most ${v.max}.`);
       if (v.e && !v.e.includes(String(n))) throw paramError(spec, 'invalid', name, `Valid values: ${v.e.join(', ')}.`);
@@ -100,12 +106,14 @@ function decodeValue(spec: ActionSpec, name: string, v: ValueSpec, raw: Record<s
     }
     const obj: Record<string, unknown> = {};
     const props = v.props ?? {};
-    const byField = children(raw, keys, name);
+    // Only declared fields count: `SystemDisk.Category` is its own scalar param beside the flat `SystemDisk` object.
+    const byField = new Map([...children(raw, keys, name)].filter(([f]) => Object.hasOwn(props, f)));
     for (const [field, fv] of Object.entries(props)) {
       const value = decodeValue(spec, `${name}.${field}`, fv, raw, byField.get(field) ?? []);
       if (value !== undefined) obj[field] = value;
       else if (fv.r && byField.size > 0) throw paramError(spec, 'missing', `${name}.${field}`);
     }
+    foldLegacyCase(obj, props);
     return byField.size === 0 && Object.keys(obj).length === 0 ? undefined : obj;
   }
   const s = raw[name];
@@ -116,9 +124,30 @@ function decodeValue(spec: ActionSpec, name: string, v: ValueSpec, raw: Record<s
 
 function checkCount(spec: ActionSpec, name: string, v: ValueSpec, list: unknown[]): unknown[] {
   if (v.maxItems !== undefined && list.length > v.maxItems) {
-    throw paramError(spec, 'invalid', name, `At most ${v.maxItems} items are allowed.`);
+    // Actions name their own count codes: InvalidParameter.TooManyInstanceIds (StartInstances), InvalidTagCount, NumberExceed.Tags.
+    const field = name.split('.').filter((s) => !/^\d+$/.test(s)).pop()!;
+    const code = [`InvalidParameter.TooMany${field}s`, `Invalid.TooMany${field}s`, `NumberExceed.${field}s`, `Invalid${field}Count`]
+      .find((c) => spec.e[c]);
+    const message = `The specified parameter "${name}" is not valid. At most ${v.maxItems} items are allowed.`;
+    throw code ? new EcsError(code, message) : paramError(spec, 'invalid', name, `At most ${v.maxItems} items are allowed.`);
+  }
+  if (v.minItems !== undefined && list.length < v.minItems) {
+    throw paramError(spec, 'invalid', name, `At least ${v.minItems} items are required.`);
   }
   return list;
+}
+
+/**
+ * The metadata keeps legacy lower-case twins of some fields (DescribeInstances `Tag.N.key` beside
+ * `Tag.N.Key`, api-protocol.md §1.7); handlers read the canonical name only.
+ */
+function foldLegacyCase(obj: Record<string, unknown>, props: Record<string, ValueSpec>) {
+  for (const field of Object.keys(obj)) {
+    const canonical = field[0]!.toUpperCase() + field.slice(1);
+    if (canonical === field || !Object.hasOwn(props, canonical)) continue;
+    if (obj[canonical] === undefined) obj[canonical] = obj[field];
+    delete obj[field];
+  }
 }
 
 /** Decodes all of an action's parameters from the merged query and form parameters. */
@@ -138,7 +167,8 @@ export function decodeParams(spec: ActionSpec, raw: Record<string, string>): Par
     } else {
       value = decodeValue(spec, p.n, p, raw, keys.filter((k) => k === p.n || k.startsWith(p.n + '.')));
     }
-    if (value === undefined) {
+    // An empty required value is as good as absent (`RegionId=`).
+    if (value === undefined || (p.r && value === '')) {
       if (p.r) throw paramError(spec, 'missing', p.n);
       continue;
     }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createServer, type RequestListener } from 'node:http';
 import type { Dispatcher } from './dispatch.js';
 import type { SignedRequest } from './authenticate.js';
+import { registerConsole } from './console.js';
 
 /** The V3 SDK puts everything, 32 KiB of UserData included, into the URL (api-protocol.md §1.1). */
 const MAX_HEADER_BYTES = 256 * 1024;
@@ -35,6 +36,8 @@ export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: bo
     const res = await dispatcher.handle(signed);
     reply.code(res.status).headers(res.headers).send(res.body);
   };
-  app.route({ method: ['GET', 'POST'], url: '/', handler: rpc });
+  // Other methods reach the dispatcher too, so they get an ECS error (UnsupportedHTTPMethod), not a bare 404.
+  app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], url: '/', handler: rpc });
+  registerConsole(app);
   return app;
 }

@@ -14,8 +14,9 @@ export interface Principal {
 const DIGITS = '0123456789';
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** 16 digits starting with 1, as real account ids do, which also keeps them below 2^53 for clients that parse numbers. */
 export function newAccountId(): string {
-  return String(1 + Math.floor(Math.random() * 9)) + randomAlnum(15, DIGITS);
+  return '1' + randomAlnum(15, DIGITS);
 }
 
 export function newAccessKey(): { id: string; secret: string } {

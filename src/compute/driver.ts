@@ -30,14 +30,35 @@ export interface GuestSpec {
   publicKey?: string;
   /** The root password in clear, when the instance has one (the guest hashes it). */
   password?: string;
+  /** The root password sealed with the data dir's key (src/auth/secrets.ts); drivers with a data dir open it. */
+  passwordSealed?: string;
   /** The vSwitch CIDR, so the guest gets the right prefix and gateway (default: the /24 around privateIp). */
   vswitchCidr?: string;
+  /** For the metadata service (qemu): where and what the instance is. */
+  regionId?: string;
+  zoneId?: string;
+  instanceType?: string;
+  vpcCidr?: string;
+  serialNumber?: string;
+  accountId?: string;
+}
+
+/** One NIC's security groups with all their rules (network-enforcing drivers compile them). */
+export interface NicSecurityPolicy {
+  instanceId: string;
+  ip: string;
+  groups: import('../domain/security-rules/evaluate.js').EvaluatedGroup[];
 }
 
 export interface ComputeDriver {
   readonly name: string;
   /** The least time a power transition takes; the sim driver's configured delay. */
   readonly transitionMs: number;
+  /**
+   * True when transitions happen on the clock alone (the sim driver): a transition is then dated
+   * at the moment it became due, so moving the clock forward an hour completes every step.
+   */
+  readonly clockTimed?: boolean;
   ensureCreated(spec: GuestSpec): Promise<void>;
   start(spec: GuestSpec): Promise<void>;
   stop(instanceId: string, force: boolean): Promise<void>;
@@ -51,4 +72,8 @@ export interface ComputeDriver {
   /** Freezes a disk's current bytes under `snapshotId` (the instance must be stopped or the driver must cope). */
   snapshotDisk?(diskId: string, snapshotId: string): Promise<void>;
   deleteSnapshot?(snapshotId: string): Promise<void>;
+  /** Whether the guest has finished booting (qemu: its READY marker); Starting → Running waits for it when present. */
+  ready?(instanceId: string): Promise<boolean>;
+  /** Enforces security groups on the wire (qemu with netns): every live NIC, and the member addresses of every group. */
+  applySecurityPolicy?(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { ComputeDriver, GuestSpec, PowerState } from './driver.js';
 
 export class SimDriver implements ComputeDriver {
   readonly name = 'sim';
+  readonly clockTimed = true;
   private guests = new Map<string, PowerState>();
 
   constructor(readonly transitionMs: number) {}

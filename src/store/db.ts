@@ -5,12 +5,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_security_group_rules.js';
+import * as m0003 from './migrations/0003_key_pairs.js';
+import * as m0004 from './migrations/0004_storage.js';
 
 export type Db = Kysely<Database>;
 
 /** Ordered plain modules; a new migration is one line here. */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_security_group_rules': m0002,
+  '0003_key_pairs': m0003,
+  '0004_storage': m0004,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -1,6 +1,8 @@
 /** Instance queries: the rows behind DescribeInstances and the writes of the instance actions. */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, DiskTable, InstanceTable } from './schema.js';
+import { releasePrivateIps } from './network.js';
+import { releaseDiskDependents } from './storage.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type InstanceRow = Selectable<InstanceTable>;
@@ -162,11 +164,12 @@ export async function liveInstanceIds(db: Q): Promise<string[]> {
 export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'status'>, now: number): Promise<void> {
   await trx.updateTable('instances').set({ deleted_at: now, desired_status: 'Deleted', auto_release_time: null }).where('id', '=', row.id).execute();
   await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: 'Deleted', at: now }).execute();
-  await trx.deleteFrom('private_ips').where('instance_id', '=', row.id).execute();
+  await releasePrivateIps(trx, row.id);
   await trx.deleteFrom('instance_security_groups').where('instance_id', '=', row.id).execute();
   const doomed = await trx.selectFrom('disks').select('id').where('instance_id', '=', row.id).where('delete_with_instance', '=', 1).execute();
   if (doomed.length) {
     const ids = doomed.map((d) => d.id);
+    await releaseDiskDependents(trx, ids);
     await trx.deleteFrom('tags').where('resource_id', 'in', ids).execute();
     await trx.deleteFrom('disks').where('id', 'in', ids).execute();
   }

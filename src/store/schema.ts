@@ -74,6 +74,34 @@ export interface SecurityGroupTable {
   created_at: number;
 }
 
+/** One rule of a security group, in the API's words (AuthorizeSecurityGroup); '' where unset. */
+export interface SecurityGroupRuleTable {
+  id: string; // sgr-...
+  account_id: string;
+  region_id: string;
+  security_group_id: string;
+  seq: number; // creation order within the group
+  direction: string; // ingress | egress
+  ip_protocol: string; // tcp | udp | icmp | icmpv6 | gre | all
+  port_range: string;
+  source_port_range: string;
+  policy: string; // accept | drop
+  priority: number; // 1 (highest) .. 100
+  nic_type: string; // intranet | internet
+  source_cidr_ip: string;
+  ipv6_source_cidr_ip: string;
+  source_group_id: string;
+  source_group_owner_id: string;
+  source_prefix_list_id: string;
+  dest_cidr_ip: string;
+  ipv6_dest_cidr_ip: string;
+  dest_group_id: string;
+  dest_group_owner_id: string;
+  dest_prefix_list_id: string;
+  description: string;
+  created_at: number;
+}
+
 export interface InstanceTable {
   id: string;
   account_id: string;
@@ -190,6 +218,133 @@ export interface TransitionTable {
   at: number;
 }
 
+/** A disk snapshot (manual `user` or policy-made `auto`); progress is derived from created_at → completes_at. */
+export interface SnapshotTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  name: string;
+  description: string;
+  source_disk_id: string;
+  source_disk_type: string; // system | data
+  source_disk_category: string;
+  source_disk_size: number;
+  source_instance_id: string;
+  type: string; // user | auto
+  status: string; // progressing | accomplished | failed
+  policy_id: string;
+  /** The image that made this snapshot (CreateImage from an instance, CopyImage), if any. */
+  image_id: string;
+  /** CopySnapshot / CopyImage: where the copy came from. */
+  source_snapshot_id: string;
+  source_region_id: string;
+  retention_days: number; // 0 = kept until deleted
+  encrypted: number;
+  resource_group_id: string;
+  created_at: number;
+  completes_at: number;
+  modified_at: number;
+  expires_at: number | null;
+}
+
+/** An automatic snapshot policy; `next_run_at` is when the scheduler next looks at it. */
+export interface AutoSnapshotPolicyTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  name: string;
+  time_points: string; // JSON array of hours, UTC+8
+  repeat_weekdays: string; // JSON array, 1 = Monday
+  retention_days: number; // -1 = forever
+  resource_group_id: string;
+  created_at: number;
+  next_run_at: number;
+}
+
+/** Which policy a disk uses (a disk has at most one, 000:L1390). */
+export interface DiskPolicyTable {
+  disk_id: string;
+  policy_id: string;
+  account_id: string;
+}
+
+/** A custom image; `mappings` is the JSON DiskDeviceMapping list [{device,type,size,snapshotId}]. */
+export interface ImageTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  name: string;
+  description: string;
+  family: string;
+  version: string;
+  os_type: string;
+  os_name: string;
+  os_name_en: string;
+  platform: string;
+  architecture: string;
+  boot_mode: string;
+  status: string; // Creating | Waiting | Available | UnAvailable | CreateFailed | Deprecated
+  size: number;
+  source_instance_id: string;
+  source_image_id: string;
+  source_region_id: string;
+  mappings: string;
+  import_task_id: string;
+  is_copied: number;
+  is_public: number;
+  resource_group_id: string;
+  created_at: number;
+  completes_at: number;
+  /** Soft delete, so instances made from a deleted image can tell why re-initialization fails. */
+  deleted_at: number | null;
+}
+
+export interface ImageShareTable {
+  image_id: string;
+  account_id: string; // the receiver (AliyunId)
+  owner_account_id: string;
+  region_id: string;
+  created_at: number;
+}
+
+/** Long-running image work tracked by DescribeTasks (ImportImage, ExportImage). */
+export interface TaskTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  action: string;
+  status: string; // Processing | Finished | Failed | Cancelled
+  resource_id: string;
+  detail: string; // JSON
+  created_at: number;
+  completes_at: number;
+  finished_at: number;
+}
+
+/** An SSH key pair; the private key is never stored (000:L2452). Unique by name per account and region. */
+export interface KeyPairTable {
+  id: string; // KeyPairId
+  account_id: string;
+  region_id: string;
+  name: string;
+  fingerprint: string; // MD5, colon-separated hex
+  key_type: string; // ssh-rsa, ssh-ed25519, ssh-rsa-cert-v01@openssh.com, ...
+  public_key: string; // the OpenSSH line DescribeKeyPairs shows
+  authorized_key: string; // the plain key line the guest's authorized_keys gets
+  resource_group_id: string;
+  created_at: number;
+}
+
+/**
+ * Password logon of an instance, turned off while AttachKeyPair's key pair is bound (001:L1408)
+ * and on again after DetachKeyPair; no row means the instance's default. Read at the next start.
+ */
+export interface InstanceLogonTable {
+  instance_id: string;
+  password_disabled: number;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   access_keys: AccessKeyTable;
@@ -198,6 +353,7 @@ export interface Database {
   vswitches: VSwitchTable;
   private_ips: PrivateIpTable;
   security_groups: SecurityGroupTable;
+  security_group_rules: SecurityGroupRuleTable;
   instances: InstanceTable;
   instance_security_groups: InstanceSecurityGroupTable;
   disks: DiskTable;
@@ -205,4 +361,12 @@ export interface Database {
   operations: OperationTable;
   idempotency: IdempotencyTable;
   transitions: TransitionTable;
+  snapshots: SnapshotTable;
+  auto_snapshot_policies: AutoSnapshotPolicyTable;
+  disk_policies: DiskPolicyTable;
+  images: ImageTable;
+  image_shares: ImageShareTable;
+  tasks: TaskTable;
+  key_pairs: KeyPairTable;
+  instance_logon: InstanceLogonTable;
 }

@@ -43,7 +43,8 @@ test('qemu guest: boot, user data once, network, re-attach, stop/start keeps dis
   if (reason) { t.skip(reason); return; }
   await buildImage();
   const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-test-'));
-  const driver = new QemuDriver({ dataDir, stopTimeoutMs: 20_000 });
+  // User-mode networking (the fallback where there is no namespace): ports forwarded to 127.0.0.1.
+  const driver = new QemuDriver({ dataDir, stopTimeoutMs: 20_000, env: { ...process.env, OPENECS_QEMU_NET: 'user' } });
   const id = `i-qt${process.pid.toString(36)}`;
   const token = `token-${Date.now()}`;
   const s = spec(id, `#!/bin/sh\necho ${token} > /var/www/persist.txt\nhostname > /var/www/hostname.txt\necho USERDATA-RAN\n`);
@@ -67,7 +68,7 @@ test('qemu guest: boot, user data once, network, re-attach, stop/start keeps dis
     assert.deepEqual(await get(rec.httpPort!, '/hostname.txt'), { status: 200, body: s.hostName });
 
     // A second driver over the same data dir (a restarted server) sees the running guest.
-    const again = new QemuDriver({ dataDir });
+    const again = new QemuDriver({ dataDir, env: { ...process.env, OPENECS_QEMU_NET: 'user' } });
     assert.equal(await again.powerState(id), 'running');
     assert.deepEqual(await again.list(), [id]);
     const stats = await again.blockStats(id);

@@ -7,17 +7,26 @@
  *   `disks/<diskId>.qcow2`          copy-on-write clones of the image's base disk (or blank)
  *   `snapshots/<snapshotId>.qcow2`  frozen copies of disks
  * QEMU runs daemonized (`-daemonize`), so guests outlive the server; a restarted server finds
- * them again through the pid file and QMP. Networking (phase 1): QEMU user-mode networking with
- * the guest on its private IP inside its vSwitch CIDR and SSH/HTTP forwarded to 127.0.0.1 ports
- * recorded in vm.json; the bridged netns network comes later.
+ * them again through the pid file and QMP.
+ *
+ * Networking (`OPENECS_QEMU_NET`): `netns` (the default where it works: root, iproute2, nftables)
+ * puts each guest on a tap in its VPC's bridge inside the instance namespace (src/network/netns.ts),
+ * with its private IP, the metadata service at 100.100.100.200 and security groups compiled to
+ * nftables; `user` is QEMU user-mode networking (the guest on its private IP, SSH/HTTP forwarded
+ * to 127.0.0.1 ports recorded in vm.json, no metadata service, no security groups); `none`.
  */
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile, unlink } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import type { ComputeDriver, GuestSpec, PowerState } from '../driver.js';
+import type { ComputeDriver, GuestSpec, NicSecurityPolicy, PowerState } from '../driver.js';
+import { Netns, netnsUnavailable, tapName } from '../../network/netns.js';
+import type { InstanceMetadata } from '../../network/metadata.js';
+import { renderRuleset } from '../../network/nft-compiler.js';
 import { probeAccelerator, qemuBinary, type ProbeVerdict } from '../host-probe.js';
 import { run } from './exec.js';
 import { READY_MARKER } from './guest-scripts.js';
@@ -25,6 +34,7 @@ import { BASE_DISK_GIB, ensureImage, type GuestImage } from './image.js';
 import { QmpClient, withQmp } from './qmp.js';
 import { guestNetwork, seedArchive } from './seed.js';
 import { guestSize, sizeCapsFromEnv } from './sizing.js';
+import { Sealer } from '../../auth/secrets.js';
 
 export interface VmRecord {
   instanceId: string;
@@ -34,6 +44,10 @@ export interface VmRecord {
   disks: { diskId: string; file: string; type: string }[];
   sshPort?: number;
   httpPort?: number;
+  /** `netns`: the guest's tap in the instance namespace; `user`: QEMU user-mode networking. */
+  network?: 'netns' | 'user' | 'none';
+  tap?: string;
+  privateIp?: string;
   vcpus: number;
   memoryMiB: number;
   startedAt: number;
@@ -73,7 +87,9 @@ function pidAlive(pid: number) {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-function macFor(instanceId: string) {
+const HELPER = fileURLToPath(new URL('../../network/metadata-helper.ts', import.meta.url));
+
+export function macFor(instanceId: string) {
   let h = 0;
   for (const c of instanceId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   const b = [h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255].map((x) => x.toString(16).padStart(2, '0'));
@@ -90,6 +106,14 @@ export class QemuDriver implements ComputeDriver {
   private readonly log: NonNullable<QemuDriverOptions['log']>;
   private verdict?: Promise<ProbeVerdict>;
   private stopRequests = new Map<string, { at: number; lastPowerdown: number }>();
+  private netMode?: Promise<'netns' | 'user' | 'none'>;
+  /** The instance namespace (netns mode); `owner` tells this data dir's taps and nft table apart. */
+  readonly netns: Netns;
+  readonly owner: string;
+  private lastRuleset = '';
+  lastAppliedAt = 0;
+  /** How long the last `nft -f` took (diagnostics). */
+  lastApplyMs = 0;
 
   constructor(opts: QemuDriverOptions) {
     if (opts.dataDir === ':memory:') throw new Error('the qemu driver needs a data directory (OPENECS_DATA_DIR), not :memory:');
@@ -97,6 +121,59 @@ export class QemuDriver implements ComputeDriver {
     this.env = opts.env ?? process.env;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? Number(this.env.OPENECS_QEMU_STOP_TIMEOUT_MS ?? 30_000);
     this.log = opts.log ?? (() => {});
+    this.owner = createHash('sha256').update(this.root).digest('hex').slice(0, 8);
+    this.netns = new Netns(this.env.OPENECS_NETNS || 'openecs', this.owner);
+  }
+
+  /** How guests are networked here: OPENECS_QEMU_NET, else netns when it works, else user mode (logged once). */
+  network(): Promise<'netns' | 'user' | 'none'> {
+    this.netMode ??= (async () => {
+      const want = this.env.OPENECS_QEMU_NET;
+      if (want === 'user' || want === 'none') return want;
+      const why = await netnsUnavailable();
+      if (!why) return 'netns';
+      if (want === 'netns') throw new Error(`OPENECS_QEMU_NET=netns but the instance namespace cannot be used: ${why}`);
+      this.log('instance network: user-mode networking (no namespace, metadata service or security groups)', { reason: why });
+      return 'user';
+    })();
+    return this.netMode;
+  }
+
+  /** Per-namespace runtime files: the metadata documents (one per private IP) and the helper's pid. */
+  runtimeDir() { return join(this.env.OPENECS_RUN_DIR || '/run/openecs', this.netns.name); }
+  metadataDocPath(ip: string) { return join(this.runtimeDir(), 'meta', `${ip}.json`); }
+
+  /** Starts the metadata service in the namespace unless it already runs (it outlives the server). */
+  async ensureMetadataService(): Promise<void> {
+    const dir = this.runtimeDir();
+    await mkdir(join(dir, 'meta'), { recursive: true });
+    const pidFile = join(dir, 'metadata.pid');
+    const old = await readFile(pidFile, 'utf8').then(Number, () => 0);
+    if (old && pidAlive(old)) {
+      const cmd = await readFile(`/proc/${old}/cmdline`, 'utf8').catch(() => '');
+      if (cmd.includes('metadata-helper') && (await this.netns.pids()).includes(old)) return;
+    }
+    const tsx = fileURLToPath(import.meta.resolve('tsx'));
+    const log = openSync(join(dir, 'metadata.log'), 'a');
+    const child = spawn('ip', ['netns', 'exec', this.netns.name, process.execPath, '--import', tsx, HELPER, join(dir, 'meta')],
+      { detached: true, stdio: ['ignore', log, log] });
+    child.unref();
+    // `ip netns exec` execs node in place, so the child's pid is the helper's.
+    await writeFile(pidFile, String(child.pid));
+    this.log('metadata service started', { netns: this.netns.name, pid: child.pid });
+  }
+
+  private metadataDoc(spec: GuestSpec, net: NonNullable<ReturnType<typeof guestNetwork>>): InstanceMetadata {
+    const mask = net.prefix === 0 ? 0 : (0xffffffff << (32 - net.prefix)) >>> 0;
+    return {
+      instanceId: spec.instanceId, hostname: spec.hostName || spec.instanceId, privateIp: net.ip, mac: macFor(spec.instanceId),
+      regionId: spec.regionId ?? '', zoneId: spec.zoneId ?? '', imageId: spec.imageId, instanceType: spec.instanceType ?? '',
+      vpcId: spec.vpcId, vswitchId: spec.vswitchId, vpcCidr: spec.vpcCidr ?? '', vswitchCidr: spec.vswitchCidr ?? net.cidr,
+      gateway: net.gateway, netmask: [24, 16, 8, 0].map((b) => (mask >>> b) & 255).join('.'),
+      serialNumber: spec.serialNumber ?? '', ownerAccountId: spec.accountId ?? '',
+      publicKeys: spec.publicKey ? [spec.publicKey] : [], userData: spec.userData,
+      eniId: `eni-${createHash('sha256').update(spec.instanceId).digest('hex').slice(0, 20)}`,
+    };
   }
 
   dir(instanceId: string) {
@@ -153,7 +230,13 @@ export class QemuDriver implements ComputeDriver {
     if (!bin) throw new Error('qemu-system-x86_64 not found (apt-get install qemu-system-x86)');
     const dir = this.dir(spec.instanceId);
     const initrd = join(dir, 'initrd.img');
-    await writeFile(initrd, Buffer.concat([await readFile(image.initramfs), seedArchive(spec)]), { mode: 0o600 });
+    const metadataService = (await this.network()) === 'netns';
+    if (!spec.password && spec.passwordSealed) {
+      try { spec = { ...spec, password: Sealer.forDataDir(join(this.root, '..')).open(spec.passwordSealed) }; } catch (e) {
+        this.log('cannot open the sealed password (was the data dir key replaced?)', { instance: spec.instanceId, error: String(e) });
+      }
+    }
+    await writeFile(initrd, Buffer.concat([await readFile(image.initramfs), seedArchive(spec, { metadataService })]), { mode: 0o600 });
     const consoleFile = this.consolePath(spec.instanceId);
     const consoleOffset = await stat(consoleFile).then((s) => s.size, () => 0);
     const size = guestSize(spec.cpu, spec.memoryMiB, sizeCapsFromEnv(this.env));
@@ -162,25 +245,37 @@ export class QemuDriver implements ComputeDriver {
     await rm(join(dir, 'qemu.pid'), { force: true });
     const disks = [...spec.disks].sort((a, b) => (a.type === 'system' ? -1 : b.type === 'system' ? 1 : a.device.localeCompare(b.device)))
       .map((d) => ({ diskId: d.diskId, file: this.diskFile(d.diskId), type: d.type }));
-    const net = this.env.OPENECS_QEMU_NET === 'none' ? undefined : guestNetwork(spec.privateIp, spec.vswitchCidr);
-    const sshPort = net ? await freePort() : undefined;
-    const httpPort = net ? await freePort() : undefined;
-    const args = this.commandLine({ spec, image, verdict, size, dir, initrd, consoleFile, qmpSocket, disks, net, sshPort, httpPort });
+    const mode = await this.network();
+    const net = mode === 'none' ? undefined : guestNetwork(spec.privateIp, spec.vswitchCidr);
+    let tap: string | undefined;
+    if (net && mode === 'netns') {
+      await this.netns.ensureBridge(spec.vpcId, [`${net.gateway}/${net.prefix}`]);
+      tap = await this.netns.ensureTap(spec.instanceId, spec.vpcId);
+      await this.ensureMetadataService();
+      await writeFile(this.metadataDocPath(net.ip), JSON.stringify(this.metadataDoc(spec, net)), { mode: 0o600 });
+    }
+    const sshPort = net && !tap ? await freePort() : undefined;
+    const httpPort = net && !tap ? await freePort() : undefined;
+    const args = this.commandLine({ spec, image, verdict, size, dir, initrd, consoleFile, qmpSocket, disks, net, sshPort, httpPort, tap });
     const rec: VmRecord = {
       instanceId: spec.instanceId, image: image.name, accelerator: verdict.accelerator, qmpSocket, disks, sshPort, httpPort,
+      network: net ? mode : 'none', tap, privateIp: net?.ip,
       vcpus: size.vcpus, memoryMiB: size.memoryMiB, startedAt: Date.now(), consoleOffset,
     };
     await writeFile(join(dir, 'vm.json'), JSON.stringify(rec, null, 2));
     this.stopRequests.delete(spec.instanceId);
     await rm(join(dir, 'stop-requested'), { force: true });
     // -daemonize returns once QEMU is set up (or failed), with the error on stderr.
-    await run(bin, args, { timeoutMs: 60_000 });
-    this.log('qemu started', { instance: spec.instanceId, accelerator: verdict.accelerator, sshPort, httpPort });
+    // Inside the namespace QEMU can open the tap; it daemonizes there.
+    if (tap) await this.netns.exec(bin, args, { timeoutMs: 60_000 });
+    else await run(bin, args, { timeoutMs: 60_000 });
+    this.log('qemu started', { instance: spec.instanceId, accelerator: verdict.accelerator, network: rec.network, tap, sshPort, httpPort });
   }
 
   commandLine(o: {
     spec: GuestSpec; image: GuestImage; verdict: ProbeVerdict; size: { vcpus: number; memoryMiB: number }; dir: string; initrd: string;
     consoleFile: string; qmpSocket: string; disks: VmRecord['disks']; net?: ReturnType<typeof guestNetwork>; sshPort?: number; httpPort?: number;
+    tap?: string;
   }): string[] {
     const kvm = o.verdict.accelerator === 'kvm';
     const args = [
@@ -198,7 +293,10 @@ export class QemuDriver implements ComputeDriver {
     for (const d of o.disks) {
       args.push('-drive', `file=${d.file},if=virtio,format=qcow2,id=${d.diskId},cache=writeback,discard=unmap`);
     }
-    if (o.net) {
+    if (o.net && o.tap) {
+      args.push('-netdev', `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
+        '-device', `virtio-net-pci,netdev=net0,mac=${macFor(o.spec.instanceId)}`);
+    } else if (o.net) {
       const fwd = [`hostfwd=tcp:127.0.0.1:${o.sshPort}-${o.net.ip}:22`, `hostfwd=tcp:127.0.0.1:${o.httpPort}-${o.net.ip}:80`];
       args.push('-netdev', `user,id=net0,net=${o.net.cidr},host=${o.net.gateway},dns=${o.net.dns},${fwd.join(',')}`,
         '-device', `virtio-net-pci,netdev=net0,mac=${macFor(o.spec.instanceId)}`);
@@ -257,9 +355,33 @@ export class QemuDriver implements ComputeDriver {
   async destroy(instanceId: string): Promise<void> {
     const rec = await this.record(instanceId);
     await this.kill(instanceId, rec);
+    // A QEMU whose folder is gone (a half-finished destroy before a crash) is found by its command line.
+    for (const [id, pid] of await this.qemuProcesses()) {
+      if (id === instanceId) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    }
     this.stopRequests.delete(instanceId);
+    if (rec?.privateIp && rec.network === 'netns') await rm(this.metadataDocPath(rec.privateIp), { force: true });
+    await this.netns.deleteTap(instanceId);
     for (const d of rec?.disks ?? []) await rm(d.file, { force: true });
     await rm(this.dir(instanceId), { recursive: true, force: true });
+  }
+
+  /** Live QEMU processes started from this data dir: instance id → pid (from /proc command lines). */
+  async qemuProcesses(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let pids: string[] = [];
+    try { pids = await readdir('/proc'); } catch { return out; }
+    const marker = `${this.root}/`;
+    for (const p of pids) {
+      if (!/^\d+$/.test(p)) continue;
+      const cmd = await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '');
+      if (!cmd.includes(marker) || !cmd.includes('-pidfile')) continue;
+      const args = cmd.split('\0');
+      const pf = args[args.indexOf('-pidfile') + 1] ?? '';
+      const m = pf.startsWith(marker) ? /^(i-[A-Za-z0-9-]+)\/qemu\.pid$/.exec(pf.slice(marker.length)) : null;
+      if (m) out.set(m[1]!, Number(p));
+    }
+    return out;
   }
 
   async powerState(instanceId: string): Promise<PowerState> {
@@ -276,10 +398,42 @@ export class QemuDriver implements ComputeDriver {
     }
   }
 
+  /** Instance folders, plus this data dir's taps and QEMU processes (so converge can remove orphans of either). */
   async list(): Promise<string[]> {
     let names: string[] = [];
-    try { names = await readdir(this.root); } catch { return []; }
-    return names.filter((n) => INSTANCE_DIR.test(n)).sort();
+    try { names = await readdir(this.root); } catch { /* none yet */ }
+    const ids = new Set(names.filter((n) => INSTANCE_DIR.test(n)));
+    for (const id of (await this.netns.taps().catch(() => new Map())).keys()) if (INSTANCE_DIR.test(id)) ids.add(id);
+    for (const id of (await this.qemuProcesses()).keys()) ids.add(id);
+    return [...ids].sort();
+  }
+
+  /** The guest printed its READY marker in this boot. */
+  async ready(instanceId: string): Promise<boolean> {
+    const rec = await this.record(instanceId);
+    if (!rec || !(await this.pid(instanceId))) return false;
+    const text = await readFile(this.consolePath(instanceId)).then((b) => b.subarray(rec.consoleOffset).toString('utf8'), () => '');
+    return text.includes(`${READY_MARKER} instance=${instanceId}`);
+  }
+
+  /** Compiles the security groups into this data dir's nft table in the namespace; applies only changes. */
+  async applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> {
+    if ((await this.network()) !== 'netns') return;
+    const text = renderRuleset({ table: `openecs_${this.owner}`, nics, members });
+    // Unchanged text is skipped, but re-applied now and then in case the namespace was recreated.
+    if (text === this.lastRuleset && Date.now() - this.lastAppliedAt < 30_000) return;
+    const t0 = Date.now();
+    await this.netns.applyNft(text);
+    this.lastRuleset = text;
+    this.lastAppliedAt = Date.now();
+    this.lastApplyMs = this.lastAppliedAt - t0;
+  }
+
+  /** The private IP and the namespace to reach a netns guest from the host (`ip netns exec <netns> …`). */
+  async address(instanceId: string): Promise<{ netns?: string; ip?: string; sshPort?: number; httpPort?: number }> {
+    const rec = await this.record(instanceId);
+    if (!rec) return {};
+    return rec.network === 'netns' ? { netns: this.netns.name, ip: rec.privateIp } : { ip: '127.0.0.1', sshPort: rec.sshPort, httpPort: rec.httpPort };
   }
 
   /** Guests keep running without the server; nothing to close. */
@@ -328,4 +482,4 @@ export class QemuDriver implements ComputeDriver {
   }
 }
 
-export { QmpClient };
+export { QmpClient, tapName };

@@ -54,15 +54,33 @@ mount -t tmpfs tmpfs /tmp
 mount -o remount,rw,noinit_itable / 2>/dev/null
 SEED=/run/openecs
 [ -f $SEED/meta ] && . $SEED/meta
-hostname "\${HOSTNAME:-localhost}"
-echo "\${HOSTNAME:-localhost}" > /etc/hostname
-printf '127.0.0.1 localhost\\n%s %s\\n' "\${PRIVATE_IP:-127.0.1.1}" "\${HOSTNAME:-localhost}" > /etc/hosts
 ip link set lo up
 if [ -n "$PRIVATE_IP" ]; then
   ip link set eth0 up 2>/dev/null
   ip addr add "$PRIVATE_IP/\${PREFIX:-24}" dev eth0 2>/dev/null
   [ -n "$GATEWAY" ] && ip route add default via "$GATEWAY" 2>/dev/null
 fi
+# The metadata service (netns network) is the source of truth, as cloud-init's AliYun datasource
+# reads it; the seed is the fallback (user-mode network, or the service unreachable).
+if [ "$METADATA" = 1 ]; then
+  MD=http://100.100.100.200/latest
+  mkdir -p /run/openecs/md
+  # eth0 needs a moment after link up (carrier, ARP for the gateway): retry briefly.
+  i=0
+  # busybox 1.35 wget -T segfaults (Debian 1:1.35.0-4), hence timeout(1).
+  until timeout 3 wget -q -O /run/openecs/md/instance-id $MD/meta-data/instance-id 2>/dev/null || [ $i -ge 20 ]; do sleep 0.2; i=$((i+1)); done
+  if [ -s /run/openecs/md/instance-id ]; then
+    echo "openecs: metadata from 100.100.100.200 ($(cat /run/openecs/md/instance-id))"
+    timeout 3 wget -q -O /run/openecs/md/hostname $MD/meta-data/hostname 2>/dev/null && HOSTNAME=$(cat /run/openecs/md/hostname)
+    timeout 3 wget -q -O /run/openecs/md/key $MD/meta-data/public-keys/0/openssh-key 2>/dev/null && cp /run/openecs/md/key $SEED/authorized_keys
+    timeout 3 wget -q -O /run/openecs/md/user-data $MD/user-data 2>/dev/null && cp /run/openecs/md/user-data $SEED/user-data
+  else
+    echo "openecs: metadata service unreachable, using the seed"
+  fi
+fi
+hostname "\${HOSTNAME:-localhost}"
+echo "\${HOSTNAME:-localhost}" > /etc/hostname
+printf '127.0.0.1 localhost\\n%s %s\\n' "\${PRIVATE_IP:-127.0.1.1}" "\${HOSTNAME:-localhost}" > /etc/hosts
 [ -n "$NAMESERVER" ] && echo "nameserver $NAMESERVER" > /etc/resolv.conf
 if [ -f $SEED/password ]; then
   h=$(mkpasswd -m sha512 "$(cat $SEED/password)")

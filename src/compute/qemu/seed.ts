@@ -37,7 +37,8 @@ export function decodeUserData(userData: string): Buffer | undefined {
   return b.length ? b : undefined;
 }
 
-export function seedArchive(spec: GuestSpec): Buffer {
+/** `metadataService`: the guest can reach 100.100.100.200 (netns network) and should prefer it. */
+export function seedArchive(spec: GuestSpec, opts: { metadataService?: boolean } = {}): Buffer {
   const net = guestNetwork(spec.privateIp, spec.vswitchCidr);
   const meta: Record<string, string> = {
     INSTANCE_ID: spec.instanceId,
@@ -47,6 +48,7 @@ export function seedArchive(spec: GuestSpec): Buffer {
     VSWITCH_ID: spec.vswitchId,
   };
   if (net) Object.assign(meta, { PRIVATE_IP: net.ip, PREFIX: String(net.prefix), GATEWAY: net.gateway, NAMESERVER: net.dns });
+  if (net && opts.metadataService) meta.METADATA = '1';
   const entries: CpioEntry[] = [
     { type: 'dir', path: 'seed', mode: 0o700 },
     { type: 'file', path: 'seed/meta', data: Object.entries(meta).map(([k, v]) => `${k}=${shellQuote(v)}\n`).join(''), mode: 0o600 },

@@ -9,12 +9,21 @@ import { settledStatus, TRANSITIONAL } from '../../domain/instances/states.js';
 import { disksOfInstances, getInstanceForEngine, setInstanceStatus, type InstanceRow } from '../../store/instances.js';
 import type { Db } from '../../store/db.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
+import { authorizedKeyOf } from '../../store/key-pairs.js';
 
 const POLL_MS = 250;
 
 export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
   const disks = await disksOfInstances(db, [row.id]);
+  // What a real guest needs beyond the row: its key's text, its network's CIDRs (qemu driver).
+  const publicKey = await authorizedKeyOf(db, { accountId: row.account_id, regionId: row.region_id }, row.key_pair_name).catch(() => undefined);
+  const vsw = row.vswitch_id ? await db.selectFrom('vswitches').select('cidr_block').where('id', '=', row.vswitch_id).executeTakeFirst() : undefined;
+  const vpc = row.vpc_id ? await db.selectFrom('vpcs').select('cidr_block').where('id', '=', row.vpc_id).executeTakeFirst() : undefined;
   return {
+    publicKey, vswitchCidr: vsw?.cidr_block, vpcCidr: vpc?.cidr_block,
+    // Sealed with the data dir's key: the driver that needs the clear text opens it (qemu).
+    passwordSealed: row.password_sealed,
+    regionId: row.region_id, zoneId: row.zone_id, instanceType: row.instance_type, serialNumber: row.serial_number, accountId: row.account_id,
     instanceId: row.id,
     hostName: row.host_name,
     cpu: row.cpu,
@@ -74,8 +83,11 @@ export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promi
   }
   if (now < readyAt) return { retryAt: readyAt };
   const observed = await driver.powerState(row.id);
-  const arrived = row.status === 'Pending' || (row.status === 'Starting' ? observed === 'running' : observed !== 'running');
+  // A real guest is Running once it has booted (qemu: its READY marker), not when its process exists.
+  const booted = row.status === 'Starting' && observed === 'running' && driver.ready ? await driver.ready(row.id) : true;
+  const arrived = row.status === 'Pending' || (row.status === 'Starting' ? observed === 'running' && booted : observed !== 'running');
   if (!arrived) return { retryAt: now + POLL_MS };
-  await db.transaction().execute((trx) => setInstanceStatus(trx, row, target, now, target === 'Running' ? { started_at: now } : {}));
+  const at = driver.clockTimed ? readyAt : now;
+  await db.transaction().execute((trx) => setInstanceStatus(trx, row, target, at, target === 'Running' ? { started_at: at } : {}));
   return TRANSITIONAL.has(target) ? { retryAt: now } : { done: true };
 }

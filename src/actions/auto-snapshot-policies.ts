@@ -1,0 +1,159 @@
+/**
+ * Automatic snapshot policies (lower-case parameter names on the wire: regionId, timePoints, …):
+ * Create, ModifyEx, Delete, Apply, Cancel, DescribeEx. The `auto-snapshots` timer takes the
+ * snapshots (src/engine/reconcilers/snapshot.ts).
+ */
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { newId } from '../domain/ids.js';
+import { isValidName } from '../domain/storage/names.js';
+import { isValidPolicyRetention } from '../domain/storage/quotas.js';
+import { nextFireAfter, parseRepeatWeekdays, parseTimePoints } from '../domain/storage/schedule.js';
+import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
+import {
+  applyPolicy, cancelPolicy, countPolicies, deletePolicy, diskCountsOfPolicies, getDisk, getPolicy, insertPolicy, listPolicies, quotaOf,
+  updatePolicy, type DiskRow, type PolicyRow,
+} from '../store/storage.js';
+import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
+import { policyItem, tagFilterOf } from './storage-view.js';
+import type { ActionContext, HandlerMap } from './types.js';
+
+function checkPolicyName(name: unknown): void {
+  if (name !== undefined && name !== '' && !isValidName(String(name))) {
+    throw new EcsError('InvalidSnapshotPolicyName.Malformed', 'The specified autoSnapshotPolicyName is wrongly formed: 2 to 128 characters, starting with a letter or a Chinese character, then letters, digits, ".", "_", "-" or ":" (000:L1310).');
+  }
+}
+
+function checkRetention(days: number): void {
+  if (!isValidPolicyRetention(days)) {
+    throw new EcsError('InvalidRetentionDays.Malformed', `The specified retentionDays (${days}) is not valid: -1 (forever) or 1 to 65535 days.`, 400);
+  }
+}
+
+async function requirePolicy(ctx: ActionContext, id: string): Promise<PolicyRow> {
+  const row = await getPolicy(ctx.db, ctx.principal.accountId, ctx.regionId, id);
+  // The metadata's code for an unknown policy: ParameterInvalid ("The specified automatic snapshot policy does not exist").
+  if (!row) throw new EcsError('ParameterInvalid', `The specified automatic snapshot policy "${id}" does not exist.`, 404);
+  return row;
+}
+
+/** `diskIds`: a JSON array of disk ids, all the caller's, in the request's region. */
+async function disksOf(ctx: ActionContext, p: Params): Promise<DiskRow[]> {
+  let ids: unknown;
+  try { ids = JSON.parse(p.diskIds); } catch { ids = undefined; }
+  if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== 'string')) {
+    throw new EcsError('InvalidParameter', 'The specified parameter "diskIds" is not valid: a JSON array of disk ids such as ["d-1","d-2"].', 400);
+  }
+  if (ids.length > 1000) throw new EcsError('InvalidParameter', 'The specified parameter "diskIds" takes at most 1000 disks.', 400);
+  const out: DiskRow[] = [];
+  for (const id of new Set(ids as string[])) {
+    const d = await getDisk(ctx.db, ctx.principal.accountId, id);
+    if (!d || d.region_id !== ctx.regionId) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${id}" does not exist in the region.`);
+    out.push(d);
+  }
+  return out;
+}
+
+export const autoSnapshotPolicyActions: HandlerMap = {
+  async CreateAutoSnapshotPolicy(ctx, p) {
+    checkPolicyName(p.autoSnapshotPolicyName);
+    const timePoints = parseTimePoints(p.timePoints);
+    const repeatWeekdays = parseRepeatWeekdays(p.repeatWeekdays);
+    checkRetention(p.retentionDays);
+    const tags = tagsFromParams(p.Tag);
+    if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A policy can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
+    const quota = await quotaOf(ctx.db, ctx.principal.accountId, 'auto-snapshot-policies-per-region');
+    if (await countPolicies(ctx.db, ctx.principal.accountId, ctx.regionId) >= quota) {
+      throw new EcsError('AutoSnapshotPolicy.QuotaExceed', `The maximum number of automatic snapshot policy has been reached (${quota} per region).`);
+    }
+    const id = newId('sp-');
+    const now = ctx.now();
+    return ctx.mutate(async (trx) => {
+      await insertPolicy(trx, {
+        id, account_id: ctx.principal.accountId, region_id: ctx.regionId, name: p.autoSnapshotPolicyName ?? '',
+        time_points: JSON.stringify(timePoints), repeat_weekdays: JSON.stringify(repeatWeekdays), retention_days: p.retentionDays,
+        resource_group_id: p.ResourceGroupId ?? '', created_at: now, next_run_at: nextFireAfter({ timePoints, repeatWeekdays }, now),
+      });
+      await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'snapshotpolicy', resourceId: id }, tags);
+      return { AutoSnapshotPolicyId: id };
+    });
+  },
+
+  async ModifyAutoSnapshotPolicyEx(ctx, p) {
+    const policy = await requirePolicy(ctx, p.autoSnapshotPolicyId);
+    checkPolicyName(p.autoSnapshotPolicyName);
+    const patch: Partial<PolicyRow> = {};
+    if (p.autoSnapshotPolicyName !== undefined) patch.name = p.autoSnapshotPolicyName;
+    const timePoints = p.timePoints !== undefined ? parseTimePoints(p.timePoints) : JSON.parse(policy.time_points) as number[];
+    const repeatWeekdays = p.repeatWeekdays !== undefined ? parseRepeatWeekdays(p.repeatWeekdays) : JSON.parse(policy.repeat_weekdays) as number[];
+    if (p.retentionDays !== undefined) {
+      checkRetention(p.retentionDays);
+      patch.retention_days = p.retentionDays;
+    }
+    patch.time_points = JSON.stringify(timePoints);
+    patch.repeat_weekdays = JSON.stringify(repeatWeekdays);
+    // A new schedule counts from now: points already passed are not made up.
+    patch.next_run_at = nextFireAfter({ timePoints, repeatWeekdays }, ctx.now());
+    await ctx.mutate(async (trx) => {
+      await updatePolicy(trx, policy.id, patch);
+      return {};
+    });
+    return {};
+  },
+
+  async DeleteAutoSnapshotPolicy(ctx, p) {
+    const policy = await requirePolicy(ctx, p.autoSnapshotPolicyId);
+    // Disks using it simply have no policy afterwards; their automatic snapshots stay.
+    await ctx.mutate(async (trx) => {
+      await deletePolicy(trx, policy.id);
+      return {};
+    });
+    return {};
+  },
+
+  async ApplyAutoSnapshotPolicy(ctx, p) {
+    const policy = await requirePolicy(ctx, p.autoSnapshotPolicyId);
+    const disks = await disksOf(ctx, p);
+    // 000:L1347 "Auto snapshot policies cannot be applied to basic cloud disks when they are not in use".
+    const idle = disks.filter((d) => d.category === 'cloud' && d.status !== 'In_use');
+    if (idle.length) {
+      throw disks.length === 1
+        ? new EcsError('DiskCategory.OperationNotSupported', `The basic cloud disk ${idle[0]!.id} is not in use: automatic snapshot policies apply to basic cloud disks in use only.`)
+        : new EcsError('PartofDiskCategory.OperationNotSupported', `Basic cloud disks not in use cannot take automatic snapshot policies: ${idle.map((d) => d.id).join(', ')}.`);
+    }
+    await ctx.mutate(async (trx) => {
+      await applyPolicy(trx, ctx.principal.accountId, policy.id, disks.map((d) => d.id));
+      // A policy nobody used was not looked at; its schedule starts now, not in the past.
+      if (policy.next_run_at <= ctx.now()) {
+        await updatePolicy(trx, policy.id, { next_run_at: nextFireAfter({ timePoints: JSON.parse(policy.time_points), repeatWeekdays: JSON.parse(policy.repeat_weekdays) }, ctx.now()) });
+      }
+      return {};
+    });
+    return {};
+  },
+
+  async CancelAutoSnapshotPolicy(ctx, p) {
+    const disks = await disksOf(ctx, p);
+    await ctx.mutate(async (trx) => {
+      await cancelPolicy(trx, disks.map((d) => d.id));
+      return {};
+    });
+    return {};
+  },
+
+  async DescribeAutoSnapshotPolicyEx(ctx, p) {
+    const pageNumber: number = p.PageNumber ?? 1;
+    const pageSize: number = p.PageSize ?? 10;
+    const taggedIds = await idsWithTags(ctx.db, ctx.principal.accountId, 'snapshotpolicy', tagFilterOf(p));
+    const rows = await listPolicies(ctx.db, ctx.principal.accountId, ctx.regionId, {
+      id: p.AutoSnapshotPolicyId || undefined, name: p.AutoSnapshotPolicyName || undefined, resourceGroupId: p.ResourceGroupId || undefined, taggedIds,
+    });
+    const page = rows.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+    const ids = page.map((r) => r.id);
+    const [counts, tags] = await Promise.all([diskCountsOfPolicies(ctx.db, ids), tagsOf(ctx.db, ids)]);
+    return {
+      PageNumber: pageNumber, PageSize: pageSize, TotalCount: rows.length,
+      AutoSnapshotPolicies: { AutoSnapshotPolicy: page.map((r) => policyItem(r, counts.get(r.id) ?? 0, tags.get(r.id))) },
+    };
+  },
+};

@@ -1,0 +1,369 @@
+/**
+ * Disks: CreateDisk, AttachDisk, DetachDisk, DeleteDisk, ResizeDisk, ReInitDisk, ResetDisk,
+ * ModifyDiskAttribute, DescribeDisks. Transitional statuses (Creating, Attaching, Detaching,
+ * ReIniting) are settled by the `disk` reconciler one driver transition time later.
+ */
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { checkZoneOffersDiskCategory, diskSizeRange, findDiskCategory, findSystemImage, findZone, checkDiskSize } from '../domain/catalog/index.js';
+import { newId } from '../domain/ids.js';
+import { checkPassword } from '../domain/instances/password.js';
+import {
+  DISK_STATUSES, MAX_DATA_DISKS_PER_INSTANCE, ONLINE_RESIZE_CATEGORIES, SYSTEM_DEVICE, diskStatusAllows, instanceStatusAllows,
+  isDataDevice, nextDataDevice, type DiskAction,
+} from '../domain/storage/disks.js';
+import { isValidDescription, isValidName } from '../domain/storage/names.js';
+import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
+import { findUsableImage, getImageAny } from '../store/images.js';
+import { getInstance, type InstanceRow } from '../store/instances.js';
+import {
+  countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk,
+  type DiskFilter, type DiskRow,
+} from '../store/storage.js';
+import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
+import { jsonList, requireInstance } from './instance-describe.js';
+import { keyPairExists } from './launch-deps.js';
+import { pageFields, pageOf } from './paging.js';
+import { boolParam, creationFilter, diskItem, requireDisk, requireSnapshot, tagFilterOf, unfinishedSnapshot } from './storage-view.js';
+import type { ActionContext, HandlerMap } from './types.js';
+
+export function checkDiskName(name: unknown): void {
+  if (name !== undefined && name !== '' && !isValidName(String(name))) {
+    throw new EcsError('InvalidDiskName.Malformed', 'The specified disk name is wrongly formed: 2 to 128 characters, starting with a letter, then letters, digits, ".", "_", "-" or ":".');
+  }
+}
+
+export function checkDescription(d: unknown): void {
+  if (d !== undefined && d !== '' && !isValidDescription(String(d))) {
+    throw new EcsError('InvalidDescription.Malformed', 'The specified description is wrongly formed: 2 to 256 characters, not starting with http:// or https://.');
+  }
+}
+
+function incorrectDiskStatus(d: DiskRow, what: string): EcsError {
+  return new EcsError('IncorrectDiskStatus', `The current disk status (${d.status}) does not support ${what}.`);
+}
+
+/** The instance a disk is on, when the rule needs its status; checks the rule for that status. */
+async function checkAttachedInstance(ctx: ActionContext, d: DiskRow, action: DiskAction, what: string): Promise<InstanceRow | undefined> {
+  if (!d.instance_id) return undefined;
+  const inst = await getInstance(ctx.db, ctx.principal.accountId, d.instance_id);
+  if (!inst) return undefined;
+  if (!instanceStatusAllows(action, d.type, inst.status)) {
+    throw new EcsError('IncorrectInstanceStatus', `The current status of the instance ${inst.id} (${inst.status}) does not support ${what}.`);
+  }
+  return inst;
+}
+
+function transitionDue(ctx: ActionContext): number {
+  return ctx.now() + ctx.driver.transitionMs;
+}
+
+async function describeFilter(ctx: ActionContext, p: Params): Promise<DiskFilter> {
+  const f: DiskFilter = {
+    accountId: ctx.principal.accountId,
+    regionId: ctx.regionId,
+    ids: jsonList(p, 'DiskIds', 100, 'InvalidDiskIds.Malformed'),
+    zoneId: p.ZoneId || undefined,
+    instanceId: p.InstanceId || undefined,
+    snapshotId: p.SnapshotId || undefined,
+    portable: boolParam(p.Portable),
+    deleteWithInstance: boolParam(p.DeleteWithInstance),
+    deleteAutoSnapshot: boolParam(p.DeleteAutoSnapshot),
+    enableAutoSnapshot: boolParam(p.EnableAutoSnapshot),
+    hasPolicy: boolParam(p.EnableAutomatedSnapshotPolicy),
+    policyId: p.AutoSnapshotPolicyId || undefined,
+    name: p.DiskName || undefined,
+    encrypted: boolParam(p.Encrypted),
+    resourceGroupId: p.ResourceGroupId || undefined,
+  };
+  if (p.ZoneId && !findZone(ctx.regionId, p.ZoneId)) throw new EcsError('InvalidZoneId.NotFound', `The zoneId "${p.ZoneId}" provided does not exist in our records.`);
+  const type = p.DiskType ?? 'all';
+  if (!['all', 'system', 'data'].includes(type)) throw new EcsError('InvalidDiskType.ValueNotSupported', `The specified disk type "${type}" is not supported: use all, system or data.`);
+  if (type !== 'all') f.type = type;
+  const category = p.Category ?? 'all';
+  if (category !== 'all' && !findDiskCategory(category) && !['ephemeral', 'ephemeral_ssd', 'local_ssd_pro', 'local_hdd_pro'].includes(category)) {
+    throw new EcsError('InvalidCategory.ValueNotSupported', `The specified disk category "${category}" is not supported.`);
+  }
+  if (category !== 'all') f.category = category;
+  const status = p.Status ?? 'All';
+  if (status !== 'All' && !(DISK_STATUSES as readonly string[]).includes(status)) {
+    throw new EcsError('InvalidStatus.ValueNotSupported', `The specified disk status "${status}" is not supported: use ${DISK_STATUSES.join(', ')} or All.`);
+  }
+  if (status !== 'All') f.status = status;
+  if (p.DiskChargeType && !['PrePaid', 'PostPaid'].includes(p.DiskChargeType)) {
+    throw new EcsError('InvalidDiskChargeType.NotFound', `The DiskChargeType "${p.DiskChargeType}" does not exist in our records.`);
+  }
+  if (p.DiskChargeType === 'PrePaid') f.ids = [];
+  if (p.LockReason && !['financial', 'security', 'recycling', 'dedicatedhostfinancial'].includes(p.LockReason)) {
+    throw new EcsError('InvalidLockReason.NotFound', `The specified LockReason "${p.LockReason}" is not found.`);
+  }
+  if (p.LockReason) f.ids = [];
+  const created = creationFilter(p);
+  f.createdFrom = created.from;
+  f.createdTo = created.to;
+  f.taggedIds = await idsWithTags(ctx.db, ctx.principal.accountId, 'disk', tagFilterOf(p));
+  return f;
+}
+
+export const diskActions: HandlerMap = {
+  async CreateDisk(ctx, p) {
+    if (p.ZoneId && p.InstanceId) throw new EcsError('InvalidParam.ZoneIdAndInstanceId.Conflict', "The specified parameter 'ZoneId' and 'InstanceId' are not blank at the same time.");
+    let instance: InstanceRow | undefined;
+    let zoneId: string = p.ZoneId ?? '';
+    if (p.InstanceId) {
+      instance = await requireInstance(ctx, p.InstanceId);
+      zoneId = instance.zone_id;
+      if (!['Running', 'Stopped'].includes(instance.status)) {
+        throw new EcsError('IncorrectInstanceStatus', `The current status of the instance ${instance.id} (${instance.status}) does not support attaching a new disk.`, 403);
+      }
+    }
+    if (!zoneId) throw new EcsError('MissingParameter', 'The input parameter "ZoneId" or "InstanceId" that is mandatory for processing this request is not supplied.');
+    if (!findZone(ctx.regionId, zoneId)) throw new EcsError('InvalidZoneId.NotFound', `The specified zone "${zoneId}" does not exist.`);
+    const category: string = p.DiskCategory ?? 'cloud';
+    if (!findDiskCategory(category)) throw new EcsError('InvalidDiskCategory.ValueNotSupported', `The specified parameter "DiskCategory" (${category}) is not valid.`);
+    if (p.PerformanceLevel && category !== 'cloud_essd') {
+      throw new EcsError('InvalidPerformanceLevel.Malformed', 'The specified parameter PerformanceLevel is valid only for the category cloud_essd.');
+    }
+    checkDiskName(p.DiskName);
+    checkDescription(p.Description);
+    if (p.Size === undefined && !p.SnapshotId) throw new EcsError('MissingParameter', 'The input parameter either "SnapshotId" or "Size" should be specified.');
+    let size: number | undefined = p.Size;
+    let snapshotId = '';
+    if (p.SnapshotId) {
+      const snap = await requireSnapshot(ctx, p.SnapshotId);
+      if (snap.status !== 'accomplished') throw new EcsError('InvalidSnapshotId.NotReady', `The specified snapshot ${snap.id} has not completed yet.`);
+      if (size === undefined) size = snap.source_disk_size;
+      // "can be increased but not decreased" (000:L570).
+      if (size < snap.source_disk_size) throw new EcsError('InvalidDiskSize.TooSmall', `Specified disk size ${size} GiB is less than the size of snapshot (${snap.source_disk_size} GiB).`);
+      snapshotId = snap.id;
+    }
+    const performanceLevel: string = category === 'cloud_essd' ? (p.PerformanceLevel ?? 'PL1') : '';
+    checkDiskSize('data', category, size!, performanceLevel || undefined);
+    checkZoneOffersDiskCategory(ctx.regionId, zoneId, category);
+    const tags = tagsFromParams(p.Tag);
+    if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A disk can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
+    if (await countAccountDisks(ctx.db, ctx.principal.accountId) >= await quotaOf(ctx.db, ctx.principal.accountId, 'disks-per-account')) {
+      throw new EcsError('QuotaExceed.PostPaidDisk', 'Living postPaid disks quota exceeded.', 403);
+    }
+    let device = '';
+    if (instance) {
+      const on = await disksOn(ctx.db, instance.id);
+      const data = on.filter((d) => d.type === 'data');
+      if (data.length >= MAX_DATA_DISKS_PER_INSTANCE) throw new EcsError('InstanceDiskLimitExceeded', `An instance can have at most ${MAX_DATA_DISKS_PER_INSTANCE} data disks.`, 403);
+      device = nextDataDevice(on.map((d) => d.device))!;
+    }
+    const id = newId('d-');
+    const now = ctx.now();
+    await ctx.mutate(async (trx, enqueue) => {
+      await trx.insertInto('disks').values({
+        id, account_id: ctx.principal.accountId, region_id: ctx.regionId, zone_id: zoneId,
+        instance_id: instance?.id ?? '', type: 'data', category, size: size!, name: p.DiskName ?? '', description: p.Description ?? '',
+        status: 'Creating', device, delete_with_instance: instance ? 1 : 0, delete_auto_snapshot: 1, enable_auto_snapshot: 0,
+        image_id: '', source_snapshot_id: snapshotId, performance_level: performanceLevel, encrypted: p.Encrypted === true ? 1 : 0,
+        portable: 1, resource_group_id: p.ResourceGroupId ?? '', created_at: now, attached_at: instance ? now : null, detached_at: null,
+      }).execute();
+      await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Creating', at: now }).execute();
+      await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'disk', resourceId: id }, tags);
+      await enqueue({ kind: 'disk', resourceId: id, dueAt: transitionDue(ctx) });
+      return {};
+    });
+    return { DiskId: id, OrderId: '' };
+  },
+
+  async AttachDisk(ctx, p) {
+    const instance = await requireInstance(ctx, p.InstanceId);
+    const d = await requireDisk(ctx, p.DiskId);
+    if (d.region_id !== instance.region_id) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${d.id}" does not exist in the region of the instance.`);
+    if (!diskStatusAllows('Attach', d.status)) throw incorrectDiskStatus(d, 'attaching: the disk must be Available');
+    if (d.type === 'data' && d.portable !== 1) throw new EcsError('DiskNotPortable', 'The specified disk is not a portable disk.');
+    // 000:L871 "A cloud disk can be attached to an instance of the same zone only."
+    if (d.zone_id !== instance.zone_id) throw new EcsError('ResourcesNotInSameZone', `The specified instance (${instance.zone_id}) and disk (${d.zone_id}) are not in the same zone.`);
+    if (!instanceStatusAllows('Attach', d.type, instance.status)) {
+      throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${instance.status}) does not support attaching ${d.type === 'system' ? 'a system disk (the instance must be Stopped)' : 'a data disk (the instance must be Running or Stopped)'}.`);
+    }
+    const on = await disksOn(ctx.db, instance.id);
+    let device: string;
+    if (d.type === 'system') {
+      if (on.some((x) => x.type === 'system')) throw new EcsError('InvalidDevice.InUse', `The device ${SYSTEM_DEVICE} of the instance is occupied by its system disk.`);
+      if (p.Device && p.Device !== SYSTEM_DEVICE) throw new EcsError('InvalidDevice.Malformed', `A system disk attaches as ${SYSTEM_DEVICE}.`);
+      device = SYSTEM_DEVICE;
+    } else {
+      const data = on.filter((x) => x.type === 'data');
+      if (data.length >= MAX_DATA_DISKS_PER_INSTANCE) throw new EcsError('InstanceDiskLimitExceeded', `The instance already has ${MAX_DATA_DISKS_PER_INSTANCE} data disks, the most it can have.`);
+      if (p.Device) {
+        if (!isDataDevice(p.Device)) throw new EcsError('InvalidDevice.Malformed', `The specified device "${p.Device}" is not valid: use /dev/xvdb to /dev/xvdz.`);
+        if (on.some((x) => x.device === p.Device)) throw new EcsError('InvalidDevice.InUse', `The specified device ${p.Device} has been occupied.`);
+        device = p.Device;
+      } else {
+        const free = nextDataDevice(on.map((x) => x.device));
+        if (!free) throw new EcsError('InstanceDiskLimitExceeded', 'The instance has no free device name left.');
+        device = free;
+      }
+    }
+    if (p.KeyPairName && !(await keyPairExists(ctx, p.KeyPairName))) throw new EcsError('InvalidKeyPairName.NotFound', `The specified KeyPairName "${p.KeyPairName}" does not exist.`, 404);
+    if (p.Password) checkPassword(p.Password, instance.os_type === 'windows' ? 'windows' : 'linux');
+    const now = ctx.now();
+    await ctx.mutate(async (trx, enqueue) => {
+      const patch: Partial<DiskRow> = { instance_id: instance.id, device, attached_at: now };
+      if (p.DeleteWithInstance !== undefined) patch.delete_with_instance = p.DeleteWithInstance ? 1 : 0;
+      await setDiskStatus(trx, d, 'Attaching', now, patch);
+      await enqueue({ kind: 'disk', resourceId: d.id, dueAt: transitionDue(ctx) });
+      return {};
+    });
+    return {};
+  },
+
+  async DetachDisk(ctx, p) {
+    const instance = await requireInstance(ctx, p.InstanceId);
+    const d = await requireDisk(ctx, p.DiskId);
+    if (d.status === 'Available') throw new EcsError('InvalidDisk.AlreadyDetached', `The specified disk ${d.id} has been detached.`);
+    if (d.instance_id !== instance.id) throw new EcsError('DependencyViolation', `The specified disk ${d.id} has not been attached on the instance ${instance.id}.`);
+    if (!diskStatusAllows('Detach', d.status)) throw incorrectDiskStatus(d, 'detaching: the disk must be In_use');
+    // Portable concerns data disks; a system disk detaches from a Stopped instance (SPEC.md "Decisions").
+    if (d.type === 'data' && d.portable !== 1) throw new EcsError('DiskNotPortable', 'The specified disk is not a portable disk.');
+    if (!instanceStatusAllows('Detach', d.type, instance.status)) {
+      throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${instance.status}) does not support detaching ${d.type === 'system' ? 'the system disk (the instance must be Stopped)' : 'a data disk (the instance must be Running or Stopped)'}.`);
+    }
+    const now = ctx.now();
+    await ctx.mutate(async (trx, enqueue) => {
+      const patch: Partial<DiskRow> = {};
+      if (p.DeleteWithInstance !== undefined) patch.delete_with_instance = p.DeleteWithInstance ? 1 : 0;
+      await setDiskStatus(trx, d, 'Detaching', now, patch);
+      await enqueue({ kind: 'disk', resourceId: d.id, dueAt: transitionDue(ctx) });
+      return {};
+    });
+    return {};
+  },
+
+  async DeleteDisk(ctx, p) {
+    const d = await requireDisk(ctx, p.DiskId);
+    if (d.status === 'In_use' || d.status === 'Attaching' || d.status === 'Detaching') {
+      throw incorrectDiskStatus(d, 'deletion: detach the disk first (the disk must be Available)');
+    }
+    if (!diskStatusAllows('Delete', d.status)) throw incorrectDiskStatus(d, 'deletion');
+    if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
+    await ctx.mutate(async (trx) => {
+      await deleteDiskRow(trx, d.id);
+      await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: 'Deleted', at: ctx.now() }).execute();
+      return {};
+    });
+    return {};
+  },
+
+  async ResizeDisk(ctx, p) {
+    const d = await requireDisk(ctx, p.DiskId);
+    const type: string = p.Type ?? 'offline';
+    if (type !== 'offline' && type !== 'online') throw new EcsError('InvalidParam.Type', `The specified type "${type}" is not supported: use offline or online.`);
+    if (!diskStatusAllows('Resize', d.status)) throw incorrectDiskStatus(d, 'resizing');
+    const newSize: number = p.NewSize;
+    if (newSize < d.size) throw new EcsError('InvalidDiskSize.TooSmall', `Specified new disk size ${newSize} GiB is less than the original disk size ${d.size} GiB.`);
+    if (newSize === d.size) throw new EcsError('InvalidDiskSize', `Specified new disk size ${newSize} GiB is equal to the original disk size.`);
+    const range = diskSizeRange(d.type === 'system' ? 'system' : 'data', d.category, d.performance_level || undefined);
+    if (range && newSize > range.max) throw new EcsError('InvalidDiskSize.TooLarge', `Specified new disk size ${newSize} GiB is beyond the permitted range (at most ${range.max} GiB for ${d.category}).`);
+    const inst = await checkAttachedInstance(ctx, d, 'Resize', 'resizing a disk');
+    if (type === 'online') {
+      if (!ONLINE_RESIZE_CATEGORIES.has(d.category)) throw new EcsError('InvalidDiskCategory.NotSupported', `The disk category ${d.category} does not support resizing online.`);
+      if (inst && inst.status !== 'Running') throw new EcsError('InvalidInstanceStatus.NotRunning', 'The status of instance to which the disk attachs must be running when resizing online.');
+    }
+    if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
+    await ctx.mutate(async (trx) => {
+      await updateDisk(trx, d.id, { size: newSize });
+      return {};
+    });
+    await ctx.driver.resizeDisk?.(d.id, newSize).catch(() => undefined);
+    return { OrderId: '' };
+  },
+
+  async ReInitDisk(ctx, p) {
+    const d = await requireDisk(ctx, p.DiskId);
+    if (!diskStatusAllows('ReInit', d.status)) throw incorrectDiskStatus(d, 're-initialization: the disk must be In_use');
+    const inst = await checkAttachedInstance(ctx, d, 'ReInit', 're-initializing a disk (the instance must be Stopped)');
+    if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
+    if (d.type === 'system' && d.image_id && !findSystemImage(d.image_id)) {
+      // 004:L35, L61: once the image is deleted or unshared, re-initializing fails.
+      const usable = await findUsableImage(ctx.db, ctx.principal.accountId, d.region_id, d.image_id);
+      if (!usable) {
+        const any = await getImageAny(ctx.db, d.image_id);
+        if (any && any.account_id !== ctx.principal.accountId) {
+          throw new EcsError('SharedImageDeleted', `The image ${d.image_id} shared by another account was deleted or is no longer shared with you; the system disk cannot be re-initialized.`);
+        }
+        throw new EcsError('InvalidDiskId.OperationNotSupported', `The operation is not supported due to image ${d.image_id} not exist.`);
+      }
+    }
+    if (d.type === 'data' && d.source_snapshot_id) {
+      const snap = await ctx.db.selectFrom('snapshots').select('id').where('id', '=', d.source_snapshot_id).executeTakeFirst();
+      if (!snap) throw new EcsError('InvalidSourceSnapshot', `The snapshot ${d.source_snapshot_id} which is used to create the specified disk has been deleted.`);
+    }
+    if (p.Password) {
+      if (d.type !== 'system') throw new EcsError('InvalidParameter', 'Password applies to re-initializing a system disk only.', 400);
+      checkPassword(p.Password, inst?.os_type === 'windows' ? 'windows' : 'linux');
+    }
+    if (p.KeyPairName) {
+      if (inst?.os_type === 'windows') throw new EcsError('DependencyViolation.WindowsInstance', 'The instance creating is windows, cannot use ssh key pair to login.');
+      if (!(await keyPairExists(ctx, p.KeyPairName))) throw new EcsError('InvalidKeyPairName.NotFound', `The specified KeyPairName "${p.KeyPairName}" does not exist.`);
+    }
+    const now = ctx.now();
+    await ctx.mutate(async (trx, enqueue) => {
+      await setDiskStatus(trx, d, 'ReIniting', now);
+      if (inst && p.KeyPairName) await trx.updateTable('instances').set({ key_pair_name: p.KeyPairName }).where('id', '=', inst.id).execute();
+      await enqueue({ kind: 'disk', resourceId: d.id, dueAt: transitionDue(ctx), payload: { reinit: true } });
+      return {};
+    });
+    return {};
+  },
+
+  async ResetDisk(ctx, p) {
+    const d = await requireDisk(ctx, p.DiskId);
+    const snap = await requireSnapshot(ctx, p.SnapshotId);
+    if (!diskStatusAllows('Reset', d.status)) throw incorrectDiskStatus(d, 'rolling back');
+    await checkAttachedInstance(ctx, d, 'Reset', 'rolling back a disk (the instance must be Stopped, 000:L1206)');
+    // 000:L1000: a snapshot of another disk (or of the disk this one replaced) cannot roll it back.
+    if (snap.source_disk_id !== d.id) throw new EcsError('InvalidParameter.Mismatch', `The specified snapshot ${snap.id} is not created from the specified disk ${d.id}.`);
+    if (snap.status !== 'accomplished') throw new EcsError('InvalidSnapshotId.NotReady', `The specified snapshot ${snap.id} has not completed yet.`);
+    if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('IncorrectDiskStatus.HasUnfinishedSnapshot', 'The current disk has unfinished snapshot.');
+    await ctx.mutate(async (trx) => {
+      await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: `${d.status}:reset:${snap.id}`, at: ctx.now() }).execute();
+      return {};
+    });
+    return {};
+  },
+
+  async ModifyDiskAttribute(ctx, p) {
+    const many: string[] = p.DiskIds ?? [];
+    if (p.DiskId && many.length) throw new EcsError('ParameterConflict.DiskIdAndDiskIds', 'Specified parameter DiskId and DiskIds conflict, only one can be chosen.');
+    const ids = p.DiskId ? [p.DiskId] : many;
+    if (ids.length === 0) throw new EcsError('MissingParameter.DiskIdOrDiskIds', 'Specified parameter DiskId or DiskIds is missing.');
+    checkDiskName(p.DiskName);
+    checkDescription(p.Description);
+    const patch: Partial<DiskRow> = {};
+    if (p.DiskName !== undefined) patch.name = p.DiskName;
+    if (p.Description !== undefined) patch.description = p.Description;
+    if (p.DeleteWithInstance !== undefined) patch.delete_with_instance = p.DeleteWithInstance ? 1 : 0;
+    if (p.DeleteAutoSnapshot !== undefined) patch.delete_auto_snapshot = p.DeleteAutoSnapshot ? 1 : 0;
+    if (p.EnableAutoSnapshot !== undefined) patch.enable_auto_snapshot = p.EnableAutoSnapshot ? 1 : 0;
+    if (Object.keys(patch).length === 0) throw new EcsError('NoAttributeToModify', 'No attribute to be modified in this request.');
+    const disks: DiskRow[] = [];
+    for (const id of ids) disks.push(await requireDisk(ctx, id));
+    for (const d of disks) {
+      if (patch.delete_with_instance !== undefined && d.portable !== 1) throw new EcsError('DiskNotPortable', `The disk ${d.id} is not a portable disk.`);
+    }
+    await ctx.mutate(async (trx) => {
+      for (const d of disks) await updateDisk(trx, d.id, patch);
+      return {};
+    });
+    return {};
+  },
+
+  async DescribeDisks(ctx, p) {
+    const page = pageOf(p, { defaultSize: 10, maxSize: 100, maxResultsMax: 500, maxResultsDefault: 10 });
+    const f = await describeFilter(ctx, p);
+    if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
+    const [total, rows] = await Promise.all([countDisks(ctx.db, f), listDisks(ctx.db, f, page.offset, page.limit)]);
+    const ids = rows.map((r) => r.id);
+    const [policies, tags] = await Promise.all([policiesOfDisks(ctx.db, ids), tagsOf(ctx.db, ids)]);
+    return {
+      ...pageFields(page, rows.length, total),
+      Disks: { Disk: rows.map((r) => diskItem(r, policies.get(r.id), tags.get(r.id))) },
+    };
+  },
+};

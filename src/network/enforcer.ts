@@ -1,0 +1,68 @@
+/**
+ * Keeps security groups on the wire in step with the store: an engine timer that gathers every
+ * live NIC's groups and rules, and the member addresses of every group, and hands them to a
+ * driver that enforces them (qemu with the netns network compiles them to nftables and applies
+ * only when the rendered ruleset changed). Level-triggered, so rule changes, membership changes
+ * (Join/LeaveSecurityGroup, new instances, releases) and restarts need no event plumbing; run at
+ * most every THROTTLE_MS of wall time, and the engine ticks at least every 500 ms, so a change
+ * reaches the kernel within a second.
+ */
+import type { EvaluatedGroup } from '../domain/security-rules/evaluate.js';
+import type { GroupType, InnerAccessPolicy } from '../domain/security-rules/model.js';
+import type { NicSecurityPolicy } from '../compute/driver.js';
+import type { EngineEnv } from '../engine/engine.js';
+import type { Db } from '../store/db.js';
+import { rulesOfGroups } from '../store/security-group-rules.js';
+
+const THROTTLE_MS = 150;
+
+export interface GatheredPolicy { nics: NicSecurityPolicy[]; members: Record<string, string[]> }
+
+export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
+  const instances = await db.selectFrom('instances').select(['id', 'private_ip'])
+    .where('deleted_at', 'is', null).where('private_ip', '!=', '').orderBy('id').execute();
+  if (instances.length === 0) return { nics: [], members: {} };
+  const ipOf = new Map(instances.map((i) => [i.id, i.private_ip]));
+  const memberships = await db.selectFrom('instance_security_groups').select(['instance_id', 'security_group_id', 'position'])
+    .orderBy('instance_id').orderBy('position').execute();
+  const groupsOf = new Map<string, string[]>();
+  const members: Record<string, string[]> = {};
+  for (const m of memberships) {
+    const ip = ipOf.get(m.instance_id);
+    if (!ip) continue;
+    (groupsOf.get(m.instance_id) ?? groupsOf.set(m.instance_id, []).get(m.instance_id)!).push(m.security_group_id);
+    (members[m.security_group_id] ??= []).push(ip);
+  }
+  const groupIds = [...new Set(memberships.filter((m) => ipOf.has(m.instance_id)).map((m) => m.security_group_id))];
+  const groupRows = groupIds.length
+    ? await db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).where('id', 'in', groupIds).execute()
+    : [];
+  const rules = await rulesOfGroups(db, groupIds);
+  const groups = new Map<string, EvaluatedGroup>(groupRows.map((g) => [g.id, {
+    id: g.id, type: (g.type === 'enterprise' ? 'enterprise' : 'normal') as GroupType,
+    innerAccessPolicy: (g.inner_access_policy === 'Drop' ? 'Drop' : 'Accept') as InnerAccessPolicy, rules: [],
+  }]));
+  for (const r of rules) groups.get(r.securityGroupId)?.rules.push(r);
+  const nics = instances.map((i) => ({
+    instanceId: i.id, ip: i.private_ip,
+    groups: (groupsOf.get(i.id) ?? []).map((g) => groups.get(g)).filter((g): g is EvaluatedGroup => g !== undefined),
+  }));
+  return { nics, members };
+}
+
+let last = 0;
+let running = false;
+
+/** The engine timer. */
+export async function enforceSecurityGroups(env: EngineEnv): Promise<void> {
+  const apply = env.driver.applySecurityPolicy?.bind(env.driver);
+  if (!apply || running || Date.now() - last < THROTTLE_MS) return;
+  running = true;
+  try {
+    last = Date.now();
+    const p = await gatherPolicy(env.db);
+    await apply(p.nics, p.members);
+  } finally {
+    running = false;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The instance metadata service (http://100.100.100.200), as a pure function of one instance's
+ * document: the paths ECS documents and cloud-init's AliYun datasource crawls (it is the EC2
+ * crawler with version `2016-01-01`: directory listings end entries with `/`, `public-keys/`
+ * holds `<n>/openssh-key`; it first PUTs `/latest/api/token` with header
+ * `X-aliyun-ecs-metadata-token-ttl-seconds` for the hardened mode). `latest` and `2016-01-01`
+ * answer alike.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface InstanceMetadata {
+  instanceId: string;
+  hostname: string;
+  privateIp: string;
+  mac: string;
+  regionId: string;
+  zoneId: string;
+  imageId: string;
+  instanceType: string;
+  vpcId: string;
+  vswitchId: string;
+  vpcCidr: string;
+  vswitchCidr: string;
+  gateway: string;
+  netmask: string;
+  serialNumber: string;
+  ownerAccountId: string;
+  publicKeys: string[];
+  /** Base64, as stored by RunInstances; served decoded. */
+  userData: string;
+  eniId: string;
+}
+
+type Tree = { [k: string]: string | Tree };
+
+export function metadataTree(m: InstanceMetadata): Tree {
+  const nic: Tree = {
+    'network-interface-id': m.eniId, netmask: m.netmask, gateway: m.gateway, 'primary-ip-address': m.privateIp,
+    'private-ipv4s': JSON.stringify([m.privateIp]), 'vpc-id': m.vpcId, 'vswitch-id': m.vswitchId,
+    'vpc-cidr-block': m.vpcCidr, 'vswitch-cidr-block': m.vswitchCidr,
+  };
+  const keys: Tree = {};
+  m.publicKeys.forEach((k, i) => { keys[String(i)] = { 'openssh-key': k.trim() }; });
+  const tree: Tree = {
+    'instance-id': m.instanceId,
+    hostname: m.hostname,
+    'private-ipv4': m.privateIp,
+    'region-id': m.regionId,
+    'zone-id': m.zoneId,
+    'image-id': m.imageId,
+    instance: { 'instance-type': m.instanceType, 'virtualization-solution': 'ECS Virt', 'virtualization-solution-version': '2.0' },
+    'instance-type': m.instanceType,
+    mac: m.mac,
+    network: { interfaces: { macs: { [m.mac]: nic } } },
+    'network-type': 'vpc',
+    'owner-account-id': m.ownerAccountId,
+    'vpc-id': m.vpcId,
+    'vswitch-id': m.vswitchId,
+    'vpc-cidr-block': m.vpcCidr,
+    'vswitch-cidr-block': m.vswitchCidr,
+    'serial-number': m.serialNumber,
+    'dns-conf': { nameservers: m.gateway },
+    'ntp-conf': { 'ntp-servers': 'ntp.cloud.aliyuncs.com' },
+    'source-address': 'http://mirrors.cloud.aliyuncs.com',
+  };
+  if (m.publicKeys.length) tree['public-keys'] = keys;
+  return tree;
+}
+
+export function identityDocument(m: InstanceMetadata) {
+  return {
+    'zone-id': m.zoneId, 'serial-number': m.serialNumber, 'instance-id': m.instanceId, 'region-id': m.regionId,
+    'private-ipv4': m.privateIp, 'owner-account-id': m.ownerAccountId, mac: m.mac, 'image-id': m.imageId, 'instance-type': m.instanceType,
+  };
+}
+
+export interface MetadataAnswer { status: number; contentType: string; body: Buffer | string }
+
+const text = (body: string, status = 200): MetadataAnswer => ({ status, contentType: 'text/plain', body });
+const notFound = (): MetadataAnswer => text('<?xml version="1.0" encoding="iso-8859-1"?>\n<title>404 - Not Found</title>\n', 404);
+
+function listing(t: Tree) {
+  return Object.keys(t).sort().map((k) => (typeof t[k] === 'string' ? k : `${k}/`)).join('\n');
+}
+
+/** Answers one request (method, path without query) for the instance `m` (undefined: unknown source). */
+export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string): MetadataAnswer {
+  const path = rawPath.split('?')[0]!.replace(/\/{2,}/g, '/');
+  if (path === '/' || path === '') return text('2016-01-01\nlatest');
+  const parts = path.split('/').filter(Boolean);
+  const [version, section, ...rest] = parts;
+  if (version !== 'latest' && version !== '2016-01-01') return notFound();
+  if (section === 'api' && rest[0] === 'token') {
+    if (method !== 'PUT') return text('Method Not Allowed', 405);
+    return text(randomBytes(24).toString('base64url'));
+  }
+  if (method !== 'GET' && method !== 'HEAD') return text('Method Not Allowed', 405);
+  if (!section) return text('dynamic\nmeta-data\nuser-data');
+  if (!m) return text('no instance holds this source address', 404);
+  if (section === 'user-data') {
+    if (!m.userData) return notFound();
+    return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(m.userData, 'base64') };
+  }
+  if (section === 'dynamic') {
+    if (rest.length === 0) return text('instance-identity/');
+    if (rest[0] !== 'instance-identity') return notFound();
+    if (rest.length === 1) return text('document');
+    if (rest[1] === 'document' && rest.length === 2) return { status: 200, contentType: 'application/json', body: JSON.stringify(identityDocument(m)) };
+    return notFound();
+  }
+  if (section !== 'meta-data') return notFound();
+  let node: string | Tree = metadataTree(m);
+  for (const p of rest) {
+    if (typeof node === 'string' || !(p in node)) return notFound();
+    node = node[p]!;
+  }
+  return typeof node === 'string' ? text(node) : text(listing(node));
+}

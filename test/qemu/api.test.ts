@@ -1,0 +1,166 @@
+/**
+ * Real machines through the official SDK: a server with the qemu driver and the netns network,
+ * a VPC/VSwitch/security group made through the API, RunInstances with user data and a key pair,
+ * then: the instance reaches Running only once booted; its user-data marker is read back over
+ * the instance network; SSH logs in with the key pair's private key; the guest reads its own
+ * metadata at 100.100.100.200; a security group rule change opens and closes TCP port 80 within
+ * a second; stop/start keeps disk bytes; release removes the guest and its tap.
+ * Skips (with the reason) without QEMU, the image's Debian inputs, root/netns/nftables or ssh.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { qemuBinary } from '../../src/compute/host-probe.js';
+import { run, which } from '../../src/compute/qemu/exec.js';
+import { missingBuildInputs, buildImage } from '../../src/compute/qemu/image.js';
+import type { QemuDriver } from '../../src/compute/qemu/driver.js';
+import { Netns, netnsUnavailable } from '../../src/network/netns.js';
+import { startTestServer, $Ecs, type TestServer } from '../helpers/server.js';
+import { createNetwork, runRequest } from '../helpers/fixtures.js';
+
+const R = 'cn-hangzhou';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function skipReason(): Promise<string | undefined> {
+  if (!(await qemuBinary())) return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
+  const missing = await missingBuildInputs();
+  if (missing.length) return `cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`;
+  const why = await netnsUnavailable();
+  if (why) return `no instance namespace: ${why}`;
+  if (!(await which('ssh'))) return 'ssh is not installed (apt-get install openssh-client)';
+  return undefined;
+}
+
+async function statusOf(s: TestServer, id: string) {
+  const r = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }));
+  return r.body!.instances!.instance![0];
+}
+
+/** Drives the manual clock and the engine with real waits until the instance shows `want`. */
+async function waitStatus(s: TestServer, id: string, want: string, timeoutMs = 180_000) {
+  const t0 = Date.now();
+  for (;;) {
+    await s.advance(250);
+    const st = (await statusOf(s, id))?.status;
+    if (st === want) return Date.now() - t0;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${id} is ${st}, not ${want}, after ${timeoutMs} ms`);
+    await sleep(150);
+  }
+}
+
+test('qemu through the API: boot, user data, SSH with the key pair, metadata, security group on the wire, stop/start, release', async (t) => {
+  const reason = await skipReason();
+  if (reason) { t.skip(reason); return; }
+  await buildImage();
+  const nsName = `oe-api-${process.pid}`;
+  const prevNs = process.env.OPENECS_NETNS;
+  process.env.OPENECS_NETNS = nsName;
+  const ns = new Netns(nsName, 'test');
+  const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-api-'));
+  const s = await startTestServer({ driver: 'qemu', dataDir });
+  const driver = s.app.services.driver as QemuDriver;
+  const inNs = (cmd: string, args: string[], timeoutMs = 15_000) => run('ip', ['netns', 'exec', nsName, cmd, ...args], { timeoutMs });
+  const curl = async (url: string, timeoutS = 2) => {
+    const r = await inNs('curl', ['-s', '-m', String(timeoutS), '-o', '-', '-w', '\n%{http_code}', url]).catch(() => ({ stdout: '\n000' }));
+    const i = r.stdout.lastIndexOf('\n');
+    return { body: r.stdout.slice(0, i).trim(), code: r.stdout.slice(i + 1).slice(0, 3) };
+  };
+  try {
+    assert.equal(driver.name, 'qemu');
+    assert.equal(await driver.network(), 'netns');
+    const n = await createNetwork(s, R, '192.168.0.0/16');
+    const kp = await s.ecs.createKeyPair(new $Ecs.CreateKeyPairRequest({ regionId: R, keyPairName: 'qemu-test-key' }));
+    const keyFile = join(dataDir, 'id_test');
+    await writeFile(keyFile, kp.body!.privateKeyBody!, { mode: 0o600 });
+    const token = `marker-${Date.now()}`;
+    const userData = `#!/bin/sh\necho ${token} > /var/www/marker.txt\nmkdir -p /root/data && echo persisted > /root/data/p.txt\n`;
+    const t0 = Date.now();
+    const ran = await s.ecs.runInstances(runRequest(n, {
+      userData: Buffer.from(userData).toString('base64'), keyPairName: 'qemu-test-key', instanceName: 'qemu-api', hostName: 'qemu-api-host',
+    }));
+    const id = ran.body!.instanceIdSets!.instanceIdSet![0]!;
+    await waitStatus(s, id, 'Running');
+    const bootMs = Date.now() - t0;
+    t.diagnostic(`RunInstances → Running (guest READY) through the API: ${bootMs} ms`);
+    assert.equal(await driver.ready(id), true, 'Running means the guest has booted');
+    const ip = (await statusOf(s, id))!.vpcAttributes!.privateIpAddress!.ipAddress![0]!;
+    assert.match(ip, /^192\.168\./);
+    const rec = (await driver.record(id))!;
+    t.diagnostic(`of which RunInstances → QEMU started: ${rec.startedAt - t0} ms; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
+    assert.equal(rec.network, 'netns');
+    assert.equal(rec.privateIp, ip);
+    const console1 = await driver.consoleOutput(id);
+    assert.match(console1, new RegExp(`openecs: metadata from 100\\.100\\.100\\.200 \\(${id}\\)`), 'the guest configured itself from the metadata service');
+
+    // The new group has no rule: inbound is denied on the wire.
+    await s.settle();
+    assert.equal((await curl(`http://${ip}/marker.txt`)).code, '000', 'port 80 closed without a rule');
+
+    // Open 22 and 80 through the API; the enforcer applies it within a second.
+    const perm = { regionId: R, securityGroupId: n.securityGroupId, ipProtocol: 'tcp', sourceCidrIp: '0.0.0.0/0', policy: 'accept', priority: '1' };
+    await s.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({ ...perm, portRange: '22/22' }));
+    const opened = Date.now();
+    await s.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({ ...perm, portRange: '80/80' }));
+    // The engine ticks at least every 500 ms when it runs by itself; here each settle() is a tick.
+    let got = { body: '', code: '000' };
+    while (got.code !== '200' && Date.now() - opened < 5000) { await s.settle(); got = await curl(`http://${ip}/marker.txt`, 0.3); }
+    const openMs = Date.now() - opened;
+    t.diagnostic(`AuthorizeSecurityGroup tcp 80 → port open: ${openMs} ms`);
+    assert.deepEqual(got, { body: token, code: '200' }, 'the user-data marker is served over the instance network');
+    assert.ok(openMs < 1000, `rule took ${openMs} ms to apply`);
+
+    // A higher-priority drop closes it again (drop beats accept).
+    await s.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({ ...perm, portRange: '80/80', policy: 'drop', priority: '1' }));
+    const closing = Date.now();
+    do await s.settle(); while ((await curl(`http://${ip}/`, 0.3)).code === '200' && Date.now() - closing < 5000);
+    const closeMs = Date.now() - closing;
+    t.diagnostic(`AuthorizeSecurityGroup drop tcp 80 → port closed: ${closeMs} ms`);
+    assert.equal((await curl(`http://${ip}/`)).code, '000');
+    assert.ok(closeMs < 1000, `rule took ${closeMs} ms to apply`);
+
+    // SSH with the key pair's private key; the guest reads its own metadata.
+    const sshArgs = ['-i', keyFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
+      '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`];
+    const ssh = (cmd: string) => inNs('ssh', [...sshArgs, cmd], 30_000).then((r) => r.stdout.trim());
+    assert.equal(await ssh('hostname'), 'qemu-api-host');
+    assert.equal(await ssh('cat /var/www/marker.txt'), token);
+    assert.equal(await ssh('wget -qO- http://100.100.100.200/latest/meta-data/instance-id'), id);
+    assert.equal(await ssh('wget -qO- http://100.100.100.200/latest/meta-data/private-ipv4'), ip);
+    assert.equal(await ssh('wget -qO- http://100.100.100.200/latest/meta-data/vpc-id'), n.vpcId);
+    assert.match(await ssh('wget -qO- http://100.100.100.200/latest/meta-data/public-keys/0/openssh-key'), /^ssh-rsa /);
+    assert.equal(await ssh('wget -qO- http://100.100.100.200/latest/user-data'), userData.trim());
+    const doc = JSON.parse(await ssh('wget -qO- http://100.100.100.200/latest/dynamic/instance-identity/document'));
+    assert.equal(doc['instance-id'], id);
+    assert.equal(doc['region-id'], R);
+
+    // Stop / start: disk bytes survive, the guest comes back on the same address.
+    await s.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: id }));
+    const stopMs = await waitStatus(s, id, 'Stopped', 60_000);
+    t.diagnostic(`StopInstance → Stopped: ${stopMs} ms`);
+    assert.equal(await driver.powerState(id), 'stopped');
+    await s.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: id }));
+    const startMs = await waitStatus(s, id, 'Running');
+    t.diagnostic(`StartInstance → Running: ${startMs} ms`);
+    assert.equal(await ssh('cat /root/data/p.txt'), 'persisted');
+    assert.doesNotMatch(await driver.consoleOutput(id), /user-data exit/, 'user data runs once per instance');
+
+    // Release: the guest, its tap and its metadata document go.
+    const tap = rec.tap!;
+    assert.ok((await ns.links()).some((l) => l.ifname === tap));
+    await s.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: id, force: true }));
+    const t1 = Date.now();
+    while ((await driver.powerState(id)) !== 'absent' && Date.now() - t1 < 30_000) { await s.advance(250); await sleep(100); }
+    assert.equal(await driver.powerState(id), 'absent');
+    assert.equal((await ns.links()).some((l) => l.ifname === tap), false, 'the tap is removed');
+    assert.deepEqual(await driver.list(), []);
+  } finally {
+    for (const id of await driver.list().catch(() => [])) await driver.destroy(id).catch(() => {});
+    await s.close();
+    if (prevNs === undefined) delete process.env.OPENECS_NETNS; else process.env.OPENECS_NETNS = prevNs;
+    await ns.destroy();
+    await rm(join(driver.runtimeDir()), { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

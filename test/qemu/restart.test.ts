@@ -1,0 +1,98 @@
+/**
+ * No orphans across a crash: a server (qemu driver, netns network) runs an instance; then the
+ * server goes away without stopping anything (as after `kill -9`), the instance's QEMU dies too
+ * (host trouble), and leftovers appear that the store does not know: a QEMU whose folder is gone
+ * and a bare tap. A new server on the same data dir must start the instance again and remove
+ * every QEMU process and tap the store does not know.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { qemuBinary } from '../../src/compute/host-probe.js';
+import { QemuDriver } from '../../src/compute/qemu/driver.js';
+import { missingBuildInputs, buildImage } from '../../src/compute/qemu/image.js';
+import { Netns, netnsUnavailable } from '../../src/network/netns.js';
+import { startTestServer, $Ecs, type TestServer } from '../helpers/server.js';
+import { createNetwork, runRequest } from '../helpers/fixtures.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function skipReason(): Promise<string | undefined> {
+  if (!(await qemuBinary())) return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
+  const missing = await missingBuildInputs();
+  if (missing.length) return `cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`;
+  const why = await netnsUnavailable();
+  return why ? `no instance namespace: ${why}` : undefined;
+}
+
+async function until(s: TestServer, what: string, fn: () => Promise<boolean>, timeoutMs = 180_000) {
+  const t0 = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await s.advance(250);
+    await sleep(150);
+  }
+  return Date.now() - t0;
+}
+
+test('after a crash and restart the instance runs again and no unknown QEMU or tap is left', async (t) => {
+  const reason = await skipReason();
+  if (reason) { t.skip(reason); return; }
+  await buildImage();
+  const nsName = `oe-rst-${process.pid}`;
+  const prevNs = process.env.OPENECS_NETNS;
+  process.env.OPENECS_NETNS = nsName;
+  const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-restart-'));
+  let s = await startTestServer({ driver: 'qemu', dataDir });
+  let driver = s.app.services.driver as QemuDriver;
+  try {
+    const n = await createNetwork(s, 'cn-hangzhou', '10.20.0.0/16');
+    const ran = await s.ecs.runInstances(runRequest(n, { instanceName: 'survivor' }));
+    const id = ran.body!.instanceIdSets!.instanceIdSet![0]!;
+    await until(s, 'first boot', () => driver.ready(id));
+    const ip = (await driver.record(id))!.privateIp!;
+
+    // Leftovers the store does not know: a QEMU (its folder removed afterwards) and a bare tap.
+    const stray = new QemuDriver({ dataDir, env: { ...process.env, OPENECS_NETNS: nsName } });
+    const orphanSpec = {
+      instanceId: 'i-orphan1', hostName: 'orphan', cpu: 1, memoryMiB: 256, imageId: 'x', osType: 'linux', vpcId: n.vpcId, vswitchId: n.vswitchId,
+      vswitchCidr: '10.20.0.0/20', privateIp: '10.20.0.99', userData: '', keyPairName: '',
+      disks: [{ diskId: 'd-orphan1', type: 'system' as const, sizeGiB: 20, device: '/dev/xvda', imageId: 'x', snapshotId: '' }],
+    };
+    await stray.start(orphanSpec);
+    await rm(stray.dir('i-orphan1'), { recursive: true, force: true });
+    await stray.netns.ensureTap('i-orphan2', n.vpcId);
+    assert.deepEqual([...(await driver.qemuProcesses()).keys()].sort(), [id, 'i-orphan1'].sort());
+    assert.deepEqual([...(await driver.netns.taps()).keys()].sort(), [id, 'i-orphan1', 'i-orphan2'].sort());
+
+    // The crash: the server goes without stopping guests; the instance's QEMU dies too.
+    await s.close();
+    process.kill((await driver.pid(id))!, 'SIGKILL');
+    await sleep(300);
+    assert.equal(await driver.powerState(id), 'stopped');
+
+    const t0 = Date.now();
+    s = await startTestServer({ driver: 'qemu', dataDir });
+    driver = s.app.services.driver as QemuDriver;
+    // Converge ran in listen(): the unknown QEMU and taps are gone at once.
+    assert.deepEqual([...(await driver.qemuProcesses()).keys()].filter((k) => k !== id), []);
+    assert.deepEqual([...(await driver.netns.taps()).keys()].filter((k) => k !== id), []);
+    await until(s, 'boot after restart', () => driver.ready(id));
+    t.diagnostic(`restart → instance READY again: ${Date.now() - t0} ms`);
+    const inst = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }));
+    assert.equal(inst.body!.instances!.instance![0]!.status, 'Running');
+    assert.deepEqual([...(await driver.qemuProcesses()).keys()], [id]);
+    assert.deepEqual([...(await driver.netns.taps()).keys()], [id]);
+    assert.equal((await driver.record(id))!.privateIp, ip, 'same address after restart');
+    assert.deepEqual(await driver.list(), [id]);
+  } finally {
+    for (const i of await driver.list().catch(() => [])) await driver.destroy(i).catch(() => {});
+    await s.close().catch(() => {});
+    if (prevNs === undefined) delete process.env.OPENECS_NETNS; else process.env.OPENECS_NETNS = prevNs;
+    await new Netns(nsName, 'test').destroy();
+    await rm(driver.runtimeDir(), { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
