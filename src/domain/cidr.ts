@@ -21,7 +21,7 @@ export const VPC_MASK = { min: 8, max: 28 } as const;
 export const VSWITCH_MASK = { min: 16, max: 29 } as const;
 /** Reserved at the start and at the end of every VSwitch block. */
 export const RESERVED_HEAD = 1;
-export const RESERVED_TAIL = 1;
+export const RESERVED_TAIL = 3;
 
 /** Strict dotted quad: four decimal octets 0–255 without leading zeros. */
 export function parseIpv4(s: string): number | undefined {
