@@ -5,7 +5,7 @@
  * Run: npm run bench   (OPENECS_BENCH_INSTANCES=2000 for a quicker run)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,10 @@ function signedUrl(base: string, params: Record<string, string>): string {
 
 async function startBare(body: string): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
+  const file = join(mkdtempSync(join(tmpdir(), 'openecs-bare-')), 'body.json');
+  writeFileSync(file, body);
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-server.ts', import.meta.url))], {
-    env: { ...process.env, PORT: String(port), BARE_BODY: body }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PORT: String(port), BARE_BODY_FILE: file }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d) => { if (String(d).includes('listening')) resolve(); }));
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
@@ -51,10 +53,12 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'openecs-bench-'));
   const port = await freePort();
   // A long sim delay keeps the engine quiet while we measure the API.
-  const server = await spawnServer({ OPENECS_DATA_DIR: dir, OPENECS_ACCESS_KEY_ID: AK, OPENECS_ACCESS_KEY_SECRET: SECRET, OPENECS_SIM_DELAY_MS: '3600000' }, port);
+  // OPENECS_BENCH_PROFILE=DIR writes a V8 CPU profile of the server there.
+  const profile = process.env.OPENECS_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OPENECS_BENCH_PROFILE}`] : [];
+  const server = await spawnServer({ OPENECS_DATA_DIR: dir, OPENECS_ACCESS_KEY_ID: AK, OPENECS_ACCESS_KEY_SECRET: SECRET, OPENECS_SIM_DELAY_MS: '3600000' }, port, profile);
   try {
     const c = makeClients(server.url, { accessKeyId: AK, accessKeySecret: SECRET });
-    const n = await createNetwork(c, 'cn-hangzhou', '10.0.0.0/8');
+    const n = await createNetwork(c, 'cn-hangzhou', '10.0.0.0/8', '10.0.0.0/16');
     const runParams = (i: number): Record<string, string> => ({
       Action: 'RunInstances', RegionId: 'cn-hangzhou', ImageId: n.imageId, InstanceType: 'ecs.g7.large', VSwitchId: n.vswitchId,
       SecurityGroupId: n.securityGroupId, Amount: '100', InstanceName: `bench-${i}-[1,3]`, 'Tag.1.Key': 'bench', 'Tag.1.Value': String(i % 10),

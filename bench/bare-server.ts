@@ -4,8 +4,9 @@
  * routing, signature checks, validation, the database and rendering.
  */
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 
-const body = Buffer.from(process.env.BARE_BODY ?? '{}');
+const body = process.env.BARE_BODY_FILE ? readFileSync(process.env.BARE_BODY_FILE) : Buffer.from('{}');
 const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
   req.resume();
   req.on('end', () => {

@@ -19,7 +19,7 @@ import { isoSecond } from '../domain/time.js';
 import {
   accountsExist, addShare, copiesInFlight, countInstancesUsingImage, countOwnImages, countSharedTo, getImageAny, getOwnImage, imageNameTaken,
   insertImage, listOwnImages, listPublicImages, listSharedToMe, mappingsOf, removeShares, sharedImageIds, sharesOf, updateImage,
-  findUsableImage, type ImageRow, type Mapping,
+  findUsableImage, exportInProgress, type ImageRow, type Mapping,
 } from '../store/images.js';
 import { deleteDiskRow, deleteSnapshots, disksOn, getDiskForEngine, getSnapshotsByIds, quotaOf } from '../store/storage.js';
 import { putTags, renderTags, tagsOf } from '../store/tags.js';
@@ -41,7 +41,7 @@ export async function imageTraits(ctx: Pick<ActionContext, 'db'>, id: string): P
   return { osType: row.os_type === 'windows' ? 'windows' : 'linux', osName: row.os_name, osNameEn: row.os_name_en, platform: row.platform, architecture: row.architecture, bootMode: row.boot_mode, sizeGiB: row.size };
 }
 
-function checkImageName(name: unknown, code = 'InvalidImageName.Malformed'): void {
+export function checkImageName(name: unknown, code = 'InvalidImageName.Malformed'): void {
   if (name === undefined || name === '') return;
   const s = String(name);
   if (!isValidName(s) || /^(aliyun|acs:)/i.test(s)) {
@@ -49,7 +49,7 @@ function checkImageName(name: unknown, code = 'InvalidImageName.Malformed'): voi
   }
 }
 
-function checkImageDescription(d: unknown): void {
+export function checkImageDescription(d: unknown): void {
   if (d !== undefined && d !== '' && !isValidDescription(String(d))) {
     throw new EcsError('InvalidDescription.Malformed', 'The specified description is wrongly formed: 2 to 256 characters, not starting with http:// or https://.');
   }
@@ -64,20 +64,20 @@ async function requireOwnImage(ctx: ActionContext, id: string, regionId = ctx.re
   return row;
 }
 
-async function checkImageQuota(ctx: ActionContext, regionId: string): Promise<void> {
+export async function checkImageQuota(ctx: ActionContext, regionId: string): Promise<void> {
   const quota = await quotaOf(ctx.db, ctx.principal.accountId, 'images-per-region');
   if (await countOwnImages(ctx.db, ctx.principal.accountId, regionId) >= quota) {
     throw new EcsError('QuotaExceed.Image', `The Image Quota exceeds: at most ${quota} custom images per region.`);
   }
 }
 
-async function checkNameFree(ctx: ActionContext, regionId: string, name: string, exceptId = ''): Promise<void> {
+export async function checkNameFree(ctx: ActionContext, regionId: string, name: string, exceptId = ''): Promise<void> {
   if (name && await imageNameTaken(ctx.db, ctx.principal.accountId, regionId, name, exceptId)) {
     throw new EcsError('InvalidImageName.Duplicated', `The specified Image name "${name}" has already been used.`);
   }
 }
 
-function baseImageRow(ctx: ActionContext, p: Params, id: string, regionId: string, traits: ImageTraits, mappings: Mapping[], now: number): ImageRow {
+export function baseImageRow(ctx: ActionContext, p: Params, id: string, regionId: string, traits: ImageTraits, mappings: Mapping[], now: number): ImageRow {
   const system = mappings.find((m) => m.type === 'system');
   return {
     id, account_id: ctx.principal.accountId, region_id: regionId, name: p.ImageName ?? '', description: p.Description ?? '',
@@ -258,7 +258,8 @@ export const customImageActions: HandlerMap = {
     const force = p.Force === true;
     if (image.is_copied === 1 && image.status === 'Creating') throw new EcsError('OperationDenied.ImageCopying', 'The Image is coping: cancel the copy with CancelCopyImage.');
     if ((await copiesInFlight(ctx.db, image.id)).length) throw new EcsError('OperationDenied.ImageCopying', 'The Image is coping to another region.');
-    if (image.import_task_id && image.status !== 'Available') throw new EcsError('ImageIsImporting', 'The specified Image is importing.');
+    if (image.import_task_id && (image.status === 'Waiting' || image.status === 'Creating')) throw new EcsError('ImageIsImporting', 'The specified Image is importing: cancel the import with CancelTask first.');
+    if (await exportInProgress(ctx.db, image.id)) throw new EcsError('ImageIsExporting', 'The specified Image is exporting.');
     if (image.is_public === 1 && !force) throw new EcsError('ImageIsPublic', 'You can not delete public image, please modify it to private.');
     // 004:L31: "first you need to remove all of the relationships for that custom mirror" (or Force).
     if (!force && (await sharesOf(ctx.db, image.id)).length) throw new EcsError('ImageUseShared', 'The specified image has been shared to others; remove the shared accounts first or set Force=true.');

@@ -14,17 +14,24 @@ import { diskActions } from './disks.js';
 import { snapshotActions } from './snapshots.js';
 import { autoSnapshotPolicyActions } from './auto-snapshot-policies.js';
 import { customImageActions } from './custom-images.js';
+import { imageTaskActions } from './image-tasks.js';
+import { objectStoreActions } from './object-store.js';
+import { vncActions } from './vnc.js';
+import { monitoringActions } from './monitoring.js';
+import { securityGroupToolsActions } from './security-group-tools.js';
+import { vpcTagActions } from './vpc-tags.js';
+import { stsActions } from './sts.js';
 
 export function allHandlers(): Record<Product, HandlerMap> {
   return {
     ecs: {
       ...regionActions, ...imagesActions, ...securityGroupsActions, ...securityGroupRulesActions,
       ...keyPairsActions, ...tagsActions, ...instancesActions,
-      ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions,
+      ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions, ...imageTaskActions, ...vncActions, ...monitoringActions,
     },
-    vpc: { ...vpcActions },
-    sts: {},
+    vpc: { ...vpcActions, ...vpcTagActions },
+    sts: { ...stsActions },
     ram: {},
-    openecs: { ...accountActions, ...securityGroupRulesExtensionActions },
+    openecs: { ...accountActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions },
   };
 }

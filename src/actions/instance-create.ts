@@ -15,16 +15,17 @@ import { checkReleaseTime } from '../domain/instances/release-time.js';
 import { insertDisk, insertInstance, setSecurityGroups, type DiskRow, type InstanceRow } from '../store/instances.js';
 import { putTags } from '../store/tags.js';
 import {
-  allocateIp, checkDisk, checkImageFitsType, checkZoneOffers, keyPairExists, resolveImage, resolveInstanceType, resolveSecurityGroups, resolveVSwitch,
+  allocateIp, checkDisk, checkGroupCapacity, checkImageFitsType, checkZoneOffers, keyPairExists, resolveImage, resolveInstanceType, resolveSecurityGroups, resolveVSwitch,
   type ImageInfo, type TypeInfo, type VSwitchInfo,
 } from './launch-deps.js';
+import { resolveDataDisks } from './launch-disks.js';
 import type { ActionContext, HandlerMap } from './types.js';
 
 const MAX_DATA_DISKS = 16;
 const MAX_GROUPS_PER_INSTANCE = 5;
 const MAX_USER_DATA_BYTES = 32 * 1024;
 
-interface DiskPlan { category: string; size: number; name: string; description: string; deleteWithInstance: boolean; snapshotId: string; performanceLevel: string; encrypted: boolean }
+interface DiskPlan { category: string; size: number; name: string; description: string; deleteWithInstance: boolean; snapshotId: string; performanceLevel: string; encrypted: boolean; device: string }
 
 interface LaunchPlan {
   amount: number;
@@ -87,7 +88,6 @@ function diskPlan(kind: 'system' | 'data', d: Record<string, any>, type: TypeInf
   if (kind === 'system' && image && size < image.sizeGiB) {
     throw new EcsError('InvalidSystemDiskSize.LessThanImageSize', `The specified parameter SystemDisk.Size (${size}) is less than the image size (${image.sizeGiB}).`);
   }
-  if (d.SnapshotId) throw new EcsError('InvalidDataDiskSnapshotId.NotFound', `The specified parameter "DataDisk.n.SnapshotId" (${d.SnapshotId}) is not valid.`);
   checkDisk(kind, category, size, performanceLevel || undefined, type);
   return {
     category, size, performanceLevel,
@@ -96,6 +96,7 @@ function diskPlan(kind: 'system' | 'data', d: Record<string, any>, type: TypeInf
     deleteWithInstance: d.DeleteWithInstance === undefined ? true : d.DeleteWithInstance === true || d.DeleteWithInstance === 'true',
     snapshotId: String(d.SnapshotId ?? ''),
     encrypted: d.Encrypted === true || d.Encrypted === 'true',
+    device: String(d.Device ?? ''),
   };
 }
 
@@ -129,6 +130,7 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
   if (new Set(groups.map((g) => g.type)).size > 1) {
     throw new EcsError('EnterpriseGroupLimited.MutliGroupType', 'An instance cannot join basic and advanced (enterprise) security groups at the same time.', 403);
   }
+  await checkGroupCapacity(ctx, groups, amount, 'SecurityGroupInstanceLimitExceed');
 
   // Names: InstanceName defaults to the instance id; HostName to iZ<id>Z (filled in at insert).
   const uniqueSuffix = p.UniqueSuffix === true;
@@ -167,7 +169,8 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
     Category: p['SystemDisk.Category'], Size: p['SystemDisk.Size'], DiskName: p['SystemDisk.DiskName'],
     Description: p['SystemDisk.Description'], PerformanceLevel: p['SystemDisk.PerformanceLevel'], DeleteWithInstance: true,
   }, type, image);
-  const dataDisks = (p.DataDisk ?? []).map((d: Record<string, unknown>) => diskPlan('data', d, type));
+  // The image's data disks and DataDisk.N, with devices and snapshot sizes resolved (launch-disks.ts).
+  const dataDisks = (await resolveDataDisks(ctx, image.id, p.DataDisk ?? [], type.defaultSystemDiskCategory)).map((d) => diskPlan('data', d, type));
   if (dataDisks.length > MAX_DATA_DISKS) throw new EcsError('InstanceDiskNumber.LimitExceed', `An instance can have at most ${MAX_DATA_DISKS} data disks.`);
   checkZoneOffers(ctx.regionId, vswitch.zoneId, type, [systemDisk.category, ...dataDisks.map((d: DiskPlan) => d.category)]);
 
@@ -211,9 +214,10 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
   const now = ctx.now();
   return ctx.mutate(async (trx, enqueue) => {
     let requestedIp = plan.privateIp;
+    const ipBatch = { used: new Map<string, Set<number>>() };
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      const ip = await allocateIp(trx, plan.vswitch.id, id, requestedIp);
+      const ip = await allocateIp(trx, plan.vswitch.id, id, requestedIp, ipBatch);
       if (requestedIp) requestedIp = nextIp(ip);
       const row: InstanceRow = {
         id,
@@ -271,7 +275,7 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
           name: disk.name,
           description: disk.description,
           status: 'In_use',
-          device: `/dev/xvd${String.fromCharCode(97 + d)}`,
+          device: disk.device || `/dev/xvd${String.fromCharCode(97 + d)}`,
           delete_with_instance: disk.deleteWithInstance ? 1 : 0,
           delete_auto_snapshot: 1,
           enable_auto_snapshot: 0,

@@ -11,7 +11,7 @@ import { checkReleaseTime } from '../domain/instances/release-time.js';
 import { securityGroupsOf, setSecurityGroups, updateInstance, type InstanceRow } from '../store/instances.js';
 import { decodeUserData, passwordSealer } from './instance-create.js';
 import { requireInstance } from './instance-describe.js';
-import { resolveInstanceType, resolveSecurityGroups } from './launch-deps.js';
+import { checkGroupCapacity, resolveInstanceType, resolveSecurityGroups } from './launch-deps.js';
 import type { ActionContext, HandlerMap } from './types.js';
 
 const MAX_GROUPS_PER_INSTANCE = 5;
@@ -26,6 +26,9 @@ async function checkGroupsFor(ctx: ActionContext, row: InstanceRow, ids: string[
   if (new Set(groups.map((g) => g.type)).size > 1) {
     throw new EcsError('EnterpriseGroupLimited.MutliGroupType', 'An instance cannot join basic and advanced (enterprise) security groups at the same time.', 403);
   }
+  const current = (await securityGroupsOf(ctx.db, [row.id])).get(row.id) ?? [];
+  await checkGroupCapacity(ctx, groups.filter((g) => !current.includes(g.id)), 1,
+    ctx.action === 'JoinSecurityGroup' ? 'SecurityGroupInstanceLimitExceeded' : 'SecurityGroupInstanceLimitExceed');
 }
 
 export const instanceModifyActions: HandlerMap = {

@@ -8,7 +8,8 @@ import {
   defaultSystemDiskCategory, findInstanceType, findSystemImage,
 } from '../domain/catalog/index.js';
 import { findUsableImage } from '../store/images.js';
-import { allocatePrivateIp, findSecurityGroup, findVSwitch } from '../store/network.js';
+import { securityGroupCapacity } from '../domain/quotas.js';
+import { allocatePrivateIp, findSecurityGroup, findVSwitch, memberCounts, type IpBatch } from '../store/network.js';
 import { getKeyPair } from '../store/key-pairs.js';
 import type { ActionContext, Tx } from './types.js';
 
@@ -70,11 +71,27 @@ export async function resolveSecurityGroups(ctx: ActionContext, ids: string[]): 
   return out;
 }
 
+/**
+ * A security group holds at most 2,000 private addresses when basic, 65,536 when advanced (guide
+ * §1.2, 001:L123, L216); an instance here has one private address, so `adding` more members must
+ * fit. `code` is the action's: SecurityGroupInstanceLimitExceed (RunInstances, CreateInstance,
+ * ModifyInstanceAttribute) or SecurityGroupInstanceLimitExceeded (JoinSecurityGroup).
+ */
+export async function checkGroupCapacity(ctx: ActionContext, groups: GroupInfo[], adding: number, code: string): Promise<void> {
+  const counts = await memberCounts(ctx.db, groups.map((g) => g.id));
+  for (const g of groups) {
+    const cap = securityGroupCapacity(g.type);
+    if ((counts.get(g.id) ?? 0) + adding > cap) {
+      throw new EcsError(code, `The maximum number of instances in a security group is exceeded: ${g.id} holds at most ${cap} private IP addresses (${g.type === 'enterprise' ? 'advanced' : 'basic'} security group).`, 403);
+    }
+  }
+}
+
 export async function keyPairExists(ctx: ActionContext, name: string): Promise<boolean> {
   return (await getKeyPair(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId }, name)) !== undefined;
 }
 
 /** Takes a private address from the VSwitch (the requested one, or the lowest free). */
-export function allocateIp(trx: Tx, vswitchId: string, instanceId: string, requested?: string): Promise<string> {
-  return allocatePrivateIp(trx, { vswitchId, instanceId, requested });
+export function allocateIp(trx: Tx, vswitchId: string, instanceId: string, requested: string | undefined, batch: IpBatch): Promise<string> {
+  return allocatePrivateIp(trx, { vswitchId, instanceId, requested, batch });
 }

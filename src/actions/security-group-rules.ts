@@ -76,7 +76,7 @@ async function resolveOwner(ctx: ActionContext, v: ValidatedRule): Promise<boole
 }
 
 /** The authorized group must exist (in its owner's account), be basic, and be reachable (same VPC or account). */
-async function checkAuthorizedGroup(ctx: ActionContext, g: GroupRow, v: ValidatedRule): Promise<void> {
+export async function checkAuthorizedGroup(ctx: ActionContext, g: GroupRow, v: ValidatedRule): Promise<void> {
   const refId = referencedGroup(v.spec);
   if (!refId) return;
   const ingress = v.spec.direction === 'ingress';
@@ -101,7 +101,7 @@ async function checkAuthorizedGroup(ctx: ActionContext, g: GroupRow, v: Validate
 }
 
 /** The group's limits after adding `added` (200 rules; 20 authorized groups). */
-function checkLimits(existing: RuleSpec[], added: RuleSpec[]): void {
+export function checkLimits(existing: RuleSpec[], added: RuleSpec[]): void {
   if (existing.length + added.length > MAX_RULES_PER_GROUP) {
     throw new EcsError('AuthorizationLimitExceed', `The limit of authorization records in the security group reaches (${MAX_RULES_PER_GROUP} inbound and outbound rules).`);
   }

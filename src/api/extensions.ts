@@ -4,11 +4,18 @@
  * and what only an emulator needs (moving the clock). Same wire rules as ECS; specs in the
  * generated format, written here because no vendor metadata describes them.
  */
-import type { ProductSpec } from './spec-types.js';
+import type { ProductSpec, ShapeSpec } from './spec-types.js';
 
 export const EXTENSION_VERSION = '2026-11-01';
 
 const region = { n: 'RegionId', t: 'string' as const };
+const regionR = { ...region, r: 1 as const };
+const groupR = { n: 'SecurityGroupId', t: 'string' as const, r: 1 as const };
+const writes = [{ n: 'DryRun', t: 'boolean' as const }, { n: 'ClientToken', t: 'string' as const, maxLen: 64 }];
+/** `Format` doubles as the common response-format parameter; only `csv` there means a CSV file (security-group-tools.ts). */
+const fileFormat = [{ n: 'FileFormat', t: 'string' as const }, { n: 'Format', t: 'string' as const }];
+const permissionList: ShapeSpec = { Permission: [{ SecurityGroupRuleId: 's', Direction: 's', IpProtocol: 's', PortRange: 's', Policy: 's', Priority: 's' }] };
+const ruleProblems: ShapeSpec = { Item: [{ Index: 'i', Code: 's', Message: 's', Permission: {} }] };
 
 export const extensionSpec: ProductSpec = {
   version: EXTENSION_VERSION,
@@ -21,6 +28,19 @@ export const extensionSpec: ProductSpec = {
       e: {}, r: {},
     },
     DescribeAccountQuotas: { p: [{ n: 'AccountId', t: 'string' }], e: {}, r: { Quotas: { Quota: [{ QuotaName: 's', Value: 'i' }] } } },
+    // The local object store of ImportImage / ExportImage (src/actions/object-store.ts).
+    PutObject: {
+      p: [regionR, { n: 'Bucket', t: 'string', r: 1, maxLen: 63 }, { n: 'Key', t: 'string', r: 1, maxLen: 1023 }, { n: 'Content', t: 'string', r: 1 }, { n: 'DryRun', t: 'boolean' }],
+      e: {}, r: { Bucket: 's', Key: 's', Size: 'i', ETag: 's' },
+    },
+    GetObject: {
+      p: [region, { n: 'Bucket', t: 'string', r: 1, maxLen: 63 }, { n: 'Key', t: 'string', r: 1, maxLen: 1023 }],
+      e: {}, r: { Bucket: 's', Key: 's', Size: 'i', ETag: 's', LastModified: 's', Content: 's' },
+    },
+    ListObjects: {
+      p: [region, { n: 'Bucket', t: 'string', r: 1, maxLen: 63 }, { n: 'Prefix', t: 'string' }, { n: 'MaxKeys', t: 'integer', min: 1, max: 1000 }],
+      e: {}, r: { Bucket: 's', RegionId: 's', Prefix: 's', Objects: { Object: [{ Key: 's', Size: 'i', LastModified: 's' }] } },
+    },
     AdvanceClock: { p: [{ n: 'Seconds', t: 'integer', r: 1, min: 1 }], e: {}, r: { Now: 's' } },
     ExplainSecurityGroupAccess: {
       p: [region, { n: 'InstanceId', t: 'string' }, { n: 'SecurityGroupId', t: 'array', s: 'repeatList', items: { t: 'string' }, maxItems: 5 },
@@ -28,6 +48,28 @@ export const extensionSpec: ProductSpec = {
         { n: 'Port', t: 'integer', min: -1, max: 65535 }, { n: 'PeerAddress', t: 'string' }, { n: 'PeerSecurityGroupId', t: 'string' },
         { n: 'NicType', t: 'string', e: ['intranet', 'internet'] }],
       e: {}, r: { Decision: 's', Reason: 's', DecidingRule: {} },
+    },
+    // Security guide §1.10.3 and §1.11 (console conveniences) and §1.3 (default group): security-group-tools.ts.
+    CloneSecurityGroup: {
+      p: [regionR, groupR, { n: 'DestinationRegionId', t: 'string' }, { n: 'DestinationVpcId', t: 'string' },
+        { n: 'SecurityGroupName', t: 'string' }, { n: 'Description', t: 'string' }, ...writes],
+      e: {}, r: { SecurityGroupId: 's', RegionId: 's', VpcId: 's', SecurityGroupType: 's', RuleCount: 'i', SkippedRules: ruleProblems },
+    },
+    ExportSecurityGroupRules: {
+      p: [regionR, groupR, ...fileFormat],
+      e: {}, r: { SecurityGroupId: 's', FileFormat: 's', FileName: 's', Content: 's', RuleCount: 'i' },
+    },
+    ImportSecurityGroupRules: {
+      p: [regionR, groupR, { n: 'Content', t: 'string', r: 1, maxLen: 1048576 }, ...fileFormat, { n: 'Preview', t: 'boolean' }, ...writes],
+      e: {}, r: { SecurityGroupId: 's', Preview: 'b', RuleCount: 'i', ImportCount: 'i', TruncatedCount: 'i', Permissions: permissionList, SkippedRules: ruleProblems, FailedRules: ruleProblems },
+    },
+    RestoreSecurityGroupRules: {
+      p: [regionR, groupR, { n: 'SourceSecurityGroupId', t: 'string', r: 1 }, { n: 'Mode', t: 'string' }, { n: 'Preview', t: 'boolean' }, ...writes],
+      e: {}, r: { SecurityGroupId: 's', SourceSecurityGroupId: 's', Mode: 's', Preview: 'b', Identical: 'b', ToAdd: permissionList, ToRemove: permissionList, SkippedSystemRules: permissionList, FailedRules: ruleProblems },
+    },
+    CreateDefaultSecurityGroup: {
+      p: [regionR, { n: 'VpcId', t: 'string', r: 1 }, { n: 'OpenHttpPorts', t: 'boolean' }, ...writes],
+      e: {}, r: { SecurityGroupId: 's', VpcId: 's', Created: 'b' },
     },
   },
 };

@@ -8,6 +8,7 @@ import { configFromEnv } from '../config.js';
 import { probeAccelerator, qemuBinary, qemuVersion } from '../compute/host-probe.js';
 import { run, which } from '../compute/qemu/exec.js';
 import { loadImage, missingBuildInputs } from '../compute/qemu/image.js';
+import { netnsUnavailable } from '../network/netns.js';
 
 async function check(name: string, fn: () => Promise<string>): Promise<boolean> {
   try { console.log(`ok    ${name}: ${await fn()}`); return true; } catch (e) {
@@ -57,6 +58,12 @@ export async function doctor(argv: string[]) {
     } finally {
       await run('ip', ['netns', 'del', ns]).catch(() => {});
     }
+  });
+  await check('instance network', async () => {
+    const why = await netnsUnavailable();
+    if (process.env.OPENECS_QEMU_NET === 'user' || process.env.OPENECS_QEMU_NET === 'none') return `${process.env.OPENECS_QEMU_NET} (OPENECS_QEMU_NET)`;
+    if (why) return `user-mode networking fallback (no metadata service, no security groups on the wire): ${why}`;
+    return `netns "${process.env.OPENECS_NETNS || 'openecs'}": VPC bridges, instance taps, metadata at 100.100.100.200, security groups in nftables`;
   });
   await check('image', async () => {
     const img = await loadImage();

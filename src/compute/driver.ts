@@ -50,6 +50,18 @@ export interface NicSecurityPolicy {
   groups: import('../domain/security-rules/evaluate.js').EvaluatedGroup[];
 }
 
+/** Cumulative counters of a running guest at time `t` (epoch ms); rates come from two samples. */
+export interface MonitorSample {
+  t: number;
+  /** CPU seconds the guest's process used since it started, and its vCPUs. */
+  cpuSeconds: number;
+  vcpus: number;
+  /** Bytes the guest received / sent on its private NIC. */
+  netRxBytes: number;
+  netTxBytes: number;
+  disks: Record<string, { readBytes: number; writeBytes: number; readOps: number; writeOps: number; readNs: number; writeNs: number }>;
+}
+
 export interface ComputeDriver {
   readonly name: string;
   /** The least time a power transition takes; the sim driver's configured delay. */
@@ -72,8 +84,16 @@ export interface ComputeDriver {
   /** Freezes a disk's current bytes under `snapshotId` (the instance must be stopped or the driver must cope). */
   snapshotDisk?(diskId: string, snapshotId: string): Promise<void>;
   deleteSnapshot?(snapshotId: string): Promise<void>;
+  /** ResetDisk: the disk's bytes become the snapshot's (the instance is Stopped); O(1) for qcow2 (a new overlay). */
+  resetDisk?(diskId: string, snapshotId: string): Promise<void>;
   /** Whether the guest has finished booting (qemu: its READY marker); Starting → Running waits for it when present. */
   ready?(instanceId: string): Promise<boolean>;
   /** Enforces security groups on the wire (qemu with netns): every live NIC, and the member addresses of every group. */
   applySecurityPolicy?(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void>;
+  /** A one-time WebSocket URL to the instance's VNC console (qemu), valid for a few seconds. */
+  vncUrl?(instanceId: string): Promise<string>;
+  /** Sets the VNC password; a running guest gets it at once (ECS: immediately on I/O-optimized instances). */
+  setVncPassword?(instanceId: string, password: string): Promise<void>;
+  /** Monitoring samples of the instance since `since` (epoch ms), oldest first. */
+  monitorSamples?(instanceId: string, since: number): Promise<MonitorSample[]>;
 }

@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_security_group_rules.js';
 import * as m0003 from './migrations/0003_key_pairs.js';
 import * as m0004 from './migrations/0004_storage.js';
+import * as m0005 from './migrations/0005_instance_listing.js';
 
 export type Db = Kysely<Database>;
 
@@ -17,10 +18,31 @@ const migrations: Record<string, Migration> = {
   '0002_security_group_rules': m0002,
   '0003_key_pairs': m0003,
   '0004_storage': m0004,
+  '0005_instance_listing': m0005,
 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations() { return migrations; }
+}
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was a
+ * large share of a DescribeInstances call, so statements are kept by their SQL text.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        if (cache.size >= 2000) cache.clear();
+        stmt = sqlite.prepare(sql);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 export interface StoreOptions {
@@ -40,7 +62,7 @@ export async function openStore(opts: StoreOptions): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

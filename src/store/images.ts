@@ -170,3 +170,9 @@ export async function listTasks(db: Q, accountId: string, regionId: string, f: {
   if (f.to !== undefined) q = q.where('created_at', '<=', f.to);
   return q.orderBy('created_at', 'desc').orderBy('id').execute();
 }
+
+/** An ExportImage task of the image still running (DeleteImage answers ImageIsExporting). */
+export async function exportInProgress(db: Q, imageId: string): Promise<TaskRow | undefined> {
+  return db.selectFrom('tasks').selectAll().where('resource_id', '=', imageId).where('action', '=', 'ExportImage')
+    .where('status', '=', 'Processing').executeTakeFirst();
+}

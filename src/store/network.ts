@@ -153,6 +153,9 @@ export async function instancesInVpc(db: Q, vpcId: string): Promise<number> {
 
 // ---------------------------------------------------------------- private addresses
 
+/** Addresses already taken, per VSwitch, shared by the allocations of one transaction. */
+export interface IpBatch { used: Map<string, Set<number>> }
+
 /**
  * Takes a private address of the VSwitch for an instance and records it (the table's primary key
  * (vswitch_id, ip) makes two takers of one address impossible). `requested` is checked with the
@@ -160,13 +163,18 @@ export async function instancesInVpc(db: Q, vpcId: string): Promise<number> {
  * VSwitch or one of its reserved addresses), InvalidPrivateIpAddress.Duplicated; without it the
  * lowest free address is taken, and a full VSwitch answers QuotaExceeded.PrivateIpAddress (403).
  */
-export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instanceId: string; requested?: string }): Promise<string> {
+export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instanceId: string; requested?: string; batch?: IpBatch }): Promise<string> {
   const vsw = await trx.selectFrom('vswitches').select(['id', 'cidr_block']).where('id', '=', o.vswitchId).executeTakeFirst();
   if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The specified VSwitchId "${o.vswitchId}" does not exist.`);
   const block = parseCidr(vsw.cidr_block);
   if (!block.ok) throw new EcsError('InternalError', `VSwitch ${vsw.id} has a malformed CIDR block.`, 500);
-  const usedRows = await trx.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vsw.id).execute();
-  const used = new Set(usedRows.map((r) => parseIpv4(r.ip)).filter((n): n is number => n !== undefined));
+  // One RunInstances call allocates up to 100 addresses in one transaction: read the used set once.
+  let used = o.batch?.used.get(vsw.id);
+  if (!used) {
+    const usedRows = await trx.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vsw.id).execute();
+    used = new Set(usedRows.map((r) => parseIpv4(r.ip)).filter((n): n is number => n !== undefined));
+    o.batch?.used.set(vsw.id, used);
+  }
   let ip: number;
   if (o.requested !== undefined && o.requested !== '') {
     const c = checkPrivateIp(o.requested, block.cidr);
@@ -184,6 +192,7 @@ export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instance
   }
   const text = formatIpv4(ip);
   await trx.insertInto('private_ips').values({ vswitch_id: vsw.id, ip: text, instance_id: o.instanceId }).execute();
+  used.add(ip);
   return text;
 }
 

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { $Ecs, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
-import { R, disk, launch, snap, stop, type Launched } from './storage-fixtures.js';
+import { runRequest } from '../helpers/fixtures.js';
+import { R, disk, disksOf, launch, networkOf, otherAccount, snap, stop, type Launched } from './storage-fixtures.js';
 
 describe('disks', () => {
   let s: TestServer;
@@ -293,5 +294,43 @@ describe('disks', () => {
     e = await expectEcsError(() => s.ecs.reInitDisk(new $Ecs.ReInitDiskRequest({ diskId: vm3.systemDiskId, password: 'weak' })));
     assert.equal(e.code, 'InvalidPassword.Malformed');
     assert.equal(e.statusCode, 400);
+  });
+  it('RunInstances DataDisk.N.SnapshotId makes a data disk from the snapshot', async () => {
+    const data = (await s.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: R, instanceId: vm.instanceId, diskType: 'data' }))).body!.disks!.disk![0]!.diskId!;
+    const snapId = await snap(s, data);
+    const made = await launch(s, { extra: { dataDisk: [
+      new $Ecs.RunInstancesRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd' }),
+      new $Ecs.RunInstancesRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd', size: 60, deleteWithInstance: false }),
+    ] } });
+    const list = (await disksOf(s.ecs, made.instanceId)).filter((d) => d.type === 'data');
+    assert.deepEqual(list.map((d) => [d.device, d.size, d.sourceSnapshotId, d.deleteWithInstance]), [
+      ['/dev/xvdb', 20, snapId, true], ['/dev/xvdc', 60, snapId, false],
+    ], 'the size defaults to the snapshot\'s');
+    const n = await networkOf(s);
+    const run = (dataDisk: Record<string, unknown>) => expectEcsError(() => s.ecs.runInstances(runRequest(n, { dataDisk: [new $Ecs.RunInstancesRequestDataDisk({ category: 'cloud_essd', ...dataDisk })] })));
+    let e = await run({ snapshotId: snapId, size: 10 });
+    assert.equal(e.code, 'InvalidDiskSize.TooSmall');
+    assert.equal(e.statusCode, 403);
+    e = await run({ snapshotId: 's-nosuchsnapshot0000000' });
+    assert.equal(e.code, 'InvalidDataDiskSnapshotId.NotFound');
+    assert.equal(e.statusCode, 404);
+    const progressing = (await s.ecs.createSnapshot(new $Ecs.CreateSnapshotRequest({ diskId: data }))).body!.snapshotId!;
+    e = await run({ snapshotId: progressing });
+    assert.equal(e.code, 'InvalidSnapshotId.NotReady');
+    assert.equal(e.statusCode, 403);
+    await s.advance(2000);
+    // Another account's snapshot is unknown to the caller.
+    const b = await otherAccount(s, 'snap-stranger');
+    const bn = await networkOf(b);
+    e = await expectEcsError(() => b.ecs.runInstances(runRequest(bn, { dataDisk: [new $Ecs.RunInstancesRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd' })] })));
+    assert.equal(e.code, 'InvalidDataDiskSnapshotId.NotFound');
+    // CreateInstance takes the same DataDisk.N.
+    const ci = await s.ecs.createInstance(new $Ecs.CreateInstanceRequest({
+      regionId: R, imageId: n.imageId, instanceType: 'ecs.g7.large', vSwitchId: n.vswitchId, securityGroupId: n.securityGroupId,
+      dataDisk: [new $Ecs.CreateInstanceRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd', size: 25 })],
+    }));
+    await s.advance(1000);
+    const ciDisks = (await disksOf(s.ecs, ci.body!.instanceId!)).filter((d) => d.type === 'data');
+    assert.deepEqual(ciDisks.map((d) => [d.device, d.size, d.sourceSnapshotId]), [['/dev/xvdb', 25, snapId]]);
   });
 });

@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { $Ecs, expectEcsError, startTestServer, type EcsClientT, type TestServer } from '../helpers/server.js';
 import { createAccount } from '../../src/auth/accounts.js';
-import { R, disk, image, launch, snap, snapshot, stop, type Launched } from './storage-fixtures.js';
+import { runRequest } from '../helpers/fixtures.js';
+import { R, disk, disksOf, image, launch, networkOf, otherAccount, snap, snapshot, stop, type Launched } from './storage-fixtures.js';
 
 describe('custom images and sharing', () => {
   let s: TestServer;
@@ -19,10 +20,7 @@ describe('custom images and sharing', () => {
     const r = await ecs.createImage(new $Ecs.CreateImageRequest({ regionId: R, snapshotId, imageName: name }));
     return r.body!.imageId!;
   }
-  async function account(name: string) {
-    const a = await createAccount(s.app.services.db, name, s.clock.now());
-    return { id: a.accountId, ...s.clients({ accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret }) };
-  }
+  const account = (name: string) => otherAccount(s, name);
   async function share(imageId: string, add: string[] = [], remove: string[] = [], ecs = s.ecs) {
     await ecs.modifyImageSharePermission(new $Ecs.ModifyImageSharePermissionRequest({ regionId: R, imageId, addAccount: add, removeAccount: remove }));
   }
@@ -99,6 +97,34 @@ describe('custom images and sharing', () => {
     const m = (await image(s.ecs, id))!;
     assert.equal(m.status, 'Available');
     assert.equal(m.diskDeviceMappings!.diskDeviceMapping!.length, 2);
+    const dataSnap = m.diskDeviceMappings!.diskDeviceMapping!.find((x) => x.type === 'data')!.snapshotId!;
+
+    // 002:L2319: the image's data-disk snapshots become data disks of new instances, by device.
+    const copy = await launch(s, { imageId: id });
+    const disks = await disksOf(s.ecs, copy.instanceId);
+    assert.deepEqual(disks.map((d) => [d.device, d.type, d.size, d.sourceSnapshotId, d.status]), [
+      ['/dev/xvda', 'system', 40, '', 'In_use'], ['/dev/xvdb', 'data', 20, dataSnap, 'In_use'],
+    ]);
+    assert.equal(disks[0]!.imageId, id);
+    // DataDisk.N.Device naming the image's device changes that disk; another DataDisk.N is added after it.
+    const changed = await launch(s, { imageId: id, extra: { dataDisk: [
+      new $Ecs.RunInstancesRequestDataDisk({ category: 'cloud_essd', size: 30 }),
+      new $Ecs.RunInstancesRequestDataDisk({ device: '/dev/xvdb', size: 50, diskName: 'bigger' }),
+    ] } });
+    assert.deepEqual((await disksOf(s.ecs, changed.instanceId)).map((d) => [d.device, d.size, d.sourceSnapshotId, d.diskName]).slice(1), [
+      ['/dev/xvdb', 50, dataSnap, 'bigger'], ['/dev/xvdc', 30, '', ''],
+    ]);
+    const n = await networkOf(s);
+    let e = await expectEcsError(() => s.ecs.runInstances(runRequest(n, { imageId: id, dataDisk: [new $Ecs.RunInstancesRequestDataDisk({ device: '/dev/xvdb', size: 10 })] })));
+    assert.equal(e.code, 'InvalidDiskSize.TooSmall');
+    assert.equal(e.statusCode, 403);
+    e = await expectEcsError(() => s.ecs.runInstances(runRequest(n, { imageId: id, dataDisk: [new $Ecs.RunInstancesRequestDataDisk({ device: '/dev/sdb', size: 20 })] })));
+    assert.equal(e.code, 'InvalidDataDevice.Malformed');
+    assert.equal(e.statusCode, 400);
+    // An image with data disks cannot replace a system disk (002:L2320).
+    await stop(s, copy.instanceId);
+    e = await expectEcsError(() => s.ecs.replaceSystemDisk(new $Ecs.ReplaceSystemDiskRequest({ instanceId: copy.instanceId, imageId: id })));
+    assert.equal(e.code, 'OperationDenied');
   });
 
   it('ModifyImageAttribute and DeleteImage', async () => {
@@ -173,7 +199,20 @@ describe('custom images and sharing', () => {
     assert.equal(reshare.code, 'InvalidImageId.NotFound');
     assert.equal(reshare.statusCode, 404);
 
-    const bvm = await launch(s, { ecs: b.ecs });
+    // The receiver launches an instance from the shared image (004:L25: in the source region only).
+    const fromShared = await launch(s, { as: b, imageId: img });
+    const launched = (await b.ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: fromShared.instanceId }))).body!;
+    assert.equal(launched.imageId, img);
+    assert.equal(launched.status, 'Running');
+    assert.equal((await disk(b.ecs, fromShared.systemDiskId))!.imageId, img);
+    const otherRegion = await expectEcsError(() => b.ecs.runInstances(new $Ecs.RunInstancesRequest({
+      regionId: 'cn-shanghai', imageId: img, instanceType: 'ecs.g7.large', vSwitchId: 'vsw-none', securityGroupId: 'sg-none',
+    })));
+    assert.equal(otherRegion.code, 'InvalidImageId.NotFound');
+    assert.equal(otherRegion.statusCode, 404);
+
+    // …and puts it on the system disk of an instance it already has.
+    const bvm = await launch(s, { as: b });
     await stop(s, bvm.instanceId, b.ecs);
     const replaced = await b.ecs.replaceSystemDisk(new $Ecs.ReplaceSystemDiskRequest({ instanceId: bvm.instanceId, imageId: img }));
     const newDisk = replaced.body!.diskId!;
@@ -188,6 +227,9 @@ describe('custom images and sharing', () => {
     await share(img, [], [b.id]);
     const gone = await b.ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId: R, imageOwnerAlias: 'others' }));
     assert.equal(gone.body!.totalCount, 0);
+    const n = await networkOf(b);
+    e = await expectEcsError(() => b.ecs.runInstances(runRequest(n, { imageId: img })));
+    assert.equal(e.code, 'InvalidImageId.NotFound', 'an unshared image no longer launches (000:L1694)');
     e = await expectEcsError(() => b.ecs.replaceSystemDisk(new $Ecs.ReplaceSystemDiskRequest({ instanceId: bvm.instanceId, imageId: img })));
     assert.equal(e.code, 'InvalidImageId.NotFound');
     assert.equal(e.statusCode, 404);
@@ -199,6 +241,13 @@ describe('custom images and sharing', () => {
     e = await expectEcsError(() => s.ecs.deleteImage(new $Ecs.DeleteImageRequest({ regionId: R, imageId: img })));
     assert.equal(e.code, 'ImageUsingByInstance');
     await s.ecs.deleteImage(new $Ecs.DeleteImageRequest({ regionId: R, imageId: img, force: true }));
+    // What happens to instances created from a deleted image: they keep running and keep the
+    // image id; their system disk can no longer be re-initialized (000:L1695).
+    assert.equal(await statusOfInstance(b.ecs, fromShared.instanceId), 'Running');
+    assert.equal((await b.ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: fromShared.instanceId }))).body!.imageId, img);
+    await stop(s, fromShared.instanceId, b.ecs);
+    e = await expectEcsError(() => b.ecs.reInitDisk(new $Ecs.ReInitDiskRequest({ diskId: fromShared.systemDiskId })));
+    assert.equal(e.code, 'SharedImageDeleted');
     e = await expectEcsError(() => s.ecs.modifyImageSharePermission(new $Ecs.ModifyImageSharePermissionRequest({ regionId: R, imageId: 'aliyun_3_x64_20G_alibase_20240528.vhd', addAccount: [b.id] })));
     assert.equal(e.code, 'InvalidImageId.NotFound');
   });
@@ -227,7 +276,7 @@ describe('custom images and sharing', () => {
     // 30 images shared to one receiver: a second owner with a raised image quota gives 31.
     const owner = await account('prolific');
     await s.app.services.db.insertInto('quotas').values({ account_id: owner.id, name: 'images-per-region', value: 40 }).execute();
-    const ovm = await launch(s, { ecs: owner.ecs });
+    const ovm = await launch(s, { as: owner });
     const osnap = await snap(s, ovm.systemDiskId, owner.ecs);
     const receiver = accounts[50]!;
     const imgs: string[] = [];
@@ -241,7 +290,7 @@ describe('custom images and sharing', () => {
 
   it('a region holds 30 custom images by default (SPEC.md); shared ones do not count', async () => {
     const owner = await account('quota-owner');
-    const ovm = await launch(s, { ecs: owner.ecs });
+    const ovm = await launch(s, { as: owner });
     const osnap = await snap(s, ovm.systemDiskId, owner.ecs);
     const first = await fromSnapshot('q-0', owner.ecs, osnap);
     await s.advance(1000);

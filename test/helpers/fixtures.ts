@@ -4,12 +4,12 @@ import { $Ecs, type TestServer } from './server.js';
 
 export interface Network { vpcId: string; vswitchId: string; zoneId: string; securityGroupId: string; imageId: string; windowsImageId: string }
 
-export async function createNetwork(clients: Pick<TestServer, 'ecs' | 'vpc'>, regionId = 'cn-hangzhou', cidr = '192.168.0.0/16'): Promise<Network> {
+export async function createNetwork(clients: Pick<TestServer, 'ecs' | 'vpc'>, regionId = 'cn-hangzhou', cidr = '192.168.0.0/16', vswitchCidr = cidr.replace(/\/16$/, '/20')): Promise<Network> {
   const zones = await clients.ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId }));
   const zoneId = zones.body!.zones!.zone![0]!.zoneId!;
   const vpc = await clients.vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId, cidrBlock: cidr, vpcName: 'test-vpc' }));
   const vpcId = vpc.body!.vpcId!;
-  const vsw = await clients.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId, vpcId, zoneId, cidrBlock: cidr.replace(/\/16$/, '/20'), vSwitchName: 'test-vsw' }));
+  const vsw = await clients.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId, vpcId, zoneId, cidrBlock: vswitchCidr, vSwitchName: 'test-vsw' }));
   const sg = await clients.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId, vpcId, securityGroupName: 'test-sg' }));
   const images = await clients.ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId, imageOwnerAlias: 'system', pageSize: 100 }));
   const list = images.body!.images!.image!;

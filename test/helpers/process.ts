@@ -19,8 +19,8 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcess { child: ChildProcess; url: string; output: () => string; kill9(): Promise<void>; stop(): Promise<void> }
 
-export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
+export async function spawnServer(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
     env: { ...process.env, ...env, OPENECS_PORT: String(port), OPENECS_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

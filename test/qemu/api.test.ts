@@ -17,7 +17,9 @@ import { run, which } from '../../src/compute/qemu/exec.js';
 import { missingBuildInputs, buildImage } from '../../src/compute/qemu/image.js';
 import type { QemuDriver } from '../../src/compute/qemu/driver.js';
 import { Netns, netnsUnavailable } from '../../src/network/netns.js';
-import { startTestServer, $Ecs, type TestServer } from '../helpers/server.js';
+import { startTestServer, expectEcsError, $Ecs, type TestServer } from '../helpers/server.js';
+import { openVnc, vncLogin } from './vnc-client.js';
+import { isoSecond } from '../../src/domain/time.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
 
 const R = 'cn-hangzhou';
@@ -50,7 +52,7 @@ async function waitStatus(s: TestServer, id: string, want: string, timeoutMs = 1
   }
 }
 
-test('qemu through the API: boot, user data, SSH with the key pair, metadata, security group on the wire, stop/start, release', async (t) => {
+test('qemu through the API: boot, user data, SSH with the key pair, metadata, security group on the wire, VNC, monitoring, stop/start, release', async (t) => {
   const reason = await skipReason();
   if (reason) { t.skip(reason); return; }
   await buildImage();
@@ -134,6 +136,35 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     const doc = JSON.parse(await ssh('wget -qO- http://100.100.100.200/latest/dynamic/instance-identity/document'));
     assert.equal(doc['instance-id'], id);
     assert.equal(doc['region-id'], R);
+
+    // The management terminal: a one-time WebSocket URL to QEMU's VNC; the password works at once.
+    const vncReq = (vncPassword: string) => new $Ecs.ModifyInstanceVncPasswdRequest({ regionId: R, instanceId: id, vncPassword });
+    assert.equal((await expectEcsError(() => s.ecs.modifyInstanceVncPasswd(vncReq('abc123')))).code, 'IncorrectVncPassword.Malformed');
+    await s.ecs.modifyInstanceVncPasswd(vncReq('Ab12cd'));
+    const vncUrl = async () => (await s.ecs.describeInstanceVncUrl(new $Ecs.DescribeInstanceVncUrlRequest({ regionId: R, instanceId: id }))).body!.vncUrl!;
+    const url1 = await vncUrl();
+    assert.match(url1, /^ws:\/\/127\.0\.0\.1:\d+\/webSocket\/\?s=/);
+    const login = await vncLogin(url1, 'Ab12cd');
+    assert.deepEqual(login, { version: 'RFB 003.008\n', types: [2], result: 0 }, 'VNC authentication with the new password');
+    assert.equal((await openVnc(url1)).status, 403, 'a VNC URL is good for one connection');
+    assert.equal((await vncLogin(await vncUrl(), 'Zz99zz')).result, 1, 'a wrong password is refused');
+
+    // Monitoring from real counters: the boot's baseline sample and one taken now.
+    await driver.sample(id);
+    const since = isoSecond(Math.floor(rec.startedAt / 60_000) * 60_000);
+    const until = isoSecond(Date.now() + 60_000);
+    const mon = await s.ecs.describeInstanceMonitorData(new $Ecs.DescribeInstanceMonitorDataRequest({ instanceId: id, startTime: since, endTime: until, period: 60 }));
+    const withData = mon.body!.monitorData!.instanceMonitorData!.filter((p) => p.CPU !== undefined);
+    assert.ok(withData.length >= 1, 'at least one period has data');
+    const m = withData.at(-1)!;
+    t.diagnostic(`monitor point: ${JSON.stringify(m)}`);
+    assert.ok(m.CPU! > 0 && m.CPU! <= 100, 'QEMU used CPU');
+    assert.ok(m.intranetRX! > 0 && m.intranetTX! > 0, 'the guest exchanged packets (HTTP, SSH)');
+    assert.ok(m.IOPSRead! > 0 || m.IOPSWrite! > 0, 'the guest used its disk');
+    const sysDisk = rec.disks[0]!.diskId;
+    const dmon = await s.ecs.describeDiskMonitorData(new $Ecs.DescribeDiskMonitorDataRequest({ diskId: sysDisk, startTime: since, endTime: until, period: 60 }));
+    const dm = dmon.body!.monitorData!.diskMonitorData!.filter((p) => p.IOPSTotal !== undefined).at(-1)!;
+    assert.ok(dm && dm.IOPSTotal! > 0 && dm.BPSTotal! > 0, 'the system disk shows I/O');
 
     // Stop / start: disk bytes survive, the guest comes back on the same address.
     await s.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: id }));

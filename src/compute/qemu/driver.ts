@@ -17,13 +17,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat, writeFile, unlink } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm, stat, writeFile, unlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import type { ComputeDriver, GuestSpec, NicSecurityPolicy, PowerState } from '../driver.js';
+import type { ComputeDriver, GuestSpec, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
+import { RETENTION_MS, parseSamples, processCpuSeconds } from './monitor.js';
 import { Netns, netnsUnavailable, tapName } from '../../network/netns.js';
 import type { InstanceMetadata } from '../../network/metadata.js';
 import { renderRuleset } from '../../network/nft-compiler.js';
@@ -35,6 +36,7 @@ import { QmpClient, withQmp } from './qmp.js';
 import { guestNetwork, seedArchive } from './seed.js';
 import { guestSize, sizeCapsFromEnv } from './sizing.js';
 import { Sealer } from '../../auth/secrets.js';
+import { VncProxy } from './vnc-proxy.js';
 
 export interface VmRecord {
   instanceId: string;
@@ -61,6 +63,8 @@ export interface QemuDriverOptions {
   stopTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
+  /** false: no periodic monitoring samples (tests and CLI drivers that only look). */
+  sampleMonitoring?: boolean;
 }
 
 const INSTANCE_DIR = /^i-[A-Za-z0-9-]+$/;
@@ -111,6 +115,9 @@ export class QemuDriver implements ComputeDriver {
   readonly netns: Netns;
   readonly owner: string;
   private lastRuleset = '';
+  private vnc?: VncProxy;
+  private sampler?: NodeJS.Timeout;
+  private sampling = false;
   lastAppliedAt = 0;
   /** How long the last `nft -f` took (diagnostics). */
   lastApplyMs = 0;
@@ -123,6 +130,56 @@ export class QemuDriver implements ComputeDriver {
     this.log = opts.log ?? (() => {});
     this.owner = createHash('sha256').update(this.root).digest('hex').slice(0, 8);
     this.netns = new Netns(this.env.OPENECS_NETNS || 'openecs', this.owner);
+    // Monitoring: one sample per interval (default a minute, ECS's finest Period) of every running guest.
+    const every = Number(this.env.OPENECS_MONITOR_INTERVAL_MS || 60_000);
+    if (every > 0 && opts.sampleMonitoring !== false) {
+      this.sampler = setInterval(() => void this.sampleAll(), every);
+      this.sampler.unref();
+    }
+  }
+
+  /** Appends one monitoring sample per running guest. */
+  async sampleAll(): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      let names: string[] = [];
+      try { names = await readdir(this.root); } catch { return; }
+      for (const id of names.filter((n) => INSTANCE_DIR.test(n))) await this.sample(id).catch(() => {});
+    } finally { this.sampling = false; }
+  }
+
+  async sample(instanceId: string): Promise<MonitorSample | undefined> {
+    const pid = await this.pid(instanceId);
+    const rec = await this.record(instanceId);
+    if (!pid || !rec) return undefined;
+    const cpuSeconds = await processCpuSeconds(pid);
+    if (cpuSeconds === undefined) return undefined;
+    const s: MonitorSample = { t: Date.now(), cpuSeconds, vcpus: rec.vcpus, netRxBytes: 0, netTxBytes: 0, disks: {} };
+    for (const b of await withQmp(rec.qmpSocket, (c) => c.blockStats()).catch(() => [])) {
+      const st = b.stats as typeof b.stats & { rd_total_time_ns?: number; wr_total_time_ns?: number };
+      if (!b.device) continue;
+      s.disks[b.device] = { readBytes: st.rd_bytes, writeBytes: st.wr_bytes, readOps: st.rd_operations, writeOps: st.wr_operations, readNs: st.rd_total_time_ns ?? 0, writeNs: st.wr_total_time_ns ?? 0 };
+    }
+    if (rec.tap) {
+      // The host side of a tap receives what the guest sends.
+      const link = await this.netns.ip(['-s', '-j', 'link', 'show', 'dev', rec.tap]).then((r) => JSON.parse(r.stdout)[0], () => undefined);
+      s.netTxBytes = Number(link?.stats64?.rx?.bytes ?? 0);
+      s.netRxBytes = Number(link?.stats64?.tx?.bytes ?? 0);
+    }
+    const file = join(this.dir(instanceId), 'monitor.jsonl');
+    await appendFile(file, JSON.stringify(s) + '\n');
+    // Trim to the retention now and then (the file grows by a line a minute).
+    if (Math.random() < 0.01) {
+      const kept = parseSamples(await readFile(file, 'utf8'), Date.now() - RETENTION_MS);
+      await writeFile(file, kept.map((k) => JSON.stringify(k) + '\n').join(''));
+    }
+    return s;
+  }
+
+  async monitorSamples(instanceId: string, since: number): Promise<MonitorSample[]> {
+    if (!INSTANCE_DIR.test(instanceId)) return [];
+    return parseSamples(await readFile(join(this.dir(instanceId), 'monitor.jsonl'), 'utf8').catch(() => ''), since);
   }
 
   /** How guests are networked here: OPENECS_QEMU_NET, else netns when it works, else user mode (logged once). */
@@ -219,6 +276,8 @@ export class QemuDriver implements ComputeDriver {
       await run('qemu-img', args);
       await run('mv', [`${file}.tmp`, file]);
     }
+    // destroy() removes these even if the instance never started (no vm.json yet).
+    await writeFile(join(this.dir(spec.instanceId), 'disks.json'), JSON.stringify(spec.disks.map((d) => this.diskFile(d.diskId))));
   }
 
   async start(spec: GuestSpec): Promise<void> {
@@ -242,6 +301,7 @@ export class QemuDriver implements ComputeDriver {
     const size = guestSize(spec.cpu, spec.memoryMiB, sizeCapsFromEnv(this.env));
     const qmpSocket = socketPath(dir, 'qmp.sock');
     await rm(qmpSocket, { force: true });
+    await rm(this.vncSocket(spec.instanceId), { force: true });
     await rm(join(dir, 'qemu.pid'), { force: true });
     const disks = [...spec.disks].sort((a, b) => (a.type === 'system' ? -1 : b.type === 'system' ? 1 : a.device.localeCompare(b.device)))
       .map((d) => ({ diskId: d.diskId, file: this.diskFile(d.diskId), type: d.type }));
@@ -269,6 +329,8 @@ export class QemuDriver implements ComputeDriver {
     // Inside the namespace QEMU can open the tap; it daemonizes there.
     if (tap) await this.netns.exec(bin, args, { timeoutMs: 60_000 });
     else await run(bin, args, { timeoutMs: 60_000 });
+    await this.applyVncPassword(spec.instanceId, rec.qmpSocket).catch((e) => this.log('vnc password not set', { instance: spec.instanceId, error: String(e) }));
+    await this.sample(spec.instanceId).catch(() => {}); // the monitoring baseline of this boot
     this.log('qemu started', { instance: spec.instanceId, accelerator: verdict.accelerator, network: rec.network, tap, sshPort, httpPort });
   }
 
@@ -284,10 +346,12 @@ export class QemuDriver implements ComputeDriver {
       '-m', String(o.size.memoryMiB), '-smp', String(o.size.vcpus),
       '-nodefaults', '-no-user-config', '-display', 'none',
       '-kernel', o.image.kernel, '-initrd', o.initrd,
-      '-append', `console=ttyS0 quiet panic=-1 openecs.instance=${o.spec.instanceId}`,
+      '-append', `console=tty0 console=ttyS0 quiet panic=-1 openecs.instance=${o.spec.instanceId}`,
       '-device', 'virtio-rng-pci',
       '-chardev', `file,id=console,path=${o.consoleFile},append=on`, '-serial', 'chardev:console',
       '-qmp', `unix:${o.qmpSocket},server=on,wait=off`,
+      // The management terminal: VNC on a unix socket, password set over QMP after start.
+      '-vnc', `unix:${this.vncSocket(o.spec.instanceId)},password=on`, '-vga', 'std',
       '-pidfile', join(o.dir, 'qemu.pid'), '-daemonize',
     ];
     for (const d of o.disks) {
@@ -362,7 +426,8 @@ export class QemuDriver implements ComputeDriver {
     this.stopRequests.delete(instanceId);
     if (rec?.privateIp && rec.network === 'netns') await rm(this.metadataDocPath(rec.privateIp), { force: true });
     await this.netns.deleteTap(instanceId);
-    for (const d of rec?.disks ?? []) await rm(d.file, { force: true });
+    const created = await readFile(join(this.dir(instanceId), 'disks.json'), 'utf8').then((t) => JSON.parse(t) as string[], () => []);
+    for (const f of new Set([...(rec?.disks ?? []).map((d) => d.file), ...created])) await rm(f, { force: true });
     await rm(this.dir(instanceId), { recursive: true, force: true });
   }
 
@@ -429,6 +494,29 @@ export class QemuDriver implements ComputeDriver {
     this.lastApplyMs = this.lastAppliedAt - t0;
   }
 
+  vncSocket(instanceId: string) { return socketPath(this.dir(instanceId), 'vnc.sock'); }
+  private sealer() { return Sealer.forDataDir(join(this.root, '..')); }
+
+  /** The stored VNC password, or a random one nobody knows until ModifyInstanceVncPasswd sets one. */
+  private async applyVncPassword(instanceId: string, qmpSocket: string) {
+    const sealed = await readFile(join(this.dir(instanceId), 'vnc-password'), 'utf8').catch(() => '');
+    const password = sealed ? this.sealer().open(sealed.trim()) : randomBytes(6).toString('base64url').slice(0, 8);
+    await withQmp(qmpSocket, (c) => c.execute('set_password', { protocol: 'vnc', password }));
+  }
+
+  async setVncPassword(instanceId: string, password: string): Promise<void> {
+    await mkdir(this.dir(instanceId), { recursive: true });
+    await writeFile(join(this.dir(instanceId), 'vnc-password'), this.sealer().seal(password), { mode: 0o600 });
+    const rec = await this.record(instanceId);
+    if (rec && (await this.pid(instanceId))) await this.applyVncPassword(instanceId, rec.qmpSocket);
+  }
+
+  async vncUrl(instanceId: string): Promise<string> {
+    if (!(await this.pid(instanceId))) throw new Error(`${instanceId} is not running`);
+    this.vnc ??= new VncProxy(this.env.OPENECS_VNC_HOST || '127.0.0.1', Number(this.env.OPENECS_VNC_PORT || 0), this.env.OPENECS_VNC_PUBLIC_URL || undefined);
+    return this.vnc.url(instanceId, this.vncSocket(instanceId));
+  }
+
   /** The private IP and the namespace to reach a netns guest from the host (`ip netns exec <netns> …`). */
   async address(instanceId: string): Promise<{ netns?: string; ip?: string; sshPort?: number; httpPort?: number }> {
     const rec = await this.record(instanceId);
@@ -436,8 +524,11 @@ export class QemuDriver implements ComputeDriver {
     return rec.network === 'netns' ? { netns: this.netns.name, ip: rec.privateIp } : { ip: '127.0.0.1', sshPort: rec.sshPort, httpPort: rec.httpPort };
   }
 
-  /** Guests keep running without the server; nothing to close. */
-  async close(): Promise<void> {}
+  /** Guests keep running without the server; only the VNC proxy closes. */
+  async close(): Promise<void> {
+    if (this.sampler) clearInterval(this.sampler);
+    await this.vnc?.close();
+  }
 
   async resizeDisk(diskId: string, sizeGiB: number): Promise<void> {
     await run('qemu-img', ['resize', '-q', this.diskFile(diskId), `${sizeGiB}G`]);
@@ -451,8 +542,41 @@ export class QemuDriver implements ComputeDriver {
     await run('mv', [`${out}.tmp`, out]);
   }
 
+  /**
+   * Removes the snapshot's file unless a disk still uses it as its backing file (a disk created
+   * from it, or reset to it): then the bytes must stay, and the file is left for those disks.
+   */
   async deleteSnapshot(snapshotId: string): Promise<void> {
-    await unlink(this.snapshotFile(snapshotId)).catch(() => {});
+    const file = this.snapshotFile(snapshotId);
+    if (!existsSync(file)) return;
+    const users = await this.backingUsers(file);
+    if (users.length) { this.log('snapshot file kept: disks are backed by it', { snapshotId, disks: users }); return; }
+    await unlink(file).catch(() => {});
+  }
+
+  /** Disk files whose backing file is `file`. */
+  private async backingUsers(file: string): Promise<string[]> {
+    const dir = join(this.root, 'disks');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const out: string[] = [];
+    for (const n of names.filter((x) => x.endsWith('.qcow2'))) {
+      const info = await run('qemu-img', ['info', '-U', '--output=json', join(dir, n)]).then((r) => JSON.parse(r.stdout), () => ({}));
+      if (info['full-backing-filename'] === file || info['backing-filename'] === file) out.push(n.replace(/\.qcow2$/, ''));
+    }
+    return out;
+  }
+
+  /** The disk becomes a fresh overlay on the snapshot's frozen file, keeping its size: O(1) whatever the data. */
+  async resetDisk(diskId: string, snapshotId: string): Promise<void> {
+    const snap = this.snapshotFile(snapshotId);
+    if (!existsSync(snap)) throw new Error(`snapshot ${snapshotId} has no file`);
+    const file = this.diskFile(diskId);
+    const size = existsSync(file)
+      ? Number(JSON.parse((await run('qemu-img', ['info', '-U', '--output=json', file])).stdout)['virtual-size'])
+      : Number(JSON.parse((await run('qemu-img', ['info', '-U', '--output=json', snap])).stdout)['virtual-size']);
+    await mkdir(join(this.root, 'disks'), { recursive: true });
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', snap, '-F', 'qcow2', `${file}.tmp`, String(size)]);
+    await run('mv', [`${file}.tmp`, file]);
   }
 
   /** Waits for the READY marker of the current boot on the serial console; returns ms since start. */

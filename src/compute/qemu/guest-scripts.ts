@@ -40,6 +40,7 @@ exec switch_root /newroot /sbin/init
 
 export const INITTAB = `::sysinit:/etc/openecs/boot
 ttyS0::respawn:/sbin/getty -L 115200 ttyS0 vt100
+tty1::respawn:/sbin/getty 38400 tty1
 ::ctrlaltdel:/sbin/reboot
 ::shutdown:/etc/openecs/shutdown
 `;

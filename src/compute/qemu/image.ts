@@ -74,9 +74,15 @@ async function computeBuildKey(kernelPath: string, bins: string[]) {
   return h.digest('hex').slice(0, 16);
 }
 
-/** Reads the manifest of a built image, or undefined when absent or incomplete. */
-export async function loadImage(name = DEFAULT_IMAGE): Promise<GuestImage | undefined> {
-  const dir = imageDir(name);
+/**
+ * Reads the manifest of a built image (the latest build, or the build `buildKey`), or undefined
+ * when absent or incomplete. Each build lives in its own folder `<image>/<buildKey>/` and is never
+ * overwritten: instance disks are qcow2 overlays naming their base by path, so replacing a base in
+ * place (a rebuild, or another checkout sharing the cache with other guest scripts) would change
+ * the bytes under every existing instance.
+ */
+export async function loadImage(name = DEFAULT_IMAGE, buildKey?: string): Promise<GuestImage | undefined> {
+  const dir = buildKey ? join(imageDir(name), buildKey) : imageDir(name);
   try {
     const img = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as GuestImage;
     for (const f of [img.kernel, img.initramfs, img.baseDisk]) if (!(await exists(f))) return undefined;
@@ -147,10 +153,14 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
   const dropbear = (await which('dropbear'))!;
   const resize2fs = await which('resize2fs');
   const buildKey = await computeBuildKey(kernel.bzImage, [busybox, dropbear, ...(resize2fs ? [resize2fs] : [])]);
-  const existing = await loadImage(name);
-  if (existing && existing.buildKey === buildKey && !force) return existing;
+  const existing = await loadImage(name, buildKey);
+  if (existing && !force) {
+    await writeFile(join(imageDir(name), 'manifest.json'), JSON.stringify(existing, null, 2)).catch(() => {});
+    return existing;
+  }
 
-  const dir = imageDir(name);
+  // A forced rebuild goes to a new folder too: the existing one may back running instances.
+  const dir = join(imageDir(name), existing ? `${buildKey}-${Date.now().toString(36)}` : buildKey);
   await mkdir(dir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'openecs-image-'));
   try {
@@ -228,6 +238,7 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
       builtAt: new Date().toISOString(),
     };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(img, null, 2));
+    await writeFile(join(imageDir(name), 'manifest.json'), JSON.stringify(img, null, 2));
     // A previous build's other kernel format would be stale.
     await rm(join(dir, kernelFormat === 'vmlinux' ? 'bzImage' : 'vmlinux'), { force: true });
     log(`built in ${Date.now() - t0} ms`);

@@ -5,3 +5,5 @@ export * from './schedule.js';
 export * from './images.js';
 export * from './quotas.js';
 export * from './names.js';
+export * from './launch-disks.js';
+export * from './image-files.js';

@@ -1,0 +1,38 @@
+/**
+ * The data disks of a launch (RunInstances, CreateInstance): the image's data-disk mappings and
+ * `DataDisk.N`, with each `DataDisk.N.SnapshotId` checked (the caller's, in the region, finished).
+ * The merge rules are in domain/storage/launch-disks.ts.
+ */
+import { EcsError } from '../api/errors.js';
+import { diskSizeRange, findSystemImage } from '../domain/catalog/index.js';
+import { planDataDisks, type DataDiskRequest, type ImageDataDisk, type PlannedDataDisk } from '../domain/storage/launch-disks.js';
+import { findUsableImage, mappingsOf } from '../store/images.js';
+import { getSnapshot } from '../store/storage.js';
+import type { ActionContext } from './types.js';
+
+async function imageDataDisks(ctx: ActionContext, imageId: string): Promise<ImageDataDisk[]> {
+  if (findSystemImage(imageId)) return [];
+  const row = await findUsableImage(ctx.db, ctx.principal.accountId, ctx.regionId, imageId);
+  if (!row) return [];
+  return mappingsOf(row).filter((m) => m.type === 'data').map((m) => ({ device: m.device, size: m.size, snapshotId: m.snapshotId }));
+}
+
+export async function resolveDataDisks(ctx: ActionContext, imageId: string, requested: DataDiskRequest[], defaultCategory: string): Promise<PlannedDataDisk[]> {
+  const sizes = new Map<string, number>();
+  for (const r of requested) {
+    if (!r.SnapshotId) continue;
+    const id = String(r.SnapshotId);
+    const s = await getSnapshot(ctx.db, ctx.principal.accountId, id);
+    if (!s || s.region_id !== ctx.regionId) throw new EcsError('InvalidDataDiskSnapshotId.NotFound', `The specified parameter "DataDisk.n.SnapshotId" (${id}) is not valid: no such snapshot in ${ctx.regionId}.`);
+    if (s.status !== 'accomplished') throw new EcsError('InvalidSnapshotId.NotReady', `The specified snapshot ${id} has not completed yet.`);
+    sizes.set(id, s.source_disk_size);
+  }
+  const planned = planDataDisks(requested, await imageDataDisks(ctx, imageId), (id) => sizes.get(id)!);
+  for (const d of planned) {
+    if (!d.FromImage || d.Size === undefined) continue;
+    // An image's empty data disk may be smaller (5 GiB, 000:L1510) than the category sells.
+    const range = diskSizeRange('data', String(d.Category ?? defaultCategory), d.PerformanceLevel ? String(d.PerformanceLevel) : undefined);
+    if (range && d.Size < range.min) d.Size = range.min;
+  }
+  return planned;
+}

@@ -1,0 +1,48 @@
+/**
+ * The management terminal (VNC): DescribeInstanceVncUrl and ModifyInstanceVncPasswd. With the
+ * qemu driver the URL is a one-time WebSocket to the guest's real VNC console (src/compute/qemu/
+ * vnc-proxy.ts) and the password is set on the running guest at once (the guide, L253: immediate on
+ * I/O-optimized instances, which all current types are); the sim driver has no screen, so its URL
+ * names nothing that answers.
+ */
+import { randomBytes } from 'node:crypto';
+import { EcsError } from '../api/errors.js';
+import { requireInstance } from './instance-describe.js';
+import type { HandlerMap } from './types.js';
+
+/**
+ * Guide L249: "6-character length, composed of uppercase letters, lowercase letters, digits";
+ * the API requires all three kinds.
+ */
+export function checkVncPassword(pw: string): void {
+  if (!/^[A-Za-z0-9]{6}$/.test(pw) || !/[A-Z]/.test(pw) || !/[a-z]/.test(pw) || !/[0-9]/.test(pw)) {
+    throw new EcsError('IncorrectVncPassword.Malformed', 'The specified parameter VncPassword is not valid: exactly 6 letters and digits, with at least one uppercase letter, one lowercase letter and one digit.');
+  }
+}
+
+export const vncActions: HandlerMap = {
+  async DescribeInstanceVncUrl(ctx, p) {
+    const row = await requireInstance(ctx, p.InstanceId);
+    if (row.status === 'Pending' || row.status === 'Starting') throw new EcsError('InstanceNotReady', 'The specified instance is not ready for use', 403);
+    if (row.status !== 'Running') throw new EcsError('IncorrectInstanceStatus', `The current status of the resource does not support this operation: ${row.id} is ${row.status}, not Running.`, 403);
+    const driver = ctx.driver;
+    if (driver.vncUrl) {
+      try { return { VncUrl: await driver.vncUrl(row.id) }; } catch {
+        throw new EcsError('InstanceNotReady', 'The specified instance is not ready for use', 403);
+      }
+    }
+    return { VncUrl: `ws://${ctx.config.host}:${ctx.config.port}/webSocket/?s=${randomBytes(18).toString('base64url')}` };
+  },
+
+  async ModifyInstanceVncPasswd(ctx, p) {
+    const row = await requireInstance(ctx, p.InstanceId);
+    checkVncPassword(String(p.VncPassword ?? ''));
+    if (row.status !== 'Running' && row.status !== 'Stopped') {
+      throw new EcsError('IncorrectInstanceStatus', `The current status of the resource does not support this operation: ${row.id} is ${row.status}.`, 403);
+    }
+    return ctx.mutate(async () => {
+      await ctx.driver.setVncPassword?.(row.id, p.VncPassword);
+      return {};
+    });
+  },
+};

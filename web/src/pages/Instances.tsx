@@ -1,0 +1,61 @@
+/** Instances: server-side filters and paging; rows in transitional states keep refreshing. */
+import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { Button, Input, Select, Space, Table } from 'antd';
+import { useState } from 'react';
+import type { Instance } from '../api/types';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { InstanceActions } from '../components/InstanceActions';
+import { PageHeader } from '../components/PageHeader';
+import { isTransitional } from '../components/status';
+import { StatusBadge } from '../components/StatusBadge';
+import { TagList } from '../components/TagList';
+import { useConsole } from '../hooks/console';
+import { useServerList } from '../hooks/useServerList';
+import { Link, navigate } from '../router';
+
+const STATUSES = ['Pending', 'Starting', 'Running', 'Stopping', 'Stopped'];
+
+export const ipsOf = (i: Instance) => [
+  ...(i.VpcAttributes?.PrivateIpAddress?.IpAddress ?? []),
+  ...(i.PublicIpAddress?.IpAddress ?? []).map((ip) => `${ip} (public)`),
+].join(', ');
+
+export function Instances() {
+  const { client, region } = useConsole();
+  const [name, setName] = useState('');
+  const [status, setStatus] = useState<string>();
+  const list = useServerList<Instance>(async (q) => {
+    const r = await client.call('DescribeInstances', {
+      RegionId: region, PageNumber: q.pageNumber, PageSize: q.pageSize, InstanceName: name || undefined, Status: status,
+    });
+    return { items: r.Instances.Instance, total: r.TotalCount };
+  }, [region, name, status], { transitional: (i) => isTransitional(i.Status) });
+
+  return (
+    <>
+      <PageHeader title="Instances" extra={<>
+        <Button icon={<ReloadOutlined />} onClick={list.reload}>Refresh</Button>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/instances/create')} data-testid="create-instance">Create instance</Button>
+      </>} />
+      <Space style={{ marginBottom: 16 }} wrap>
+        <Input.Search placeholder="Instance name" allowClear onSearch={setName} style={{ width: 240 }} />
+        <Select placeholder="Status" allowClear value={status} onChange={setStatus} style={{ width: 160 }} options={STATUSES.map((s) => ({ value: s, label: s }))} />
+      </Space>
+      <ApiErrorAlert error={list.error} what="Listing instances" />
+      <Table<Instance>
+        rowKey="InstanceId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination}
+        data-testid="instances-table"
+        columns={[
+          { title: 'Instance', render: (_, i) => <><Link to={`/instances/${i.InstanceId}`}>{i.InstanceId}</Link><div style={{ color: '#888' }}>{i.InstanceName}</div></> },
+          { title: 'Status', render: (_, i) => <StatusBadge status={i.Status} /> },
+          { title: 'Zone', dataIndex: 'ZoneId' },
+          { title: 'Type', render: (_, i) => <>{i.InstanceType}<div style={{ color: '#888' }}>{i.Cpu} vCPU, {i.Memory / 1024} GiB</div></> },
+          { title: 'IP addresses', render: (_, i) => ipsOf(i) || '-' },
+          { title: 'Tags', render: (_, i) => <TagList tags={i.Tags} /> },
+          { title: 'Created', dataIndex: 'CreationTime' },
+          { title: 'Actions', render: (_, i) => <InstanceActions instance={i} onDone={list.reload} /> },
+        ]}
+      />
+    </>
+  );
+}

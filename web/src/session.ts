@@ -1,0 +1,27 @@
+/**
+ * Credentials live in sessionStorage only: they vanish with the tab and are never written to
+ * localStorage, cookies or the server. The chosen region rides along in the same place.
+ */
+import type { Credentials } from './api/client';
+
+const AK = 'openecs.accessKeyId';
+const SECRET = 'openecs.accessKeySecret';
+const REGION = 'openecs.region';
+
+export function loadCredentials(): Credentials | undefined {
+  const accessKeyId = sessionStorage.getItem(AK);
+  const accessKeySecret = sessionStorage.getItem(SECRET);
+  return accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret } : undefined;
+}
+
+export function saveCredentials(c: Credentials): void {
+  sessionStorage.setItem(AK, c.accessKeyId);
+  sessionStorage.setItem(SECRET, c.accessKeySecret);
+}
+
+export function clearSession(): void {
+  for (const k of [AK, SECRET, REGION]) sessionStorage.removeItem(k);
+}
+
+export const loadRegion = (): string | null => sessionStorage.getItem(REGION);
+export const saveRegion = (r: string): void => sessionStorage.setItem(REGION, r);
