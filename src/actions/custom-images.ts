@@ -26,6 +26,7 @@ import { putTags, renderTags, tagsOf } from '../store/tags.js';
 import { passwordSealer } from './instance-create.js';
 import { requireInstance } from './instance-describe.js';
 import { keyPairExists } from './launch-deps.js';
+import { imageSystemSnapshot } from './launch-disks.js';
 import { addSnapshot, checkCanSnapshot } from './snapshots.js';
 import { requireSnapshot } from './storage-view.js';
 import type { ActionContext, HandlerMap } from './types.js';
@@ -436,7 +437,7 @@ export const customImageActions: HandlerMap = {
       await deleteDiskRow(trx, old.id);
       await trx.insertInto('transitions').values({ resource_id: old.id, from_status: old.status, to_status: 'Deleted', at: now }).execute();
       await trx.insertInto('disks').values({
-        ...old, id, size, image_id: p.ImageId, source_snapshot_id: '', name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
+        ...old, id, size, image_id: p.ImageId, source_snapshot_id: await imageSystemSnapshot(ctx, p.ImageId), name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
         delete_with_instance: 1, delete_auto_snapshot: 1, enable_auto_snapshot: 0, created_at: now, attached_at: now, detached_at: null,
       }).execute();
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'In_use', at: now }).execute();

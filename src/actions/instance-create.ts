@@ -18,7 +18,7 @@ import {
   allocateIp, checkDisk, checkGroupCapacity, checkImageFitsType, checkZoneOffers, keyPairExists, resolveImage, resolveInstanceType, resolveSecurityGroups, resolveVSwitch,
   type ImageInfo, type TypeInfo, type VSwitchInfo,
 } from './launch-deps.js';
-import { resolveDataDisks } from './launch-disks.js';
+import { imageSystemSnapshot, resolveDataDisks } from './launch-disks.js';
 import type { ActionContext, HandlerMap } from './types.js';
 
 const MAX_DATA_DISKS = 16;
@@ -169,6 +169,7 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
     Category: p['SystemDisk.Category'], Size: p['SystemDisk.Size'], DiskName: p['SystemDisk.DiskName'],
     Description: p['SystemDisk.Description'], PerformanceLevel: p['SystemDisk.PerformanceLevel'], DeleteWithInstance: true,
   }, type, image);
+  systemDisk.snapshotId = await imageSystemSnapshot(ctx, image.id);
   // The image's data disks and DataDisk.N, with devices and snapshot sizes resolved (launch-disks.ts).
   const dataDisks = (await resolveDataDisks(ctx, image.id, p.DataDisk ?? [], type.defaultSystemDiskCategory)).map((d) => diskPlan('data', d, type));
   if (dataDisks.length > MAX_DATA_DISKS) throw new EcsError('InstanceDiskNumber.LimitExceed', `An instance can have at most ${MAX_DATA_DISKS} data disks.`);

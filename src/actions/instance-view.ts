@@ -43,7 +43,25 @@ function common(r: InstanceRow, groups: string[]) {
   };
 }
 
+/**
+ * DescribeInstances renders the same unchanged instances page after page; building each item was
+ * most of a call's time, so items are kept per instance and reused while their inputs (the row,
+ * its groups and tags) are unchanged. The key is the inputs' JSON, so a stale item cannot be served.
+ */
+const itemCache = new Map<string, { key: string; item: ReturnType<typeof buildItem> }>();
+const ITEM_CACHE_LIMIT = 50_000;
+
 export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined) {
+  const key = JSON.stringify(r) + JSON.stringify(groups) + JSON.stringify(tags ?? null);
+  const hit = itemCache.get(r.id);
+  if (hit && hit.key === key) return hit.item;
+  const item = buildItem(r, groups, tags);
+  if (itemCache.size >= ITEM_CACHE_LIMIT) itemCache.clear();
+  itemCache.set(r.id, { key, item });
+  return item;
+}
+
+function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined) {
   return {
     ...common(r, groups),
     InstanceTypeFamily: instanceTypeFamily(r.instance_type),

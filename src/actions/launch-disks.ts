@@ -10,11 +10,22 @@ import { findUsableImage, mappingsOf } from '../store/images.js';
 import { getSnapshot } from '../store/storage.js';
 import type { ActionContext } from './types.js';
 
-async function imageDataDisks(ctx: ActionContext, imageId: string): Promise<ImageDataDisk[]> {
+async function customMappings(ctx: ActionContext, imageId: string) {
   if (findSystemImage(imageId)) return [];
   const row = await findUsableImage(ctx.db, ctx.principal.accountId, ctx.regionId, imageId);
-  if (!row) return [];
-  return mappingsOf(row).filter((m) => m.type === 'data').map((m) => ({ device: m.device, size: m.size, snapshotId: m.snapshotId }));
+  return row ? mappingsOf(row) : [];
+}
+
+async function imageDataDisks(ctx: ActionContext, imageId: string): Promise<ImageDataDisk[]> {
+  return (await customMappings(ctx, imageId)).filter((m) => m.type === 'data').map((m) => ({ device: m.device, size: m.size, snapshotId: m.snapshotId }));
+}
+
+/**
+ * The snapshot a custom image's system disk is made from (the disk's SourceSnapshotId, as ECS
+ * shows it; a driver with real disks starts the disk from those bytes). '' for system images.
+ */
+export async function imageSystemSnapshot(ctx: ActionContext, imageId: string): Promise<string> {
+  return (await customMappings(ctx, imageId)).find((m) => m.type === 'system')?.snapshotId ?? '';
 }
 
 export async function resolveDataDisks(ctx: ActionContext, imageId: string, requested: DataDiskRequest[], defaultCategory: string): Promise<PlannedDataDisk[]> {

@@ -50,19 +50,22 @@ export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
   return { nics, members };
 }
 
-let last = 0;
-let running = false;
+/** Per driver (several servers may share a process in tests): last run and whether one is under way. */
+const state = new WeakMap<object, { last: number; running: boolean }>();
 
 /** The engine timer. */
 export async function enforceSecurityGroups(env: EngineEnv): Promise<void> {
   const apply = env.driver.applySecurityPolicy?.bind(env.driver);
-  if (!apply || running || Date.now() - last < THROTTLE_MS) return;
-  running = true;
+  if (!apply) return;
+  let st = state.get(env.driver);
+  if (!st) state.set(env.driver, (st = { last: 0, running: false }));
+  if (st.running || Date.now() - st.last < THROTTLE_MS) return;
+  st.running = true;
   try {
-    last = Date.now();
+    st.last = Date.now();
     const p = await gatherPolicy(env.db);
     await apply(p.nics, p.members);
   } finally {
-    running = false;
+    st.running = false;
   }
 }

@@ -38,6 +38,8 @@ export interface PolicyInput {
   nics: NicPolicy[];
   /** Member addresses of every group (those referenced by rules and the NICs' own groups). */
   members: Record<string, string[]>;
+  /** The VPC bridges: traffic routed from one to another is dropped (VPCs are isolated). */
+  bridges?: string[];
 }
 
 /** One match step: every present field must hold. */
@@ -216,10 +218,16 @@ export function renderRuleset(input: PolicyInput): string {
   const ingressMap = unique.map((p) => `${p.nic.ip} : jump in_${ident(p.nic.instanceId)}`).join(', ');
   const egressMap = unique.map((p) => `${p.nic.ip} : jump eg_${ident(p.nic.instanceId)}`).join(', ');
   const egress = egressMap ? [`    ip saddr vmap { ${egressMap} }`] : [];
+  const bridges = [...new Set(input.bridges ?? [])].sort();
+  // Routed between two VPC bridges: another VPC (bridged or routed within one VPC keeps one bridge).
+  const isolation = bridges.length
+    ? [`    iifname . oifname != { ${bridges.map((b) => `"${b}" . "${b}"`).join(', ')} } iifname { ${bridges.map((b) => `"${b}"`).join(', ')} } drop`]
+    : [];
   const ingress = ingressMap ? [`    ip daddr vmap { ${ingressMap} }`] : [];
   out.push(
     '  chain forward {', '    type filter hook forward priority filter; policy accept;',
-    '    ct state established,related accept', '    ct state invalid drop', ...egress, ...ingress, '  }',
+    // Guests get no IPv6 (ECS VPCs have none unless enabled), so none crosses between them unfiltered.
+    '    ct state established,related accept', '    ct state invalid drop', '    meta nfproto ipv6 drop', ...isolation, ...egress, ...ingress, '  }',
     '  chain output {', '    type filter hook output priority filter; policy accept;',
     '    ct state established,related accept', ...ingress, '  }',
     '  chain input {', '    type filter hook input priority filter; policy accept;',

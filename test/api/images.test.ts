@@ -98,12 +98,13 @@ describe('custom images and sharing', () => {
     assert.equal(m.status, 'Available');
     assert.equal(m.diskDeviceMappings!.diskDeviceMapping!.length, 2);
     const dataSnap = m.diskDeviceMappings!.diskDeviceMapping!.find((x) => x.type === 'data')!.snapshotId!;
+    const sysSnapOfImage = m.diskDeviceMappings!.diskDeviceMapping!.find((x) => x.type === 'system')!.snapshotId!;
 
     // 002:L2319: the image's data-disk snapshots become data disks of new instances, by device.
     const copy = await launch(s, { imageId: id });
     const disks = await disksOf(s.ecs, copy.instanceId);
     assert.deepEqual(disks.map((d) => [d.device, d.type, d.size, d.sourceSnapshotId, d.status]), [
-      ['/dev/xvda', 'system', 40, '', 'In_use'], ['/dev/xvdb', 'data', 20, dataSnap, 'In_use'],
+      ['/dev/xvda', 'system', 40, sysSnapOfImage, 'In_use'], ['/dev/xvdb', 'data', 20, dataSnap, 'In_use'],
     ]);
     assert.equal(disks[0]!.imageId, id);
     // DataDisk.N.Device naming the image's device changes that disk; another DataDisk.N is added after it.

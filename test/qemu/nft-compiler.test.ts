@@ -176,12 +176,14 @@ test('rendered ruleset: atomic table replacement, sets, per-NIC chains, vmaps, m
   assert.match(text, /ip daddr 100\.100\.100\.200 tcp dport 80 accept/);
   assert.doesNotMatch(text, /8080/, 'a rule whose five-tuple destination excludes the NIC is left out');
   // Empty policy: still a valid table.
-  assert.match(renderRuleset({ table: 'e', nics: [], members: {} }), /chain forward \{[^}]*ct state established,related accept\n {4}ct state invalid drop\n {2}\}/);
+  assert.match(renderRuleset({ table: 'e', nics: [], members: {} }), /chain forward \{[^}]*ct state established,related accept\n {4}ct state invalid drop\n {4}meta nfproto ipv6 drop\n {2}\}/);
+  assert.match(renderRuleset({ table: 'e', nics, members, bridges: ['obb', 'oba'] }),
+    /iifname \. oifname != \{ "oba" \. "oba", "obb" \. "obb" \} iifname \{ "oba", "obb" \} drop/, 'VPCs are isolated');
 });
 
 test('nft accepts the rendered ruleset (check mode)', async (t) => {
   if (!(await which('nft')) || (process.getuid && process.getuid() !== 0)) { t.skip('nft (root) not available'); return; }
-  for (const input of [{ table: 'openecs_check', nics, members }, { table: 'openecs_check', nics: [], members: {} }]) {
+  for (const input of [{ table: 'openecs_check', nics, members, bridges: ['oba', 'obb'] }, { table: 'openecs_check', nics: [], members: {} }]) {
     await run('nft', ['-c', '-f', '-'], { input: renderRuleset(input) });
   }
 });

@@ -116,6 +116,8 @@ export class QemuDriver implements ComputeDriver {
   readonly owner: string;
   private lastRuleset = '';
   private vnc?: VncProxy;
+  /** VPC bridges in the namespace, for the isolation rule (read once, then kept as start() adds them). */
+  private bridges?: Set<string>;
   private sampler?: NodeJS.Timeout;
   private sampling = false;
   lastAppliedAt = 0;
@@ -309,7 +311,7 @@ export class QemuDriver implements ComputeDriver {
     const net = mode === 'none' ? undefined : guestNetwork(spec.privateIp, spec.vswitchCidr);
     let tap: string | undefined;
     if (net && mode === 'netns') {
-      await this.netns.ensureBridge(spec.vpcId, [`${net.gateway}/${net.prefix}`]);
+      this.bridges?.add(await this.netns.ensureBridge(spec.vpcId, [`${net.gateway}/${net.prefix}`]));
       tap = await this.netns.ensureTap(spec.instanceId, spec.vpcId);
       await this.ensureMetadataService();
       await writeFile(this.metadataDocPath(net.ip), JSON.stringify(this.metadataDoc(spec, net)), { mode: 0o600 });
@@ -484,7 +486,8 @@ export class QemuDriver implements ComputeDriver {
   /** Compiles the security groups into this data dir's nft table in the namespace; applies only changes. */
   async applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> {
     if ((await this.network()) !== 'netns') return;
-    const text = renderRuleset({ table: `openecs_${this.owner}`, nics, members });
+    this.bridges ??= new Set((await this.netns.links().catch(() => [])).filter((l) => l.ifalias?.startsWith('openecs-vpc:')).map((l) => l.ifname));
+    const text = renderRuleset({ table: `openecs_${this.owner}`, nics, members, bridges: [...this.bridges] });
     // Unchanged text is skipped, but re-applied now and then in case the namespace was recreated.
     if (text === this.lastRuleset && Date.now() - this.lastAppliedAt < 30_000) return;
     const t0 = Date.now();
