@@ -21,10 +21,8 @@ export function makeContext(
     now: () => services.clock.now(),
     async mutate<T extends ResponseBody>(fn: (trx: Tx, enqueue: (op: Parameters<typeof enqueueOp>[1]) => Promise<void>) => Promise<T>): Promise<T> {
       if (req.dryRun) throw errors.dryRun();
-      let enqueued = false;
       const result = await services.db.transaction().execute(async (trx) => {
         const value = await fn(trx, async (op) => {
-          enqueued = true;
           await enqueueOp(trx, { accountId: req.principal.accountId, ...op }, services.clock.now());
         });
         if (idempotency) {
@@ -39,7 +37,9 @@ export function makeContext(
         }
         return value;
       });
-      if (enqueued) services.engine.wake();
+      // Any committed change may concern a timer too (security group rules reach the wire through
+      // one), so the engine looks at once rather than at its next poll.
+      services.engine.wake();
       return result;
     },
   };

@@ -269,6 +269,7 @@ export const vpcActions: HandlerMap = {
     return ctx.mutate(async (trx) => {
       await deleteVpc(trx, vpc.id);
       await removeTags(trx, vpc.id);
+      await removeTags(trx, routeTableIdOf(vpc)); // its system route table goes with it (vpc-tags.ts tags it)
       return {};
     });
   },

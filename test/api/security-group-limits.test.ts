@@ -76,7 +76,7 @@ describe('security group capacity and groups per instance', () => {
   });
 
   it('an instance is in at most 5 groups', async () => {
-    const extra = [];
+    const extra: string[] = [];
     for (let i = 0; i < 5; i++) extra.push(await group());
     const six = await expectEcsError(() => s.ecs.runInstances(runRequest(net, { securityGroupId: undefined, securityGroupIds: [net.securityGroupId, ...extra] })));
     assert.equal(six.code, 'InstanceSecurityGroupLimitExceeded');

@@ -100,9 +100,12 @@ describe('VPC tags, route tables and STS', () => {
       const e = await expectEcsError(() => tag('VPC', [v.id], [T('x1', '1'), T('x2', '2')]));
       assert.deepEqual([e.code, e.statusCode], ['QuotaExceeded.TagNum', 400]);
       assert.equal((await list('VPC', { resourceId: [v.id] })).tagResources!.tagResource!.length, 19);
-      // Deleting the VPC drops its tags.
+      // Deleting the VPC drops its tags and its route table's (the rows, not only their listing).
+      await tag('ROUTETABLE', [v.table], [T('rt', '1')]);
       await s.vpc.deleteVpc(new $Vpc.DeleteVpcRequest({ regionId: R, vpcId: v.id }));
       assert.equal((await list('VPC', { resourceId: [v.id] })).tagResources!.tagResource!.length, 0);
+      const rows = await s.app.services.db.selectFrom('tags').select('key').where('resource_id', 'in', [v.id, v.table]).execute();
+      assert.deepEqual(rows, []);
     });
 
     it('another account sees none of it', async () => {
