@@ -432,12 +432,13 @@ export const customImageActions: HandlerMap = {
     }
     const id = newId('d-');
     const now = ctx.now();
+    const sourceSnapshot = await imageSystemSnapshot(ctx, p.ImageId);
     await ctx.mutate(async (trx) => {
       // 000:L999–1001: the old system disk and (by default) its automatic snapshots go; manual ones stay.
       await deleteDiskRow(trx, old.id);
       await trx.insertInto('transitions').values({ resource_id: old.id, from_status: old.status, to_status: 'Deleted', at: now }).execute();
       await trx.insertInto('disks').values({
-        ...old, id, size, image_id: p.ImageId, source_snapshot_id: await imageSystemSnapshot(ctx, p.ImageId), name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
+        ...old, id, size, image_id: p.ImageId, source_snapshot_id: sourceSnapshot, name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
         delete_with_instance: 1, delete_auto_snapshot: 1, enable_auto_snapshot: 0, created_at: now, attached_at: now, detached_at: null,
       }).execute();
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'In_use', at: now }).execute();

@@ -1,5 +1,5 @@
 /**
- * Serves the Management Console (web/dist, built by `vite build`) at /console/. Files are
+ * Serves the Management Console (web/dist, built by `node web/build.mjs`) at /console/. Files are
  * served as they are; any other /console/* path gets index.html so the console's own routes
  * survive reloads and deep links. Hashed assets are cached for good, index.html never.
  * The console reaches the server only through the signed RPC API at `/`.

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { $Ecs, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
 import { runRequest } from '../helpers/fixtures.js';
-import { R, disk, disksOf, launch, networkOf, otherAccount, snap, stop, type Launched } from './storage-fixtures.js';
+import { R, disk, disksOf, launch, networkOf, otherAccount, snap, snapshot, stop, type Launched } from './storage-fixtures.js';
 
 describe('disks', () => {
   let s: TestServer;
@@ -298,13 +298,14 @@ describe('disks', () => {
   it('RunInstances DataDisk.N.SnapshotId makes a data disk from the snapshot', async () => {
     const data = (await s.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: R, instanceId: vm.instanceId, diskType: 'data' }))).body!.disks!.disk![0]!.diskId!;
     const snapId = await snap(s, data);
+    const snapSize = Number((await snapshot(s.ecs, snapId))!.sourceDiskSize);
     const made = await launch(s, { extra: { dataDisk: [
       new $Ecs.RunInstancesRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd' }),
-      new $Ecs.RunInstancesRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd', size: 60, deleteWithInstance: false }),
+      new $Ecs.RunInstancesRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd', size: snapSize + 10, deleteWithInstance: false }),
     ] } });
     const list = (await disksOf(s.ecs, made.instanceId)).filter((d) => d.type === 'data');
     assert.deepEqual(list.map((d) => [d.device, d.size, d.sourceSnapshotId, d.deleteWithInstance]), [
-      ['/dev/xvdb', 20, snapId, true], ['/dev/xvdc', 60, snapId, false],
+      ['/dev/xvdb', snapSize, snapId, true], ['/dev/xvdc', snapSize + 10, snapId, false],
     ], 'the size defaults to the snapshot\'s');
     const n = await networkOf(s);
     const run = (dataDisk: Record<string, unknown>) => expectEcsError(() => s.ecs.runInstances(runRequest(n, { dataDisk: [new $Ecs.RunInstancesRequestDataDisk({ category: 'cloud_essd', ...dataDisk })] })));
@@ -327,10 +328,10 @@ describe('disks', () => {
     // CreateInstance takes the same DataDisk.N.
     const ci = await s.ecs.createInstance(new $Ecs.CreateInstanceRequest({
       regionId: R, imageId: n.imageId, instanceType: 'ecs.g7.large', vSwitchId: n.vswitchId, securityGroupId: n.securityGroupId,
-      dataDisk: [new $Ecs.CreateInstanceRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd', size: 25 })],
+      dataDisk: [new $Ecs.CreateInstanceRequestDataDisk({ snapshotId: snapId, category: 'cloud_essd', size: snapSize + 5 })],
     }));
     await s.advance(1000);
     const ciDisks = (await disksOf(s.ecs, ci.body!.instanceId!)).filter((d) => d.type === 'data');
-    assert.deepEqual(ciDisks.map((d) => [d.device, d.size, d.sourceSnapshotId]), [['/dev/xvdb', 25, snapId]]);
+    assert.deepEqual(ciDisks.map((d) => [d.device, d.size, d.sourceSnapshotId]), [['/dev/xvdb', snapSize + 5, snapId]]);
   });
 });

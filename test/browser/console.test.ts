@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { allHandlers } from '../../src/actions/index.js';
 import { AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { buildConsole, consoleIsStale } from '../../web/build-if-stale.mjs';
+import { buildConsole, consoleIsStale } from '../../web/build.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-output/screenshots';
