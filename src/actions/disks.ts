@@ -325,6 +325,8 @@ export const diskActions: HandlerMap = {
       await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: `${d.status}:reset:${snap.id}`, at: ctx.now() }).execute();
       return {};
     });
+    // The bytes roll back too (qemu: the disk becomes a fresh overlay on the snapshot's file).
+    await ctx.driver.resetDisk?.(d.id, snap.id);
     return {};
   },
 

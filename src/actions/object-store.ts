@@ -78,7 +78,7 @@ export const objectStoreActions: HandlerMap = {
     const info = await store.stat(bucket, key);
     if (!info) throw new EcsError('InvalidOSSObject.NotFound', `The specified OSS object "${key}" does not exist in bucket ${bucket}.`, 404);
     if (info.size > 6 * 1024 * 1024) {
-      throw new EcsError('InvalidOSSObject.TooLarge', `The object is ${info.size} bytes; GetObject returns at most 6 MiB. Read it from ${store.objectPath(bucket, key)} on the server.`, 400);
+      throw new EcsError('InvalidOSSObject.TooLarge', `The object is ${info.size} bytes; GetObject returns at most 6 MiB (the operator finds it under oss/${bucket}/${key} in the data directory).`, 400);
     }
     const data = await store.get(bucket, key);
     return { Bucket: bucket, Key: key, Size: data.length, ETag: etag(data), LastModified: isoSecond(info.modifiedAt), Content: data.toString('base64') };

@@ -190,6 +190,9 @@ export const snapshotActions: HandlerMap = {
       await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: s.completes_at });
       return { SnapshotId: s.id };
     });
+    // The bytes are frozen now (qemu: O(1), the disk continues on an overlay); if that fails the
+    // snapshot reconciler tries again when the snapshot completes (the hook is idempotent).
+    await ctx.driver.snapshotDisk?.(disk.id, String(row.SnapshotId)).catch(() => undefined);
     return row;
   },
 

@@ -30,7 +30,7 @@ export const extensionSpec: ProductSpec = {
     DescribeAccountQuotas: { p: [{ n: 'AccountId', t: 'string' }], e: {}, r: { Quotas: { Quota: [{ QuotaName: 's', Value: 'i' }] } } },
     // The local object store of ImportImage / ExportImage (src/actions/object-store.ts).
     PutObject: {
-      p: [regionR, { n: 'Bucket', t: 'string', r: 1, maxLen: 63 }, { n: 'Key', t: 'string', r: 1, maxLen: 1023 }, { n: 'Content', t: 'string', r: 1 }, { n: 'DryRun', t: 'boolean' }],
+      p: [regionR, { n: 'Bucket', t: 'string', r: 1, maxLen: 63 }, { n: 'Key', t: 'string', r: 1, maxLen: 1023 }, { n: 'Content', t: 'string' }, { n: 'DryRun', t: 'boolean' }],
       e: {}, r: { Bucket: 's', Key: 's', Size: 'i', ETag: 's' },
     },
     GetObject: {

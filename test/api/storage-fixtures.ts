@@ -28,7 +28,8 @@ export function networkOf(clients: Clients): Promise<Network> {
 /** Another account with its own AccessKey (the root's CreateAccount does the same). */
 export async function otherAccount(s: TestServer, name: string) {
   const a = await createAccount(s.app.services.db, name, s.clock.now());
-  return { id: a.accountId, ...s.clients({ accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret }) };
+  const creds = { accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret };
+  return { id: a.accountId, creds, ...s.clients(creds) };
 }
 
 export interface Launched { instanceId: string; systemDiskId: string; zoneId: string }

@@ -32,13 +32,19 @@ test('snapshot, reset and disk-from-snapshot keep the right bytes', async (t) =>
     let t0 = Date.now();
     await driver.snapshotDisk('d-a', 's-1');
     t.diagnostic(`snapshot of a disk with 1 MiB of data: ${Date.now() - t0} ms`);
+    let info = JSON.parse((await run('qemu-img', ['info', '--output=json', disk])).stdout);
+    assert.equal(info['backing-filename'], driver.snapshotFile('s-1'), 'O(1): the disk continues on an overlay of the frozen file');
+    assert.equal(await holds(driver.snapshotFile('s-1'), 0xab), true);
     await io(disk, 'write -P 0xcd 0 1M');
     assert.equal(await holds(disk, 0xcd), true);
+    assert.equal(await holds(driver.snapshotFile('s-1'), 0xab), true, 'writes after the snapshot do not reach it');
+    await driver.snapshotDisk('d-a', 's-1');
+    assert.equal(await holds(driver.snapshotFile('s-1'), 0xab), true, 'a repeated hook call (reconciler after the action) changes nothing');
     t0 = Date.now();
     await driver.resetDisk('d-a', 's-1');
     t.diagnostic(`resetDisk: ${Date.now() - t0} ms`);
     assert.equal(await holds(disk, 0xab), true, 'ResetDisk brings the snapshot bytes back');
-    const info = JSON.parse((await run('qemu-img', ['info', '--output=json', disk])).stdout);
+    info = JSON.parse((await run('qemu-img', ['info', '--output=json', disk])).stdout);
     assert.equal(info['virtual-size'], 2 * 1024 ** 3, 'the disk keeps its size');
     assert.equal(info['backing-filename'], driver.snapshotFile('s-1'), 'an overlay, not a copy');
 
@@ -53,6 +59,25 @@ test('snapshot, reset and disk-from-snapshot keep the right bytes', async (t) =>
     await driver.deleteSnapshot('s-1');
     assert.equal(existsSync(driver.snapshotFile('s-1')), false, 'deleted once nothing uses it');
     await assert.rejects(driver.resetDisk('d-a', 's-none'), /no file/);
+
+    // A chain: s-2 is backed by s-1, so deleting s-1 first keeps its file until s-2 goes.
+    await driver.ensureCreated(spec('i-c', 'd-c'));
+    const c = driver.diskFile('d-c');
+    await io(c, 'write -P 0x11 0 1M');
+    await driver.snapshotDisk('d-c', 's-a');
+    await io(c, 'write -P 0x22 1M 1M');
+    await driver.snapshotDisk('d-c', 's-b');
+    await io(c, 'write -P 0x33 0 1M');
+    await driver.deleteSnapshot('s-a');
+    assert.equal(existsSync(driver.snapshotFile('s-a')), true, 's-b (and the disk) still read through s-a');
+    await driver.resetDisk('d-c', 's-b');
+    assert.equal(await holds(c, 0x11), true);
+    assert.equal(!/Pattern verification failed/.test(await io(c, 'read -P 0x22 1M 1M')), true, 'both layers are read back');
+    await driver.deleteSnapshot('s-b');
+    assert.equal(existsSync(driver.snapshotFile('s-b')), true, 'the reset disk is backed by s-b');
+    await driver.destroy('i-c');
+    assert.equal(existsSync(driver.snapshotFile('s-b')), false, 'collected with the last disk using it');
+    assert.equal(existsSync(driver.snapshotFile('s-a')), false, 'and the chain below it');
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

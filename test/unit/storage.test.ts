@@ -4,7 +4,9 @@ import {
   DATA_DEVICES, diskStatusAllows, instanceStatusAllows, nextDataDevice, settledDiskStatus,
   autoSnapshotName, firesAt, firesBetween, localWeekdayHour, nextFireAfter, parseRepeatWeekdays, parseTimePoints,
   planMappings, mappingSize, expiryOf, isValidPolicyRetention, isValidSnapshotRetention, isValidDescription, isValidName, isValidSnapshotName,
-  progressText, remainSeconds, snapshotDurationMs, usageOf, DAY_MS,
+  progressText, remainSeconds, snapshotDurationMs, usageOf, DAY_MS, planDataDisks,
+  isValidBucketName, isValidObjectKey, isValidOssPrefix, detectFormat, virtualSizeBytes, bytesToGiB, parseImportFormat, parseExportFormat,
+  hasUnsupportedSuffix, importDiskSize, importTraits, taskDurationMs, taskProgress, exportObjectKey,
 } from '../../src/domain/storage/index.js';
 import { EcsError } from '../../src/api/errors.js';
 
@@ -153,5 +155,96 @@ describe('image disk device mappings', () => {
     assert.equal(mappingSize(undefined, 40), 40);
     assert.equal(mappingSize(50, 40), 50);
     assert.equal(code(() => mappingSize(30, 40)), 'InvalidSize.ValueNotSupported');
+  });
+});
+
+describe('launch data disks: image mappings merged with DataDisk.N (002:L2319)', () => {
+  const image = [{ device: '/dev/xvdb', size: 30, snapshotId: 's-img' }, { device: '/dev/xvdd', size: 5, snapshotId: '' }];
+  const sizes: Record<string, number> = { 's-mine': 40 };
+  const plan = (req: Record<string, unknown>[], img = image) => planDataDisks(req, img, (id) => sizes[id]!);
+  const brief = (req: Record<string, unknown>[], img = image) => plan(req, img).map((d) => [d.Device, d.Size, d.SnapshotId, d.FromImage]);
+
+  it('the image\'s disks keep their devices; requested ones take the free devices', () => {
+    assert.deepEqual(brief([{ Size: 20 }, { Size: 50 }]), [
+      ['/dev/xvdb', 30, 's-img', true], ['/dev/xvdc', 20, '', false], ['/dev/xvdd', 5, '', true], ['/dev/xvde', 50, '', false],
+    ]);
+  });
+  it('DataDisk.N.Device naming an image device changes that disk (size at least the image\'s)', () => {
+    assert.deepEqual(brief([{ Device: '/dev/xvdb', Size: 100, DiskName: 'big' }]).slice(0, 1), [['/dev/xvdb', 100, 's-img', false]]);
+    assert.equal(plan([{ Device: '/dev/xvdb', Size: 100, DiskName: 'big' }])[0]!.DiskName, 'big');
+    assert.equal(code(() => plan([{ Device: '/dev/xvdb', Size: 10 }])), 'InvalidDiskSize.TooSmall');
+  });
+  it('DataDisk.N.SnapshotId: size defaults to the snapshot\'s and cannot be smaller', () => {
+    assert.deepEqual(brief([{ SnapshotId: 's-mine' }], []), [['/dev/xvdb', 40, 's-mine', false]]);
+    assert.deepEqual(brief([{ SnapshotId: 's-mine', Size: 60 }], []), [['/dev/xvdb', 60, 's-mine', false]]);
+    assert.equal(code(() => plan([{ SnapshotId: 's-mine', Size: 39 }], [])), 'InvalidDiskSize.TooSmall');
+  });
+  const refusals: [Record<string, unknown>[], string][] = [
+    [[{ Device: '/dev/sdb', Size: 20 }], 'InvalidDataDevice.Malformed'],
+    [[{ Device: '/dev/xvda', Size: 20 }], 'InvalidDataDevice.Malformed'],
+    [[{ Device: '/dev/xvdc', Size: 20 }, { Device: '/dev/xvdc', Size: 20 }], 'InvalidDevice.InUse'],
+    [Array.from({ length: 15 }, () => ({ Size: 20 })), 'InstanceDiskNumber.LimitExceed'],
+  ];
+  for (const [req, c] of refusals) it(`refuses ${JSON.stringify(req).slice(0, 60)}: ${c}`, () => assert.equal(code(() => plan(req)), c));
+  it('no image disks and no DataDisk.N: none', () => assert.deepEqual(plan([], []), []));
+});
+
+describe('image files: names, formats, sizes, traits, tasks', () => {
+  const names: [string, boolean][] = [['images', true], ['a1-b2', true], ['ab', false], ['Bad_Bucket', false], ['-abc', false], ['abc-', false], ['x'.repeat(63), true], ['x'.repeat(64), false]];
+  for (const [b, ok] of names) it(`bucket ${b.slice(0, 20)}: ${ok}`, () => assert.equal(isValidBucketName(b), ok));
+  const keys: [string, boolean][] = [['a.qcow2', true], ['dir/a.raw', true], ['../x', false], ['a/../b', false], ['/abs', false], ['dir/', false], ['a//b', false], ['a\\b', false], ['', false], ['a\u0000b', false]];
+  for (const [k, ok] of keys) it(`object key ${JSON.stringify(k)}: ${ok}`, () => assert.equal(isValidObjectKey(k), ok));
+  const prefixes: [string, boolean][] = [['backup', true], ['B4ckup', true], ['bad_prefix', false], ['x'.repeat(30), true], ['x'.repeat(31), false]];
+  for (const [p, ok] of prefixes) it(`OSSPrefix ${p.slice(0, 12)}: ${ok}`, () => assert.equal(isValidOssPrefix(p), ok));
+
+  it('formats from the bytes: qcow2 magic, VHD footer, else raw; virtual sizes', () => {
+    const q = Buffer.alloc(64); q.write('QFI\xfb', 0, 'latin1'); q.writeBigUInt64BE(3n * 1024n ** 3n, 24);
+    assert.equal(detectFormat(q, Buffer.alloc(0)), 'QCOW2');
+    assert.equal(virtualSizeBytes('QCOW2', q, Buffer.alloc(0), 64), 3 * 1024 ** 3);
+    const f = Buffer.alloc(512); f.write('conectix', 0, 'latin1'); f.writeBigUInt64BE(30n * 1024n ** 3n, 48);
+    assert.equal(detectFormat(Buffer.alloc(16), f), 'VHD');
+    assert.equal(bytesToGiB(virtualSizeBytes('VHD', Buffer.alloc(16), f, 1024)), 30);
+    assert.equal(detectFormat(Buffer.from('hello'), Buffer.from('hello')), 'RAW');
+    assert.equal(virtualSizeBytes('RAW', Buffer.alloc(0), Buffer.alloc(0), 12345), 12345);
+    assert.equal(bytesToGiB(1), 1);
+  });
+  it('Format / ImageFormat values', () => {
+    assert.equal(parseImportFormat('qcow2'), 'QCOW2');
+    assert.equal(parseImportFormat(undefined), undefined);
+    assert.equal(code(() => parseImportFormat('vmdk')), 'InvalidImageFormat.Malformed');
+    assert.equal(parseExportFormat(undefined), 'raw');
+    assert.equal(parseExportFormat('VHD'), 'vhd');
+    assert.equal(code(() => parseExportFormat('iso')), 'InvalidImageFormat.Malformed');
+    assert.equal(hasUnsupportedSuffix('x.ISO'), true);
+    assert.equal(hasUnsupportedSuffix('x.qcow2'), false);
+  });
+  const sizes: [Parameters<typeof importDiskSize>, number | string][] = [
+    [['system', undefined, 3], 5], [['system', undefined, 30], 30], [['system', 20, 3], 20], [['system', 500, 3], 500],
+    [['system', 501, 3], 'InvalidImageSize'], [['system', 4, 1], 'InvalidImageSize'], [['system', 10, 30], 'InvalidImageSize'],
+    [['data', 2000, 3], 2000], [['data', 2001, 3], 'InvalidDataDiskSize'],
+  ];
+  for (const [args, want] of sizes) it(`import size ${JSON.stringify(args)} → ${want}`, () => assert.equal(typeof want === 'number' ? importDiskSize(...args) : code(() => importDiskSize(...args)), want));
+
+  it('OS traits: defaults, platform ↔ OS type, arm64 boots UEFI', () => {
+    assert.deepEqual(importTraits({}), { osType: 'linux', platform: 'Others Linux', architecture: 'x86_64', bootMode: 'BIOS' });
+    assert.deepEqual(importTraits({ Platform: 'Windows Server 2019' }), { osType: 'windows', platform: 'Windows Server 2019', architecture: 'x86_64', bootMode: 'BIOS' });
+    assert.equal(importTraits({ Architecture: 'arm64' }).bootMode, 'UEFI');
+    const refusals: [Record<string, string>, string][] = [
+      [{ Architecture: 'sparc' }, 'InvalidArchitecture.Malformed'], [{ OSType: 'beos' }, 'InvalidOSType.Malformed'],
+      [{ Platform: 'Plan9' }, 'InvalidPlatform.Malformed'], [{ OSType: 'linux', Platform: 'Windows Server 2016' }, 'InvalidPlatform.Malformed'],
+      [{ OSType: 'windows', Architecture: 'arm64' }, 'InvalidArchitecture.PlatformUnsupported'],
+      [{ Architecture: 'arm64', BootMode: 'BIOS' }, 'InvalidBootMode.NotSupport'], [{ BootMode: 'Legacy' }, 'InvalidBootMode.Malformed'],
+    ];
+    for (const [p, c] of refusals) assert.equal(code(() => importTraits(p)), c, JSON.stringify(p));
+  });
+  it('task timing, progress and the exported object key', () => {
+    assert.equal(taskDurationMs('ImportImage', 1000), 3000);
+    assert.equal(taskDurationMs('ExportImage', 1000), 2000);
+    assert.equal(taskProgress('Processing', 0, 3000, 1000), '33%');
+    assert.equal(taskProgress('Processing', 0, 3000, 5000), '99%');
+    assert.equal(taskProgress('Finished', 0, 3000, 0), '100%');
+    assert.equal(taskProgress('Cancelled', 0, 3000, 1000), '0%');
+    assert.equal(exportObjectKey('backup', 'm-1', 't-2', 'vhd'), 'backup_m-1_t-2.vhd');
+    assert.equal(exportObjectKey('', 'm-1', 't-2', 'raw'), 'm-1_t-2.raw');
   });
 });

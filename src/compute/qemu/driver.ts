@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
-import { appendFile, mkdir, readFile, readdir, rm, stat, writeFile, unlink } from 'node:fs/promises';
+import { appendFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile, unlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -431,6 +431,7 @@ export class QemuDriver implements ComputeDriver {
     const created = await readFile(join(this.dir(instanceId), 'disks.json'), 'utf8').then((t) => JSON.parse(t) as string[], () => []);
     for (const f of new Set([...(rec?.disks ?? []).map((d) => d.file), ...created])) await rm(f, { force: true });
     await rm(this.dir(instanceId), { recursive: true, force: true });
+    await this.collectSnapshots();
   }
 
   /** Live QEMU processes started from this data dir: instance id → pid (from /proc command lines). */
@@ -537,34 +538,115 @@ export class QemuDriver implements ComputeDriver {
     await run('qemu-img', ['resize', '-q', this.diskFile(diskId), `${sizeGiB}G`]);
   }
 
-  /** Copies the disk's current bytes into a standalone qcow2 (consistent when the guest is stopped). */
+  /**
+   * O(1) whatever the data: the disk's current file becomes the snapshot's frozen file and the
+   * disk continues on a fresh qcow2 overlay backed by it (issue 5: snapshot <= 200 ms regardless of
+   * size). A disk open in a running QEMU (its write lock is held) goes through QMP
+   * `blockdev-snapshot-sync` so the guest keeps running; without a reachable QEMU it is copied.
+   */
   async snapshotDisk(diskId: string, snapshotId: string): Promise<void> {
     const out = this.snapshotFile(snapshotId);
+    const file = this.diskFile(diskId);
     await mkdir(join(this.root, 'snapshots'), { recursive: true });
-    await run('qemu-img', ['convert', '-q', '-U', '-O', 'qcow2', this.diskFile(diskId), `${out}.tmp`], { timeoutMs: 600_000 });
-    await run('mv', [`${out}.tmp`, out]);
+    if (existsSync(out)) return;
+    if (!existsSync(file)) throw new Error(`disk ${diskId} has no file`);
+    const inUse = await run('qemu-img', ['info', '--output=json', file]).then(() => false, () => true);
+    if (inUse && (await this.snapshotLive(diskId, file, out))) return;
+    if (inUse) {
+      await run('qemu-img', ['convert', '-q', '-U', '-O', 'qcow2', file, `${out}.tmp`], { timeoutMs: 600_000 });
+      await run('mv', [`${out}.tmp`, out]);
+      return;
+    }
+    const size = Number(JSON.parse((await run('qemu-img', ['info', '--output=json', file])).stdout)['virtual-size']);
+    await rename(file, out);
+    try {
+      await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', out, '-F', 'qcow2', `${file}.tmp`, String(size)]);
+      await rename(`${file}.tmp`, file);
+    } catch (e) {
+      await rename(out, file).catch(() => {});
+      throw e;
+    }
   }
 
   /**
-   * Removes the snapshot's file unless a disk still uses it as its backing file (a disk created
-   * from it, or reset to it): then the bytes must stay, and the file is left for those disks.
+   * External snapshot of a disk a running QEMU writes: a hard link names the current layer as the
+   * snapshot, QEMU moves its writes to a new overlay (blockdev-snapshot-sync), whose backing name is
+   * then pointed at the snapshot's path (change-backing-file) and which takes the disk's name.
+   */
+  private async snapshotLive(diskId: string, file: string, out: string): Promise<boolean> {
+    const owner = await this.instanceUsing(file);
+    if (!owner) return false;
+    const rec = await this.record(owner);
+    if (!rec) return false;
+    const next = `${file}.next`;
+    await unlink(next).catch(() => {});
+    await link(file, out);
+    try {
+      await withQmp(rec.qmpSocket, async (c) => {
+        await c.execute('blockdev-snapshot-sync', { device: diskId, 'snapshot-file': next, format: 'qcow2', mode: 'absolute-paths' });
+        const blocks = await c.execute<{ device: string; inserted?: { 'node-name'?: string } }[]>('query-block');
+        const node = blocks.find((b) => b.device === diskId)?.inserted?.['node-name'];
+        await c.execute('change-backing-file', { device: diskId, 'image-node-name': node, 'backing-file': out });
+      });
+      await rename(next, file);
+      return true;
+    } catch (e) {
+      this.log('live snapshot failed; copying instead', { diskId, error: String(e) });
+      await unlink(out).catch(() => {});
+      return false;
+    }
+  }
+
+  /** The instance whose running QEMU has `file` among its disks. */
+  private async instanceUsing(file: string): Promise<string | undefined> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    for (const id of names.filter((n) => INSTANCE_DIR.test(n))) {
+      const rec = await this.record(id);
+      if (rec?.disks.some((d) => d.file === file) && (await this.pid(id))) return id;
+    }
+    return undefined;
+  }
+
+  /**
+   * A deleted snapshot's file goes once no disk and no other snapshot file is backed by it; until
+   * then a `.deleted` mark remembers it, and it is collected when its last user goes (reset,
+   * another snapshot's deletion, disk removal).
    */
   async deleteSnapshot(snapshotId: string): Promise<void> {
     const file = this.snapshotFile(snapshotId);
     if (!existsSync(file)) return;
-    const users = await this.backingUsers(file);
-    if (users.length) { this.log('snapshot file kept: disks are backed by it', { snapshotId, disks: users }); return; }
-    await unlink(file).catch(() => {});
+    await writeFile(`${file}.deleted`, '');
+    await this.collectSnapshots();
   }
 
-  /** Disk files whose backing file is `file`. */
-  private async backingUsers(file: string): Promise<string[]> {
-    const dir = join(this.root, 'disks');
-    const names = await readdir(dir).catch(() => [] as string[]);
-    const out: string[] = [];
-    for (const n of names.filter((x) => x.endsWith('.qcow2'))) {
-      const info = await run('qemu-img', ['info', '-U', '--output=json', join(dir, n)]).then((r) => JSON.parse(r.stdout), () => ({}));
-      if (info['full-backing-filename'] === file || info['backing-filename'] === file) out.push(n.replace(/\.qcow2$/, ''));
+  /** Removes marked snapshot files nothing depends on, repeating as chains free up. */
+  async collectSnapshots(): Promise<void> {
+    for (;;) {
+      const dir = join(this.root, 'snapshots');
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const marked = names.filter((n) => n.endsWith('.qcow2.deleted')).map((n) => join(dir, n.slice(0, -'.deleted'.length)));
+      if (!marked.length) return;
+      const used = await this.backingFiles();
+      const free = marked.filter((f) => !used.has(f));
+      if (!free.length) {
+        this.log('snapshot files kept: disks or snapshots are backed by them', { files: marked });
+        return;
+      }
+      for (const f of free) { await unlink(f).catch(() => {}); await unlink(`${f}.deleted`).catch(() => {}); }
+    }
+  }
+
+  /** Every file some disk or snapshot file names as its backing file. */
+  private async backingFiles(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const sub of ['disks', 'snapshots']) {
+      const dir = join(this.root, sub);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const n of names.filter((x) => x.endsWith('.qcow2'))) {
+        const info = await run('qemu-img', ['info', '-U', '--output=json', join(dir, n)]).then((r) => JSON.parse(r.stdout), () => ({}));
+        if (info['full-backing-filename']) out.add(info['full-backing-filename']);
+        if (info['backing-filename']) out.add(info['backing-filename']);
+      }
     }
     return out;
   }
@@ -580,6 +662,7 @@ export class QemuDriver implements ComputeDriver {
     await mkdir(join(this.root, 'disks'), { recursive: true });
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', snap, '-F', 'qcow2', `${file}.tmp`, String(size)]);
     await run('mv', [`${file}.tmp`, file]);
+    await this.collectSnapshots();
   }
 
   /** Waits for the READY marker of the current boot on the serial console; returns ms since start. */

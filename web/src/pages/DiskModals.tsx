@@ -17,7 +17,7 @@ function OpModal({ title, onClose, submit, busy, children, initial, defaults = {
   const [form] = Form.useForm();
   useFormDefaults(form, defaults);
   return (
-    <Modal open title={title} onCancel={() => onClose()} onOk={form.submit} confirmLoading={busy}>
+    <Modal open title={title} onCancel={() => onClose()} onOk={form.submit} confirmLoading={busy} okButtonProps={{ 'data-testid': 'disk-op-ok' }}>
       <Form form={form} layout="vertical" initialValues={initial} onFinish={async (v) => { if (await submit(v)) onClose(true); }}>{children}</Form>
     </Modal>
   );
@@ -99,7 +99,7 @@ export function CreateSnapshotModal({ disk, onClose }: Props) {
   return (
     <OpModal title={`Create a snapshot of ${disk.DiskId}`} onClose={onClose} busy={busy}
       submit={(v) => run('Create snapshot', () => client.call('CreateSnapshot', { DiskId: disk.DiskId, ...v }))}>
-      <Form.Item label="Name" name="SnapshotName"><Input /></Form.Item>
+      <Form.Item label="Name" name="SnapshotName"><Input data-testid="snapshot-name" /></Form.Item>
       <Form.Item label="Retention (days, empty keeps it until deleted)" name="RetentionDays"><InputNumber min={1} max={65536} /></Form.Item>
       <Form.Item label="Description" name="Description"><Input /></Form.Item>
     </OpModal>

@@ -60,7 +60,7 @@ export function Disks() {
         <Select placeholder="Type" allowClear value={type} onChange={setType} style={{ width: 160 }} options={['system', 'data'].map((s) => ({ value: s, label: s }))} />
       </Space>
       <ApiErrorAlert error={list.error} what="Listing disks" />
-      <Table<Disk> rowKey="DiskId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination}
+      <Table<Disk> rowKey="DiskId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination} data-testid="disks-table"
         columns={[
           { title: 'Disk', render: (_, d) => <>{d.DiskId}<div style={{ color: '#888' }}>{d.DiskName}</div></> },
           { title: 'Status', render: (_, d) => <StatusBadge status={d.Status} /> },
@@ -69,7 +69,7 @@ export function Disks() {
           { title: 'Zone', dataIndex: 'ZoneId' },
           { title: 'Instance', render: (_, d) => (d.InstanceId ? `${d.InstanceId} ${d.Device ?? ''}` : '-') },
           { title: 'Tags', render: (_, d) => <TagList tags={d.Tags} /> },
-          { title: 'Actions', render: (_, d) => <Dropdown menu={menu(d)}><Button size="small">More <DownOutlined /></Button></Dropdown> },
+          { title: 'Actions', render: (_, d) => <Dropdown menu={menu(d)}><Button size="small" data-testid="disk-actions">More <DownOutlined /></Button></Dropdown> },
         ]} />
       {creating && <CreateDiskModal onClose={close} />}
       {op?.kind === 'attach' && <AttachDiskModal disk={op.disk} onClose={close} />}

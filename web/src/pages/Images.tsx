@@ -42,10 +42,10 @@ function ShareModal({ image, onClose }: { image: Image; onClose(): void }) {
     <Modal open title={`Share ${image.ImageId}`} onCancel={onClose} footer={null}>
       <ApiErrorAlert error={shares.error} what="Reading share permissions" />
       <Space.Compact style={{ width: '100%', marginBottom: 16 }}>
-        <Input placeholder="Account ID" value={account} onChange={(e) => setAccount(e.target.value)} />
-        <Button type="primary" loading={busy} disabled={!account} onClick={() => modify({ AddAccount: [account.trim()] })}>Share</Button>
+        <Input placeholder="Account ID" data-testid="share-account" value={account} onChange={(e) => setAccount(e.target.value)} />
+        <Button type="primary" loading={busy} disabled={!account} data-testid="share-ok" onClick={() => modify({ AddAccount: [account.trim()] })}>Share</Button>
       </Space.Compact>
-      <Table size="small" rowKey="AliyunId" pagination={false} dataSource={shares.data?.Accounts.Account ?? []}
+      <Table size="small" rowKey="AliyunId" data-testid="image-shares" pagination={false} dataSource={shares.data?.Accounts.Account ?? []}
         columns={[
           { title: 'Account', dataIndex: 'AliyunId' },
           { title: 'Shared', dataIndex: 'SharedTime' },
@@ -90,7 +90,7 @@ function ImageTable({ owner }: { owner: Owner }) {
             title: 'Actions', render: (_: unknown, i: Image) => (
               <Space size={4}>
                 <Button size="small" onClick={() => setCopying(i)}>Copy</Button>
-                <Button size="small" onClick={() => setSharing(i)}>Share</Button>
+                <Button size="small" onClick={() => setSharing(i)} data-testid="share-image">Share</Button>
                 <Popconfirm title={`Delete ${i.ImageId}?`} onConfirm={async () => { if (await run('Delete image', () => client.call('DeleteImage', { RegionId: region, ImageId: i.ImageId }))) list.reload(); }}>
                   <Button size="small" danger>Delete</Button>
                 </Popconfirm>

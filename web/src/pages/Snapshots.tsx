@@ -17,10 +17,10 @@ function ImageFromSnapshotModal({ snapshot, onClose }: { snapshot: Snapshot; onC
   const { run, busy } = useAction();
   const [form] = Form.useForm();
   return (
-    <Modal open title={`Create an image from ${snapshot.SnapshotId}`} onCancel={onClose} onOk={form.submit} confirmLoading={busy}>
+    <Modal open title={`Create an image from ${snapshot.SnapshotId}`} onCancel={onClose} onOk={form.submit} confirmLoading={busy} okButtonProps={{ 'data-testid': 'image-ok' }}>
       <Form form={form} layout="vertical" initialValues={{ Architecture: 'x86_64' }}
         onFinish={async (v) => { if (await run('Create image', () => client.call('CreateImage', { RegionId: region, SnapshotId: snapshot.SnapshotId, ...v }))) onClose(); }}>
-        <Form.Item label="Image name" name="ImageName" rules={[{ required: true }]}><Input /></Form.Item>
+        <Form.Item label="Image name" name="ImageName" rules={[{ required: true }]}><Input data-testid="image-name" /></Form.Item>
         <Form.Item label="Architecture" name="Architecture"><Select options={['x86_64', 'arm64', 'i386'].map((a) => ({ value: a, label: a }))} /></Form.Item>
         <Form.Item label="Description" name="Description"><Input /></Form.Item>
       </Form>
@@ -47,7 +47,7 @@ export function Snapshots() {
         <Input.Search placeholder="Source disk ID" allowClear onSearch={setDiskId} style={{ width: 240 }} />
       </Space>
       <ApiErrorAlert error={list.error} what="Listing snapshots" />
-      <Table<Snapshot> rowKey="SnapshotId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination}
+      <Table<Snapshot> rowKey="SnapshotId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination} data-testid="snapshots-table"
         columns={[
           { title: 'Snapshot', render: (_, s) => <>{s.SnapshotId}<div style={{ color: '#888' }}>{s.SnapshotName}</div></> },
           { title: 'Status', render: (_, s) => <StatusBadge status={s.Status} /> },
@@ -58,7 +58,7 @@ export function Snapshots() {
           {
             title: 'Actions', render: (_, s) => (
               <Space size={4}>
-                <Button size="small" disabled={s.Status !== 'accomplished'} onClick={() => setImaging(s)}>Create image</Button>
+                <Button size="small" disabled={s.Status !== 'accomplished'} onClick={() => setImaging(s)} data-testid="snapshot-create-image">Create image</Button>
                 <Popconfirm title={`Delete ${s.SnapshotId}?`} onConfirm={async () => { if (await run('Delete snapshot', () => client.call('DeleteSnapshot', { SnapshotId: s.SnapshotId }))) list.reload(); }}>
                   <Button size="small" danger>Delete</Button>
                 </Popconfirm>
