@@ -14,6 +14,8 @@ export interface Config {
   /** Request freshness window for Timestamp / x-acs-date and nonce replay. */
   signatureWindowMs: number;
   logRequests: boolean;
+  /** Bytes of rendered read answers kept until the store changes (0: off). */
+  readCacheBytes: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,6 +32,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     clock: env.OPENECS_CLOCK === 'offset' ? 'offset' : 'system',
     signatureWindowMs: 15 * 60_000,
     logRequests: env.OPENECS_LOG_REQUESTS === '1',
+    readCacheBytes: intOf('OPENECS_READ_CACHE_MB', env.OPENECS_READ_CACHE_MB, 32) * 1024 * 1024,
   };
 }
 

@@ -9,7 +9,7 @@ import {
 } from './signature.js';
 import { findAccessKey, type Principal } from '../auth/accounts.js';
 import { parseUtc } from '../domain/time.js';
-import type { Db } from '../store/db.js';
+import { storeVersion, type Db } from '../store/db.js';
 
 export interface SignedRequest {
   method: string;
@@ -24,8 +24,12 @@ export interface SignedRequest {
 const missing = (name: string) =>
   new EcsError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
 
+type AccessKey = NonNullable<Awaited<ReturnType<typeof findAccessKey>>>;
+
 export class Authenticator {
   private nonces: NonceCache;
+  /** Keys looked up at a store version; any write (a disabled or deleted key included) retires them. */
+  private keys = new Map<string, { version: string; key: AccessKey }>();
   constructor(private db: Db, private windowMs: number) {
     this.nonces = new NonceCache(windowMs);
   }
@@ -37,9 +41,20 @@ export class Authenticator {
   }
 
   private async principalFor(accessKeyId: string) {
-    const key = await findAccessKey(this.db, accessKeyId);
+    const key = await this.lookUp(accessKeyId);
     if (!key) throw new EcsError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404);
     if (key.status !== 'Active') throw new EcsError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.', 400);
+    return key;
+  }
+
+  private async lookUp(accessKeyId: string): Promise<AccessKey | undefined> {
+    const version = storeVersion(this.db);
+    const hit = this.keys.get(accessKeyId);
+    if (hit?.version === version) return hit.key;
+    const key = await findAccessKey(this.db, accessKeyId);
+    if (!key) return undefined;
+    if (this.keys.size >= 10_000) this.keys.clear();
+    if (storeVersion(this.db) === version) this.keys.set(accessKeyId, { version, key });
     return key;
   }
 

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { EcsError, fallbackStatus } from './errors.js';
 import { COMMON_PARAMS, decodeParams } from './params.js';
 import { renderBody, type Format } from './render.js';
+import { ReadCache, REQUEST_ID_PLACEHOLDER } from './read-cache.js';
+import { storeVersion } from '../store/db.js';
 import { actionSpec, productForVersion, type Product } from './spec.js';
 import type { Authenticator, SignedRequest } from './authenticate.js';
 import type { ActionSpec } from './spec-types.js';
@@ -18,7 +20,7 @@ import { isKnownRegion } from '../domain/catalog/regions.js';
 export interface RpcResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 export interface Dispatcher {
@@ -45,7 +47,14 @@ export function paramsHash(params: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
 }
 
+/**
+ * Reads whose answer is a function of the store, the caller and the parameters alone (no clock,
+ * no driver): served from the read cache until the store changes.
+ */
+const CACHEABLE_READS = new Set(['ecs:DescribeInstances', 'ecs:DescribeInstanceStatus']);
+
 export function createDispatcher(services: Services, auth: Authenticator, handlers: Record<Product, HandlerMap>): Dispatcher {
+  const cache = new ReadCache(services.config.readCacheBytes);
   return {
     async handle(req) {
       const requestId = newRequestId();
@@ -90,6 +99,13 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
           const replay = await findIdempotent(services, principal.accountId, product, action, idempotency);
           if (replay) return respond(200, { RequestId: requestId, ...replay }, `${action}Response`);
         }
+        const cacheKey = cache.enabled && !dryRun && CACHEABLE_READS.has(`${product}:${action}`)
+          ? `${product}:${action}:${principal.accessKeyId}:${format}:${paramsHash(req.params)}` : undefined;
+        const readVersion = cacheKey ? storeVersion(services.db) : '';
+        if (cacheKey) {
+          const hit = cache.get(cacheKey, readVersion, requestId);
+          if (hit) return { status: 200, headers: { 'content-type': hit.type, 'x-acs-request-id': requestId }, body: hit.body };
+        }
         const ctx = makeContext(services, { requestId, product, action, principal, regionId, dryRun }, idempotency);
         let body: Record<string, unknown>;
         try {
@@ -101,6 +117,11 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
             if (replay) return respond(200, { RequestId: requestId, ...replay }, `${action}Response`);
           }
           throw e;
+        }
+        if (cacheKey && storeVersion(services.db) === readVersion) {
+          const r = renderBody(format, `${action}Response`, { RequestId: REQUEST_ID_PLACEHOLDER, ...body });
+          cache.put(cacheKey, readVersion, r.type, r.text);
+          return { status: 200, headers: { 'content-type': r.type, 'x-acs-request-id': requestId }, body: r.text.replace(REQUEST_ID_PLACEHOLDER, requestId) };
         }
         return respond(200, { RequestId: requestId, ...body }, `${action}Response`);
       } catch (e) {

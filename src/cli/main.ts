@@ -7,12 +7,14 @@ import { doctor } from './doctor.js';
 import { images } from './images.js';
 
 const USAGE = `usage: openecs serve [--host H] [--port P] [--data-dir DIR] [--driver sim|qemu] [--sim-delay-ms N]
+       [--read-cache-mb N]
        [--access-key-id ID --access-key-secret SECRET]
        openecs images build|status   the qemu driver's guest image
        openecs doctor [--reprobe]    what this host offers the qemu driver
 
 Settings also come from the environment: OPENECS_HOST, OPENECS_PORT, OPENECS_DATA_DIR,
-OPENECS_ACCESS_KEY_ID, OPENECS_ACCESS_KEY_SECRET, OPENECS_DRIVER, OPENECS_SIM_DELAY_MS, OPENECS_CLOCK.`;
+OPENECS_ACCESS_KEY_ID, OPENECS_ACCESS_KEY_SECRET, OPENECS_DRIVER, OPENECS_SIM_DELAY_MS, OPENECS_CLOCK,
+OPENECS_READ_CACHE_MB, OPENECS_LOG_REQUESTS.`;
 
 async function serve(argv: string[]) {
   const { values } = parseArgs({
@@ -20,7 +22,7 @@ async function serve(argv: string[]) {
     options: {
       host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, driver: { type: 'string' },
       'sim-delay-ms': { type: 'string' }, 'access-key-id': { type: 'string' }, 'access-key-secret': { type: 'string' },
-      help: { type: 'boolean' },
+      'read-cache-mb': { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) { console.log(USAGE); return; }
@@ -28,6 +30,7 @@ async function serve(argv: string[]) {
   const flag = (name: keyof typeof values, key: string) => { if (typeof values[name] === 'string') env[key] = values[name] as string; };
   flag('host', 'OPENECS_HOST'); flag('port', 'OPENECS_PORT'); flag('data-dir', 'OPENECS_DATA_DIR'); flag('driver', 'OPENECS_DRIVER');
   flag('sim-delay-ms', 'OPENECS_SIM_DELAY_MS'); flag('access-key-id', 'OPENECS_ACCESS_KEY_ID'); flag('access-key-secret', 'OPENECS_ACCESS_KEY_SECRET');
+  flag('read-cache-mb', 'OPENECS_READ_CACHE_MB');
   const config = configFromEnv(env);
   const app = await createApp(config);
   const url = await app.listen();

@@ -9,6 +9,7 @@ import * as m0002 from './migrations/0002_security_group_rules.js';
 import * as m0003 from './migrations/0003_key_pairs.js';
 import * as m0004 from './migrations/0004_storage.js';
 import * as m0005 from './migrations/0005_instance_listing.js';
+import * as m0006 from './migrations/0006_operation_lookup.js';
 
 export type Db = Kysely<Database>;
 
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0003_key_pairs': m0003,
   '0004_storage': m0004,
   '0005_instance_listing': m0005,
+  '0006_operation_lookup': m0006,
 };
 
 class StaticMigrations implements MigrationProvider {
@@ -27,9 +29,10 @@ class StaticMigrations implements MigrationProvider {
 
 /**
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was a
- * large share of a DescribeInstances call, so statements are kept by their SQL text.
+ * large share of a DescribeInstances call, so statements are kept by their SQL text. Every
+ * statement that is not a plain SELECT counts as a write (see storeVersion).
  */
-function withStatementCache(sqlite: BetterSqlite3.Database) {
+function withStatementCache(sqlite: BetterSqlite3.Database, onWrite: () => void) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => sqlite.close(),
@@ -40,9 +43,23 @@ function withStatementCache(sqlite: BetterSqlite3.Database) {
         stmt = sqlite.prepare(sql);
         cache.set(sql, stmt);
       }
+      if (!/^\s*select\b/i.test(sql)) onWrite();
       return stmt;
     },
   };
+}
+
+const versions = new WeakMap<Db, () => string>();
+
+/**
+ * A value that changes whenever the store's data may have changed: this process's writes (every
+ * non-SELECT statement, counted before it runs, COMMIT included) and other connections' commits
+ * (SQLite's data_version, e.g. an operator command on the same file). Read caches key on it.
+ */
+export function storeVersion(db: Db): string {
+  const v = versions.get(db);
+  if (!v) throw new Error('storeVersion: not a store opened by openStore');
+  return v();
 }
 
 export interface StoreOptions {
@@ -62,7 +79,10 @@ export async function openStore(opts: StoreOptions): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let writes = 0;
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => { writes++; }) }) });
+  versions.set(db, () => `${writes}:${String(dataVersion.get())}`);
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -5,6 +5,7 @@ import sshpk from 'sshpk';
 import { $Ecs, AK, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
 import { createAccount } from '../../src/auth/accounts.js';
 import { newId } from '../../src/domain/ids.js';
+import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 import { passwordLogonDisabled } from '../../src/store/key-pairs.js';
 import { KEYS } from '../unit/ssh-keys.fixture.js';
 
@@ -21,22 +22,41 @@ describe('key pairs', () => {
   });
   after(async () => { await s.close(); });
 
-  /** An instance row written directly (RunInstances is another family's). */
-  async function instance(osType: 'linux' | 'windows', opts: { accountId?: string; regionId?: string; keyPairName?: string; status?: string } = {}): Promise<string> {
-    const id = newId('i-');
-    const now = s.clock.now();
-    await s.app.services.db.insertInto('instances').values({
-      id, account_id: opts.accountId ?? me, region_id: opts.regionId ?? R, zone_id: `${R}-h`, name: id, description: '', host_name: id,
-      instance_type: 'ecs.g7.large', cpu: 2, memory: 8192, image_id: osType === 'linux' ? 'aliyun_3_x64_20G_alibase_20240819.vhd' : 'win2022_21H2_x64_dtc_en-us_40G_alibase_20240816.vhd',
-      os_type: osType, os_name: osType, status: opts.status ?? 'Running', desired_status: 'Running', status_changed_at: now, vpc_id: 'vpc-x',
-      vswitch_id: 'vsw-x', private_ip: '192.168.0.10', public_ip: '', key_pair_name: opts.keyPairName ?? '', password_sealed: '', user_data: '',
-      instance_charge_type: 'PostPaid', internet_charge_type: 'PayByTraffic', internet_max_bandwidth_out: 0, internet_max_bandwidth_in: 0,
-      deletion_protection: 0, auto_release_time: null, stopped_mode: '', credit_specification: '', serial_number: '', resource_group_id: '',
-      created_at: now, started_at: now, deleted_at: null,
-    }).execute();
+  // Instances come from RunInstances, each account with its own network (made once).
+  const networks = new Map<string, Promise<Network>>();
+  const clientsFor = new Map<string, Pick<TestServer, 'ecs' | 'vpc'>>();
+  const clientsOf = (accountId: string) => (accountId === me ? s : clientsFor.get(accountId)!);
+  async function tenant(name: string) {
+    const acct = await createAccount(s.app.services.db, name, Date.now());
+    clientsFor.set(acct.accountId, s.clients(acct));
+    return acct;
+  }
+  function networkOf(accountId: string): Promise<Network> {
+    if (!networks.has(accountId)) networks.set(accountId, createNetwork(clientsOf(accountId)));
+    return networks.get(accountId)!;
+  }
+  /** A Running instance (or Stopped with `stopped`), launched with `keyPairName` when given. */
+  async function instance(osType: 'linux' | 'windows', opts: { accountId?: string; keyPairName?: string; stopped?: boolean } = {}): Promise<string> {
+    const accountId = opts.accountId ?? me;
+    const n = await networkOf(accountId);
+    const ecs = clientsOf(accountId).ecs;
+    const extra: Record<string, unknown> = { imageId: osType === 'linux' ? n.imageId : n.windowsImageId };
+    if (opts.keyPairName) extra.keyPairName = opts.keyPairName;
+    const id = (await ecs.runInstances(runRequest(n, extra))).body!.instanceIdSets!.instanceIdSet![0]!;
+    await s.advance(1000); await s.advance(1000); // Pending → Starting → Running
+    if (opts.stopped) {
+      await ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: id }));
+      await s.advance(1000); await s.advance(1000); // Stopping → Stopped
+      const st = (await ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: id }))).body!.status;
+      assert.equal(st, 'Stopped');
+    }
     return id;
   }
-  const keyPairOf = async (id: string) => (await s.app.services.db.selectFrom('instances').select('key_pair_name').where('id', '=', id).executeTakeFirstOrThrow()).key_pair_name;
+  /** The key pair an instance is bound to, as DescribeInstances shows it ('' for none). */
+  const keyPairOf = async (id: string) => {
+    const r = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }));
+    return r.body!.instances!.instance![0]!.keyPairName ?? '';
+  };
 
   const create = (name: string, extra: Record<string, unknown> = {}) => s.ecs.createKeyPair(new $Ecs.CreateKeyPairRequest({ regionId: R, keyPairName: name, ...extra }));
   const importKey = (name: string, body: string, extra: Record<string, unknown> = {}) =>
@@ -139,7 +159,7 @@ describe('key pairs', () => {
 
   it('AttachKeyPair binds Linux instances, reports Windows and unknown ones per instance, replaces the old key', async () => {
     const linux = await instance('linux');
-    const stopped = await instance('linux', { status: 'Stopped', keyPairName: 'imported-ed' });
+    const stopped = await instance('linux', { stopped: true, keyPairName: 'imported-ed' });
     const win = await instance('windows');
     const r = (await attach('imported-rsa', [linux, stopped, win, 'i-doesnotexist0000000'])).body!;
     assert.deepEqual([r.keyPairName, r.totalCount, r.failCount], ['imported-rsa', '4', '2']);
@@ -207,7 +227,8 @@ describe('key pairs', () => {
     const tagRows = await s.app.services.db.selectFrom('tags').select('key').where('key', '=', 'gone').execute();
     assert.equal(tagRows.length, 0, 'tags of a deleted key pair go with it');
     // Once unbound it can go; the instance of a released (deleted) instance does not hold it either.
-    await s.app.services.db.updateTable('instances').set({ deleted_at: s.clock.now() }).where('id', '=', bound).execute();
+    await s.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: bound, force: true }));
+    await s.settle();
     await remove(['del-bound']);
     assert.equal((await describe_({ keyPairName: 'del-*' })).body!.totalCount, 0);
     // The name is free again.
@@ -244,8 +265,8 @@ describe('key pairs', () => {
   });
 
   it('tenants do not see, bind, or delete each other\'s key pairs; names are per account', async () => {
-    const other = await createAccount(s.app.services.db, 'kp-tenant', s.clock.now());
-    const c = s.clients(other);
+    const other = await tenant('kp-tenant');
+    const c = clientsOf(other.accountId);
     assert.equal((await c.ecs.describeKeyPairs(new $Ecs.DescribeKeyPairsRequest({ regionId: R }))).body!.totalCount, 0);
     // The same name in another account is fine.
     assert.equal((await c.ecs.importKeyPair(new $Ecs.ImportKeyPairRequest({ regionId: R, keyPairName: 'web-key', publicKeyBody: KEYS.rsa }))).body!.keyPairFingerPrint, RSA_FP);

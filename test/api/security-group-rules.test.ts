@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import PopCore from '@alicloud/pop-core';
-import { $Ecs, AK, SECRET, expectEcsError, startTestServer, type EcsClientT, type TestServer } from '../helpers/server.js';
+import { $Ecs, AK, SECRET, expectEcsError, startTestServer, type EcsClientT, type TestServer, type VpcClientT } from '../helpers/server.js';
 import { createAccount } from '../../src/auth/accounts.js';
-import { newId } from '../../src/domain/ids.js';
+import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 import { makeContext } from '../../src/actions/context.js';
 import { explainSecurityGroupAccess } from '../../src/actions/security-group-rules.js';
 import { isReferencedByRules } from '../../src/store/security-group-rules.js';
@@ -14,38 +14,17 @@ describe('security group rules through the official clients', () => {
   let s: TestServer;
   let vpcA: string;
   let vpcB: string;
-  let bob: { accountId: string; ecs: EcsClientT };
+  let bob: { accountId: string; ecs: EcsClientT; vpc: VpcClientT };
 
-  /** A VPC row (the rule actions only read vpc_id). */
-  async function vpcRow(accountId: string): Promise<string> {
-    const id = newId('vpc-');
-    await s.app.services.db.insertInto('vpcs').values({
-      id, account_id: accountId, region_id: R, name: 'v', description: '', cidr_block: '192.168.0.0/16', status: 'Available',
-      is_default: 0, vrouter_id: newId('vrt-'), resource_group_id: '', created_at: s.clock.now(),
-    }).execute();
-    return id;
-  }
+  let netA: Network;
 
-  /** A group through CreateSecurityGroup when that handler exists, else a row (classic: always a row). */
-  async function group(opts: { vpcId: string; type?: 'normal' | 'enterprise'; client?: EcsClientT; accountId?: string; name?: string }): Promise<string> {
+  /** A group through CreateSecurityGroup; without a VPC it is a classic-network group. */
+  async function group(opts: { vpcId: string; type?: 'normal' | 'enterprise'; client?: EcsClientT; name?: string }): Promise<string> {
     const client = opts.client ?? s.ecs;
-    // Classic-network groups cannot be created through the API any more; they come as rows.
-    if (opts.vpcId) {
-      try {
-        const r = await client.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({
-          regionId: R, vpcId: opts.vpcId, securityGroupType: opts.type ?? 'normal', securityGroupName: opts.name ?? 'sg-test',
-        }));
-        return r.body!.securityGroupId!;
-      } catch (e: any) {
-        if (e.code !== 'UnsupportedOperation') throw e;
-      }
-    }
-    const id = newId('sg-');
-    await s.app.services.db.insertInto('security_groups').values({
-      id, account_id: opts.accountId ?? s.app.root.accountId, region_id: R, vpc_id: opts.vpcId, name: opts.name ?? 'sg-test', description: 'd',
-      type: opts.type ?? 'normal', inner_access_policy: opts.type === 'enterprise' ? 'Drop' : 'Accept', resource_group_id: '', created_at: s.clock.now(),
-    }).execute();
-    return id;
+    const r = await client.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({
+      regionId: R, ...(opts.vpcId ? { vpcId: opts.vpcId } : {}), securityGroupType: opts.type ?? 'normal', securityGroupName: opts.name ?? 'sg-test',
+    }));
+    return r.body!.securityGroupId!;
   }
 
   /** Whether DeleteSecurityGroup is implemented yet (the groups family). */
@@ -68,10 +47,12 @@ describe('security group rules through the official clients', () => {
 
   before(async () => {
     s = await startTestServer();
-    vpcA = await vpcRow(s.app.root.accountId);
-    vpcB = await vpcRow(s.app.root.accountId);
-    const made = await createAccount(s.app.services.db, 'bob', s.clock.now());
-    bob = { accountId: made.accountId, ecs: s.clients(made).ecs };
+    netA = await createNetwork(s);
+    vpcA = netA.vpcId;
+    vpcB = (await createNetwork(s, R, '172.16.0.0/16')).vpcId;
+    const made = await createAccount(s.app.services.db, 'bob', Date.now());
+    const bobClients = s.clients(made);
+    bob = { accountId: made.accountId, ecs: bobClients.ecs, vpc: bobClients.vpc };
   });
   after(async () => { await s.close(); });
 
@@ -232,8 +213,8 @@ describe('security group rules through the official clients', () => {
 
   it('cross-account group authorization by SourceGroupOwnerId or SourceGroupOwnerAccount', async () => {
     const sg = await group({ vpcId: vpcA });
-    const bobVpc = await vpcRow(bob.accountId);
-    const bobSg = await group({ vpcId: bobVpc, client: bob.ecs, accountId: bob.accountId });
+    const bobVpc = (await createNetwork(bob)).vpcId;
+    const bobSg = await group({ vpcId: bobVpc, client: bob.ecs });
     const e = await expectEcsError(() => authorize(sg, { ipProtocol: 'all', sourceGroupId: bobSg }));
     assert.deepEqual([e.code, e.statusCode], ['InvalidSourceGroupId.NotFound', 404], 'without an owner the group is looked up in the caller account');
     await authorize(sg, { ipProtocol: 'all', sourceGroupId: bobSg, sourceGroupOwnerAccount: 'bob' });
@@ -417,16 +398,14 @@ describe('security group rules through the official clients', () => {
       perm({ ipProtocol: 'tcp', portRange: '80/80', sourceCidrIp: '6.6.6.0/24', priority: '1', policy: 'drop' }),
     ] });
     await authorize(db, { ipProtocol: 'tcp', portRange: '3306/3306', sourceGroupId: web });
-    // An instance row in both groups (the instance family owns the real creation path).
-    const instanceId = newId('i-');
-    await s.app.services.db.insertInto('instances').values({
-      id: instanceId, account_id: s.app.root.accountId, region_id: R, zone_id: 'cn-hangzhou-i', name: 'x', description: '', host_name: 'x',
-      instance_type: 'ecs.g7.large', cpu: 2, memory: 8192, image_id: 'img', os_type: 'linux', os_name: 'Linux', status: 'Running', desired_status: 'Running',
-      status_changed_at: 0, vpc_id: vpcA, vswitch_id: 'vsw-x', private_ip: '192.168.0.10', public_ip: '', key_pair_name: '', password_sealed: '', user_data: '',
-      instance_charge_type: 'PostPaid', internet_charge_type: 'PayByTraffic', internet_max_bandwidth_out: 0, internet_max_bandwidth_in: 0, deletion_protection: 0,
-      auto_release_time: null, stopped_mode: '', credit_specification: '', serial_number: '', resource_group_id: '', created_at: 0, started_at: 0, deleted_at: null,
-    } as any).execute();
-    await s.app.services.db.insertInto('instance_security_groups').values([{ instance_id: instanceId, security_group_id: web, position: 0 }]).execute();
+    // An instance in `web`, launched through RunInstances and Running.
+    const run = await s.ecs.runInstances(runRequest(netA, { securityGroupId: web }));
+    const instanceId = run.body!.instanceIdSets!.instanceIdSet![0]!;
+    await s.advance(1000); await s.advance(1000); // Pending → Starting → Running
+    const described = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([instanceId]) }));
+    const vm = described.body!.instances!.instance![0]!;
+    assert.equal(vm.status, 'Running');
+    const privateIp = vm.vpcAttributes!.privateIpAddress!.ipAddress![0]!;
 
     const principal = { accountId: s.app.root.accountId, accountName: 'root', isAdmin: true, accessKeyId: 'x' };
     const explain = (p: Record<string, unknown>) => explainSecurityGroupAccess(
@@ -443,7 +422,7 @@ describe('security group rules through the official clients', () => {
     assert.deepEqual([closed.Decision, closed.DecidingRule], ['Deny', null]);
     assert.match(closed.Reason, /denied by default/);
     // The peer address of an instance in `web` brings its groups: db's rule naming web matches.
-    const viaPeer: any = await explain({ SecurityGroupId: [db], Direction: 'ingress', IpProtocol: 'tcp', Port: 3306, PeerAddress: '192.168.0.10' });
+    const viaPeer: any = await explain({ SecurityGroupId: [db], Direction: 'ingress', IpProtocol: 'tcp', Port: 3306, PeerAddress: privateIp });
     assert.equal(viaPeer.Decision, 'Allow');
     assert.equal(viaPeer.DecidingRule.SourceGroupId, web);
     const byGroup: any = await explain({ SecurityGroupId: [db], Direction: 'ingress', IpProtocol: 'tcp', Port: 3306, PeerSecurityGroupId: db });

@@ -9,7 +9,6 @@ import PopCore from '@alicloud/pop-core';
 import * as $OpenApi from '@alicloud/openapi-core';
 import { $Ecs, AK, SECRET, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
-import { newId } from '../../src/domain/ids.js';
 
 const R = 'cn-hangzhou';
 const R2 = 'cn-beijing';
@@ -227,11 +226,9 @@ describe('security group tools (OpenECS extension actions)', () => {
     it('same region and same network type only (guide L1017–1019)', async () => {
       const a = await group();
       const other = await group({ regionId: R2, vpcId: net2.vpcId });
-      const classic = newId('sg-');
-      await s.app.services.db.insertInto('security_groups').values({
-        id: classic, account_id: s.app.root.accountId, region_id: R, vpc_id: '', name: 'classic', description: '', type: 'normal',
-        inner_access_policy: 'Accept', resource_group_id: '', created_at: s.clock.now(),
-      }).execute();
+      // CreateSecurityGroup without VpcId makes a classic-network group.
+      const classic = (await s.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, securityGroupName: 'classic' }))).body!.securityGroupId!;
+      assert.equal((await s.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: R, securityGroupId: classic }))).body!.vpcId, '');
       const adv = await group({ type: 'enterprise' });
       const dropper = await group();
       await authorize(dropper, [{ ipProtocol: 'tcp', portRange: '25/25', sourceCidrIp: '0.0.0.0/0', policy: 'drop' }]);

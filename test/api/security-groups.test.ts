@@ -176,12 +176,18 @@ describe('ECS security groups: create, describe, modify, delete', () => {
   it('DeleteSecurityGroup: DependencyViolation 403 while an instance is in it; hooks can refuse; then gone', async () => {
     const id = await create({ securityGroupName: 'busy', tag: [new $Ecs.CreateSecurityGroupRequestTag({ key: 'k', value: 'v' })] });
     const db = s.app.services.db;
-    await db.insertInto('instance_security_groups').values({ instance_id: 'i-member', security_group_id: id, position: 0 }).execute();
+    const zoneId = (await ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: R }))).body!.zones!.zone![0]!.zoneId!;
+    const vSwitchId = (await s.vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: R, vpcId, zoneId, cidrBlock: '192.168.0.0/24' }))).body!.vSwitchId!;
+    const imageId = (await ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId: R, OSType: 'linux', imageOwnerAlias: 'system' }))).body!.images!.image![0]!.imageId!;
+    const member = (await ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: R, imageId, instanceType: 'ecs.g7.large', vSwitchId, securityGroupId: id }))).body!.instanceIdSets!.instanceIdSet![0]!;
     const g = (await list({ securityGroupId: id })).securityGroups!.securityGroup![0]!;
     assert.equal(g.ecsCount, 1);
     assert.equal(g.availableInstanceAmount, 1999);
     await refused(() => remove(id), 'DependencyViolation', 403);
-    await db.deleteFrom('instance_security_groups').where('instance_id', '=', 'i-member').execute();
+    await s.advance(5000);
+    await ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: member, force: true }));
+    await s.settle();
+    assert.equal((await list({ securityGroupId: id })).securityGroups!.securityGroup![0]!.ecsCount, 0);
 
     const cleaned: string[] = [];
     onSecurityGroupDelete({

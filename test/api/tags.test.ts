@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { $Ecs, AK, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
 import { createAccount } from '../../src/auth/accounts.js';
-import { newId } from '../../src/domain/ids.js';
+import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 import { KEYS } from '../unit/ssh-keys.fixture.js';
 
 const R = 'cn-hangzhou';
@@ -21,34 +21,37 @@ describe('tags', () => {
   });
   after(async () => { await s.close(); });
 
-  // Rows written directly: the other families' create actions are not needed to test tagging.
+  // Resources come from the public API: a network per (account, region), RunInstances, CreateDisk.
+  const networks = new Map<string, Promise<Network>>();
+  const clientsOf = (accountId: string) => (accountId === me ? s : s.clients(creds.get(accountId)!));
+  const creds = new Map<string, { accessKeyId: string; accessKeySecret: string }>();
+  function networkOf(accountId: string, regionId: string): Promise<Network> {
+    const k = `${accountId}/${regionId}`;
+    if (!networks.has(k)) networks.set(k, createNetwork(clientsOf(accountId), regionId));
+    return networks.get(k)!;
+  }
+  async function tenant(name: string) {
+    const other = await createAccount(s.app.services.db, name, Date.now());
+    creds.set(other.accountId, { accessKeyId: other.accessKeyId, accessKeySecret: other.accessKeySecret });
+    return other;
+  }
   async function instance(accountId = me, regionId = R): Promise<string> {
-    const id = newId('i-');
-    const now = s.clock.now();
-    await s.app.services.db.insertInto('instances').values({
-      id, account_id: accountId, region_id: regionId, zone_id: `${regionId}-h`, name: id, description: '', host_name: id, instance_type: 'ecs.g7.large',
-      cpu: 2, memory: 8192, image_id: 'img', os_type: 'linux', os_name: 'linux', status: 'Running', desired_status: 'Running', status_changed_at: now,
-      vpc_id: '', vswitch_id: '', private_ip: '', public_ip: '', key_pair_name: '', password_sealed: '', user_data: '', instance_charge_type: 'PostPaid',
-      internet_charge_type: 'PayByTraffic', internet_max_bandwidth_out: 0, internet_max_bandwidth_in: 0, deletion_protection: 0, auto_release_time: null,
-      stopped_mode: '', credit_specification: '', serial_number: '', resource_group_id: '', created_at: now, started_at: now, deleted_at: null,
-    }).execute();
+    const n = await networkOf(accountId, regionId);
+    const r = await clientsOf(accountId).ecs.runInstances(runRequest(n, { regionId }));
+    const id = r.body!.instanceIdSets!.instanceIdSet![0]!;
+    await s.advance(1000); await s.advance(1000); // Pending → Starting → Running
     return id;
   }
   async function diskRow(): Promise<string> {
-    const id = newId('d-');
-    await s.app.services.db.insertInto('disks').values({
-      id, account_id: me, region_id: R, zone_id: `${R}-h`, instance_id: '', type: 'data', category: 'cloud_essd', size: 20, name: '', description: '',
-      status: 'Available', device: '', delete_with_instance: 0, delete_auto_snapshot: 0, enable_auto_snapshot: 0, image_id: '', source_snapshot_id: '',
-      performance_level: 'PL1', encrypted: 0, portable: 1, resource_group_id: '', created_at: s.clock.now(), attached_at: null, detached_at: null,
-    }).execute();
-    return id;
+    const n = await networkOf(me, R);
+    const r = await s.ecs.createDisk(new $Ecs.CreateDiskRequest({ regionId: R, zoneId: n.zoneId, diskCategory: 'cloud_essd', size: 20 }));
+    await s.settle();
+    return r.body!.diskId!;
   }
   async function groupRow(): Promise<string> {
-    const id = newId('sg-');
-    await s.app.services.db.insertInto('security_groups').values({
-      id, account_id: me, region_id: R, vpc_id: 'vpc-x', name: 'g', description: '', type: 'normal', inner_access_policy: 'Accept', resource_group_id: '', created_at: s.clock.now(),
-    }).execute();
-    return id;
+    const n = await networkOf(me, R);
+    const r = await s.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, vpcId: n.vpcId, securityGroupName: 'tag-group' }));
+    return r.body!.securityGroupId!;
   }
 
   const T = (key: string, value?: string) => new $Ecs.TagResourcesRequestTag({ key, value });
@@ -82,7 +85,7 @@ describe('tags', () => {
   });
 
   it('refuses TagResources with the documented codes and statuses', async () => {
-    const other = await createAccount(s.app.services.db, 'tag-tenant-a', s.clock.now());
+    const other = await tenant('tag-tenant-a');
     const theirs = await instance(other.accountId);
     const elsewhere = await instance(me, 'cn-beijing');
     const many = Array.from({ length: 51 }, (_, i) => `i-${String(i).padStart(20, '0')}`);
@@ -189,7 +192,8 @@ describe('tags', () => {
   it('tags of released instances and deleted key pairs disappear', async () => {
     const id = await instance();
     await tagRes('instance', [id], [T('gone', 'soon')]);
-    await s.app.services.db.updateTable('instances').set({ deleted_at: s.clock.now() }).where('id', '=', id).execute();
+    await s.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: id, force: true }));
+    await s.settle();
     assert.deepEqual(pairs(await list('instance', { resourceId: [id] })), []);
     assert.deepEqual(pairs(await list('instance', { tag: [new $Ecs.ListTagResourcesRequestTag({ key: 'gone' })] })), []);
     const e = await expectEcsError(() => tagRes('instance', [id], [T('a', 'b')]));
@@ -220,7 +224,7 @@ describe('tags', () => {
   });
 
   it('DescribeTags counts resources per tag and type, with ResourceType, ResourceId, Tag.N filters and paging', async () => {
-    const other = await createAccount(s.app.services.db, 'tag-tenant-b', s.clock.now());
+    const other = await tenant('tag-tenant-b');
     const c = s.clients(other);
     const theirs = await instance(other.accountId);
     await tagRes('instance', [theirs], [T('env', 'prod')], c.ecs);

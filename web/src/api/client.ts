@@ -1,14 +1,15 @@
 /**
  * The console's only way to the server: signed RPC calls (V2, POST form body) to the same
  * origin, exactly what any ECS/VPC client sends. ECS actions go out as Version 2014-05-26,
- * VPC actions as 2016-04-28; failures become `ApiError` carrying the service's Code and Message.
+ * VPC actions as 2016-04-28, OpenECS's own actions (src/api/extensions.ts) as 2026-11-01 on the
+ * same endpoint and signature; failures become `ApiError` carrying the service's Code and Message.
  */
 import { nonce, signV2, timestamp } from './sign.js';
 import type { ActionName, Actions } from './types.js';
 
 export interface Credentials { accessKeyId: string; accessKeySecret: string }
 
-export const VERSIONS = { ecs: '2014-05-26', vpc: '2016-04-28' } as const;
+export const VERSIONS = { ecs: '2014-05-26', vpc: '2016-04-28', openecs: '2026-11-01' } as const;
 export type Product = keyof typeof VERSIONS;
 
 const VPC_ACTIONS = new Set<string>([
@@ -16,7 +17,14 @@ const VPC_ACTIONS = new Set<string>([
   'CreateVSwitch', 'DescribeVSwitches', 'DeleteVSwitch', 'ModifyVSwitchAttribute',
 ]);
 
+/** The OpenECS extension actions the console calls (product `openecs`). */
+const OPENECS_ACTIONS = new Set<string>([
+  'CloneSecurityGroup', 'ExportSecurityGroupRules', 'ImportSecurityGroupRules', 'RestoreSecurityGroupRules',
+  'ExplainSecurityGroupAccess', 'PutObject', 'GetObject', 'ListObjects',
+]);
+
 export function productOf(action: string): Product {
+  if (OPENECS_ACTIONS.has(action)) return 'openecs';
   return VPC_ACTIONS.has(action) ? 'vpc' : 'ecs';
 }
 
@@ -62,12 +70,15 @@ export class ApiClient {
     return this.raw(action, params as Params) as Promise<Actions[A][1]>;
   }
 
-  /** For actions the typed table does not list. */
-  async raw(action: string, params: Params = {}): Promise<any> {
+  /**
+   * For actions the typed table does not list. `product` picks the API for action names both
+   * products have (TagResources, ListTagResources: ECS by default, VPC for VPC/VSWITCH tags).
+   */
+  async raw(action: string, params: Params = {}, product: Product = productOf(action)): Promise<any> {
     const signed: Record<string, string> = {
       ...flatten(params),
       Action: action,
-      Version: VERSIONS[productOf(action)],
+      Version: VERSIONS[product],
       Format: 'JSON',
       AccessKeyId: this.creds.accessKeyId,
       SignatureMethod: 'HMAC-SHA1',

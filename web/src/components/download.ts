@@ -1,5 +1,5 @@
-/** Saves text as a file through a temporary object URL (the private key is shown only once). */
-export function downloadText(filename: string, text: string, type = 'application/x-pem-file'): void {
+/** Saves text (or bytes) as a file through a temporary object URL (the private key is shown only once). */
+export function downloadText(filename: string, text: string | Uint8Array<ArrayBuffer>, type = 'application/x-pem-file'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

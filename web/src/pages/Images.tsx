@@ -1,5 +1,8 @@
-/** Images by owner (public, custom, shared): copy, share, delete; custom ones refresh while Creating. */
-import { ReloadOutlined } from '@ant-design/icons';
+/**
+ * Images by owner (public, custom, shared): copy, share, delete; custom ones refresh while Creating.
+ * Import from and export to the object store, and their tasks: ImageTasks.tsx.
+ */
+import { ExportOutlined, ImportOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Modal, Popconfirm, Progress, Select, Space, Table, Tabs } from 'antd';
 import { useState } from 'react';
 import type { Image } from '../api/types';
@@ -11,6 +14,7 @@ import { useConsole } from '../hooks/console';
 import { useAction } from '../hooks/useAction';
 import { useApiData } from '../hooks/useApiData';
 import { useServerList } from '../hooks/useServerList';
+import { ExportImageModal, ImportImageModal, TasksTable } from './ImageTasks';
 
 type Owner = 'system' | 'self' | 'others';
 
@@ -55,13 +59,14 @@ function ShareModal({ image, onClose }: { image: Image; onClose(): void }) {
   );
 }
 
-function ImageTable({ owner }: { owner: Owner }) {
+function ImageTable({ owner, version = 0 }: { owner: Owner; version?: number }) {
   const { client, region } = useConsole();
   const { run } = useAction();
   const [name, setName] = useState('');
   const [os, setOs] = useState<string>();
   const [copying, setCopying] = useState<Image>();
   const [sharing, setSharing] = useState<Image>();
+  const [exporting, setExporting] = useState<Image>();
   const list = useServerList<Image>(async (q) => {
     const r = await client.call('DescribeImages', {
       RegionId: region, ImageOwnerAlias: owner, ImageName: name || undefined, OSType: os, PageNumber: q.pageNumber, PageSize: q.pageSize,
@@ -69,7 +74,7 @@ function ImageTable({ owner }: { owner: Owner }) {
       Status: owner === 'self' ? 'Creating,Waiting,Available,UnAvailable,CreateFailed' : undefined,
     });
     return { items: r.Images.Image, total: r.TotalCount };
-  }, [region, owner, name, os], { transitional: (i) => isTransitional(i.Status) });
+  }, [region, owner, name, os, version], { transitional: (i) => isTransitional(i.Status) });
   const custom = owner === 'self';
   return (
     <>
@@ -91,6 +96,7 @@ function ImageTable({ owner }: { owner: Owner }) {
               <Space size={4}>
                 <Button size="small" onClick={() => setCopying(i)}>Copy</Button>
                 <Button size="small" onClick={() => setSharing(i)} data-testid="share-image">Share</Button>
+                <Button size="small" icon={<ExportOutlined />} disabled={i.Status !== 'Available'} onClick={() => setExporting(i)} data-testid="export-image">Export</Button>
                 <Popconfirm title={`Delete ${i.ImageId}?`} onConfirm={async () => { if (await run('Delete image', () => client.call('DeleteImage', { RegionId: region, ImageId: i.ImageId }))) list.reload(); }}>
                   <Button size="small" danger>Delete</Button>
                 </Popconfirm>
@@ -100,19 +106,26 @@ function ImageTable({ owner }: { owner: Owner }) {
         ]} />
       {copying && <CopyModal image={copying} onClose={() => { setCopying(undefined); list.reload(); }} />}
       {sharing && <ShareModal image={sharing} onClose={() => setSharing(undefined)} />}
+      {exporting && <ExportImageModal image={exporting} onClose={() => { setExporting(undefined); list.reload(); }} />}
     </>
   );
 }
 
 export function Images() {
+  const [importing, setImporting] = useState(false);
+  const [tab, setTab] = useState('system');
+  // Bumped after an import so the custom image and task lists read again.
+  const [version, setVersion] = useState(0);
   return (
     <>
-      <PageHeader title="Images" />
-      <Tabs destroyOnHidden items={[
+      <PageHeader title="Images" extra={<Button type="primary" icon={<ImportOutlined />} onClick={() => setImporting(true)} data-testid="import-image">Import image</Button>} />
+      <Tabs destroyOnHidden activeKey={tab} onChange={setTab} items={[
         { key: 'system', label: 'Public images', children: <ImageTable owner="system" /> },
-        { key: 'self', label: 'Custom images', children: <ImageTable owner="self" /> },
+        { key: 'self', label: 'Custom images', children: <ImageTable owner="self" version={version} /> },
         { key: 'others', label: 'Shared images', children: <ImageTable owner="others" /> },
+        { key: 'tasks', label: <span data-testid="tab-tasks">Import and export tasks</span>, children: <TasksTable version={version} /> },
       ]} />
+      {importing && <ImportImageModal onClose={(c) => { setImporting(false); if (c) { setVersion((v) => v + 1); setTab((t) => (t === 'tasks' ? t : 'self')); } }} />}
     </>
   );
 }

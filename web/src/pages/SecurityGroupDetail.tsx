@@ -1,5 +1,8 @@
-/** One security group's rules: inbound and outbound tables, add (with common-port presets) and delete. */
-import { PlusOutlined } from '@ant-design/icons';
+/**
+ * One security group's rules: inbound and outbound tables, add (with common-port presets) and
+ * delete; the tools (clone, export, import, restore) and the access explainer (SecurityGroupTools.tsx).
+ */
+import { CopyOutlined, HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Table, Tabs } from 'antd';
 import { useState } from 'react';
 import type { Permission } from '../api/types';
@@ -8,6 +11,7 @@ import { PageHeader } from '../components/PageHeader';
 import { useConsole } from '../hooks/console';
 import { useAction } from '../hooks/useAction';
 import { useApiData } from '../hooks/useApiData';
+import { AccessExplainer, CloneModal, ExportRulesButton, ImportRulesModal, RestoreRulesModal } from './SecurityGroupTools';
 
 type Direction = 'ingress' | 'egress';
 
@@ -98,18 +102,36 @@ function RulesTable({ groupId, direction, rules, onChange }: { groupId: string; 
 }
 
 export function SecurityGroupDetail({ id }: { id: string }) {
+  const { region } = useConsole();
+  // Another group (a clone just opened) starts over on its inbound rules, with no tool open.
+  return <GroupDetail key={`${region}/${id}`} id={id} />;
+}
+
+function GroupDetail({ id }: { id: string }) {
   const { client, region } = useConsole();
   const d = useApiData(() => client.call('DescribeSecurityGroupAttribute', { RegionId: region, SecurityGroupId: id }), [region, id]);
+  const [tool, setTool] = useState<'clone' | 'import' | 'restore'>();
   const rules = d.data?.Permissions.Permission ?? [];
   const of = (dir: Direction) => rules.filter((r) => r.Direction === dir);
+  const group = { id, name: d.data?.SecurityGroupName, vpcId: d.data?.VpcId };
+  const closeTool = (changed?: boolean) => { setTool(undefined); if (changed) d.reload(); };
   return (
     <>
-      <PageHeader title={d.data?.SecurityGroupName || id} sub={`${id}${d.data?.VpcId ? ` · ${d.data.VpcId}` : ''}`} />
+      <PageHeader title={d.data?.SecurityGroupName || id} sub={`${id}${d.data?.VpcId ? ` · ${d.data.VpcId}` : ''}`} extra={d.data && <>
+        <Button icon={<CopyOutlined />} onClick={() => setTool('clone')} data-testid="clone-sg">Clone</Button>
+        <ExportRulesButton groupId={id} />
+        <Button icon={<UploadOutlined />} onClick={() => setTool('import')} data-testid="import-rules">Import rules</Button>
+        <Button icon={<HistoryOutlined />} onClick={() => setTool('restore')} data-testid="restore-rules">Restore rules</Button>
+      </>} />
       <ApiErrorAlert error={d.error} what="Reading the security group" />
       <Tabs items={[
         { key: 'ingress', label: `Inbound (${of('ingress').length})`, children: <RulesTable groupId={id} direction="ingress" rules={of('ingress')} onChange={d.reload} /> },
         { key: 'egress', label: `Outbound (${of('egress').length})`, children: <RulesTable groupId={id} direction="egress" rules={of('egress')} onChange={d.reload} /> },
+        { key: 'explain', label: <span data-testid="tab-explain">Access explainer</span>, children: <AccessExplainer groupId={id} /> },
       ]} />
+      {tool === 'clone' && <CloneModal group={group} onClose={closeTool} />}
+      {tool === 'import' && <ImportRulesModal groupId={id} onClose={closeTool} />}
+      {tool === 'restore' && <RestoreRulesModal group={group} onClose={closeTool} />}
     </>
   );
 }

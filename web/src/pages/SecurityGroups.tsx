@@ -1,4 +1,4 @@
-/** Security groups: list by VPC/name, create (basic or advanced), delete. */
+/** Security groups: list by VPC/name, create (basic or advanced), clone (SecurityGroupTools.tsx), delete. */
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table } from 'antd';
 import { useState } from 'react';
@@ -13,6 +13,7 @@ import { useVpcs } from '../hooks/useOptions';
 import { useFormDefaults } from '../hooks/useFormDefaults';
 import { useServerList } from '../hooks/useServerList';
 import { Link } from '../router';
+import { CloneModal, type GroupInfo } from './SecurityGroupTools';
 
 function CreateModal({ onClose }: { onClose(changed?: boolean): void }) {
   const { client, region } = useConsole();
@@ -48,6 +49,7 @@ export function SecurityGroups() {
   const [vpcId, setVpcId] = useState<string>();
   const [name, setName] = useState('');
   const [creating, setCreating] = useState(false);
+  const [cloning, setCloning] = useState<GroupInfo>();
   const list = useServerList<SecurityGroup>(async (q) => {
     const r = await client.call('DescribeSecurityGroups', {
       RegionId: region, VpcId: vpcId, SecurityGroupName: name || undefined, PageNumber: q.pageNumber, PageSize: q.pageSize,
@@ -75,16 +77,18 @@ export function SecurityGroups() {
           { title: 'Tags', render: (_, g) => <TagList tags={g.Tags} /> },
           { title: 'Created', dataIndex: 'CreationTime' },
           {
-            title: 'Actions', render: (_, g) => (
+            title: 'Actions', render: (_, g) => (<Space size={4}>
+              <Button size="small" data-testid="clone-sg" onClick={() => setCloning({ id: g.SecurityGroupId, name: g.SecurityGroupName, vpcId: g.VpcId })}>Clone</Button>
               <Popconfirm title={`Delete ${g.SecurityGroupId}?`} onConfirm={async () => {
                 if (await run('Delete security group', () => client.call('DeleteSecurityGroup', { RegionId: region, SecurityGroupId: g.SecurityGroupId }))) list.reload();
               }}>
                 <Button size="small" danger>Delete</Button>
               </Popconfirm>
-            ),
+            </Space>),
           },
         ]} />
       {creating && <CreateModal onClose={(c) => { setCreating(false); if (c) list.reload(); }} />}
+      {cloning && <CloneModal group={cloning} onClose={(c) => { setCloning(undefined); if (c) list.reload(); }} />}
     </>
   );
 }
