@@ -9,6 +9,8 @@
  * starting with a letter (Unicode letters, so Chinese too), then letters, digits, `:`, `_`, `.`,
  * `-`; descriptions 2–256; neither starting with `http://` or `https://` (SPEC.md "Name rules").
  */
+import { isValidResourceDescription, isValidResourceName } from './names.js';
+
 const HTTP = /^https?:\/\//i;
 
 function length(s: string): number {
@@ -25,13 +27,5 @@ export function isValidVpcDescription(d: string): boolean {
   return n >= 1 && n <= 256 && !HTTP.test(d);
 }
 
-export function isValidSecurityGroupName(name: string): boolean {
-  const n = length(name);
-  if (n < 2 || n > 128 || HTTP.test(name)) return false;
-  return /^\p{L}[\p{L}\p{N}:_.\-]*$/u.test(name);
-}
-
-export function isValidSecurityGroupDescription(d: string): boolean {
-  const n = length(d);
-  return n >= 2 && n <= 256 && !HTTP.test(d);
-}
+export const isValidSecurityGroupName = isValidResourceName;
+export const isValidSecurityGroupDescription = isValidResourceDescription;

@@ -6,19 +6,14 @@
  * to test-output/screenshots/ (network-*.png) next to console.test.ts's.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import * as $Vpc from '@alicloud/vpc20160428';
 import type { Browser, Page } from 'playwright-core';
-import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
-// @ts-expect-error: a plain .mjs build script without type declarations
-import { buildConsole, consoleIsStale } from '../../web/build.mjs';
+import { $Ecs, startTestServer, type TestServer } from '../helpers/server.js';
+import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-output/screenshots';
-const skipAll = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
 
-describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipAll, timeout: 300_000 }, () => {
+describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
   let s: TestServer;
   let browser: Browser;
   let page: Page;
@@ -32,14 +27,7 @@ describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipA
     await page.waitForTimeout(400);
     await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   };
-  const go = async (path: string) => {
-    await page.getByTestId(`nav${path.replace(/\//g, '-')}`).click();
-    await page.waitForURL(`**/console${path}`);
-  };
-  const pickOption = async (testId: string, text: string | RegExp) => {
-    await page.getByTestId(testId).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-  };
+  const { go, pickOption, signIn } = consoleActions(() => page);
   /** The text input of a field whatever element antd put the test id on (the input or its wrapper). */
   const field = (testId: string) => page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
   const vpcRow = (text: string) => page.getByTestId('vpcs-table').locator('tbody tr', { hasText: text });
@@ -59,18 +47,8 @@ describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipA
   };
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    mkdirSync(SHOTS, { recursive: true });
     s = await startTestServer();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ browser, page } = await openBrowser({}, pageErrors));
   });
 
   after(async () => {
@@ -79,11 +57,7 @@ describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipA
   });
 
   it('signs in', async () => {
-    await page.goto(`${s.url}/console/`);
-    await page.getByTestId('ak').fill(AK);
-    await page.getByTestId('secret').fill(SECRET);
-    await page.getByTestId('signin').click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signIn(s.url);
   });
 
   it('creates two VPCs with name, CIDR block and description, and filters the list by name and by ID', async () => {

@@ -6,21 +6,17 @@
  * following both tasks to the end. Screenshots go to test-output/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import PopCore from '@alicloud/pop-core';
 import type { Browser, Page } from 'playwright-core';
 import { createNetwork, type Network } from '../helpers/fixtures.js';
 import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
-// @ts-expect-error: a plain .mjs build script without type declarations
-import { buildConsole, consoleIsStale } from '../../web/build.mjs';
+import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
 
 const Pop: typeof PopCore = (PopCore as any).default ?? PopCore;
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-output/screenshots';
 const R = 'cn-hangzhou';
 const R2 = 'cn-shanghai';
-const skipAll = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
 
 /** The first bytes of a qcow2 file: magic, version 3, a 3 GiB virtual size at offset 24. */
 function qcow2(): Buffer {
@@ -31,7 +27,7 @@ function qcow2(): Buffer {
   return b;
 }
 
-describe('management console: security group tools and image import/export (browser)', { skip: skipAll, timeout: 600_000 }, () => {
+describe('management console: security group tools and image import/export (browser)', { skip: skipWithoutChromium, timeout: 600_000 }, () => {
   let s: TestServer;
   let browser: Browser;
   let page: Page;
@@ -42,14 +38,7 @@ describe('management console: security group tools and image import/export (brow
 
   afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  const go = async (path: string) => {
-    await page.getByTestId(`nav${path.replace(/\//g, '-')}`).click();
-    await page.waitForURL(`**/console${path}`);
-  };
-  const pickOption = async (testId: string, text: string | RegExp) => {
-    await page.getByTestId(testId).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-  };
+  const { go, pickOption, signIn } = consoleActions(() => page);
   const rules = async (id: string, regionId = R) =>
     (await s.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId, securityGroupId: id }))).body!.permissions!.permission!;
   const noErrorNotice = async () => {
@@ -64,20 +53,10 @@ describe('management console: security group tools and image import/export (brow
   };
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    mkdirSync(SHOTS, { recursive: true });
     s = await startTestServer();
     net = await createNetwork(s, R);
     net2 = await createNetwork(s, R2, '172.16.0.0/16');
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ browser, page } = await openBrowser({ acceptDownloads: true }, pageErrors));
   });
 
   after(async () => {
@@ -86,11 +65,7 @@ describe('management console: security group tools and image import/export (brow
   });
 
   it('signs in', async () => {
-    await page.goto(`${s.url}/console/`);
-    await page.getByTestId('ak').fill(AK);
-    await page.getByTestId('secret').fill(SECRET);
-    await page.getByTestId('signin').click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signIn(s.url);
     await page.getByTestId('region-select').filter({ hasText: `(${R})` }).waitFor();
   });
 

@@ -5,28 +5,23 @@
  * never faked. Screenshots of each main page go to test-output/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { allHandlers } from '../../src/actions/index.js';
 import { createAccount } from '../../src/auth/accounts.js';
 import { AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
-// @ts-expect-error: a plain .mjs build script without type declarations
-import { buildConsole, consoleIsStale } from '../../web/build.mjs';
+import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-output/screenshots';
 const handlers = allHandlers();
 const has = (product: 'ecs' | 'vpc', ...actions: string[]) => actions.every((a) => !!handlers[product][a]);
 const missing = (product: 'ecs' | 'vpc', ...actions: string[]) =>
   `not implemented by the server yet: ${actions.filter((a) => !handlers[product][a]).join(', ')}`;
 
-const skipAll = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
 
-describe('management console (browser)', { skip: skipAll, timeout: 600_000 }, () => {
+describe('management console (browser)', { skip: skipWithoutChromium, timeout: 600_000 }, () => {
   let s: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
   const made: { vpcId?: string; vswitchId?: string; sgId?: string; instanceId?: string; snapshotId?: string; imageId?: string } = {};
@@ -37,30 +32,13 @@ describe('management console (browser)', { skip: skipAll, timeout: 600_000 }, ()
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   const dataShot = async (name: string) => { await shot(name); shotWithData.add(name); };
   const modalOk = (testId: string) => page.getByTestId(testId).click();
-  const go = async (path: string) => {
-    await page.getByTestId(`nav${path.replace(/\//g, '-')}`).click();
-    await page.waitForURL(`**/console${path}`);
-  };
-  const pickOption = async (testId: string, text: string | RegExp) => {
-    await page.getByTestId(testId).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-  };
+  const { go, pickOption } = consoleActions(() => page);
   const statusIs = (text: string, timeout = 10_000) =>
     page.getByTestId('status').filter({ hasText: new RegExp(`^${text}$`) }).first().waitFor({ timeout });
 
   before(async () => {
-    if (consoleIsStale()) await buildConsole();
-    mkdirSync(SHOTS, { recursive: true });
     s = await startTestServer();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ browser, page } = await openBrowser({ acceptDownloads: true }, pageErrors));
   });
 
   after(async () => {

@@ -4,6 +4,7 @@
  * `${instance_id}` placeholder, and the validity rules of the API metadata.
  */
 import { EcsError } from '../../api/errors.js';
+import { isValidResourceName } from '../names.js';
 
 const ORDERED = /\[(\d{0,6})(?:,(\d{0,1}))?\]/;
 
@@ -29,12 +30,7 @@ export function orderedName(template: string, index: number, uniqueSuffix: boole
 }
 
 /** InstanceName: 2–128 characters, starting with a letter (any Unicode letter), then letters, digits, `:_.-`. */
-export function isValidInstanceName(name: string): boolean {
-  const chars = [...name];
-  if (chars.length < 2 || chars.length > 128) return false;
-  if (/^https?:\/\//i.test(name)) return false;
-  return /^\p{L}[\p{L}\p{N}:_.\-]*$/u.test(name);
-}
+export const isValidInstanceName = isValidResourceName;
 
 export function checkInstanceName(name: string): void {
   if (!isValidInstanceName(name)) {

@@ -1,0 +1,60 @@
+/**
+ * Headless Chromium for the console tests: Debian's package driven by playwright-core with the
+ * flags this kind of machine needs, the console built if stale, and the page helpers every
+ * browser test uses.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { AK, SECRET } from './server.js';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { buildConsole, consoleIsStale } from '../../web/build.mjs';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SHOTS = 'test-output/screenshots';
+/** `describe(..., { skip })`: the reason when Chromium is not installed. */
+export const skipWithoutChromium: string | false = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
+
+export interface ConsolePage { browser: Browser; context: BrowserContext; page: Page }
+
+/** A browser with one page; script errors in the page are pushed to `pageErrors`. */
+export async function openBrowser(opts: { acceptDownloads?: boolean } = {}, pageErrors: string[] = []): Promise<ConsolePage> {
+  if (consoleIsStale()) await buildConsole();
+  mkdirSync(SHOTS, { recursive: true });
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ acceptDownloads: opts.acceptDownloads ?? false, viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  return { browser, context, page };
+}
+
+/**
+ * Navigation by the side menu, option picking in antd selects, and signing in as the root key.
+ * `current` gives the page, which tests open in `before`.
+ */
+export function consoleActions(current: () => Page) {
+  return {
+    async go(path: string) {
+      const page = current();
+      await page.getByTestId(`nav${path.replace(/\//g, '-')}`).click();
+      await page.waitForURL(`**/console${path}`);
+    },
+    async pickOption(testId: string, text: string | RegExp) {
+      const page = current();
+      await page.getByTestId(testId).click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+    },
+    async signIn(url: string) {
+      const page = current();
+      await page.goto(`${url}/console/`);
+      await page.getByTestId('ak').fill(AK);
+      await page.getByTestId('secret').fill(SECRET);
+      await page.getByTestId('signin').click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    },
+  };
+}
