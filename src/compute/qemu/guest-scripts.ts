@@ -2,6 +2,7 @@
  * The shell programs the guest runs (busybox ash). Two stages:
  * - initramfs `/init`: loads the virtio/ext4 modules, mounts the system disk (/dev/vda) and
  *   hands the per-instance seed (metadata, user data, keys) to it on a tmpfs at /run/openecs;
+ *   under TCG every exec and module load is tens of ms of emulated CPU, so both stages keep them few;
  * - on the disk, busybox `init` runs `/etc/openecs/boot`: hostname, eth0, root password,
  *   authorized key, user data once per instance, sshd (dropbear), a marker HTTP service, and
  *   finally prints the READY marker the driver and tests wait for on the serial console.
@@ -13,13 +14,23 @@ export const READY_MARKER = 'OPENECS-READY';
 /** Printed by stage 1 when booted with \`openecs.probe\` (host-probe: did the kernel reach userspace?). */
 export const PROBE_MARKER = 'OPENECS-PROBE-OK';
 
-export function initramfsInit(modules: string[]): string {
+/** Stage 1 copies the modules the boot does not wait for here (under the guest's /run/openecs). */
+export const LATE_MODULES_DIR = 'modules';
+
+/**
+ * `modules`: what mounting the root and the network need, loaded before switch_root. `late`: the
+ * rest (power button, evdev for acpid, virtio-rng), handed to the root's boot script, which loads
+ * them once the guest serves: under TCG each module costs tens of ms of emulated CPU.
+ * A root without `/etc/openecs/late-modules` (a disk from an older image) gets them here.
+ */
+export function initramfsInit(modules: string[], late: string[] = []): string {
   return `#!/bin/sh
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-case " $(cat /proc/cmdline) " in *" openecs.probe "*) echo ${PROBE_MARKER}; poweroff -f;; esac
+read -r cmdline < /proc/cmdline
+case " $cmdline " in *" openecs.probe "*) echo ${PROBE_MARKER}; poweroff -f;; esac
 for m in ${modules.join(' ')}; do insmod /lib/modules/$m.ko 2>/dev/null; done
 root=/dev/vda
 i=0
@@ -30,9 +41,13 @@ if ! mount -t ext4 -o noinit_itable $root /newroot; then
 fi
 mount -t tmpfs -o mode=0755 run /newroot/run
 mkdir -p /newroot/run/openecs
+# One copy brings the seed and the late modules (the image ships them as /seed/${LATE_MODULES_DIR}).
 [ -d /seed ] && cp -a /seed/. /newroot/run/openecs/
+[ -f /newroot/etc/openecs/late-modules ] || for m in ${late.join(' ')}; do insmod /seed/${LATE_MODULES_DIR}/$m.ko 2>/dev/null; done
 chmod 700 /newroot/run/openecs
-umount /proc /sys
+# proc and sys move with /dev (the boot script mounts them only when absent): fewer execs under TCG.
+mount --move /proc /newroot/proc
+mount --move /sys /newroot/sys
 mount --move /dev /newroot/dev
 exec switch_root /newroot /sbin/init
 `;
@@ -47,12 +62,12 @@ tty1::respawn:/sbin/getty 38400 tty1
 
 export const BOOT = `#!/bin/sh
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
+# Stage 1 moved /proc, /sys and /dev here and mounted / read-write; older stage 1s did not move them.
+[ -f /proc/mounts ] || mount -t proc proc /proc
+[ -d /sys/kernel ] || mount -t sysfs sys /sys
 mkdir -p /dev/pts /dev/shm /tmp /var/log /var/run /var/lib/openecs /root/.ssh /etc/dropbear
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
-mount -o remount,rw,noinit_itable / 2>/dev/null
 SEED=/run/openecs
 [ -f $SEED/meta ] && . $SEED/meta
 ip link set lo up
@@ -65,16 +80,24 @@ fi
 # reads it; the seed is the fallback (user-mode network, or the service unreachable).
 if [ "$METADATA" = 1 ]; then
   MD=http://100.100.100.200/latest
-  mkdir -p /run/openecs/md
-  # eth0 needs a moment after link up (carrier, ARP for the gateway): retry briefly.
-  i=0
+  D=/run/openecs/md
+  mkdir -p $D
+  # The four documents at once, so each answer's latency overlaps the others' work. eth0 needs a
+  # moment after link up (carrier, ARP for the gateway): retry briefly while instance-id fails.
   # busybox 1.35 wget -T segfaults (Debian 1:1.35.0-4), hence timeout(1).
-  until timeout 3 wget -q -O /run/openecs/md/instance-id $MD/meta-data/instance-id 2>/dev/null || [ $i -ge 20 ]; do sleep 0.2; i=$((i+1)); done
+  i=0
+  until timeout 3 sh -c "
+      wget -q -O $D/hostname $MD/meta-data/hostname || rm -f $D/hostname &
+      wget -q -O $D/key $MD/meta-data/public-keys/0/openssh-key || rm -f $D/key &
+      wget -q -O $D/user-data $MD/user-data || rm -f $D/user-data &
+      wget -q -O $D/instance-id $MD/meta-data/instance-id; s=\\$?; wait; exit \\$s" 2>/dev/null || [ $i -ge 20 ]; do
+    sleep 0.2; i=$((i+1))
+  done
   if [ -s /run/openecs/md/instance-id ]; then
     echo "openecs: metadata from 100.100.100.200 ($(cat /run/openecs/md/instance-id))"
-    timeout 3 wget -q -O /run/openecs/md/hostname $MD/meta-data/hostname 2>/dev/null && HOSTNAME=$(cat /run/openecs/md/hostname)
-    timeout 3 wget -q -O /run/openecs/md/key $MD/meta-data/public-keys/0/openssh-key 2>/dev/null && cp /run/openecs/md/key $SEED/authorized_keys
-    timeout 3 wget -q -O /run/openecs/md/user-data $MD/user-data 2>/dev/null && cp /run/openecs/md/user-data $SEED/user-data
+    [ -f /run/openecs/md/hostname ] && read -r HOSTNAME < /run/openecs/md/hostname
+    [ -f /run/openecs/md/key ] && cp /run/openecs/md/key $SEED/authorized_keys
+    [ -f /run/openecs/md/user-data ] && cp /run/openecs/md/user-data $SEED/user-data
   else
     echo "openecs: metadata service unreachable, using the seed"
   fi
@@ -92,9 +115,6 @@ if [ -f $SEED/authorized_keys ]; then
   cp $SEED/authorized_keys /root/.ssh/authorized_keys
   chmod 700 /root/.ssh; chmod 600 /root/.ssh/authorized_keys
 fi
-# Grow the filesystem when the disk was created larger than the image (background: slow on TCG).
-(resize2fs /dev/vda >/var/log/resize2fs.log 2>&1 &)
-acpid -c /etc/acpi 2>/dev/null
 dropbear -R -p 22 2>/dev/null
 mkdir -p /var/www
 echo "$INSTANCE_ID" > /var/www/index.html
@@ -108,9 +128,15 @@ if [ -f $SEED/user-data ] && [ ! -f /var/lib/openecs/user-data.done.$INSTANCE_ID
     echo "openecs: user-data exit $?"
   fi
   touch /var/lib/openecs/user-data.done.$INSTANCE_ID
+  # The once-per-instance mark must survive a power cut; what else the boot wrote it rewrites next time.
+  sync
 fi
-sync
 echo "${READY_MARKER} instance=$INSTANCE_ID"
+# Not needed to serve, so after the marker: the power button (acpid needs evdev for it), the
+# rest of the modules, and growing the filesystem when the disk is larger than the image.
+for m in $SEED/${LATE_MODULES_DIR}/*.ko; do [ -f "$m" ] && insmod "$m" 2>/dev/null; done
+acpid -c /etc/acpi 2>/dev/null
+(resize2fs /dev/vda >/var/log/resize2fs.log 2>&1 &)
 `;
 
 /**

@@ -13,16 +13,18 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cpioArchive, type CpioEntry } from './cpio.js';
-import { run, which } from './exec.js';
-import { ACPI_POWER, BOOT, INITTAB, SHUTDOWN, initramfsInit } from './guest-scripts.js';
+import { filter, run, which } from './exec.js';
+import { ACPI_POWER, BOOT, INITTAB, LATE_MODULES_DIR, SHUTDOWN, initramfsInit } from './guest-scripts.js';
 import { extractVmlinux, findDebianKernel } from './kernel.js';
 import { DEFAULT_IMAGE, imageDir } from './paths.js';
 
-/** Stage-1 modules, in load order (dependencies first, per modules.dep). */
-const WANTED_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_rng', 'crc32c_generic', 'ext4', 'button', 'evdev'];
+/** Stage-1 modules (mounting the root, the network), in load order (dependencies first, per modules.dep). */
+const WANTED_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'crc32c_generic', 'ext4'];
+/** Loaded by the boot script once the guest serves (guest-scripts.ts); dependencies come from stage 1. */
+const LATE_MODULES = ['virtio_rng', 'button', 'evdev'];
 /** Size of the image's filesystem; the ECS minimum system disk, so no resize is needed at 20 GiB. */
 export const BASE_DISK_GIB = 20;
-const SCRIPT_VERSION = 3;
+const SCRIPT_VERSION = 4;
 
 export interface GuestImage {
   name: string;
@@ -69,7 +71,7 @@ async function fileHash(path: string) {
 
 async function computeBuildKey(kernelPath: string, bins: string[]) {
   const h = createHash('sha256');
-  h.update(`v${SCRIPT_VERSION}\n${BOOT}\n${INITTAB}\n${initramfsInit(WANTED_MODULES)}\n`);
+  h.update(`v${SCRIPT_VERSION}\n${BOOT}\n${INITTAB}\n${initramfsInit(WANTED_MODULES, LATE_MODULES)}\n`);
   for (const p of [kernelPath, ...bins]) h.update(await fileHash(p));
   return h.digest('hex').slice(0, 16);
 }
@@ -114,6 +116,21 @@ async function resolveModules(modulesDir: string, wanted: string[]): Promise<str
     if (e) visit(e.path); // absent = built into this kernel
   }
   return order;
+}
+
+const SIG_MAGIC = Buffer.from('~Module signature appended~\n');
+
+/**
+ * The module without its appended signature (struct module_signature, 12 bytes, sig_len last,
+ * big-endian, then the magic). Debian signs its modules but does not enforce signatures, and
+ * checking one (SHA-512 over the whole module plus an RSA verify) costs the guest ~0.1-0.4 s
+ * per large module under TCG; an unsigned module only taints the kernel once.
+ */
+export function stripModuleSignature(ko: Buffer): Buffer {
+  if (ko.length < SIG_MAGIC.length + 12 || !ko.subarray(ko.length - SIG_MAGIC.length).equals(SIG_MAGIC)) return ko;
+  const sigLen = ko.readUInt32BE(ko.length - SIG_MAGIC.length - 4);
+  const end = ko.length - SIG_MAGIC.length - 12 - sigLen;
+  return end > 0 ? ko.subarray(0, end) : ko;
 }
 
 async function sharedLibs(binary: string): Promise<string[]> {
@@ -177,24 +194,35 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
 
     // 2. Stage-1 initramfs: busybox and modules.
     const modPaths = await resolveModules(kernel.modulesDir, WANTED_MODULES);
-    const modNames = modPaths.map((p) => p.split('/').pop()!.replace(/\.ko(\.\w+)?$/, ''));
+    const lateAll = await resolveModules(kernel.modulesDir, LATE_MODULES);
+    const latePaths = lateAll.filter((p) => !modPaths.includes(p));
+    const nameOf = (p: string) => p.split('/').pop()!.replace(/\.ko(\.\w+)?$/, '');
+    const modNames = modPaths.map(nameOf);
+    // Late modules are named `NN-name` so that a glob loads them in dependency order.
+    const lateNames = latePaths.map((p, i) => `${String(i).padStart(2, '0')}-${nameOf(p)}`);
     const entries: CpioEntry[] = [];
-    for (const d of ['bin', 'sbin', 'dev', 'proc', 'sys', 'newroot', 'lib', 'lib/modules', 'seed']) entries.push({ type: 'dir', path: d });
+    for (const d of ['bin', 'sbin', 'dev', 'proc', 'sys', 'newroot', 'lib', 'lib/modules', 'seed', `seed/${LATE_MODULES_DIR}`]) entries.push({ type: 'dir', path: d });
     entries.push({ type: 'char', path: 'dev/console', major: 5, minor: 1 });
     entries.push({ type: 'file', path: 'bin/busybox', data: await readFile(busybox), mode: 0o755 });
     for (const app of ['sh', 'mount', 'umount', 'insmod', 'sleep', 'mkdir', 'cp', 'chmod', 'switch_root', 'cat', 'echo', 'poweroff']) {
       entries.push({ type: 'symlink', path: `bin/${app}`, target: 'busybox' });
     }
+    const moduleBytes = async (p: string) => {
+      let data: Buffer = await readFile(join(kernel.modulesDir, p));
+      if (p.endsWith('.xz')) data = await filter('xz', ['-dc'], data);
+      return stripModuleSignature(data);
+    };
     for (const [p, n] of modPaths.map((p, i) => [p, modNames[i]] as const)) {
-      let data = await readFile(join(kernel.modulesDir, p));
-      if (p.endsWith('.xz')) data = Buffer.from((await run('xz', ['-dc'], { input: data })).stdout, 'latin1');
-      entries.push({ type: 'file', path: `lib/modules/${n}.ko`, data });
+      entries.push({ type: 'file', path: `lib/modules/${n}.ko`, data: await moduleBytes(p) });
     }
-    entries.push({ type: 'file', path: 'init', data: initramfsInit(modNames), mode: 0o755 });
+    for (const [p, n] of latePaths.map((p, i) => [p, lateNames[i]] as const)) {
+      entries.push({ type: 'file', path: `seed/${LATE_MODULES_DIR}/${n}.ko`, data: await moduleBytes(p) });
+    }
+    entries.push({ type: 'file', path: 'init', data: initramfsInit(modNames, lateNames), mode: 0o755 });
     const initramfs = join(dir, 'initramfs.cpio');
     await writeFile(`${initramfs}.tmp`, cpioArchive(entries));
     await rename(`${initramfs}.tmp`, initramfs);
-    log(`initramfs: ${modNames.length} modules`);
+    log(`initramfs: ${modNames.length} modules, ${lateNames.length} loaded after boot`);
 
     // 3. Root filesystem tree → ext4 → qcow2.
     const root = join(work, 'root');
@@ -224,6 +252,8 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
     await etc('openecs/boot', BOOT, 0o755);
     await etc('openecs/shutdown', SHUTDOWN, 0o755);
     await etc('acpi/PWRF/00000080', ACPI_POWER, 0o755);
+    // Tells stage 1 that this root's boot script loads the late modules itself.
+    await etc('openecs/late-modules', '');
     await chmod(join(root, 'tmp'), 0o1777);
     const raw = join(work, 'base.raw');
     await run('mke2fs', ['-q', '-F', '-t', 'ext4', '-L', 'openecs-root', '-E', 'lazy_itable_init=1,lazy_journal_init=1,root_owner=0:0',

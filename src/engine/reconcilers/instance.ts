@@ -12,6 +12,8 @@ import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
 import { authorizedKeyOf } from '../../store/key-pairs.js';
 
 const POLL_MS = 250;
+/** A booting real guest: the READY check is a file read, so it is cheap to look often (marker → Running latency). */
+const READY_POLL_MS = 50;
 
 export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
   const disks = await disksOfInstances(db, [row.id]);
@@ -67,6 +69,10 @@ export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promi
     return { done: true };
   }
 
+  // Started and still booting: nothing to do until the guest's READY marker.
+  if (row.status === 'Starting' && power === 'running' && driver.ready && !(await driver.ready(row.id))) {
+    return { retryAt: now + READY_POLL_MS };
+  }
   const spec = await guestSpec(db, row);
   const target = settledStatus(row.status, row.desired_status)!;
   switch (row.status) {
