@@ -30,6 +30,8 @@ import type { InstanceMetadata } from '../../network/metadata.js';
 import { renderRuleset } from '../../network/nft-compiler.js';
 import { probeAccelerator, qemuBinary, type ProbeVerdict } from '../host-probe.js';
 import { run } from './exec.js';
+import { exportImageFile, importImageFile } from './image-files.js';
+import type { ExportFormat, ImportFormat } from '../../domain/storage/image-files.js';
 import { READY_MARKER } from './guest-scripts.js';
 import { BASE_DISK_GIB, ensureImage, type GuestImage } from './image.js';
 import { QmpClient, withQmp } from './qmp.js';
@@ -709,6 +711,18 @@ export class QemuDriver implements ComputeDriver {
       }
     }
     return out;
+  }
+
+  /** ImportImage: the uploaded file becomes the image snapshot's bytes (engine task hook). */
+  async importDisk(snapshotId: string, file: string, format: ImportFormat): Promise<void> {
+    await importImageFile(file, format, this.snapshotFile(snapshotId));
+  }
+
+  /** ExportImage: the image snapshot's bytes written as `format` (engine task hook). */
+  async exportDisk(snapshotId: string, file: string, format: ExportFormat): Promise<void> {
+    const snap = this.snapshotFile(snapshotId);
+    if (!existsSync(snap)) throw new Error(`snapshot ${snapshotId} has no file`);
+    await exportImageFile(snap, format, file);
   }
 
   /** The disk becomes a fresh overlay on the snapshot's frozen file, keeping its size: O(1) whatever the data. */
