@@ -1,7 +1,8 @@
 /**
  * VNC actions on the sim driver (validation, statuses, error codes over the official SDK) and the
  * pure pieces: the password rule, WebSocket framing, VNC authentication against a known vector.
- * The real console (QEMU VNC over the WebSocket proxy) is exercised in api.test.ts.
+ * The real console (QEMU VNC over the WebSocket proxy) is exercised in api.test.ts; what the
+ * screen shows (login prompt, keyboard to a shell) in vnc-screen.test.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -406,8 +406,13 @@ export class QemuDriver implements ComputeDriver {
       '-device', 'virtio-rng-pci',
       '-chardev', `file,id=console,path=${o.consoleFile},append=on`, '-serial', 'chardev:console',
       '-qmp', `unix:${o.qmpSocket},server=on,wait=off`,
-      // The management terminal: VNC on a unix socket, password set over QMP after start.
-      '-vnc', `unix:${this.vncSocket(o.spec.instanceId)},password=on`, '-vga', 'std',
+      // The management terminal: VNC on a unix socket, password set over QMP after start. The
+      // display is virtio-gpu, not the std VGA: with `pci=noacpi` the guest sees the host bridge's
+      // ACPI window as a conflict and can only place BARs in the small hole above it or above 4 GiB,
+      // so the std VGA's 16 MiB 32-bit framebuffer BAR stays unassigned (bochs-drm: "less than
+      // 4 MB video memory"); virtio-gpu has only small and 64-bit BARs. The guest loads its
+      // driver after READY (image.ts LATE_MODULES) and fbcon shows tty1's login prompt.
+      '-vnc', `unix:${this.vncSocket(o.spec.instanceId)},password=on`, '-vga', 'none', '-device', 'virtio-gpu-pci',
       '-pidfile', join(o.dir, 'qemu.pid'), '-daemonize',
     ];
     for (const d of o.disks) {

@@ -19,8 +19,9 @@ export const LATE_MODULES_DIR = 'modules';
 
 /**
  * `modules`: what mounting the root and the network need, loaded before switch_root. `late`: the
- * rest (power button, evdev for acpid, virtio-rng), handed to the root's boot script, which loads
- * them once the guest serves: under TCG each module costs tens of ms of emulated CPU.
+ * rest (power button, evdev for acpid, virtio-rng, the virtio-gpu display), handed to the root's
+ * boot script, which loads them once the guest serves: under TCG each module costs tens of ms of
+ * emulated CPU.
  * A root without `/etc/openecs/late-modules` (a disk from an older image) gets them here.
  */
 export function initramfsInit(modules: string[], late: string[] = []): string {
@@ -133,7 +134,8 @@ if [ -f $SEED/user-data ] && [ ! -f /var/lib/openecs/user-data.done.$INSTANCE_ID
 fi
 echo "${READY_MARKER} instance=$INSTANCE_ID"
 # Not needed to serve, so after the marker: the power button (acpid needs evdev for it), the
-# rest of the modules, and growing the filesystem when the disk is larger than the image.
+# display (virtio-gpu DRM: fbcon then shows tty1's getty on the VNC management terminal), the rest
+# of the modules, and growing the filesystem when the disk is larger than the image.
 for m in $SEED/${LATE_MODULES_DIR}/*.ko; do [ -f "$m" ] && insmod "$m" 2>/dev/null; done
 acpid -c /etc/acpi 2>/dev/null
 (resize2fs /dev/vda >/var/log/resize2fs.log 2>&1 &)

@@ -20,11 +20,18 @@ import { DEFAULT_IMAGE, imageDir } from './paths.js';
 
 /** Stage-1 modules (mounting the root, the network), in load order (dependencies first, per modules.dep). */
 const WANTED_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'crc32c_generic', 'ext4'];
-/** Loaded by the boot script once the guest serves (guest-scripts.ts); dependencies come from stage 1. */
-const LATE_MODULES = ['virtio_rng', 'button', 'evdev'];
+/**
+ * Loaded by the boot script once the guest serves (guest-scripts.ts); dependencies come from
+ * modules.dep. `virtio_gpu` drives the display (driver.ts: `-device virtio-gpu-pci`): the guest
+ * boots through the PVH entry, so the kernel gets no VGA screen_info and has only the dummy
+ * console until a DRM driver registers a framebuffer; then fbcon (built in) takes the VTs and the
+ * VNC management terminal shows the console and tty1's login prompt. It pulls drm,
+ * drm_kms_helper, drm_shmem_helper and virtio_dma_buf (~2 MB), all loaded after READY.
+ */
+const LATE_MODULES = ['virtio_rng', 'button', 'evdev', 'virtio_gpu'];
 /** Size of the image's filesystem; the ECS minimum system disk, so no resize is needed at 20 GiB. */
 export const BASE_DISK_GIB = 20;
-const SCRIPT_VERSION = 4;
+const SCRIPT_VERSION = 5;
 
 export interface GuestImage {
   name: string;
@@ -246,6 +253,8 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
     await etc('group', 'root:x:0:\n');
     await etc('shadow', 'root:*:19000:0:99999:7:::\n', 0o600);
     await etc('shells', '/bin/sh\n/bin/ash\n');
+    // Shown by getty above the login prompt (serial console and the VNC management terminal, tty1).
+    await etc('issue', 'OpenECS guest (Debian kernel, busybox userland) \\n \\l\n\n');
     await etc('inittab', INITTAB);
     await etc('fstab', '/dev/vda / ext4 rw,noinit_itable 0 1\n');
     await etc('os-release', 'NAME="OpenECS busybox"\nID=openecs\nPRETTY_NAME="OpenECS guest (Debian kernel, busybox userland)"\n');
