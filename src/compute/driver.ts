@@ -84,6 +84,11 @@ export interface ComputeDriver {
   /** Freezes a disk's current bytes under `snapshotId` (the instance must be stopped or the driver must cope). */
   snapshotDisk?(diskId: string, snapshotId: string): Promise<void>;
   deleteSnapshot?(snapshotId: string): Promise<void>;
+  /**
+   * ReInitDisk: drops the disk's bytes (the instance is Stopped); the next ensureCreated builds the
+   * disk anew from its image, its source snapshot, or empty, at its current size.
+   */
+  discardDisk?(diskId: string): Promise<void>;
   /** ResetDisk: the disk's bytes become the snapshot's (the instance is Stopped); O(1) for qcow2 (a new overlay). */
   resetDisk?(diskId: string, snapshotId: string): Promise<void>;
   /** Whether the guest has finished booting (qemu: its READY marker); Starting → Running waits for it when present. */

@@ -50,6 +50,17 @@ test('snapshot, reset and disk-from-snapshot keep the right bytes', async (t) =>
 
     await driver.ensureCreated(spec('i-b', 'd-b', 's-1'));
     assert.equal(await holds(driver.diskFile('d-b'), 0xab), true, 'a disk from the snapshot starts with its bytes');
+    // ReInitDisk: back to the initial bytes, the source snapshot's here, zeros for an empty disk.
+    await io(driver.diskFile('d-b'), 'write -P 0xee 0 1M');
+    await driver.discardDisk('d-b');
+    await driver.ensureCreated(spec('i-b', 'd-b', 's-1'));
+    assert.equal(await holds(driver.diskFile('d-b'), 0xab), true, 're-initialized from its source snapshot');
+    await driver.ensureCreated(spec('i-e', 'd-e'));
+    await io(driver.diskFile('d-e'), 'write -P 0x77 0 1M');
+    await driver.discardDisk('d-e');
+    await driver.ensureCreated(spec('i-e', 'd-e'));
+    assert.equal(await holds(driver.diskFile('d-e'), 0x00), true, 'an empty data disk is empty again');
+    await driver.destroy('i-e');
 
     await driver.deleteSnapshot('s-1');
     assert.equal(existsSync(driver.snapshotFile('s-1')), true, 'a snapshot backing disks keeps its file');

@@ -600,6 +600,10 @@ export class QemuDriver implements ComputeDriver {
     await this.vnc?.close();
   }
 
+  async discardDisk(diskId: string): Promise<void> {
+    await rm(this.diskFile(diskId), { force: true });
+  }
+
   async resizeDisk(diskId: string, sizeGiB: number): Promise<void> {
     await run('qemu-img', ['resize', '-q', this.diskFile(diskId), `${sizeGiB}G`]);
   }

@@ -16,6 +16,8 @@ export async function reconcileDisk(op: OperationRow, env: EngineEnv): Promise<R
   // CreateDisk with InstanceId makes a disk that is attached as soon as it exists.
   if (d.status === 'Creating' && d.instance_id) to = 'In_use';
   const now = clock.now();
+  // ReInitDisk: the bytes go back to the disk's initial state before it counts as In_use again.
+  if (d.status === 'ReIniting' && JSON.parse(op.payload || '{}').reinit === true) await env.driver.discardDisk?.(d.id);
   await db.transaction().execute(async (trx) => {
     const patch = to === 'Available' && d.status === 'Detaching' ? { instance_id: '', device: '', detached_at: now } : {};
     await setDiskStatus(trx, d, to!, now, patch);
