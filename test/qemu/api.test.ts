@@ -12,48 +12,26 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qemuBinary } from '../../src/compute/host-probe.js';
 import { run, which } from '../../src/compute/qemu/exec.js';
-import { missingBuildInputs, buildImage } from '../../src/compute/qemu/image.js';
+import { buildImage } from '../../src/compute/qemu/image.js';
 import type { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { Netns, netnsUnavailable } from '../../src/network/netns.js';
+import { Netns } from '../../src/network/netns.js';
 import { startTestServer, expectEcsError, $Ecs, type TestServer } from '../helpers/server.js';
 import { openVnc, vncLogin } from './vnc-client.js';
 import { isoSecond } from '../../src/domain/time.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
+import { qemuSkipReason, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function skipReason(): Promise<string | undefined> {
-  if (!(await qemuBinary())) return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
-  const missing = await missingBuildInputs();
-  if (missing.length) return `cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`;
-  const why = await netnsUnavailable();
-  if (why) return `no instance namespace: ${why}`;
-  if (!(await which('ssh'))) return 'ssh is not installed (apt-get install openssh-client)';
-  return undefined;
-}
 
 async function statusOf(s: TestServer, id: string) {
   const r = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }));
   return r.body!.instances!.instance![0];
 }
 
-/** Drives the manual clock and the engine with real waits until the instance shows `want`. */
-async function waitStatus(s: TestServer, id: string, want: string, timeoutMs = 180_000) {
-  const t0 = Date.now();
-  for (;;) {
-    await s.advance(250);
-    const st = (await statusOf(s, id))?.status;
-    if (st === want) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${id} is ${st}, not ${want}, after ${timeoutMs} ms`);
-    await sleep(150);
-  }
-}
-
 test('qemu through the API: boot, user data, SSH with the key pair, metadata, security group on the wire, VNC, monitoring, stop/start, release', async (t) => {
-  const reason = await skipReason();
+  const reason = await qemuSkipReason({ netns: true, ssh: true });
   if (reason) { t.skip(reason); return; }
   await buildImage();
   const nsName = `oe-api-${process.pid}`;
@@ -83,7 +61,7 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
       userData: Buffer.from(userData).toString('base64'), keyPairName: 'qemu-test-key', instanceName: 'qemu-api', hostName: 'qemu-api-host',
     }));
     const id = ran.body!.instanceIdSets!.instanceIdSet![0]!;
-    await waitStatus(s, id, 'Running');
+    await waitStatus(s, R, id, 'Running');
     const bootMs = Date.now() - t0;
     t.diagnostic(`RunInstances → Running (guest READY) through the API: ${bootMs} ms`);
     assert.equal(await driver.ready(id), true, 'Running means the guest has booted');
@@ -168,11 +146,11 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
 
     // Stop / start: disk bytes survive, the guest comes back on the same address.
     await s.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: id }));
-    const stopMs = await waitStatus(s, id, 'Stopped', 60_000);
+    const stopMs = await waitStatus(s, R, id, 'Stopped', 60_000);
     t.diagnostic(`StopInstance → Stopped: ${stopMs} ms`);
     assert.equal(await driver.powerState(id), 'stopped');
     await s.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: id }));
-    const startMs = await waitStatus(s, id, 'Running');
+    const startMs = await waitStatus(s, R, id, 'Running');
     t.diagnostic(`StartInstance → Running: ${startMs} ms`);
     assert.equal(await ssh('cat /root/data/p.txt'), 'persisted');
     assert.doesNotMatch(await driver.consoleOutput(id), /user-data exit/, 'user data runs once per instance');

@@ -11,16 +11,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestSpec } from '../../src/compute/driver.js';
-import { qemuBinary } from '../../src/compute/host-probe.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { buildImage, missingBuildInputs } from '../../src/compute/qemu/image.js';
-
-async function skipReason(): Promise<string | undefined> {
-  if (!(await qemuBinary())) return 'qemu-system-x86_64 is not installed';
-  const missing = await missingBuildInputs();
-  if (missing.length) return `cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`;
-  return undefined;
-}
+import { buildImage } from '../../src/compute/qemu/image.js';
+import { qemuSkipReason } from './fixtures.js';
 
 function spec(id: string, userData: string): GuestSpec {
   return {
@@ -39,7 +32,7 @@ async function get(port: number, path: string) {
 }
 
 test('qemu guest: boot, user data once, network, re-attach, stop/start keeps disk bytes, destroy', async (t) => {
-  const reason = await skipReason();
+  const reason = await qemuSkipReason();
   if (reason) { t.skip(reason); return; }
   await buildImage();
   const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-test-'));

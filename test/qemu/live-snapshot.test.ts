@@ -10,10 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestSpec } from '../../src/compute/driver.js';
-import { qemuBinary } from '../../src/compute/host-probe.js';
 import { run } from '../../src/compute/qemu/exec.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { buildImage, missingBuildInputs } from '../../src/compute/qemu/image.js';
+import { buildImage } from '../../src/compute/qemu/image.js';
+import { qemuSkipReason } from './fixtures.js';
 
 async function get(port: number, path: string) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
@@ -21,9 +21,8 @@ async function get(port: number, path: string) {
 }
 
 test('qemu: a live snapshot keeps the guest running and its bytes boot again after ResetDisk', async (t) => {
-  if (!(await qemuBinary())) { t.skip('qemu-system-x86_64 is not installed'); return; }
-  const missing = await missingBuildInputs();
-  if (missing.length) { t.skip(`cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`); return; }
+  const reason = await qemuSkipReason();
+  if (reason) { t.skip(reason); return; }
   await buildImage();
   const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-live-'));
   const driver = new QemuDriver({ dataDir, stopTimeoutMs: 20_000, sampleMonitoring: false, env: { ...process.env, OPENECS_QEMU_NET: 'user' } });

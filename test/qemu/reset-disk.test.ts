@@ -10,41 +10,19 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qemuBinary } from '../../src/compute/host-probe.js';
-import { run, which } from '../../src/compute/qemu/exec.js';
-import { missingBuildInputs, buildImage } from '../../src/compute/qemu/image.js';
+import { run } from '../../src/compute/qemu/exec.js';
+import { buildImage } from '../../src/compute/qemu/image.js';
 import type { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { Netns, netnsUnavailable } from '../../src/network/netns.js';
-import { startTestServer, $Ecs, type TestServer } from '../helpers/server.js';
+import { Netns } from '../../src/network/netns.js';
+import { startTestServer, $Ecs } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
+import { qemuSkipReason, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function skipReason(): Promise<string | undefined> {
-  if (!(await qemuBinary())) return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
-  const missing = await missingBuildInputs();
-  if (missing.length) return `cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`;
-  const why = await netnsUnavailable();
-  if (why) return `no instance namespace: ${why}`;
-  if (!(await which('ssh'))) return 'ssh is not installed (apt-get install openssh-client)';
-  return undefined;
-}
-
-async function waitStatus(s: TestServer, id: string, want: string, timeoutMs = 180_000) {
-  const t0 = Date.now();
-  for (;;) {
-    await s.advance(250);
-    const r = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }));
-    const st = r.body!.instances!.instance![0]?.status;
-    if (st === want) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${id} is ${st}, not ${want}, after ${timeoutMs} ms`);
-    await sleep(150);
-  }
-}
-
 test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes back', async (t) => {
-  const reason = await skipReason();
+  const reason = await qemuSkipReason({ netns: true, ssh: true });
   if (reason) { t.skip(reason); return; }
   await buildImage();
   const nsName = `oe-rst-${process.pid}`;
@@ -65,7 +43,7 @@ test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes b
     const userData = '#!/bin/sh\nmkdir -p /root/data && echo before > /root/data/v.txt && sync\n';
     const ran = await s.ecs.runInstances(runRequest(n, { userData: Buffer.from(userData).toString('base64'), keyPairName: 'reset-key' }));
     const id = ran.body!.instanceIdSets!.instanceIdSet![0]!;
-    await waitStatus(s, id, 'Running');
+    await waitStatus(s, R, id, 'Running');
     const ip = (await driver.record(id))!.privateIp!;
     const sshArgs = ['-i', keyFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
       '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`];
@@ -85,7 +63,7 @@ test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes b
     const diskId = disks.body!.disks!.disk![0]!.diskId!;
     const stopAndWait = async () => {
       await s.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: id }));
-      await waitStatus(s, id, 'Stopped', 60_000);
+      await waitStatus(s, R, id, 'Stopped', 60_000);
     };
     await stopAndWait();
     const t0 = Date.now();
@@ -99,7 +77,7 @@ test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes b
     }
 
     await s.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: id }));
-    await waitStatus(s, id, 'Running');
+    await waitStatus(s, R, id, 'Running');
     assert.equal(await ssh('echo after > /root/data/v.txt && sync && cat /root/data/v.txt'), 'after');
     await stopAndWait();
 
@@ -107,7 +85,7 @@ test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes b
     await s.ecs.resetDisk(new $Ecs.ResetDiskRequest({ diskId, snapshotId: snapId }));
     t.diagnostic(`ResetDisk through the API: ${Date.now() - t1} ms`);
     await s.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: id }));
-    await waitStatus(s, id, 'Running');
+    await waitStatus(s, R, id, 'Running');
     assert.equal(await ssh('cat /root/data/v.txt'), 'before', 'ResetDisk brought the snapshot bytes back');
   } finally {
     for (const id of await driver.list().catch(() => [])) await driver.destroy(id).catch(() => {});

@@ -10,35 +10,17 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qemuBinary } from '../../src/compute/host-probe.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { missingBuildInputs, buildImage } from '../../src/compute/qemu/image.js';
-import { Netns, netnsUnavailable } from '../../src/network/netns.js';
-import { startTestServer, $Ecs, type TestServer } from '../helpers/server.js';
+import { buildImage } from '../../src/compute/qemu/image.js';
+import { Netns } from '../../src/network/netns.js';
+import { startTestServer } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
+import { qemuSkipReason, until, waitStatus } from './fixtures.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function skipReason(): Promise<string | undefined> {
-  if (!(await qemuBinary())) return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
-  const missing = await missingBuildInputs();
-  if (missing.length) return `cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`;
-  const why = await netnsUnavailable();
-  return why ? `no instance namespace: ${why}` : undefined;
-}
-
-async function until(s: TestServer, what: string, fn: () => Promise<boolean>, timeoutMs = 180_000) {
-  const t0 = Date.now();
-  while (!(await fn())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await s.advance(250);
-    await sleep(150);
-  }
-  return Date.now() - t0;
-}
-
 test('after a crash and restart the instance runs again and no unknown QEMU or tap is left', async (t) => {
-  const reason = await skipReason();
+  const reason = await qemuSkipReason({ netns: true });
   if (reason) { t.skip(reason); return; }
   await buildImage();
   const nsName = `oe-rst-${process.pid}`;
@@ -81,9 +63,7 @@ test('after a crash and restart the instance runs again and no unknown QEMU or t
     assert.deepEqual([...(await driver.netns.taps()).keys()].filter((k) => k !== id), []);
     // The engine records Running once it has seen the guest's READY marker (the manual clock moves
     // it), so wait for the API's status and check the guest had booted by then.
-    const status = async () => (await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) })))
-      .body!.instances!.instance![0]!.status;
-    await until(s, 'boot after restart', async () => (await status()) === 'Running');
+    await waitStatus(s, 'cn-hangzhou', id, 'Running');
     t.diagnostic(`restart → instance Running again: ${Date.now() - t0} ms`);
     assert.equal(await driver.ready(id), true, 'Running only once the guest has booted');
     assert.deepEqual([...(await driver.qemuProcesses()).keys()], [id]);

@@ -11,9 +11,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestSpec } from '../../src/compute/driver.js';
-import { qemuBinary } from '../../src/compute/host-probe.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { buildImage, missingBuildInputs } from '../../src/compute/qemu/image.js';
+import { buildImage } from '../../src/compute/qemu/image.js';
+import { qemuSkipReason } from './fixtures.js';
 import { ink, vncSession, type Screen } from './vnc-client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,9 +29,8 @@ function spec(id: string): GuestSpec {
 }
 
 test('VNC screen: the console with a login prompt, keyboard to a login shell', async (t) => {
-  if (!(await qemuBinary())) { t.skip('qemu-system-x86_64 is not installed'); return; }
-  const missing = await missingBuildInputs();
-  if (missing.length) { t.skip(`cannot build the guest image: missing ${missing.map((m) => m.debianPackage).join(', ')}`); return; }
+  const reason = await qemuSkipReason();
+  if (reason) { t.skip(reason); return; }
   await buildImage();
   const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-vnc-'));
   const driver = new QemuDriver({ dataDir, stopTimeoutMs: 10_000, env: { ...process.env, OPENECS_QEMU_NET: 'user' }, sampleMonitoring: false });
