@@ -27,7 +27,7 @@ type Db = ActionContext['db'];
 
 // ---- groups -------------------------------------------------------------------------------
 
-async function loadGroup(ctx: ActionContext, id: string, db: Db = ctx.db): Promise<GroupRow> {
+export async function loadGroup(ctx: ActionContext, id: string, db: Db = ctx.db): Promise<GroupRow> {
   const g = await findGroup(db, ctx.principal.accountId, ctx.regionId, id);
   if (!g) throw new EcsError('InvalidSecurityGroupId.NotFound', `The specified SecurityGroupId "${id}" does not exist.`);
   return g;

@@ -27,17 +27,12 @@ import {
 import { DEFAULT_GROUP_DESCRIPTION, defaultGroupRules, isDefaultGroup, planClone, ruleAsInput } from '../domain/security-rules/tools.js';
 import { countSecurityGroups, findVpc, insertSecurityGroup, listSecurityGroups } from '../store/network.js';
 import { quotaFor } from '../store/quotas.js';
-import { deleteRules, findGroup, groupsByIds, insertRules, rulesOfGroups, type GroupRow } from '../store/security-group-rules.js';
-import { checkAuthorizedGroup, checkLimits } from './security-group-rules.js';
+import { deleteRules, groupsByIds, insertRules, rulesOfGroups, type GroupRow } from '../store/security-group-rules.js';
+import { checkAuthorizedGroup, checkLimits, loadGroup } from './security-group-rules.js';
 import type { ActionContext, HandlerMap, ResponseBody } from './types.js';
 
 type Db = ActionContext['db'];
 
-async function loadGroup(ctx: ActionContext, id: string, db: Db = ctx.db): Promise<GroupRow> {
-  const g = await findGroup(db, ctx.principal.accountId, ctx.regionId, id);
-  if (!g) throw new EcsError('InvalidSecurityGroupId.NotFound', `The specified SecurityGroupId "${id}" does not exist.`);
-  return g;
-}
 
 function groupContext(ctx: ActionContext, g: { type: string; vpc_id: string }): GroupContext {
   return { type: g.type === 'enterprise' ? 'enterprise' : 'normal', network: g.vpc_id ? 'vpc' : 'classic', accountId: ctx.principal.accountId };
