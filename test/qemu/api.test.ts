@@ -9,18 +9,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, which } from '../../src/compute/qemu/exec.js';
-import { buildImage } from '../../src/compute/qemu/image.js';
-import type { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { Netns } from '../../src/network/netns.js';
-import { startTestServer, expectEcsError, $Ecs, type TestServer } from '../helpers/server.js';
+import { expectEcsError, $Ecs, type TestServer } from '../helpers/server.js';
 import { openVnc, vncLogin } from './vnc-client.js';
 import { isoSecond } from '../../src/domain/time.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
-import { qemuSkipReason, waitStatus } from './fixtures.js';
+import { qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,14 +29,7 @@ async function statusOf(s: TestServer, id: string) {
 test('qemu through the API: boot, user data, SSH with the key pair, metadata, security group on the wire, VNC, monitoring, stop/start, release', async (t) => {
   const reason = await qemuSkipReason({ netns: true, ssh: true });
   if (reason) { t.skip(reason); return; }
-  await buildImage();
-  const nsName = `oe-api-${process.pid}`;
-  const prevNs = process.env.OPENECS_NETNS;
-  process.env.OPENECS_NETNS = nsName;
-  const ns = new Netns(nsName, 'test');
-  const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-api-'));
-  const s = await startTestServer({ driver: 'qemu', dataDir });
-  const driver = s.app.services.driver as QemuDriver;
+  const { s, driver, ns, nsName, dataDir, close } = await startQemuServer('api');
   const inNs = (cmd: string, args: string[], timeoutMs = 15_000) => run('ip', ['netns', 'exec', nsName, cmd, ...args], { timeoutMs });
   const curl = async (url: string, timeoutS = 2) => {
     const r = await inNs('curl', ['-s', '-m', String(timeoutS), '-o', '-', '-w', '\n%{http_code}', url]).catch(() => ({ stdout: '\n000' }));
@@ -165,11 +154,6 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     assert.equal((await ns.links()).some((l) => l.ifname === tap), false, 'the tap is removed');
     assert.deepEqual(await driver.list(), []);
   } finally {
-    for (const id of await driver.list().catch(() => [])) await driver.destroy(id).catch(() => {});
-    await s.close();
-    if (prevNs === undefined) delete process.env.OPENECS_NETNS; else process.env.OPENECS_NETNS = prevNs;
-    await ns.destroy();
-    await rm(join(driver.runtimeDir()), { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 });

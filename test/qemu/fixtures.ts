@@ -1,9 +1,13 @@
 /** What the real-guest tests share: why they must skip here, and waiting on the engine with real time. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { qemuBinary } from '../../src/compute/host-probe.js';
+import type { QemuDriver } from '../../src/compute/qemu/driver.js';
 import { which } from '../../src/compute/qemu/exec.js';
-import { missingBuildInputs } from '../../src/compute/qemu/image.js';
-import { netnsUnavailable } from '../../src/network/netns.js';
-import { $Ecs, type TestServer } from '../helpers/server.js';
+import { buildImage, missingBuildInputs } from '../../src/compute/qemu/image.js';
+import { Netns, netnsUnavailable } from '../../src/network/netns.js';
+import { $Ecs, startTestServer, type TestServer } from '../helpers/server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,4 +48,32 @@ export async function waitStatus(s: TestServer, regionId: string, id: string, wa
   } catch (e) {
     throw st === want ? e : new Error(`${id} is ${st}, not ${want}, after ${timeoutMs} ms`);
   }
+}
+
+export interface QemuServer { s: TestServer; driver: QemuDriver; ns: Netns; nsName: string; dataDir: string; close(): Promise<void> }
+
+/**
+ * A test server on the qemu driver with its instance network in a namespace of its own (`tag`
+ * names it); close() removes its guests, the namespace, the runtime and data folders.
+ */
+export async function startQemuServer(tag: string): Promise<QemuServer> {
+  await buildImage();
+  const nsName = `oe-${tag}-${process.pid}`;
+  const prevNs = process.env.OPENECS_NETNS;
+  process.env.OPENECS_NETNS = nsName;
+  const dataDir = await mkdtemp(join(tmpdir(), `openecs-qemu-${tag}-`));
+  const s = await startTestServer({ driver: 'qemu', dataDir });
+  const driver = s.app.services.driver as QemuDriver;
+  const ns = new Netns(nsName, 'test');
+  return {
+    s, driver, ns, nsName, dataDir,
+    async close() {
+      for (const id of await driver.list().catch(() => [])) await driver.destroy(id).catch(() => {});
+      await s.close();
+      if (prevNs === undefined) delete process.env.OPENECS_NETNS; else process.env.OPENECS_NETNS = prevNs;
+      await ns.destroy();
+      await rm(driver.runtimeDir(), { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

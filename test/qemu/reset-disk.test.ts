@@ -7,16 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/compute/qemu/exec.js';
-import { buildImage } from '../../src/compute/qemu/image.js';
-import type { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { Netns } from '../../src/network/netns.js';
-import { startTestServer, $Ecs } from '../helpers/server.js';
+import { $Ecs } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
-import { qemuSkipReason, waitStatus } from './fixtures.js';
+import { qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,14 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes back', async (t) => {
   const reason = await qemuSkipReason({ netns: true, ssh: true });
   if (reason) { t.skip(reason); return; }
-  await buildImage();
-  const nsName = `oe-rst-${process.pid}`;
-  const prevNs = process.env.OPENECS_NETNS;
-  process.env.OPENECS_NETNS = nsName;
-  const ns = new Netns(nsName, 'test');
-  const dataDir = await mkdtemp(join(tmpdir(), 'openecs-qemu-reset-'));
-  const s = await startTestServer({ driver: 'qemu', dataDir });
-  const driver = s.app.services.driver as QemuDriver;
+  const { s, driver, nsName, dataDir, close } = await startQemuServer('rst');
   try {
     const n = await createNetwork(s, R, '192.168.0.0/16');
     const kp = await s.ecs.createKeyPair(new $Ecs.CreateKeyPairRequest({ regionId: R, keyPairName: 'reset-key' }));
@@ -88,11 +77,6 @@ test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes b
     await waitStatus(s, R, id, 'Running');
     assert.equal(await ssh('cat /root/data/v.txt'), 'before', 'ResetDisk brought the snapshot bytes back');
   } finally {
-    for (const id of await driver.list().catch(() => [])) await driver.destroy(id).catch(() => {});
-    await s.close();
-    if (prevNs === undefined) delete process.env.OPENECS_NETNS; else process.env.OPENECS_NETNS = prevNs;
-    await ns.destroy();
-    await rm(join(driver.runtimeDir()), { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 });
