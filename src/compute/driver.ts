@@ -89,6 +89,13 @@ export interface ComputeDriver {
    * disk anew from its image, its source snapshot, or empty, at its current size.
    */
   discardDisk?(diskId: string): Promise<void>;
+  /**
+   * AttachDisk (and CreateDisk with an instance) on a running guest: the driver hot-plugs the disk
+   * (qemu: QMP). A stopped guest gets its disks at its next start, so drivers may do nothing then.
+   */
+  attachDisk?(instanceId: string, disk: GuestDisk): Promise<void>;
+  /** DetachDisk: true once the guest has let go of the disk (or does not run), false while it has not yet: ask again. */
+  detachDisk?(instanceId: string, diskId: string): Promise<boolean>;
   /** ResetDisk: the disk's bytes become the snapshot's (the instance is Stopped); O(1) for qcow2 (a new overlay). */
   resetDisk?(diskId: string, snapshotId: string): Promise<void>;
   /** Whether the guest has finished booting (qemu: its READY marker); Starting → Running waits for it when present. */

@@ -229,7 +229,8 @@ export function renderRuleset(input: PolicyInput): string {
     // Guests get no IPv6 (ECS VPCs have none unless enabled), so none crosses between them unfiltered.
     '    ct state established,related accept', '    ct state invalid drop', '    meta nfproto ipv6 drop', ...isolation, ...egress, ...ingress, '  }',
     '  chain output {', '    type filter hook output priority filter; policy accept;',
-    '    ct state established,related accept', ...ingress, '  }',
+    // DHCP answers from the namespace reach every guest, as ECS's DHCP does whatever the groups say.
+    '    ct state established,related accept', '    udp sport 67 udp dport 68 accept', ...ingress, '  }',
     '  chain input {', '    type filter hook input priority filter; policy accept;',
     '    ct state established,related accept', `    ip daddr ${METADATA_ADDRESS} tcp dport 80 accept`, ...egress, '  }',
     '}',

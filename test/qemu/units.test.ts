@@ -1,4 +1,4 @@
-/** Pure pieces of the qemu driver: cpio format, bzImage payload lookup, guest network and sizing. */
+/** Pure pieces of the qemu driver: cpio format, bzImage payload lookup, guest network, sizing, hot-plug placement, boot mode, DHCP configuration. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
@@ -6,6 +6,9 @@ import { cpioArchive } from '../../src/compute/qemu/cpio.js';
 import { findPayload } from '../../src/compute/qemu/kernel.js';
 import { guestNetwork, seedArchive, decodeUserData } from '../../src/compute/qemu/seed.js';
 import { guestSize } from '../../src/compute/qemu/sizing.js';
+import { diskArguments, serialOf, slotFor } from '../../src/compute/qemu/hotplug.js';
+import { bootModeOfSuperblock, parseHexDump } from '../../src/compute/qemu/boot-mode.js';
+import { dnsmasqConfig, hostLine, rangeOf } from '../../src/network/dhcp.js';
 
 /** Minimal newc reader, enough to check what we wrote. */
 function readCpio(buf: Buffer) {
@@ -99,4 +102,47 @@ test('seed: metadata quoted for the shell, user data decoded, key and password',
   assert.equal(e['seed/password'].data.toString(), 'Pw1!');
   assert.equal(e['seed/password'].mode & 0o777, 0o600);
   assert.equal(decodeUserData(''), undefined);
+});
+
+test('hot-plug placement: slots from device names, the first free otherwise; system disk on the root bus', () => {
+  const cases: [string | undefined, number[], number | undefined][] = [
+    ['/dev/xvdb', [], 1], ['/dev/xvdz', [], 25], ['/dev/vdc', [], 2], ['/dev/xvdb', [1], 2],
+    [undefined, [1, 2, 3], 4], ['/dev/xvda', [], 1], ['bogus', [], 1],
+    [undefined, Array.from({ length: 31 }, (_, i) => i + 1), undefined],
+  ];
+  for (const [device, taken, want] of cases) assert.equal(slotFor(device, new Set(taken)), want, `${device} with ${taken.length} taken`);
+  assert.equal(serialOf('d-bp1abcdefghijklmnopq'), 'bp1abcdefghijklmnopq');
+  const args = diskArguments([
+    { diskId: 'd-sys', file: '/x/sys.qcow2', type: 'system' },
+    { diskId: 'd-two', file: '/x/two.qcow2', type: 'data', device: '/dev/xvdc' },
+    { diskId: 'd-one', file: '/x/one.qcow2', type: 'data', device: '/dev/xvdc' },
+  ]);
+  const devices = args.filter((_, i) => args[i - 1] === '-device');
+  assert.deepEqual(devices, [
+    'pci-bridge,id=hp0,chassis_nr=1,shpc=on',
+    'virtio-blk-pci,drive=d-sys,id=vd-d-sys,serial=sys,bootindex=0',
+    'virtio-blk-pci,drive=d-two,id=vd-d-two,serial=two,bus=hp0,addr=0x2',
+    'virtio-blk-pci,drive=d-one,id=vd-d-one,serial=one,bus=hp0,addr=0x1',
+  ]);
+  assert.ok(args.includes('PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off'), 'the bridge signals the guest through its own SHPC');
+});
+
+test('boot mode from the superblock: only the built-in root boots the built-in kernel', () => {
+  const sb = (magic: number, label: string) => { const b = Buffer.alloc(256); b.writeUInt16LE(magic, 0x38); b.write(label, 0x78, 'latin1'); return b; };
+  const cases: [Buffer, string][] = [
+    [sb(0xef53, 'openecs-root'), 'direct'], [sb(0xef53, 'cloudimg-rootfs'), 'firmware'], [sb(0xef53, ''), 'firmware'],
+    [sb(0x1234, 'openecs-root'), 'firmware'], [Buffer.alloc(0), 'firmware'],
+  ];
+  for (const [b, want] of cases) assert.equal(bootModeOfSuperblock(b), want);
+  const dump = '00000400:  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f  ................\n00000410:  53 ef  S.\nread 18/18 bytes at offset 1024\n';
+  assert.deepEqual([...parseHexDump(dump)], [...Array.from({ length: 16 }, (_, i) => i), 0x53, 0xef]);
+});
+
+test('DHCP configuration: one static range per vSwitch CIDR, one host line per instance', () => {
+  const cases: [string, string, string][] = [['10.20.0.0/20', '10.20.0.0', '255.255.240.0'], ['192.168.5.77/24', '192.168.5.0', '255.255.255.0'], ['172.16.0.0/12', '172.16.0.0', '255.240.0.0']];
+  for (const [cidr, network, netmask] of cases) assert.deepEqual(rangeOf(cidr), { network, netmask });
+  const conf = dnsmasqConfig('/run/x', ['10.20.0.0/20', '10.20.16.0/20', '10.20.0.0/20']);
+  assert.deepEqual(conf.split('\n').filter((l) => l.startsWith('dhcp-range=')), ['dhcp-range=10.20.0.0,static,255.255.240.0,infinite', 'dhcp-range=10.20.16.0,static,255.255.240.0,infinite']);
+  assert.ok(conf.includes('port=0\n'), 'DHCP only, no DNS');
+  assert.equal(hostLine({ instanceId: 'i-1', mac: '00:16:3e:00:00:01', ip: '10.20.0.5', hostname: 'web_1.example', cidr: '10.20.0.0/20' }), '00:16:3e:00:00:01,10.20.0.5,web-1-example\n');
 });

@@ -23,7 +23,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import type { ComputeDriver, GuestSpec, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
+import type { ComputeDriver, GuestDisk, GuestSpec, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
 import { RETENTION_MS, parseSamples, processCpuSeconds } from './monitor.js';
 import { Netns, netnsUnavailable, tapName } from '../../network/netns.js';
 import type { InstanceMetadata } from '../../network/metadata.js';
@@ -35,6 +35,9 @@ import type { ExportFormat, ImportFormat } from '../../domain/storage/image-file
 import { READY_MARKER } from './guest-scripts.js';
 import { BASE_DISK_GIB, ensureImage, type GuestImage } from './image.js';
 import { QmpClient, withQmp } from './qmp.js';
+import { bootModeOf, type BootMode } from './boot-mode.js';
+import { DhcpService } from '../../network/dhcp.js';
+import { diskArguments, HOTPLUG_BUS, plugDisk, unplugDisk, type PlacedDisk } from './hotplug.js';
 import { guestNetwork, seedArchive } from './seed.js';
 import { guestSize, sizeCapsFromEnv } from './sizing.js';
 import { Sealer } from '../../auth/secrets.js';
@@ -45,7 +48,11 @@ export interface VmRecord {
   image: string;
   accelerator: string;
   qmpSocket: string;
-  disks: { diskId: string; file: string; type: string }[];
+  disks: PlacedDisk[];
+  /** `direct`: the built-in kernel and seed (READY marker); `firmware`: the disk's own boot loader (boot-mode.ts). */
+  boot?: BootMode;
+  /** The SHPC bridge data disks sit on (hotplug.ts); absent for guests started before it existed: no hot-plug for them. */
+  hotplugBus?: string;
   sshPort?: number;
   httpPort?: number;
   /** `netns`: the guest's tap in the instance namespace; `user`: QEMU user-mode networking. */
@@ -100,8 +107,12 @@ const HELPER = fileURLToPath(new URL('../../network/metadata-helper.ts', import.
  * `pci=noacpi` routes PCI interrupts from the BIOS table instead of evaluating each ACPI link
  * (~0.3 s per virtio device); `cryptomgr.notests` skips the crypto self-tests at boot (~0.5 s).
  * Neither changes what the guest can do; the ACPI power button still works.
+ * Without ACPI's host-bridge windows the kernel would place PCI memory anywhere below 4 GiB,
+ * the IOAPIC/HPET/LAPIC range at 0xfec00000 included: a bridge window over the LAPIC's MSI
+ * address swallows the MSIs of the disks behind it (the guest hangs on its first read of a data
+ * disk). `memmap=…$0xfec00000` marks 0xfec00000-4 GiB reserved, as it is on this machine type.
  */
-export const GUEST_KERNEL_ARGS = 'quiet panic=-1 pci=noacpi cryptomgr.notests';
+export const GUEST_KERNEL_ARGS = 'quiet panic=-1 pci=noacpi cryptomgr.notests memmap=0x400000$0xfec00000 memmap=0x40000$0xfffc0000';
 
 /**
  * The TCG vCPU: every feature QEMU emulates except ERMS/FSRM. With them the kernel copies and
@@ -144,6 +155,7 @@ export class QemuDriver implements ComputeDriver {
   /** The instance namespace (netns mode); `owner` tells this data dir's taps and nft table apart. */
   readonly netns: Netns;
   readonly owner: string;
+  private readonly dhcp: DhcpService;
   private lastRuleset = '';
   private vnc?: VncProxy;
   /** VPC bridges in the namespace, for the isolation rule (read once, then kept as start() adds them). */
@@ -163,6 +175,7 @@ export class QemuDriver implements ComputeDriver {
     this.log = opts.log ?? (() => {});
     this.owner = createHash('sha256').update(this.root).digest('hex').slice(0, 8);
     this.netns = new Netns(this.env.OPENECS_NETNS || 'openecs', this.owner);
+    this.dhcp = new DhcpService(this.netns, join(this.runtimeDir(), 'dhcp'), this.log);
     // Monitoring: one sample per interval (default a minute, ECS's finest Period) of every running guest.
     const every = Number(this.env.OPENECS_MONITOR_INTERVAL_MS || 60_000);
     if (every > 0 && opts.sampleMonitoring !== false) {
@@ -309,22 +322,74 @@ export class QemuDriver implements ComputeDriver {
   }
 
   async ensureCreated(spec: GuestSpec): Promise<void> {
-    const missing = spec.disks.filter((d) => !existsSync(this.diskFile(d.diskId)));
-    const image = missing.length ? await this.image() : undefined;
     await mkdir(this.dir(spec.instanceId), { recursive: true });
-    await mkdir(join(this.root, 'disks'), { recursive: true });
     // Independent files: created at once.
-    await Promise.all(missing.map(async (d) => {
-      const file = this.diskFile(d.diskId);
-      const snap = d.snapshotId ? this.snapshotFile(d.snapshotId) : '';
-      const backing = snap && existsSync(snap) ? snap : d.type === 'system' ? image!.baseDisk : '';
-      const sizeGiB = Math.max(d.sizeGiB || 0, d.type === 'system' ? BASE_DISK_GIB : 1);
-      const args = ['create', '-q', '-f', 'qcow2', ...(backing ? ['-b', backing, '-F', 'qcow2'] : []), `${file}.tmp`, `${sizeGiB}G`];
-      await run('qemu-img', args);
-      await rename(`${file}.tmp`, file);
-    }));
+    await Promise.all(spec.disks.map((d) => this.ensureDiskFile(d)));
     // destroy() removes these even if the instance never started (no vm.json yet).
     await writeFile(join(this.dir(spec.instanceId), 'disks.json'), JSON.stringify(spec.disks.map((d) => this.diskFile(d.diskId))));
+  }
+
+  /** A disk's qcow2 file, created when missing: a clone of its snapshot or (system disk) of the image, else blank. */
+  private async ensureDiskFile(d: GuestDisk): Promise<void> {
+    const file = this.diskFile(d.diskId);
+    if (existsSync(file)) return;
+    const snap = d.snapshotId ? this.snapshotFile(d.snapshotId) : '';
+    const backing = snap && existsSync(snap) ? snap : d.type === 'system' ? (await this.image()).baseDisk : '';
+    const sizeGiB = Math.max(d.sizeGiB || 0, d.type === 'system' ? BASE_DISK_GIB : 1);
+    await mkdir(join(this.root, 'disks'), { recursive: true });
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', ...(backing ? ['-b', backing, '-F', 'qcow2'] : []), `${file}.tmp`, `${sizeGiB}G`]);
+    await rename(`${file}.tmp`, file);
+  }
+
+  /**
+   * AttachDisk on a running guest: the disk is hot-plugged onto the SHPC bridge (hotplug.ts) and
+   * the guest sees it about 5 s later. A stopped guest gets it at its next start (start() reads the
+   * store's disks); so does a guest started before the bridge existed.
+   */
+  async attachDisk(instanceId: string, disk: GuestDisk): Promise<void> {
+    const rec = await this.record(instanceId);
+    if (disk.type !== 'data' || !rec || !(await this.pid(instanceId))) return;
+    await this.ensureDiskFile(disk);
+    const placed: PlacedDisk = { diskId: disk.diskId, file: this.diskFile(disk.diskId), type: disk.type, device: disk.device };
+    if (!rec.hotplugBus) {
+      this.log('no hot-plug bus in this guest: the disk appears at its next start', { instanceId, diskId: disk.diskId });
+      return;
+    }
+    await withQmp(rec.qmpSocket, (c) => plugDisk(c, placed));
+    await this.updateRecord(instanceId, (r) => ({ ...r, disks: [...r.disks.filter((d) => d.diskId !== disk.diskId), placed] }));
+    this.log('disk hot-plugged', { instanceId, diskId: disk.diskId });
+  }
+
+  private unplugRequests = new Map<string, number>();
+
+  /**
+   * DetachDisk: true once the guest has let go of the disk (or is not running), false while the
+   * unplug is pending. The request is sent once, and again only after 30 s of silence (a guest
+   * still booting may not have listened).
+   */
+  async detachDisk(instanceId: string, diskId: string): Promise<boolean> {
+    const rec = await this.record(instanceId);
+    if (!rec || !(await this.pid(instanceId)) || !rec.hotplugBus) return true;
+    const key = `${instanceId}/${diskId}`;
+    const last = this.unplugRequests.get(key);
+    const request = last === undefined || Date.now() - last > 30_000;
+    const state = await withQmp(rec.qmpSocket, (c) => unplugDisk(c, diskId, request));
+    if (state === 'pending') {
+      if (request) this.unplugRequests.set(key, Date.now());
+      return false;
+    }
+    this.unplugRequests.delete(key);
+    await this.updateRecord(instanceId, (r) => ({ ...r, disks: r.disks.filter((d) => d.diskId !== diskId) }));
+    this.log('disk unplugged', { instanceId, diskId });
+    return true;
+  }
+
+  private async updateRecord(instanceId: string, fn: (r: VmRecord) => VmRecord): Promise<void> {
+    const rec = await this.record(instanceId);
+    if (!rec) return;
+    const path = join(this.dir(instanceId), 'vm.json');
+    await writeFile(`${path}.tmp`, JSON.stringify(fn(rec), null, 2));
+    await rename(`${path}.tmp`, path);
   }
 
   async start(spec: GuestSpec): Promise<void> {
@@ -333,6 +398,8 @@ export class QemuDriver implements ComputeDriver {
     // spawned `ip`/`qemu-img` waits for a CPU, and the guest boot cannot begin before all are done.
     const [image, verdict, bin, mode] = await Promise.all([this.image(), this.accelerator(), qemuBinary(this.env), this.network(),
       this.ensureCreated(spec)]);
+    const system = spec.disks.find((d) => d.type === 'system');
+    const boot: BootMode = system ? await bootModeOf(this.diskFile(system.diskId)) : 'direct';
     if (!bin) throw new Error('qemu-system-x86_64 not found (apt-get install qemu-system-x86)');
     const dir = this.dir(spec.instanceId);
     const initrd = join(dir, 'initrd.img');
@@ -346,7 +413,7 @@ export class QemuDriver implements ComputeDriver {
     const size = guestSize(spec.cpu, spec.memoryMiB, sizeCapsFromEnv(this.env));
     const qmpSocket = socketPath(dir, 'qmp.sock');
     const disks = [...spec.disks].sort((a, b) => (a.type === 'system' ? -1 : b.type === 'system' ? 1 : a.device.localeCompare(b.device)))
-      .map((d) => ({ diskId: d.diskId, file: this.diskFile(d.diskId), type: d.type }));
+      .map((d): PlacedDisk => ({ diskId: d.diskId, file: this.diskFile(d.diskId), type: d.type, device: d.device }));
     const net = mode === 'none' ? undefined : guestNetwork(spec.privateIp, spec.vswitchCidr);
     const network = async (): Promise<string | undefined> => {
       if (!net || mode !== 'netns') return undefined;
@@ -355,6 +422,8 @@ export class QemuDriver implements ComputeDriver {
       this.bridges?.add(bridge);
       const [tap] = await Promise.all([
         this.netns.ensureTap(spec.instanceId, spec.vpcId),
+        this.dhcp.addHost({ instanceId: spec.instanceId, mac: macFor(spec.instanceId), ip: net.ip, hostname: spec.hostName || spec.instanceId, cidr: net.cidr })
+          .catch((e) => this.log('DHCP host not served', { instance: spec.instanceId, error: String(e) })),
         // The service's folder exists once ensureMetadataService has run.
         this.ensureMetadataService().then(() => writeFile(this.metadataDocPath(net.ip), JSON.stringify(this.metadataDoc(spec, net)), { mode: 0o600 })),
       ]);
@@ -363,7 +432,7 @@ export class QemuDriver implements ComputeDriver {
     const [tap, consoleOffset] = await Promise.all([
       network(),
       stat(consoleFile).then((s) => s.size, () => 0),
-      readFile(image.initramfs).then((base) => writeFile(initrd, Buffer.concat([base, seedArchive(spec, { metadataService })]), { mode: 0o600 })),
+      boot === 'direct' && readFile(image.initramfs).then((base) => writeFile(initrd, Buffer.concat([base, seedArchive(spec, { metadataService })]), { mode: 0o600 })),
       rm(qmpSocket, { force: true }),
       rm(this.vncSocket(spec.instanceId), { force: true }),
       rm(join(dir, 'qemu.pid'), { force: true }),
@@ -371,10 +440,10 @@ export class QemuDriver implements ComputeDriver {
     ]);
     const sshPort = net && !tap ? await freePort() : undefined;
     const httpPort = net && !tap ? await freePort() : undefined;
-    const args = this.commandLine({ spec, image, verdict, size, dir, initrd, consoleFile, qmpSocket, disks, net, sshPort, httpPort, tap });
+    const args = this.commandLine({ spec, image, verdict, size, dir, initrd, consoleFile, qmpSocket, disks, net, sshPort, httpPort, tap, boot });
     const rec: VmRecord = {
       instanceId: spec.instanceId, image: image.name, accelerator: verdict.accelerator, qmpSocket, disks, sshPort, httpPort,
-      network: net ? mode : 'none', tap, privateIp: net?.ip,
+      network: net ? mode : 'none', tap, privateIp: net?.ip, hotplugBus: HOTPLUG_BUS, boot,
       vcpus: size.vcpus, memoryMiB: size.memoryMiB, startedAt: Date.now(), consoleOffset,
     };
     await writeFile(join(dir, 'vm.json'), JSON.stringify(rec, null, 2));
@@ -392,17 +461,19 @@ export class QemuDriver implements ComputeDriver {
   commandLine(o: {
     spec: GuestSpec; image: GuestImage; verdict: ProbeVerdict; size: { vcpus: number; memoryMiB: number }; dir: string; initrd: string;
     consoleFile: string; qmpSocket: string; disks: VmRecord['disks']; net?: ReturnType<typeof guestNetwork>; sshPort?: number; httpPort?: number;
-    tap?: string;
+    tap?: string; boot?: BootMode;
   }): string[] {
     const kvm = o.verdict.accelerator === 'kvm';
+    const direct = o.boot !== 'firmware';
     const args = [
       '-name', `${o.spec.instanceId},process=qemu-${o.spec.instanceId}`,
       '-machine', 'pc', '-accel', kvm ? 'kvm' : 'tcg', '-cpu', kvm ? o.verdict.cpu ?? 'host' : TCG_CPU,
       '-m', String(o.size.memoryMiB), '-smp', String(o.size.vcpus),
-      '-nodefaults', '-no-user-config', '-display', 'none', ...fastFirmware(this.env),
-      '-kernel', o.image.kernel, '-initrd', o.initrd,
-      // OPENECS_QEMU_KERNEL_ARGS: extra arguments (diagnostics, e.g. `loglevel=7 printk.time=1 initcall_debug`).
-      '-append', [`console=tty0 console=ttyS0 ${GUEST_KERNEL_ARGS}`, this.env.OPENECS_QEMU_KERNEL_ARGS, `openecs.instance=${o.spec.instanceId}`].filter(Boolean).join(' '),
+      '-nodefaults', '-no-user-config', '-display', 'none',
+      // A disk with its own boot loader needs a BIOS that boots disks (SeaBIOS, QEMU's default).
+      ...(direct ? [...fastFirmware(this.env), '-kernel', o.image.kernel, '-initrd', o.initrd,
+        // OPENECS_QEMU_KERNEL_ARGS: extra arguments (diagnostics, e.g. `loglevel=7 printk.time=1 initcall_debug`).
+        '-append', [`console=tty0 console=ttyS0 ${GUEST_KERNEL_ARGS}`, this.env.OPENECS_QEMU_KERNEL_ARGS, `openecs.instance=${o.spec.instanceId}`].filter(Boolean).join(' ')] : []),
       '-device', 'virtio-rng-pci',
       '-chardev', `file,id=console,path=${o.consoleFile},append=on`, '-serial', 'chardev:console',
       '-qmp', `unix:${o.qmpSocket},server=on,wait=off`,
@@ -412,12 +483,11 @@ export class QemuDriver implements ComputeDriver {
       // so the std VGA's 16 MiB 32-bit framebuffer BAR stays unassigned (bochs-drm: "less than
       // 4 MB video memory"); virtio-gpu has only small and 64-bit BARs. The guest loads its
       // driver after READY (image.ts LATE_MODULES) and fbcon shows tty1's login prompt.
-      '-vnc', `unix:${this.vncSocket(o.spec.instanceId)},password=on`, '-vga', 'none', '-device', 'virtio-gpu-pci',
+      // A firmware boot shows the BIOS and boot loader on the std VGA (their kernel, their arguments).
+      '-vnc', `unix:${this.vncSocket(o.spec.instanceId)},password=on`, ...(direct ? ['-vga', 'none', '-device', 'virtio-gpu-pci'] : ['-vga', 'std']),
       '-pidfile', join(o.dir, 'qemu.pid'), '-daemonize',
     ];
-    for (const d of o.disks) {
-      args.push('-drive', `file=${d.file},if=virtio,format=qcow2,id=${d.diskId},cache=writeback,discard=unmap`);
-    }
+    args.push(...diskArguments(o.disks));
     if (o.net && o.tap) {
       args.push('-netdev', `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
         '-device', `virtio-net-pci,netdev=net0,mac=${macFor(o.spec.instanceId)}`);
@@ -487,6 +557,7 @@ export class QemuDriver implements ComputeDriver {
     this.stopRequests.delete(instanceId);
     if (rec?.privateIp && rec.network === 'netns') await rm(this.metadataDocPath(rec.privateIp), { force: true });
     await this.netns.deleteTap(instanceId);
+    await this.dhcp.removeHost(instanceId);
     const created = await readFile(join(this.dir(instanceId), 'disks.json'), 'utf8').then((t) => JSON.parse(t) as string[], () => []);
     for (const f of new Set([...(rec?.disks ?? []).map((d) => d.file), ...created])) await rm(f, { force: true });
     await rm(this.dir(instanceId), { recursive: true, force: true });
@@ -545,7 +616,9 @@ export class QemuDriver implements ComputeDriver {
     return this.bootMarkerSeen(rec, instanceId);
   }
 
+  /** A firmware-booted guest has no READY marker: as on ECS, Running then means its machine runs. */
   private async bootMarkerSeen(rec: VmRecord, instanceId: string): Promise<boolean> {
+    if (rec.boot === 'firmware') return true;
     const text = await readFile(this.consolePath(instanceId)).then((b) => b.subarray(rec.consoleOffset).toString('utf8'), () => '');
     return text.includes(`${READY_MARKER} instance=${instanceId}`);
   }

@@ -4,9 +4,9 @@
  * taken only once the driver's transition time has passed since the persisted status change and
  * the driver reports the guest there, so timing and progress both survive a restart.
  */
-import type { GuestSpec } from '../../compute/driver.js';
+import type { GuestDisk, GuestSpec } from '../../compute/driver.js';
 import { settledStatus, TRANSITIONAL } from '../../domain/instances/states.js';
-import { disksOfInstances, getInstanceForEngine, setInstanceStatus, type InstanceRow } from '../../store/instances.js';
+import { disksOfInstances, getInstanceForEngine, setInstanceStatus, type DiskRow, type InstanceRow } from '../../store/instances.js';
 import type { Db } from '../../store/db.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
 import { authorizedKeyOf } from '../../store/key-pairs.js';
@@ -14,6 +14,14 @@ import { authorizedKeyOf } from '../../store/key-pairs.js';
 const POLL_MS = 250;
 /** A booting real guest: the READY check is a file read, so it is cheap to look often (marker → Running latency). */
 const READY_POLL_MS = 50;
+
+/** What a driver needs of a disk row. */
+export function guestDisk(d: DiskRow): GuestDisk {
+  return {
+    diskId: d.id, type: d.type === 'system' ? 'system' : 'data', sizeGiB: d.size, device: d.device,
+    imageId: d.image_id, snapshotId: d.source_snapshot_id,
+  };
+}
 
 export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
   const disks = await disksOfInstances(db, [row.id]);
@@ -37,10 +45,7 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
     privateIp: row.private_ip,
     userData: row.user_data,
     keyPairName: row.key_pair_name,
-    disks: disks.map((d) => ({
-      diskId: d.id, type: d.type === 'system' ? 'system' : 'data', sizeGiB: d.size, device: d.device,
-      imageId: d.image_id, snapshotId: d.source_snapshot_id,
-    })),
+    disks: disks.map(guestDisk),
   };
 }
 
