@@ -2,9 +2,9 @@
  * The instance metadata service (http://100.100.100.200), as a pure function of one instance's
  * document: the paths ECS documents and cloud-init's AliYun datasource crawls (it is the EC2
  * crawler with version `2016-01-01`: directory listings end entries with `/`, `public-keys/`
- * holds `<n>/openssh-key`; it first PUTs `/latest/api/token` with header
- * `X-aliyun-ecs-metadata-token-ttl-seconds` for the hardened mode). `latest` and `2016-01-01`
- * answer alike.
+ * holds `<n>/openssh-key`; test/qemu/cloud-init.test.ts runs Debian 12's 22.4 against it). Newer
+ * cloud-init first PUTs `/latest/api/token` with header `X-aliyun-ecs-metadata-token-ttl-seconds`
+ * for the hardened mode; 22.4 PUTs only on AWS. `latest` and `2016-01-01` answer alike.
  */
 import { randomBytes } from 'node:crypto';
 

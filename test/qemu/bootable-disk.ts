@@ -34,6 +34,8 @@ $B mount -t proc proc /proc; $B mount -t sysfs sys /sys; $B mount -t devtmpfs de
 for pass in 1 2 3; do for m in /lib/modules/*.ko; do $B insmod $m 2>/dev/null; done; done
 $B mkdir -p /tmp /var/www
 echo "imported image: kernel $($B uname -r), command line: $($B cat /proc/cmdline)"
+# What cloud-init's ds-identify reads to choose its AliYun datasource.
+echo "dmi: $($B cat /sys/class/dmi/id/sys_vendor) / $($B cat /sys/class/dmi/id/product_name)"
 $B ip link set lo up
 i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do $B sleep 0.1; i=$((i+1)); done
 $B ip link set eth0 up

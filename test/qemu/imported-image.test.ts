@@ -69,6 +69,7 @@ test('an imported image boots through the firmware with its own kernel, DHCP and
     t.diagnostic(`RunInstances → imported system up (firmware, boot loader, its kernel, DHCP, metadata): ${Date.now() - t0} ms`);
     assert.match(consoleText, /command line: BOOT_IMAGE=vmlinuz initrd=initrd\.img console=ttyS0 quiet/, 'its own boot loader chose the command line');
     assert.doesNotMatch(consoleText, /openecs\.instance=/);
+    assert.match(consoleText, /dmi: Alibaba Cloud \/ Alibaba Cloud ECS/, 'the machine says it is an ECS instance, as stock cloud-init requires');
     const ip = rec.privateIp!;
     const ready = consoleText.split('\n').find((l) => l.includes(IMPORTED_READY))!;
     assert.match(ready, new RegExp(`instance=${id} hostname=stock-host address=${ip.replace(/\./g, '\\.')}/20`), 'DHCP gave it its private IP and prefix; the metadata its id and hostname');

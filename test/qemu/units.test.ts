@@ -120,11 +120,13 @@ test('hot-plug placement: slots from device names, the first free otherwise; sys
   const devices = args.filter((_, i) => args[i - 1] === '-device');
   assert.deepEqual(devices, [
     'pci-bridge,id=hp0,chassis_nr=1,shpc=on',
-    'virtio-blk-pci,drive=d-sys,id=vd-d-sys,serial=sys,bootindex=0',
+    'virtio-blk-pci,drive=d-sys,id=vd-d-sys,serial=sys',
     'virtio-blk-pci,drive=d-two,id=vd-d-two,serial=two,bus=hp0,addr=0x2',
     'virtio-blk-pci,drive=d-one,id=vd-d-one,serial=one,bus=hp0,addr=0x1',
   ]);
   assert.ok(args.includes('PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off'), 'the bridge signals the guest through its own SHPC');
+  const firmware = diskArguments([{ diskId: 'd-sys', file: '/x/sys.qcow2', type: 'system' }], { firmwareBoot: true });
+  assert.ok(firmware.includes('virtio-blk-pci,drive=d-sys,id=vd-d-sys,serial=sys,bootindex=0'), 'the firmware boots the system disk');
 });
 
 test('boot mode from the superblock: only the built-in root boots the built-in kernel', () => {

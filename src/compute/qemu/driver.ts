@@ -474,6 +474,9 @@ export class QemuDriver implements ComputeDriver {
       ...(direct ? [...fastFirmware(this.env), '-kernel', o.image.kernel, '-initrd', o.initrd,
         // OPENECS_QEMU_KERNEL_ARGS: extra arguments (diagnostics, e.g. `loglevel=7 printk.time=1 initcall_debug`).
         '-append', [`console=tty0 console=ttyS0 ${GUEST_KERNEL_ARGS}`, this.env.OPENECS_QEMU_KERNEL_ARGS, `openecs.instance=${o.spec.instanceId}`].filter(Boolean).join(' ')] : []),
+      // What ECS's hypervisor tells the guest it is: cloud-init's ds-identify and its AliYun
+      // datasource use the metadata service only on product "Alibaba Cloud ECS".
+      '-smbios', `type=1,manufacturer=Alibaba Cloud,product=Alibaba Cloud ECS${o.spec.serialNumber ? `,serial=${o.spec.serialNumber.replace(/,/g, ',,')}` : ''}`,
       '-device', 'virtio-rng-pci',
       '-chardev', `file,id=console,path=${o.consoleFile},append=on`, '-serial', 'chardev:console',
       '-qmp', `unix:${o.qmpSocket},server=on,wait=off`,
@@ -487,7 +490,7 @@ export class QemuDriver implements ComputeDriver {
       '-vnc', `unix:${this.vncSocket(o.spec.instanceId)},password=on`, ...(direct ? ['-vga', 'none', '-device', 'virtio-gpu-pci'] : ['-vga', 'std']),
       '-pidfile', join(o.dir, 'qemu.pid'), '-daemonize',
     ];
-    args.push(...diskArguments(o.disks));
+    args.push(...diskArguments(o.disks, { firmwareBoot: !direct }));
     if (o.net && o.tap) {
       args.push('-netdev', `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
         '-device', `virtio-net-pci,netdev=net0,mac=${macFor(o.spec.instanceId)}`);

@@ -42,14 +42,15 @@ const driveOptions = (d: PlacedDisk) => `file=${d.file},if=none,format=qcow2,id=
  * The command-line arguments for the hot-plug bridge and the disks: the system disk on the root
  * bus (first, so the guest names it vda), data disks on the bridge in their slots.
  */
-export function diskArguments(disks: PlacedDisk[]): string[] {
+export function diskArguments(disks: PlacedDisk[], opts: { firmwareBoot?: boolean } = {}): string[] {
   const args = ['-global', 'PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off',
     '-device', `pci-bridge,id=${HOTPLUG_BUS},chassis_nr=1,shpc=on`];
   const taken = new Set<number>();
   for (const d of disks) {
     args.push('-drive', driveOptions(d));
     const dev = `virtio-blk-pci,drive=${d.diskId},id=${deviceIdOf(d.diskId)},serial=${serialOf(d.diskId)}`;
-    if (d.type === 'system') { args.push('-device', `${dev},bootindex=0`); continue; }
+    // The firmware boots the system disk; a direct kernel boot holds bootindex 0 itself (linuxboot ROM).
+    if (d.type === 'system') { args.push('-device', opts.firmwareBoot ? `${dev},bootindex=0` : dev); continue; }
     const slot = slotFor(d.device, taken);
     if (slot === undefined) throw new Error(`no free hot-plug slot for ${d.diskId}`);
     taken.add(slot);
