@@ -3,7 +3,8 @@
  * hot-plugged (QMP onto the guest's SHPC bridge) and the guest sees it without a restart, by its
  * ECS serial (the disk id without `d-`); bytes written in the guest stay on the disk after the
  * detach and are read back after a second attach; a data disk created with the instance
- * (cold-plugged) detaches from the running guest too. Skips without QEMU, netns or ssh.
+ * (cold-plugged) detaches from the running guest too; an online ResizeDisk reaches the running
+ * guest. Skips without QEMU, netns or ssh.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ async function diskStatus(s: TestServer, diskId: string) {
   return r.body!.disks!.disk![0]!;
 }
 
-test('qemu hot-plug: AttachDisk and DetachDisk on a running guest, bytes kept across detach and re-attach', async (t) => {
+test('qemu hot-plug: AttachDisk, online ResizeDisk and DetachDisk on a running guest, bytes kept across detach and re-attach', async (t) => {
   const reason = await qemuSkipReason({ netns: true, ssh: true });
   if (reason) { t.skip(reason); return; }
   const { s, driver, nsName, dataDir, close } = await startQemuServer('hp');
@@ -72,6 +73,11 @@ test('qemu hot-plug: AttachDisk and DetachDisk on a running guest, bytes kept ac
     assert.equal(await driver.powerState(id), 'running');
     const marker = `HOTMARK${Date.now()}`; // letters and digits: qemu-io shows other bytes as dots
     await ssh(`echo ${marker} > /dev/${dev} && sync`);
+
+    // ResizeDisk online: the running guest sees the new capacity (QMP block_resize), bytes kept.
+    await s.ecs.resizeDisk(new $Ecs.ResizeDiskRequest({ diskId: hotDisk, newSize: 30, type: 'online' }));
+    await until(s, 'the guest to see 30 GiB', async () => (await ssh(`cat /sys/block/${dev}/size`).catch(() => '')) === String((30 * 1024 ** 3) / 512), 30_000);
+    assert.equal(await ssh(`head -c ${marker.length} /dev/${dev}`), marker);
 
     // DetachDisk while Running: Available once the guest has let go; the bytes stay on the disk.
     const t1 = Date.now();

@@ -680,8 +680,19 @@ export class QemuDriver implements ComputeDriver {
     await rm(this.diskFile(diskId), { force: true });
   }
 
+  /**
+   * ResizeDisk: a disk a running QEMU holds (its image is locked) grows through QMP `block_resize`,
+   * so the guest sees the new capacity at once (online resize); otherwise the file is resized.
+   */
   async resizeDisk(diskId: string, sizeGiB: number): Promise<void> {
-    await run('qemu-img', ['resize', '-q', this.diskFile(diskId), `${sizeGiB}G`]);
+    const file = this.diskFile(diskId);
+    const owner = await this.instanceUsing(file);
+    const rec = owner ? await this.record(owner) : undefined;
+    if (rec) {
+      await withQmp(rec.qmpSocket, (c) => c.execute('block_resize', { device: diskId, size: sizeGiB * 1024 ** 3 }));
+      return;
+    }
+    if (existsSync(file)) await run('qemu-img', ['resize', '-q', file, `${sizeGiB}G`]);
   }
 
   /**
