@@ -17,6 +17,7 @@ import { customImageActions } from './custom-images.js';
 import { imageTaskActions } from './image-tasks.js';
 import { objectStoreActions } from './object-store.js';
 import { vncActions } from './vnc.js';
+import { metadataOptionsActions } from './metadata-options.js';
 import { monitoringActions } from './monitoring.js';
 import { securityGroupToolsActions } from './security-group-tools.js';
 import { vpcTagActions } from './vpc-tags.js';
@@ -28,6 +29,7 @@ export function allHandlers(): Record<Product, HandlerMap> {
       ...regionActions, ...imagesActions, ...securityGroupsActions, ...securityGroupRulesActions,
       ...keyPairsActions, ...tagsActions, ...instancesActions,
       ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions, ...imageTaskActions, ...vncActions, ...monitoringActions,
+      ...metadataOptionsActions,
     },
     vpc: { ...vpcActions, ...vpcTagActions },
     sts: { ...stsActions },

@@ -3,6 +3,7 @@
  * (one instance, Pending → Stopped). Every check runs before the one transaction that writes
  * instances, disks, addresses, group memberships, tags and the engine's operations.
  */
+import { metadataOptionsFrom, type MetadataOptions } from '../domain/instances/metadata-options.js';
 import { randomUUID } from 'node:crypto';
 import { EcsError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
@@ -51,6 +52,7 @@ interface LaunchPlan {
   privateIp?: string;
   resourceGroupId: string;
   creditSpecification: string;
+  metadataOptions: MetadataOptions;
 }
 
 const sealers = new WeakMap<object, Sealer>();
@@ -178,6 +180,7 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
   const tags = tagsFromParams(p.Tag);
   if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('NumberExceed.Tags', `The Tags parameter's number is exceed, Valid: ${MAX_TAGS_PER_RESOURCE}.`);
 
+  const metadataOptions = metadataOptionsFrom(p);
   const autoReleaseTime = p.AutoReleaseTime ? checkReleaseTime(p.AutoReleaseTime, ctx.now()) : null;
   const bandwidthOut: number = p.InternetMaxBandwidthOut ?? 0;
   if (bandwidthOut < 0 || bandwidthOut > 100) throw new EcsError('InvalidParameter.Bandwidth', 'InternetMaxBandwidthOut must be from 0 to 100 Mbit/s.', 400);
@@ -197,6 +200,7 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
     privateIp: p.PrivateIpAddress || undefined,
     resourceGroupId: p.ResourceGroupId ?? '',
     creditSpecification: p.CreditSpecification ?? (type.id.startsWith('ecs.t') ? 'Standard' : ''),
+    metadataOptions,
   };
 }
 
@@ -257,6 +261,9 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         created_at: now,
         started_at: null,
         deleted_at: null,
+        metadata_http_endpoint: plan.metadataOptions.httpEndpoint,
+        metadata_http_tokens: plan.metadataOptions.httpTokens,
+        metadata_hop_limit: plan.metadataOptions.hopLimit,
       };
       await insertInstance(trx, row);
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Pending', at: now }).execute();

@@ -1,4 +1,5 @@
 /** Renders instance rows in the shapes of DescribeInstances and DescribeInstanceAttribute. */
+import { macAddress } from '../domain/instances/mac.js';
 import { isoMinute, PAY_AS_YOU_GO_EXPIRED_TIME } from '../domain/time.js';
 import type { Tag } from '../domain/tags.js';
 import { renderTags } from '../store/tags.js';
@@ -93,7 +94,7 @@ function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined) {
       }],
     },
     Tags: renderTags(tags),
-    MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'optional', HttpPutResponseHopLimit: 1 },
+    MetadataOptions: { HttpEndpoint: r.metadata_http_endpoint, HttpTokens: r.metadata_http_tokens, HttpPutResponseHopLimit: r.metadata_hop_limit },
     HibernationOptions: { Configured: false },
     ImageOptions: { LoginAsNonRoot: false },
     CpuOptions: { CoreCount: Math.max(1, Math.floor(r.cpu / 2)), ThreadsPerCore: r.cpu > 1 ? 2 : 1, Numa: '' },
@@ -104,10 +105,3 @@ export function instanceAttribute(r: InstanceRow, groups: string[]) {
   return { ...common(r, groups), IoOptimized: 'optimized', VlanId: '', ClusterId: '', EnableJumboFrame: false };
 }
 
-/** A stable locally administered MAC derived from the instance id. */
-export function macAddress(instanceId: string): string {
-  let h = 0;
-  for (const c of instanceId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  const b = [0x00, 0x16, 0x3e, (h >>> 16) & 0x7f, (h >>> 8) & 0xff, h & 0xff];
-  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
-}

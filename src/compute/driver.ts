@@ -2,6 +2,8 @@
  * The compute driver contract. Drivers are told what to do and report what is; the database
  * holds the truth, so every call is idempotent and a restarted server simply tells them again.
  */
+import type { MetadataOptions } from '../domain/instances/metadata-options.js';
+
 export type PowerState = 'running' | 'stopped' | 'absent';
 
 export interface GuestDisk {
@@ -41,6 +43,8 @@ export interface GuestSpec {
   vpcCidr?: string;
   serialNumber?: string;
   accountId?: string;
+  /** The metadata service's access options (ModifyInstanceMetadataOptions); absent: ECS's defaults. */
+  metadataOptions?: MetadataOptions;
 }
 
 /** One NIC's security groups with all their rules (network-enforcing drivers compile them). */
@@ -106,6 +110,8 @@ export interface ComputeDriver {
   vncUrl?(instanceId: string): Promise<string>;
   /** Sets the VNC password; a running guest gets it at once (ECS: immediately on I/O-optimized instances). */
   setVncPassword?(instanceId: string, password: string): Promise<void>;
+  /** ModifyInstanceMetadataOptions: the guest's metadata service follows the new options at once (qemu). */
+  setMetadataOptions?(instanceId: string, options: MetadataOptions): Promise<void>;
   /** Monitoring samples of the instance since `since` (epoch ms), oldest first. */
   monitorSamples?(instanceId: string, since: number): Promise<MonitorSample[]>;
 }

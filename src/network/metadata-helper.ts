@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { answerMetadata, type InstanceMetadata } from './metadata.js';
+import { MetadataService, type InstanceMetadata } from './metadata.js';
 import { METADATA_ADDRESS } from './nft-compiler.js';
 
 const docsDir = process.argv[2];
@@ -21,10 +21,12 @@ async function documentFor(ip: string): Promise<InstanceMetadata | undefined> {
   try { return JSON.parse(await readFile(join(docsDir, `${ip}.json`), 'utf8')) as InstanceMetadata; } catch { return undefined; }
 }
 
+const service = new MetadataService();
+
 const server = createServer((req, res) => {
   const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   void documentFor(ip).then((doc) => {
-    const a = answerMetadata(doc, req.method ?? 'GET', req.url ?? '/');
+    const a = service.answer(doc, { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, sourceIp: ip });
     res.writeHead(a.status, { 'content-type': a.contentType, server: 'openecs-metadata' });
     res.end(req.method === 'HEAD' ? undefined : a.body);
   }, () => { res.writeHead(500); res.end(); });

@@ -29,6 +29,9 @@ export interface InstanceMetadata {
   /** Base64, as stored by RunInstances; served decoded. */
   userData: string;
   eniId: string;
+  /** ModifyInstanceMetadataOptions; absent: enabled, tokens optional. */
+  httpEndpoint?: 'enabled' | 'disabled';
+  httpTokens?: 'optional' | 'required';
 }
 
 type Tree = { [k: string]: string | Tree };
@@ -90,10 +93,8 @@ export function answerMetadata(m: InstanceMetadata | undefined, method: string, 
   const parts = path.split('/').filter(Boolean);
   const [version, section, ...rest] = parts;
   if (version !== 'latest' && version !== '2016-01-01') return notFound();
-  if (section === 'api' && rest[0] === 'token') {
-    if (method !== 'PUT') return text('Method Not Allowed', 405);
-    return text(randomBytes(24).toString('base64url'));
-  }
+  // Tokens are MetadataService's; a token request that reaches here is not a PUT.
+  if (section === 'api' && rest[0] === 'token') return text('Method Not Allowed', 405);
   if (method !== 'GET' && method !== 'HEAD') return text('Method Not Allowed', 405);
   if (!section) return text('dynamic\nmeta-data\nuser-data');
   if (!m) return text('no instance holds this source address', 404);
@@ -115,4 +116,58 @@ export function answerMetadata(m: InstanceMetadata | undefined, method: string, 
     node = node[p]!;
   }
   return typeof node === 'string' ? text(node) : text(listing(node));
+}
+
+export interface MetadataRequest {
+  method: string;
+  path: string;
+  /** Lower-case header names, as node's http module gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  sourceIp: string;
+}
+
+const TOKEN_HEADER = 'x-aliyun-ecs-metadata-token';
+const TTL_HEADER = 'x-aliyun-ecs-metadata-token-ttl-seconds';
+const MAX_TOKEN_TTL_S = 21_600;
+
+/**
+ * The metadata service with ECS's security hardening mode: `PUT /latest/api/token` with a TTL of
+ * 1-21600 s hands out a token bound to the caller's address (400 without a valid TTL, 403 when
+ * the request carries X-Forwarded-For, so that a proxied SSRF cannot get one); a request with an
+ * unknown or expired token is 401; without a token it is answered unless the instance requires
+ * tokens (HttpTokens=required: 403). An instance whose metadata access is disabled gets 403.
+ */
+export class MetadataService {
+  private tokens = new Map<string, { ip: string; expiresAt: number }>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  answer(doc: InstanceMetadata | undefined, req: MetadataRequest): MetadataAnswer {
+    const path = req.path.split('?')[0]!.replace(/\/{2,}/g, '/');
+    const header = (name: string) => { const v = req.headers[name]; return Array.isArray(v) ? v[0] : v; };
+    if (doc?.httpEndpoint === 'disabled') return text('Forbidden: metadata access is disabled for this instance', 403);
+    if (/^\/(latest|2016-01-01)\/api\/token\/?$/.test(path) && req.method === 'PUT') {
+      if (header('x-forwarded-for') !== undefined) return text('Forbidden', 403);
+      const ttl = Number(header(TTL_HEADER));
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_S) return text('Missing or Invalid Parameters', 400);
+      if (!doc) return answerMetadata(doc, req.method, path);
+      const token = randomBytes(32).toString('base64url');
+      this.prune();
+      this.tokens.set(token, { ip: req.sourceIp, expiresAt: this.now() + ttl * 1000 });
+      return text(token);
+    }
+    const token = header(TOKEN_HEADER);
+    if (token !== undefined) {
+      const t = this.tokens.get(token);
+      if (!t || t.ip !== req.sourceIp || t.expiresAt <= this.now()) return text('Unauthorized', 401);
+    } else if (doc?.httpTokens === 'required' && path !== '/' && path !== '') {
+      return text('Forbidden', 403);
+    }
+    return answerMetadata(doc, req.method, path);
+  }
+
+  private prune() {
+    if (this.tokens.size < 10_000) return;
+    const now = this.now();
+    for (const [k, v] of this.tokens) if (v.expiresAt <= now) this.tokens.delete(k);
+  }
 }

@@ -10,6 +10,7 @@ import * as m0003 from './migrations/0003_key_pairs.js';
 import * as m0004 from './migrations/0004_storage.js';
 import * as m0005 from './migrations/0005_instance_listing.js';
 import * as m0006 from './migrations/0006_operation_lookup.js';
+import * as m0007 from './migrations/0007_metadata_options.js';
 
 export type Db = Kysely<Database>;
 
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0004_storage': m0004,
   '0005_instance_listing': m0005,
   '0006_operation_lookup': m0006,
+  '0007_metadata_options': m0007,
 };
 
 class StaticMigrations implements MigrationProvider {

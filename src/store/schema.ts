@@ -141,6 +141,10 @@ export interface InstanceTable {
   created_at: number;
   started_at: number | null;
   deleted_at: number | null;
+  /** ModifyInstanceMetadataOptions: enabled | disabled; optional | required (security hardening mode); 1-64. */
+  metadata_http_endpoint: string;
+  metadata_http_tokens: string;
+  metadata_hop_limit: number;
 }
 
 export interface InstanceSecurityGroupTable {

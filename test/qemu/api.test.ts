@@ -3,7 +3,7 @@
  * a VPC/VSwitch/security group made through the API, RunInstances with user data and a key pair,
  * then: the instance reaches Running only once booted; its user-data marker is read back over
  * the instance network; SSH logs in with the key pair's private key; the guest reads its own
- * metadata at 100.100.100.200; a security group rule change opens and closes TCP port 80 within
+ * metadata at 100.100.100.200 (and only with a token once HttpTokens=required); a security group rule change opens and closes TCP port 80 within
  * a second; stop/start keeps disk bytes; release removes the guest and its tap.
  * Skips (with the reason) without QEMU, the image's Debian inputs, root/netns/nftables or ssh.
  */
@@ -103,6 +103,24 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     const doc = JSON.parse(await ssh('wget -qO- http://100.100.100.200/latest/dynamic/instance-identity/document'));
     assert.equal(doc['instance-id'], id);
     assert.equal(doc['region-id'], R);
+    // The dmi fields stock cloud-init checks before it reads the metadata service.
+    assert.equal(await ssh('cat /sys/class/dmi/id/product_name'), 'Alibaba Cloud ECS');
+    const describedMac = (await statusOf(s, id))!.networkInterfaces!.networkInterface![0]!.macAddress;
+    assert.equal(await ssh('cat /sys/class/net/eth0/address'), describedMac, 'the guest NIC has the MAC DescribeInstances shows');
+
+    // Security hardening mode from inside the guest: with HttpTokens=required only a token works.
+    const md = 'http://100.100.100.200/latest/meta-data/instance-id';
+    await s.ecs.modifyInstanceMetadataOptions(new $Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: R, instanceId: id, httpEndpoint: 'enabled', httpTokens: 'required' }));
+    assert.match(await ssh(`wget -qO- ${md} 2>&1; echo "exit $?"`), /403|exit 1/, 'no token: refused');
+    // busybox wget cannot PUT: the token request goes through nc.
+    // (the sleep keeps nc reading until the answer is in: busybox nc stops at the end of its input)
+    const tokenReply = await ssh(`(printf 'PUT /latest/api/token HTTP/1.0\\r\\nX-aliyun-ecs-metadata-token-ttl-seconds: 60\\r\\n\\r\\n'; sleep 1) | nc 100.100.100.200 80`);
+    const mdToken = tokenReply.split(/\r?\n/).at(-1)!.trim();
+    assert.match(tokenReply, /^HTTP\/1\.[01] 200/);
+    assert.equal(await ssh(`wget -qO- --header 'X-aliyun-ecs-metadata-token: ${mdToken}' ${md}`), id, 'with the token: answered');
+    assert.match(await ssh(`wget -qO- --header 'X-aliyun-ecs-metadata-token: forged' ${md} 2>&1; echo "exit $?"`), /401|exit 1/);
+    await s.ecs.modifyInstanceMetadataOptions(new $Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: R, instanceId: id, httpEndpoint: 'enabled', httpTokens: 'optional' }));
+    assert.equal(await ssh(`wget -qO- ${md}`), id, 'tokens optional again');
 
     // The management terminal: a one-time WebSocket URL to QEMU's VNC; the password works at once.
     const vncReq = (vncPassword: string) => new $Ecs.ModifyInstanceVncPasswdRequest({ regionId: R, instanceId: id, vncPassword });

@@ -1,7 +1,7 @@
 /** The metadata service's answers: the paths ECS documents and cloud-init's AliYun datasource crawls. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerMetadata, type InstanceMetadata } from '../../src/network/metadata.js';
+import { answerMetadata, MetadataService, type InstanceMetadata } from '../../src/network/metadata.js';
 
 const md: InstanceMetadata = {
   instanceId: 'i-abc', hostname: 'web-1', privateIp: '192.168.0.10', mac: '00:16:3e:01:02:03', regionId: 'cn-hangzhou',
@@ -57,18 +57,51 @@ test('metadata paths (table)', () => {
   }
 });
 
-test('identity document, token, no user data, unknown source', () => {
+test('identity document, no user data, unknown source', () => {
   const doc = JSON.parse(body(md, '/latest/dynamic/instance-identity/document').body);
   assert.deepEqual(doc, {
     'zone-id': 'cn-hangzhou-h', 'serial-number': 'sn-1', 'instance-id': 'i-abc', 'region-id': 'cn-hangzhou', 'private-ipv4': '192.168.0.10',
     'owner-account-id': '1234567890123456', mac: '00:16:3e:01:02:03', 'image-id': 'debian_12_busybox', 'instance-type': 'ecs.g7.large',
   });
-  const tok = body(md, '/latest/api/token', 'PUT');
-  assert.equal(tok.status, 200);
-  assert.match(tok.body, /^[A-Za-z0-9_-]{32}$/);
-  assert.equal(body(md, '/latest/api/token').status, 405);
+  assert.equal(body(md, '/latest/api/token').status, 405, 'tokens are handed out on PUT only');
   assert.equal(body(md, '/latest/meta-data/instance-id', 'POST').status, 405);
   assert.equal(body({ ...md, userData: '' }, '/latest/user-data').status, 404);
   assert.equal(body({ ...md, publicKeys: [] }, '/latest/meta-data/public-keys/').status, 404);
   assert.equal(body(undefined, '/latest/meta-data/instance-id').status, 404);
+});
+
+test('security hardening mode: tokens, their TTL and address, HttpTokens=required, disabled access (table)', () => {
+  let now = 1_000_000;
+  const svc = new MetadataService(() => now);
+  const ask = (doc: InstanceMetadata | undefined, method: string, path: string, headers: Record<string, string> = {}, sourceIp = '192.168.0.10') => {
+    const a = svc.answer(doc, { method, path, headers, sourceIp });
+    return { status: a.status, body: a.body.toString() };
+  };
+  const put = (headers: Record<string, string>, doc: InstanceMetadata | undefined = md) => ask(doc, 'PUT', '/latest/api/token', headers);
+  const token = put({ 'x-aliyun-ecs-metadata-token-ttl-seconds': '60' }).body;
+  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+  const required: InstanceMetadata = { ...md, httpTokens: 'required' };
+  const cases: [string, () => { status: number; body: string }, number, string?][] = [
+    ['TTL header missing', () => put({}), 400, 'Missing or Invalid Parameters'],
+    ['TTL 0', () => put({ 'x-aliyun-ecs-metadata-token-ttl-seconds': '0' }), 400],
+    ['TTL 21601', () => put({ 'x-aliyun-ecs-metadata-token-ttl-seconds': '21601' }), 400],
+    ['TTL 21600', () => put({ 'x-aliyun-ecs-metadata-token-ttl-seconds': '21600' }), 200],
+    ['through a proxy', () => put({ 'x-aliyun-ecs-metadata-token-ttl-seconds': '60', 'x-forwarded-for': '1.2.3.4' }), 403],
+    ['optional, no token', () => ask(md, 'GET', '/latest/meta-data/instance-id'), 200, 'i-abc'],
+    ['optional, valid token', () => ask(md, 'GET', '/latest/meta-data/instance-id', { 'x-aliyun-ecs-metadata-token': token }), 200, 'i-abc'],
+    ['optional, unknown token', () => ask(md, 'GET', '/latest/meta-data/instance-id', { 'x-aliyun-ecs-metadata-token': 'forged' }), 401],
+    ['token from another address', () => ask(md, 'GET', '/latest/meta-data/instance-id', { 'x-aliyun-ecs-metadata-token': token }, '192.168.0.11'), 401],
+    ['required, no token', () => ask(required, 'GET', '/latest/meta-data/instance-id'), 403],
+    ['required, no token, user data', () => ask(required, 'GET', '/latest/user-data'), 403],
+    ['required, valid token', () => ask(required, 'GET', '/latest/user-data', { 'x-aliyun-ecs-metadata-token': token }), 200, '#!/bin/sh\necho hi\n'],
+    ['required, token PUT', () => put({ 'x-aliyun-ecs-metadata-token-ttl-seconds': '5' }, required), 200],
+    ['disabled', () => ask({ ...md, httpEndpoint: 'disabled' }, 'GET', '/latest/meta-data/instance-id', { 'x-aliyun-ecs-metadata-token': token }), 403],
+  ];
+  for (const [what, call, status, want] of cases) {
+    const got = call();
+    assert.equal(got.status, status, what);
+    if (want !== undefined) assert.equal(got.body, want, what);
+  }
+  now += 61_000;
+  assert.equal(ask(md, 'GET', '/latest/meta-data/instance-id', { 'x-aliyun-ecs-metadata-token': token }).status, 401, 'an expired token');
 });

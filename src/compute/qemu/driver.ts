@@ -41,6 +41,8 @@ import { diskArguments, HOTPLUG_BUS, plugDisk, unplugDisk, type PlacedDisk } fro
 import { guestNetwork, seedArchive } from './seed.js';
 import { guestSize, sizeCapsFromEnv } from './sizing.js';
 import { Sealer } from '../../auth/secrets.js';
+import { macAddress } from '../../domain/instances/mac.js';
+import type { MetadataOptions } from '../../domain/instances/metadata-options.js';
 import { VncProxy } from './vnc-proxy.js';
 
 export interface VmRecord {
@@ -134,12 +136,6 @@ export function fastFirmware(env: NodeJS.ProcessEnv = process.env): string[] {
   return existsSync('/usr/share/qemu/qboot.rom') ? ['-bios', 'qboot.rom'] : [];
 }
 
-export function macFor(instanceId: string) {
-  let h = 0;
-  for (const c of instanceId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  const b = [h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255].map((x) => x.toString(16).padStart(2, '0'));
-  return `00:16:3e:${b[1]}:${b[2]}:${b[3]}`; // 00:16:3e is the OUI ECS uses for its ENIs
-}
 
 export class QemuDriver implements ComputeDriver {
   readonly name = 'qemu';
@@ -269,13 +265,14 @@ export class QemuDriver implements ComputeDriver {
   private metadataDoc(spec: GuestSpec, net: NonNullable<ReturnType<typeof guestNetwork>>): InstanceMetadata {
     const mask = net.prefix === 0 ? 0 : (0xffffffff << (32 - net.prefix)) >>> 0;
     return {
-      instanceId: spec.instanceId, hostname: spec.hostName || spec.instanceId, privateIp: net.ip, mac: macFor(spec.instanceId),
+      instanceId: spec.instanceId, hostname: spec.hostName || spec.instanceId, privateIp: net.ip, mac: macAddress(spec.instanceId),
       regionId: spec.regionId ?? '', zoneId: spec.zoneId ?? '', imageId: spec.imageId, instanceType: spec.instanceType ?? '',
       vpcId: spec.vpcId, vswitchId: spec.vswitchId, vpcCidr: spec.vpcCidr ?? '', vswitchCidr: spec.vswitchCidr ?? net.cidr,
       gateway: net.gateway, netmask: [24, 16, 8, 0].map((b) => (mask >>> b) & 255).join('.'),
       serialNumber: spec.serialNumber ?? '', ownerAccountId: spec.accountId ?? '',
       publicKeys: spec.publicKey ? [spec.publicKey] : [], userData: spec.userData,
       eniId: `eni-${createHash('sha256').update(spec.instanceId).digest('hex').slice(0, 20)}`,
+      httpEndpoint: spec.metadataOptions?.httpEndpoint, httpTokens: spec.metadataOptions?.httpTokens,
     };
   }
 
@@ -422,7 +419,7 @@ export class QemuDriver implements ComputeDriver {
       this.bridges?.add(bridge);
       const [tap] = await Promise.all([
         this.netns.ensureTap(spec.instanceId, spec.vpcId),
-        this.dhcp.addHost({ instanceId: spec.instanceId, mac: macFor(spec.instanceId), ip: net.ip, hostname: spec.hostName || spec.instanceId, cidr: net.cidr })
+        this.dhcp.addHost({ instanceId: spec.instanceId, mac: macAddress(spec.instanceId), ip: net.ip, hostname: spec.hostName || spec.instanceId, cidr: net.cidr })
           .catch((e) => this.log('DHCP host not served', { instance: spec.instanceId, error: String(e) })),
         // The service's folder exists once ensureMetadataService has run.
         this.ensureMetadataService().then(() => writeFile(this.metadataDocPath(net.ip), JSON.stringify(this.metadataDoc(spec, net)), { mode: 0o600 })),
@@ -493,11 +490,11 @@ export class QemuDriver implements ComputeDriver {
     args.push(...diskArguments(o.disks, { firmwareBoot: !direct }));
     if (o.net && o.tap) {
       args.push('-netdev', `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
-        '-device', `virtio-net-pci,netdev=net0,mac=${macFor(o.spec.instanceId)}`);
+        '-device', `virtio-net-pci,netdev=net0,mac=${macAddress(o.spec.instanceId)}`);
     } else if (o.net) {
       const fwd = [`hostfwd=tcp:127.0.0.1:${o.sshPort}-${o.net.ip}:22`, `hostfwd=tcp:127.0.0.1:${o.httpPort}-${o.net.ip}:80`];
       args.push('-netdev', `user,id=net0,net=${o.net.cidr},host=${o.net.gateway},dns=${o.net.dns},${fwd.join(',')}`,
-        '-device', `virtio-net-pci,netdev=net0,mac=${macFor(o.spec.instanceId)}`);
+        '-device', `virtio-net-pci,netdev=net0,mac=${macAddress(o.spec.instanceId)}`);
     } else {
       args.push('-nic', 'none');
     }
@@ -638,6 +635,17 @@ export class QemuDriver implements ComputeDriver {
     this.lastRuleset = text;
     this.lastAppliedAt = Date.now();
     this.lastApplyMs = this.lastAppliedAt - t0;
+  }
+
+  /** The metadata document of a started guest follows ModifyInstanceMetadataOptions (the service reads it per request). */
+  async setMetadataOptions(instanceId: string, options: MetadataOptions): Promise<void> {
+    const ip = (await this.record(instanceId))?.privateIp;
+    if (!ip) return;
+    const file = this.metadataDocPath(ip);
+    const doc = await readFile(file, 'utf8').then((t) => JSON.parse(t) as InstanceMetadata, () => undefined);
+    if (!doc || doc.instanceId !== instanceId) return;
+    await writeFile(`${file}.tmp`, JSON.stringify({ ...doc, httpEndpoint: options.httpEndpoint, httpTokens: options.httpTokens }), { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
   }
 
   vncSocket(instanceId: string) { return socketPath(this.dir(instanceId), 'vnc.sock'); }

@@ -33,6 +33,10 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
     publicKey, vswitchCidr: vsw?.cidr_block, vpcCidr: vpc?.cidr_block,
     // Sealed with the data dir's key: the driver that needs the clear text opens it (qemu).
     passwordSealed: row.password_sealed,
+    metadataOptions: {
+      httpEndpoint: row.metadata_http_endpoint === 'disabled' ? 'disabled' : 'enabled',
+      httpTokens: row.metadata_http_tokens === 'required' ? 'required' : 'optional', hopLimit: row.metadata_hop_limit,
+    },
     regionId: row.region_id, zoneId: row.zone_id, instanceType: row.instance_type, serialNumber: row.serial_number, accountId: row.account_id,
     instanceId: row.id,
     hostName: row.host_name,
