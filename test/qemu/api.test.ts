@@ -9,14 +9,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { run, which } from '../../src/compute/qemu/exec.js';
 import { expectEcsError, $Ecs, type TestServer } from '../helpers/server.js';
 import { openVnc, vncLogin } from './vnc-client.js';
 import { isoSecond } from '../../src/domain/time.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
-import { qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
+import { createKeyFile, guestSsh, qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,9 +38,7 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     assert.equal(driver.name, 'qemu');
     assert.equal(await driver.network(), 'netns');
     const n = await createNetwork(s, R, '192.168.0.0/16');
-    const kp = await s.ecs.createKeyPair(new $Ecs.CreateKeyPairRequest({ regionId: R, keyPairName: 'qemu-test-key' }));
-    const keyFile = join(dataDir, 'id_test');
-    await writeFile(keyFile, kp.body!.privateKeyBody!, { mode: 0o600 });
+    const keyFile = await createKeyFile(s, R, dataDir, 'qemu-test-key');
     const token = `marker-${Date.now()}`;
     const userData = `#!/bin/sh\necho ${token} > /var/www/marker.txt\nmkdir -p /root/data && echo persisted > /root/data/p.txt\n`;
     const t0 = Date.now();
@@ -90,9 +86,7 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     assert.ok(closeMs < 1000, `rule took ${closeMs} ms to apply`);
 
     // SSH with the key pair's private key; the guest reads its own metadata.
-    const sshArgs = ['-i', keyFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
-      '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`];
-    const ssh = (cmd: string) => inNs('ssh', [...sshArgs, cmd], 30_000).then((r) => r.stdout.trim());
+    const ssh = guestSsh(nsName, keyFile, ip);
     assert.equal(await ssh('hostname'), 'qemu-api-host');
     assert.equal(await ssh('cat /var/www/marker.txt'), token);
     assert.equal(await ssh('wget -qO- http://100.100.100.200/latest/meta-data/instance-id'), id);

@@ -1,10 +1,10 @@
-/** What the real-guest tests share: why they must skip here, and waiting on the engine with real time. */
-import { mkdtemp, rm } from 'node:fs/promises';
+/** What the real-guest tests share: why they must skip here, waiting on the engine with real time, SSH into guests. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { qemuBinary } from '../../src/compute/host-probe.js';
 import type { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/compute/qemu/exec.js';
 import { buildImage, missingBuildInputs } from '../../src/compute/qemu/image.js';
 import { Netns, netnsUnavailable } from '../../src/network/netns.js';
 import { $Ecs, startTestServer, type TestServer } from '../helpers/server.js';
@@ -76,4 +76,19 @@ export async function startQemuServer(tag: string): Promise<QemuServer> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A key pair made through the API, its private key written to `<dataDir>/id_<name>` for ssh. */
+export async function createKeyFile(s: TestServer, regionId: string, dataDir: string, name: string): Promise<string> {
+  const kp = await s.ecs.createKeyPair(new $Ecs.CreateKeyPairRequest({ regionId, keyPairName: name }));
+  const keyFile = join(dataDir, `id_${name}`);
+  await writeFile(keyFile, kp.body!.privateKeyBody!, { mode: 0o600 });
+  return keyFile;
+}
+
+/** Runs a shell command in the guest as root over SSH from inside the instance namespace; its stdout, trimmed. */
+export function guestSsh(nsName: string, keyFile: string, ip: string, timeoutMs = 30_000): (cmd: string) => Promise<string> {
+  const args = ['-i', keyFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
+    '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`];
+  return (cmd) => run('ip', ['netns', 'exec', nsName, 'ssh', ...args, cmd], { timeoutMs }).then((r) => r.stdout.trim());
 }

@@ -8,12 +8,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { run } from '../../src/compute/qemu/exec.js';
 import { $Ecs, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
-import { qemuSkipReason, startQemuServer, until, waitStatus } from './fixtures.js';
+import { createKeyFile, guestSsh, qemuSkipReason, startQemuServer, until, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 
@@ -28,9 +26,7 @@ test('qemu hot-plug: AttachDisk, online ResizeDisk and DetachDisk on a running g
   const { s, driver, nsName, dataDir, close } = await startQemuServer('hp');
   try {
     const n = await createNetwork(s, R, '192.168.0.0/16');
-    const kp = await s.ecs.createKeyPair(new $Ecs.CreateKeyPairRequest({ regionId: R, keyPairName: 'hp-key' }));
-    const keyFile = join(dataDir, 'id_hp');
-    await writeFile(keyFile, kp.body!.privateKeyBody!, { mode: 0o600 });
+    const keyFile = await createKeyFile(s, R, dataDir, 'hp-key');
     const ran = await s.ecs.runInstances(runRequest(n, {
       keyPairName: 'hp-key', dataDisk: [new $Ecs.RunInstancesRequestDataDisk({ size: 20, category: 'cloud_essd' })],
     }));
@@ -41,9 +37,7 @@ test('qemu hot-plug: AttachDisk, online ResizeDisk and DetachDisk on a running g
     }));
     await s.settle();
     const ip = (await driver.record(id))!.privateIp!;
-    const ssh = (cmd: string) => run('ip', ['netns', 'exec', nsName, 'ssh', '-i', keyFile, '-o', 'StrictHostKeyChecking=no',
-      '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`, cmd],
-    { timeoutMs: 30_000 }).then((r) => r.stdout.trim());
+    const ssh = guestSsh(nsName, keyFile, ip);
     // The guest's block devices by serial: "vda:<serial> vdb:<serial> …".
     const guestDisks = async () => {
       const out = await ssh('for b in /sys/block/vd*; do echo "${b##*/}:$(cat $b/serial 2>/dev/null)"; done').catch(() => '');

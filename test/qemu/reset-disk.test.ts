@@ -7,12 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { run } from '../../src/compute/qemu/exec.js';
 import { $Ecs } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
-import { qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
+import { createKeyFile, guestSsh, qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,9 +20,7 @@ test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes b
   const { s, driver, nsName, dataDir, close } = await startQemuServer('rst');
   try {
     const n = await createNetwork(s, R, '192.168.0.0/16');
-    const kp = await s.ecs.createKeyPair(new $Ecs.CreateKeyPairRequest({ regionId: R, keyPairName: 'reset-key' }));
-    const keyFile = join(dataDir, 'id_test');
-    await writeFile(keyFile, kp.body!.privateKeyBody!, { mode: 0o600 });
+    const keyFile = await createKeyFile(s, R, dataDir, 'reset-key');
     await s.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({
       regionId: R, securityGroupId: n.securityGroupId, ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '0.0.0.0/0',
     }));
@@ -34,13 +29,12 @@ test('qemu through the API: CreateSnapshot then ResetDisk brings the old bytes b
     const id = ran.body!.instanceIdSets!.instanceIdSet![0]!;
     await waitStatus(s, R, id, 'Running');
     const ip = (await driver.record(id))!.privateIp!;
-    const sshArgs = ['-i', keyFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
-      '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`];
+    const once = guestSsh(nsName, keyFile, ip);
     const ssh = async (cmd: string) => {
       const t0 = Date.now();
       for (;;) {
         await s.settle();
-        try { return (await run('ip', ['netns', 'exec', nsName, 'ssh', ...sshArgs, cmd], { timeoutMs: 30_000 })).stdout.trim(); } catch (e) {
+        try { return await once(cmd); } catch (e) {
           if (Date.now() - t0 > 30_000) throw e;
           await sleep(500);
         }

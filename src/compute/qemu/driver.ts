@@ -358,6 +358,14 @@ export class QemuDriver implements ComputeDriver {
   }
 
   private unplugRequests = new Map<string, number>();
+  /** Boot mode per system disk (a qemu-io read each start otherwise); forgotten when the disk's bytes are replaced. */
+  private bootModes = new Map<string, BootMode>();
+
+  private async bootMode(diskId: string): Promise<BootMode> {
+    let mode = this.bootModes.get(diskId);
+    if (!mode) this.bootModes.set(diskId, (mode = await bootModeOf(this.diskFile(diskId))));
+    return mode;
+  }
 
   /**
    * DetachDisk: true once the guest has let go of the disk (or is not running), false while the
@@ -396,7 +404,7 @@ export class QemuDriver implements ComputeDriver {
     const [image, verdict, bin, mode] = await Promise.all([this.image(), this.accelerator(), qemuBinary(this.env), this.network(),
       this.ensureCreated(spec)]);
     const system = spec.disks.find((d) => d.type === 'system');
-    const boot: BootMode = system ? await bootModeOf(this.diskFile(system.diskId)) : 'direct';
+    const boot = system ? await this.bootMode(system.diskId) : 'direct';
     if (!bin) throw new Error('qemu-system-x86_64 not found (apt-get install qemu-system-x86)');
     const dir = this.dir(spec.instanceId);
     const initrd = join(dir, 'initrd.img');
@@ -685,6 +693,7 @@ export class QemuDriver implements ComputeDriver {
   }
 
   async discardDisk(diskId: string): Promise<void> {
+    this.bootModes.delete(diskId);
     await rm(this.diskFile(diskId), { force: true });
   }
 
@@ -834,6 +843,7 @@ export class QemuDriver implements ComputeDriver {
     const snap = this.snapshotFile(snapshotId);
     if (!existsSync(snap)) throw new Error(`snapshot ${snapshotId} has no file`);
     const file = this.diskFile(diskId);
+    this.bootModes.delete(diskId);
     const size = existsSync(file)
       ? Number(JSON.parse((await run('qemu-img', ['info', '-U', '--output=json', file])).stdout)['virtual-size'])
       : Number(JSON.parse((await run('qemu-img', ['info', '-U', '--output=json', snap])).stdout)['virtual-size']);
