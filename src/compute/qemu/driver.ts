@@ -112,7 +112,8 @@ const HELPER = fileURLToPath(new URL('../../network/metadata-helper.ts', import.
  * Without ACPI's host-bridge windows the kernel would place PCI memory anywhere below 4 GiB,
  * the IOAPIC/HPET/LAPIC range at 0xfec00000 included: a bridge window over the LAPIC's MSI
  * address swallows the MSIs of the disks behind it (the guest hangs on its first read of a data
- * disk). `memmap=…$0xfec00000` marks 0xfec00000-4 GiB reserved, as it is on this machine type.
+ * disk). The two `memmap` reservations keep it off the IOAPIC/HPET/LAPIC (0xfec00000-0xfeffffff)
+ * and the BIOS (top 256 KiB), leaving 0xff000000 up for 32-bit BARs and bridge windows.
  */
 export const GUEST_KERNEL_ARGS = 'quiet panic=-1 pci=noacpi cryptomgr.notests memmap=0x400000$0xfec00000 memmap=0x40000$0xfffc0000';
 
@@ -136,7 +137,6 @@ export function fastFirmware(env: NodeJS.ProcessEnv = process.env): string[] {
   return existsSync('/usr/share/qemu/qboot.rom') ? ['-bios', 'qboot.rom'] : [];
 }
 
-
 export class QemuDriver implements ComputeDriver {
   readonly name = 'qemu';
   /** Power changes are observed (process + QMP), not timed. */
@@ -152,6 +152,10 @@ export class QemuDriver implements ComputeDriver {
   readonly netns: Netns;
   readonly owner: string;
   private readonly dhcp: DhcpService;
+  /** When each pending unplug (`<instance>/<disk>`) was last requested. */
+  private unplugRequests = new Map<string, number>();
+  /** Boot mode per system disk (a qemu-io read each start otherwise); forgotten when the disk's bytes are replaced. */
+  private bootModes = new Map<string, BootMode>();
   private lastRuleset = '';
   private vnc?: VncProxy;
   /** VPC bridges in the namespace, for the isolation rule (read once, then kept as start() adds them). */
@@ -356,10 +360,6 @@ export class QemuDriver implements ComputeDriver {
     await this.updateRecord(instanceId, (r) => ({ ...r, disks: [...r.disks.filter((d) => d.diskId !== disk.diskId), placed] }));
     this.log('disk hot-plugged', { instanceId, diskId: disk.diskId });
   }
-
-  private unplugRequests = new Map<string, number>();
-  /** Boot mode per system disk (a qemu-io read each start otherwise); forgotten when the disk's bytes are replaced. */
-  private bootModes = new Map<string, BootMode>();
 
   private async bootMode(diskId: string): Promise<BootMode> {
     let mode = this.bootModes.get(diskId);
