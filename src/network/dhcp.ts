@@ -97,8 +97,8 @@ export class DhcpService {
     }
     await this.netns.ensure();
     // dnsmasq daemonizes itself and writes its pid file; it outlives the server like the guests.
+    // The launcher is awaited (not unref'd): it exits once the daemon is up.
     const child = spawn('ip', ['netns', 'exec', this.netns.name, bin, `--conf-file=${conf}`], { stdio: 'ignore', detached: true });
-    child.unref();
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`dnsmasq exited with ${code} (see ${join(this.dir, 'dnsmasq.log')})`))));
       child.once('error', reject);

@@ -361,9 +361,11 @@ export class QemuDriver implements ComputeDriver {
     this.log('disk hot-plugged', { instanceId, diskId: disk.diskId });
   }
 
-  private async bootMode(diskId: string): Promise<BootMode> {
-    let mode = this.bootModes.get(diskId);
-    if (!mode) this.bootModes.set(diskId, (mode = await bootModeOf(this.diskFile(diskId))));
+  /** A system disk cloned from the built-in image (no snapshot) boots directly; others are read once. */
+  private async bootMode(d: GuestDisk): Promise<BootMode> {
+    if (!d.snapshotId) return 'direct';
+    let mode = this.bootModes.get(d.diskId);
+    if (!mode) this.bootModes.set(d.diskId, (mode = await bootModeOf(this.diskFile(d.diskId))));
     return mode;
   }
 
@@ -404,7 +406,7 @@ export class QemuDriver implements ComputeDriver {
     const [image, verdict, bin, mode] = await Promise.all([this.image(), this.accelerator(), qemuBinary(this.env), this.network(),
       this.ensureCreated(spec)]);
     const system = spec.disks.find((d) => d.type === 'system');
-    const boot = system ? await this.bootMode(system.diskId) : 'direct';
+    const boot = system ? await this.bootMode(system) : 'direct';
     if (!bin) throw new Error('qemu-system-x86_64 not found (apt-get install qemu-system-x86)');
     const dir = this.dir(spec.instanceId);
     const initrd = join(dir, 'initrd.img');
@@ -425,10 +427,11 @@ export class QemuDriver implements ComputeDriver {
       // Not `this.bridges?.add(await …)`: optional chaining would skip the call when bridges is unset.
       const bridge = await this.netns.ensureBridge(spec.vpcId, [`${net.gateway}/${net.prefix}`]);
       this.bridges?.add(bridge);
+      // Not awaited: only guests that configure themselves use DHCP, seconds into their boot.
+      void this.dhcp.addHost({ instanceId: spec.instanceId, mac: macAddress(spec.instanceId), ip: net.ip, hostname: spec.hostName || spec.instanceId, cidr: net.cidr })
+        .catch((e) => this.log('DHCP host not served', { instance: spec.instanceId, error: String(e) }));
       const [tap] = await Promise.all([
         this.netns.ensureTap(spec.instanceId, spec.vpcId),
-        this.dhcp.addHost({ instanceId: spec.instanceId, mac: macAddress(spec.instanceId), ip: net.ip, hostname: spec.hostName || spec.instanceId, cidr: net.cidr })
-          .catch((e) => this.log('DHCP host not served', { instance: spec.instanceId, error: String(e) })),
         // The service's folder exists once ensureMetadataService has run.
         this.ensureMetadataService().then(() => writeFile(this.metadataDocPath(net.ip), JSON.stringify(this.metadataDoc(spec, net)), { mode: 0o600 })),
       ]);
