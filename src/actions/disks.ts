@@ -17,7 +17,7 @@ import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
 import { findUsableImage, getImageAny } from '../store/images.js';
 import { getInstance, type InstanceRow } from '../store/instances.js';
 import {
-  countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk,
+  allDiskIds, countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk,
   type DiskFilter, type DiskRow,
 } from '../store/storage.js';
 import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
@@ -247,6 +247,7 @@ export const diskActions: HandlerMap = {
       await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: 'Deleted', at: ctx.now() }).execute();
       return {};
     });
+    if (ctx.driver.collectDisks) await ctx.driver.collectDisks(await allDiskIds(ctx.db)).catch(() => undefined);
     return {};
   },
 

@@ -100,6 +100,12 @@ export interface ComputeDriver {
   attachDisk?(instanceId: string, disk: GuestDisk): Promise<void>;
   /** DetachDisk: true once the guest has let go of the disk (or does not run), false while it has not yet: ask again. */
   detachDisk?(instanceId: string, diskId: string): Promise<boolean>;
+  /**
+   * Removes the bytes of disks the store no longer has (DeleteDisk, released with their instance).
+   * An instance's destroy() leaves its disks alone: a data disk with DeleteWithInstance=false
+   * outlives it, and only the store knows which.
+   */
+  collectDisks?(live: ReadonlySet<string>): Promise<void>;
   /** ResetDisk: the disk's bytes become the snapshot's (the instance is Stopped); O(1) for qcow2 (a new overlay). */
   resetDisk?(diskId: string, snapshotId: string): Promise<void>;
   /** Whether the guest has finished booting (qemu: its READY marker); Starting → Running waits for it when present. */

@@ -1,9 +1,10 @@
 /**
  * At start-up: ask the reconciler to look at every live instance (so what should run runs again
- * after a crash) and tell the driver to forget guests the store no longer knows (no orphans).
+ * after a crash) and tell the driver to forget guests and disks the store no longer knows (no orphans).
  */
 import { enqueue } from './operations.js';
 import { liveInstanceIds } from '../store/instances.js';
+import { allDiskIds } from '../store/storage.js';
 import type { EngineEnv } from './engine.js';
 
 export async function convergeAll(env: EngineEnv): Promise<void> {
@@ -13,6 +14,7 @@ export async function convergeAll(env: EngineEnv): Promise<void> {
   for (const id of await env.driver.list()) {
     if (!known.has(id)) await env.driver.destroy(id);
   }
+  if (env.driver.collectDisks) await env.driver.collectDisks(await allDiskIds(env.db));
   await env.db.transaction().execute(async (trx) => {
     for (const id of live) await enqueue(trx, { kind: 'instance', resourceId: id, dueAt: now }, now);
   });

@@ -303,3 +303,8 @@ export async function cancelPolicy(trx: Q, diskIds: string[]): Promise<void> {
   if (diskIds.length === 0) return;
   await trx.deleteFrom('disk_policies').where('disk_id', 'in', diskIds).execute();
 }
+
+/** Every disk id the store has (drivers with disk files remove the others: collectDisks). */
+export async function allDiskIds(db: Q): Promise<Set<string>> {
+  return new Set((await db.selectFrom('disks').select('id').execute()).map((r) => r.id));
+}

@@ -4,10 +4,12 @@
  * ECS serial (the disk id without `d-`); bytes written in the guest stay on the disk after the
  * detach and are read back after a second attach; a data disk created with the instance
  * (cold-plugged) detaches from the running guest too; an online ResizeDisk reaches the running
- * guest. Skips without QEMU, netns or ssh.
+ * guest; released with the instance, a disk with DeleteWithInstance=false keeps its bytes and
+ * DeleteDisk removes them. Skips without QEMU, netns or ssh.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { run } from '../../src/compute/qemu/exec.js';
 import { $Ecs, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
@@ -95,6 +97,17 @@ test('qemu hot-plug: AttachDisk, online ResizeDisk and DetachDisk on a running g
     assert.equal((await diskStatus(s, hotDisk)).status, 'In_use');
     const rec = (await driver.record(id))!;
     assert.deepEqual(rec.disks.map((d) => d.diskId).sort(), [systemDisk, hotDisk].sort(), 'the VM record follows attach and detach');
+
+    // Released with the instance: the system disk goes; the attached disk (DeleteWithInstance=false) stays, bytes and all.
+    await s.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: id, force: true }));
+    await until(s, 'the instance to be gone', async () => (await driver.powerState(id)) === 'absent', 60_000);
+    await until(s, 'the disk to be Available', async () => (await diskStatus(s, hotDisk)).status === 'Available', 30_000);
+    assert.equal(existsSync(driver.diskFile(systemDisk)), false, 'the system disk released with the instance is removed');
+    const kept = await run('qemu-io', ['-r', '-f', 'qcow2', '-c', 'read -v 0 32', driver.diskFile(hotDisk)]);
+    assert.match(kept.stdout, new RegExp(marker.slice(0, 16)), 'the data disk left behind keeps its bytes');
+    assert.equal(existsSync(driver.diskFile(coldDisk)), true);
+    await s.ecs.deleteDisk(new $Ecs.DeleteDiskRequest({ diskId: hotDisk }));
+    assert.equal(existsSync(driver.diskFile(hotDisk)), false, 'DeleteDisk removes its file');
   } finally {
     await close();
   }

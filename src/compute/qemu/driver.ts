@@ -326,8 +326,6 @@ export class QemuDriver implements ComputeDriver {
     await mkdir(this.dir(spec.instanceId), { recursive: true });
     // Independent files: created at once.
     await Promise.all(spec.disks.map((d) => this.ensureDiskFile(d)));
-    // destroy() removes these even if the instance never started (no vm.json yet).
-    await writeFile(join(this.dir(spec.instanceId), 'disks.json'), JSON.stringify(spec.disks.map((d) => this.diskFile(d.diskId))));
   }
 
   /** A disk's qcow2 file, created when missing: a clone of its snapshot or (system disk) of the image, else blank. */
@@ -569,10 +567,21 @@ export class QemuDriver implements ComputeDriver {
     if (rec?.privateIp && rec.network === 'netns') await rm(this.metadataDocPath(rec.privateIp), { force: true });
     await this.netns.deleteTap(instanceId);
     await this.dhcp.removeHost(instanceId);
-    const created = await readFile(join(this.dir(instanceId), 'disks.json'), 'utf8').then((t) => JSON.parse(t) as string[], () => []);
-    for (const f of new Set([...(rec?.disks ?? []).map((d) => d.file), ...created])) await rm(f, { force: true });
+    // The disks stay: collectDisks removes those the store released with the instance.
     await rm(this.dir(instanceId), { recursive: true, force: true });
-    await this.collectSnapshots();
+  }
+
+  async collectDisks(live: ReadonlySet<string>): Promise<void> {
+    const dir = join(this.root, 'disks');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const gone = names.filter((n) => n.endsWith('.qcow2') && !live.has(n.slice(0, -'.qcow2'.length)));
+    for (const n of gone) {
+      const file = join(dir, n);
+      if (await this.instanceUsing(file)) continue; // still open in a guest: next time
+      this.bootModes.delete(n.slice(0, -'.qcow2'.length));
+      await rm(file, { force: true });
+    }
+    if (gone.length) await this.collectSnapshots();
   }
 
   /** Live QEMU processes started from this data dir: instance id → pid (from /proc command lines). */
