@@ -21,6 +21,7 @@ import {
   insertImage, listOwnImages, listPublicImages, listSharedToMe, mappingsOf, removeShares, sharedImageIds, sharesOf, updateImage,
   findUsableImage, exportInProgress, type ImageRow, type Mapping,
 } from '../store/images.js';
+import { collectDiskFiles } from '../engine/disk-files.js';
 import { deleteDiskRow, deleteSnapshots, disksOn, getDiskForEngine, getSnapshotsByIds, quotaOf } from '../store/storage.js';
 import { putTags, renderTags, tagsOf } from '../store/tags.js';
 import { passwordSealer } from './instance-create.js';
@@ -448,6 +449,8 @@ export const customImageActions: HandlerMap = {
       }).where('id', '=', inst.id).execute();
       return {};
     });
+    // The old system disk's bytes go now (the instance is Stopped, so no guest holds them).
+    await collectDiskFiles(ctx.db, ctx.driver).catch(() => undefined);
     return { DiskId: id };
   },
 };

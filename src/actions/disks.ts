@@ -4,6 +4,7 @@
  * ReIniting) are settled by the `disk` reconciler one driver transition time later.
  */
 import { EcsError } from '../api/errors.js';
+import { collectDiskFiles } from '../engine/disk-files.js';
 import type { Params } from '../api/params.js';
 import { checkZoneOffersDiskCategory, diskSizeRange, findDiskCategory, findSystemImage, findZone, checkDiskSize } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
@@ -17,7 +18,7 @@ import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
 import { findUsableImage, getImageAny } from '../store/images.js';
 import { getInstance, type InstanceRow } from '../store/instances.js';
 import {
-  allDiskIds, countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk,
+  countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk,
   type DiskFilter, type DiskRow,
 } from '../store/storage.js';
 import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
@@ -247,7 +248,7 @@ export const diskActions: HandlerMap = {
       await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: 'Deleted', at: ctx.now() }).execute();
       return {};
     });
-    if (ctx.driver.collectDisks) await ctx.driver.collectDisks(await allDiskIds(ctx.db)).catch(() => undefined);
+    await collectDiskFiles(ctx.db, ctx.driver).catch(() => undefined);
     return {};
   },
 

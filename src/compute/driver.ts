@@ -103,9 +103,10 @@ export interface ComputeDriver {
   /**
    * Removes the bytes of disks the store no longer has (DeleteDisk, released with their instance).
    * An instance's destroy() leaves its disks alone: a data disk with DeleteWithInstance=false
-   * outlives it, and only the store knows which.
+   * outlives it, and only the store knows which. `live` was read at `asOf` (epoch ms): a file
+   * written since may be a disk created meanwhile and is kept.
    */
-  collectDisks?(live: ReadonlySet<string>): Promise<void>;
+  collectDisks?(live: ReadonlySet<string>, asOf?: number): Promise<void>;
   /** ResetDisk: the disk's bytes become the snapshot's (the instance is Stopped); O(1) for qcow2 (a new overlay). */
   resetDisk?(diskId: string, snapshotId: string): Promise<void>;
   /** Whether the guest has finished booting (qemu: its READY marker); Starting → Running waits for it when present. */

@@ -4,7 +4,7 @@
  */
 import { enqueue } from './operations.js';
 import { liveInstanceIds } from '../store/instances.js';
-import { allDiskIds } from '../store/storage.js';
+import { collectDiskFiles } from './disk-files.js';
 import type { EngineEnv } from './engine.js';
 
 export async function convergeAll(env: EngineEnv): Promise<void> {
@@ -14,7 +14,7 @@ export async function convergeAll(env: EngineEnv): Promise<void> {
   for (const id of await env.driver.list()) {
     if (!known.has(id)) await env.driver.destroy(id);
   }
-  if (env.driver.collectDisks) await env.driver.collectDisks(await allDiskIds(env.db));
+  await collectDiskFiles(env.db, env.driver);
   await env.db.transaction().execute(async (trx) => {
     for (const id of live) await enqueue(trx, { kind: 'instance', resourceId: id, dueAt: now }, now);
   });

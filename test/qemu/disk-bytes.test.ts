@@ -61,17 +61,19 @@ test('snapshot, reset and disk-from-snapshot keep the right bytes', async (t) =>
     await driver.ensureCreated(spec('i-e', 'd-e'));
     assert.equal(await holds(driver.diskFile('d-e'), 0x00), true, 'an empty data disk is empty again');
     await driver.destroy('i-e');
-    await driver.collectDisks(new Set(['d-a', 'd-b']));
+    await driver.collectDisks(new Set(['d-a', 'd-b']), Infinity);
 
     await driver.deleteSnapshot('s-1');
     assert.equal(existsSync(driver.snapshotFile('s-1')), true, 'a snapshot backing disks keeps its file');
     assert.equal(await holds(disk, 0xab), true);
     await driver.destroy('i-a'); await driver.destroy('i-b');
     assert.equal(existsSync(driver.diskFile('d-a')), true, 'an instance\'s destroy leaves its disks (DeleteWithInstance=false outlives it)');
-    await driver.collectDisks(new Set(['d-b']));
+    await driver.collectDisks(new Set(['d-b']), Date.now() - 60_000);
+    assert.equal(existsSync(driver.diskFile('d-a')), true, 'a file written after the ids were read may be a new disk: kept');
+    await driver.collectDisks(new Set(['d-b']), Infinity);
     assert.equal(existsSync(driver.diskFile('d-a')), false, 'collectDisks removes a disk the store no longer has');
     assert.equal(existsSync(driver.diskFile('d-b')), true, 'and keeps the ones it has');
-    await driver.collectDisks(new Set());
+    await driver.collectDisks(new Set(), Infinity);
     await driver.deleteSnapshot('s-1');
     assert.equal(existsSync(driver.snapshotFile('s-1')), false, 'deleted once nothing uses it');
     await assert.rejects(driver.resetDisk('d-a', 's-none'), /no file/);
@@ -92,7 +94,7 @@ test('snapshot, reset and disk-from-snapshot keep the right bytes', async (t) =>
     await driver.deleteSnapshot('s-b');
     assert.equal(existsSync(driver.snapshotFile('s-b')), true, 'the reset disk is backed by s-b');
     await driver.destroy('i-c');
-    await driver.collectDisks(new Set());
+    await driver.collectDisks(new Set(), Infinity);
     assert.equal(existsSync(driver.snapshotFile('s-b')), false, 'collected with the last disk using it');
     assert.equal(existsSync(driver.snapshotFile('s-a')), false, 'and the chain below it');
   } finally {

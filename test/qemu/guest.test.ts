@@ -86,7 +86,7 @@ test('qemu guest: boot, user data once, network, re-attach, stop/start keeps dis
     assert.equal(await driver.powerState(id), 'stopped');
     await driver.destroy(id);
     assert.equal(await driver.powerState(id), 'absent');
-    await driver.collectDisks(new Set());
+    await driver.collectDisks(new Set(), Infinity);
     assert.equal(existsSync(driver.diskFile(s.disks[0].diskId)), false, 'the store released the disk with its instance');
     assert.deepEqual(await driver.list(), []);
   } finally {

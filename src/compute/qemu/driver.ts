@@ -571,13 +571,15 @@ export class QemuDriver implements ComputeDriver {
     await rm(this.dir(instanceId), { recursive: true, force: true });
   }
 
-  async collectDisks(live: ReadonlySet<string>): Promise<void> {
+  async collectDisks(live: ReadonlySet<string>, asOf = Date.now()): Promise<void> {
     const dir = join(this.root, 'disks');
     const names = await readdir(dir).catch(() => [] as string[]);
     const gone = names.filter((n) => n.endsWith('.qcow2') && !live.has(n.slice(0, -'.qcow2'.length)));
     for (const n of gone) {
       const file = join(dir, n);
       if (await this.instanceUsing(file)) continue; // still open in a guest: next time
+      // A disk's file is created only after its row is committed, so one written since `asOf` may be unknown to `live`.
+      if (((await stat(file).catch(() => undefined))?.mtimeMs ?? 0) >= asOf) continue;
       this.bootModes.delete(n.slice(0, -'.qcow2'.length));
       await rm(file, { force: true });
     }

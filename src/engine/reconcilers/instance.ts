@@ -10,7 +10,7 @@ import { disksOfInstances, getInstanceForEngine, setInstanceStatus, type DiskRow
 import type { Db } from '../../store/db.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
 import { authorizedKeyOf } from '../../store/key-pairs.js';
-import { allDiskIds } from '../../store/storage.js';
+import { collectDiskFiles } from '../disk-files.js';
 
 const POLL_MS = 250;
 /** A booting real guest: the READY check is a file read, so it is cheap to look often (marker → Running latency). */
@@ -61,7 +61,7 @@ export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promi
   if (row.deleted_at !== null) {
     await driver.destroy(row.id);
     // Disks released with it go; those it leaves behind (DeleteWithInstance=false) stay.
-    if (driver.collectDisks) await driver.collectDisks(await allDiskIds(db));
+    await collectDiskFiles(db, driver);
     return { done: true };
   }
   const now = clock.now();
