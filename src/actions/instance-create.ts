@@ -3,7 +3,6 @@
  * (one instance, Pending → Stopped). Every check runs before the one transaction that writes
  * instances, disks, addresses, group memberships, tags and the engine's operations.
  */
-import { metadataOptionsFrom, type MetadataOptions } from '../domain/instances/metadata-options.js';
 import { randomUUID } from 'node:crypto';
 import { EcsError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
@@ -11,6 +10,7 @@ import { Sealer } from '../auth/secrets.js';
 import { newId } from '../domain/ids.js';
 import { checkHostName, checkInstanceName, defaultHostName, orderedName, withInstanceId } from '../domain/instances/naming.js';
 import { checkPassword } from '../domain/instances/password.js';
+import { metadataOptionsFrom, type MetadataOptions } from '../domain/instances/metadata-options.js';
 import { tagsFromParams, MAX_TAGS_PER_RESOURCE, type Tag } from '../domain/tags.js';
 import { checkReleaseTime } from '../domain/instances/release-time.js';
 import { insertDisk, insertInstance, setSecurityGroups, type DiskRow, type InstanceRow } from '../store/instances.js';

@@ -5,7 +5,7 @@
  * (qemu) gets the change at once.
  */
 import { EcsError } from '../api/errors.js';
-import { metadataOptionsFrom } from '../domain/instances/metadata-options.js';
+import { metadataOptionsFrom, storedMetadataOptions } from '../domain/instances/metadata-options.js';
 import { requireInstance } from './instance-describe.js';
 import type { HandlerMap } from './types.js';
 
@@ -13,9 +13,7 @@ export const metadataOptionsActions: HandlerMap = {
   async ModifyInstanceMetadataOptions(ctx, p) {
     if (!p.InstanceId) throw new EcsError('MissingParameter', 'The input parameter "InstanceId" that is mandatory for processing this request is not supplied.');
     const row = await requireInstance(ctx, p.InstanceId);
-    const options = metadataOptionsFrom(p, {
-      httpEndpoint: row.metadata_http_endpoint as 'enabled' | 'disabled', httpTokens: row.metadata_http_tokens as 'optional' | 'required', hopLimit: row.metadata_hop_limit,
-    });
+    const options = metadataOptionsFrom(p, storedMetadataOptions(row));
     // Instance tags are not served by this metadata service.
     if (p.InstanceMetadataTags !== undefined && p.InstanceMetadataTags !== 'disabled') {
       throw new EcsError('InvalidInstanceMetadataTags.NotSupported', 'The specified InstanceMetadataTags not supported.');

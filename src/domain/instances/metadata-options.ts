@@ -28,3 +28,12 @@ export function metadataOptionsFrom(
   }
   return { httpEndpoint: endpoint, httpTokens: tokens, hopLimit: hop };
 }
+
+/** The options as stored on an instance row. */
+export function storedMetadataOptions(r: { metadata_http_endpoint: string; metadata_http_tokens: string; metadata_hop_limit: number }): MetadataOptions {
+  return {
+    httpEndpoint: r.metadata_http_endpoint === 'disabled' ? 'disabled' : 'enabled',
+    httpTokens: r.metadata_http_tokens === 'required' ? 'required' : 'optional',
+    hopLimit: r.metadata_hop_limit,
+  };
+}

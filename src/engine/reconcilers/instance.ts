@@ -6,6 +6,7 @@
  */
 import type { GuestDisk, GuestSpec } from '../../compute/driver.js';
 import { settledStatus, TRANSITIONAL } from '../../domain/instances/states.js';
+import { storedMetadataOptions } from '../../domain/instances/metadata-options.js';
 import { disksOfInstances, getInstanceForEngine, setInstanceStatus, type DiskRow, type InstanceRow } from '../../store/instances.js';
 import type { Db } from '../../store/db.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
@@ -34,10 +35,7 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
     publicKey, vswitchCidr: vsw?.cidr_block, vpcCidr: vpc?.cidr_block,
     // Sealed with the data dir's key: the driver that needs the clear text opens it (qemu).
     passwordSealed: row.password_sealed,
-    metadataOptions: {
-      httpEndpoint: row.metadata_http_endpoint === 'disabled' ? 'disabled' : 'enabled',
-      httpTokens: row.metadata_http_tokens === 'required' ? 'required' : 'optional', hopLimit: row.metadata_hop_limit,
-    },
+    metadataOptions: storedMetadataOptions(row),
     regionId: row.region_id, zoneId: row.zone_id, instanceType: row.instance_type, serialNumber: row.serial_number, accountId: row.account_id,
     instanceId: row.id,
     hostName: row.host_name,
