@@ -264,6 +264,7 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         metadata_http_endpoint: plan.metadataOptions.httpEndpoint,
         metadata_http_tokens: plan.metadataOptions.httpTokens,
         metadata_hop_limit: plan.metadataOptions.hopLimit,
+        metadata_tags: plan.metadataOptions.tags,
       };
       await insertInstance(trx, row);
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Pending', at: now }).execute();

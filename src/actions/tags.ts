@@ -10,6 +10,7 @@ import {
   tagsMatchFilters, type Tag,
 } from '../domain/tags.js';
 import { findTaggable, liveTagRows, putTags, removeTags, type TagScope } from '../store/tags.js';
+import { refreshInstanceMetadata } from './metadata-options.js';
 import type { ActionContext, HandlerMap } from './types.js';
 
 const scopeOf = (ctx: ActionContext): TagScope => ({ accountId: ctx.principal.accountId, regionId: ctx.regionId });
@@ -42,19 +43,24 @@ async function requireResources(ctx: ActionContext, type: string, ids: string[],
 }
 
 async function tag(ctx: ActionContext, type: string, stored: string[], tags: Tag[]) {
-  return ctx.mutate(async (trx) => {
+  const out = await ctx.mutate(async (trx) => {
     for (const id of stored) {
       await putTags(trx, { ...scopeOf(ctx), resourceType: type, resourceId: id }, tags, 'QuotaExceed.Tags');
     }
     return {};
   });
+  await refreshInstanceMetadata(ctx, stored.filter((id) => id.startsWith('i-')));
+  return out;
 }
 
 async function untag(ctx: ActionContext, stored: string[], keys: string[] | undefined) {
-  return ctx.mutate(async (trx) => {
+  const out = await ctx.mutate(async (trx) => {
     for (const id of stored) await removeTags(trx, id, keys);
     return {};
   });
+  // Instances that serve their tags in metadata see the change at once.
+  await refreshInstanceMetadata(ctx, stored.filter((id) => id.startsWith('i-')));
+  return out;
 }
 
 /** DescribeTags counts resources per ResourceTypeCount field; the response lists all of them. */

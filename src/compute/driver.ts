@@ -45,6 +45,8 @@ export interface GuestSpec {
   accountId?: string;
   /** The metadata service's access options (ModifyInstanceMetadataOptions); absent: ECS's defaults. */
   metadataOptions?: MetadataOptions;
+  /** The instance's tags, when InstanceMetadataTags is enabled. */
+  metadataTags?: Record<string, string>;
 }
 
 /** One NIC's security groups with all their rules (network-enforcing drivers compile them). */
@@ -117,8 +119,11 @@ export interface ComputeDriver {
   vncUrl?(instanceId: string): Promise<string>;
   /** Sets the VNC password; a running guest gets it at once (ECS: immediately on I/O-optimized instances). */
   setVncPassword?(instanceId: string, password: string): Promise<void>;
-  /** ModifyInstanceMetadataOptions: the guest's metadata service follows the new options at once (qemu). */
-  setMetadataOptions?(instanceId: string, options: MetadataOptions): Promise<void>;
+  /**
+   * ModifyInstanceMetadataOptions and tag changes: the guest's metadata service follows the options
+   * at once (qemu); `tags` is what it serves under meta-data/tags/instance/ (absent: not served).
+   */
+  setMetadataOptions?(instanceId: string, options: MetadataOptions, tags?: Record<string, string>): Promise<void>;
   /** Monitoring samples of the instance since `since` (epoch ms), oldest first. */
   monitorSamples?(instanceId: string, since: number): Promise<MonitorSample[]>;
 }

@@ -32,6 +32,8 @@ export interface InstanceMetadata {
   /** ModifyInstanceMetadataOptions; absent: enabled, tokens optional. */
   httpEndpoint?: 'enabled' | 'disabled';
   httpTokens?: 'optional' | 'required';
+  /** InstanceMetadataTags enabled: served under meta-data/tags/instance/<key>. */
+  tags?: Record<string, string>;
 }
 
 type Tree = { [k: string]: string | Tree };
@@ -67,6 +69,7 @@ export function metadataTree(m: InstanceMetadata): Tree {
     'source-address': 'http://mirrors.cloud.aliyuncs.com',
   };
   if (m.publicKeys.length) tree['public-keys'] = keys;
+  if (m.tags) tree.tags = { instance: { ...m.tags } };
   return tree;
 }
 

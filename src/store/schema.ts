@@ -145,6 +145,7 @@ export interface InstanceTable {
   metadata_http_endpoint: string;
   metadata_http_tokens: string;
   metadata_hop_limit: number;
+  metadata_tags: string; // enabled | disabled (InstanceMetadataTags)
 }
 
 export interface InstanceSecurityGroupTable {

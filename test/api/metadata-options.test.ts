@@ -34,7 +34,7 @@ describe('instance metadata options', () => {
     assert.deepEqual(await options(plain), ['enabled', 'required', 1]);
     await modify({ instanceId: plain, httpEndpoint: 'disabled' });
     assert.deepEqual(await options(plain), ['disabled', 'required', 1], 'parameters left out keep their values');
-    await modify({ instanceId: plain, httpTokens: 'optional', httpPutResponseHopLimit: 64 });
+    await modify({ instanceId: plain, httpTokens: 'optional', httpPutResponseHopLimit: 64, instanceMetadataTags: 'enabled' });
     assert.deepEqual(await options(plain), ['enabled', 'optional', 64]);
   });
 
@@ -45,7 +45,7 @@ describe('instance metadata options', () => {
       [{ instanceId: id, httpTokens: 'always' }, 'InvalidHttpTokens.NotSupported', 400],
       [{ instanceId: id, httpPutResponseHopLimit: 0 }, 'InvalidHttpPutResponseHopLimit.NotSupported', 400],
       [{ instanceId: id, httpPutResponseHopLimit: 65 }, 'InvalidHttpPutResponseHopLimit.NotSupported', 400],
-      [{ instanceId: id, instanceMetadataTags: 'enabled' }, 'InvalidInstanceMetadataTags.NotSupported', 400],
+      [{ instanceId: id, instanceMetadataTags: 'yes' }, 'InvalidInstanceMetadataTags.NotSupported', 400],
       [{ instanceId: 'i-doesnotexist000000000' }, 'InvalidInstanceId.NotFound', 404],
       [{}, 'MissingParameter', 400],
     ];

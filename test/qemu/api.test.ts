@@ -116,6 +116,17 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     await s.ecs.modifyInstanceMetadataOptions(new $Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: R, instanceId: id, httpEndpoint: 'enabled', httpTokens: 'optional' }));
     assert.equal(await ssh(`wget -qO- ${md}`), id, 'tokens optional again');
 
+    // Instance tags in metadata (InstanceMetadataTags): served once enabled, following tag changes.
+    const tagsUrl = 'http://100.100.100.200/latest/meta-data/tags/instance';
+    await s.ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: [id], tag: [new $Ecs.TagResourcesRequestTag({ key: 'team', value: 'storage' })] }));
+    assert.match(await ssh(`wget -qO- ${tagsUrl}/team 2>&1; echo "exit $?"`), /404|exit 1/, 'not served while disabled');
+    await s.ecs.modifyInstanceMetadataOptions(new $Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: R, instanceId: id, httpEndpoint: 'enabled', instanceMetadataTags: 'enabled' }));
+    assert.equal(await ssh(`wget -qO- ${tagsUrl}/team`), 'storage');
+    await s.ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: [id], tag: [new $Ecs.TagResourcesRequestTag({ key: 'env', value: 'prod' })] }));
+    assert.equal(await ssh(`wget -qO- ${tagsUrl}/`), 'env\nteam');
+    await s.ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: [id], tagKey: ['team'] }));
+    assert.equal(await ssh(`wget -qO- ${tagsUrl}/`), 'env');
+
     // The management terminal: a one-time WebSocket URL to QEMU's VNC; the password works at once.
     const vncReq = (vncPassword: string) => new $Ecs.ModifyInstanceVncPasswdRequest({ regionId: R, instanceId: id, vncPassword });
     assert.equal((await expectEcsError(() => s.ecs.modifyInstanceVncPasswd(vncReq('abc123')))).code, 'IncorrectVncPassword.Malformed');

@@ -57,6 +57,14 @@ test('metadata paths (table)', () => {
   }
 });
 
+test('instance tags, when InstanceMetadataTags is enabled', () => {
+  const tagged: InstanceMetadata = { ...md, tags: { env: 'prod', team: 'storage' } };
+  assert.deepEqual(body(tagged, '/latest/meta-data/tags/instance/'), { status: 200, body: 'env\nteam' });
+  assert.deepEqual(body(tagged, '/latest/meta-data/tags/instance/team'), { status: 200, body: 'storage' });
+  assert.match(body(tagged, '/latest/meta-data/').body, /^tags\/$/m);
+  assert.equal(body(md, '/latest/meta-data/tags/instance/env').status, 404, 'not served unless enabled');
+});
+
 test('identity document, no user data, unknown source', () => {
   const doc = JSON.parse(body(md, '/latest/dynamic/instance-identity/document').body);
   assert.deepEqual(doc, {

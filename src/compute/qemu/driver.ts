@@ -276,7 +276,7 @@ export class QemuDriver implements ComputeDriver {
       serialNumber: spec.serialNumber ?? '', ownerAccountId: spec.accountId ?? '',
       publicKeys: spec.publicKey ? [spec.publicKey] : [], userData: spec.userData,
       eniId: `eni-${createHash('sha256').update(spec.instanceId).digest('hex').slice(0, 20)}`,
-      httpEndpoint: spec.metadataOptions?.httpEndpoint, httpTokens: spec.metadataOptions?.httpTokens,
+      httpEndpoint: spec.metadataOptions?.httpEndpoint, httpTokens: spec.metadataOptions?.httpTokens, tags: spec.metadataTags,
     };
   }
 
@@ -659,14 +659,14 @@ export class QemuDriver implements ComputeDriver {
     this.lastApplyMs = this.lastAppliedAt - t0;
   }
 
-  /** The metadata document of a started guest follows ModifyInstanceMetadataOptions (the service reads it per request). */
-  async setMetadataOptions(instanceId: string, options: MetadataOptions): Promise<void> {
+  /** The metadata document of a started guest follows ModifyInstanceMetadataOptions and tag changes (the service reads it per request). */
+  async setMetadataOptions(instanceId: string, options: MetadataOptions, tags?: Record<string, string>): Promise<void> {
     const ip = (await this.record(instanceId))?.privateIp;
     if (!ip) return;
     const file = this.metadataDocPath(ip);
     const doc = await readFile(file, 'utf8').then((t) => JSON.parse(t) as InstanceMetadata, () => undefined);
     if (!doc || doc.instanceId !== instanceId) return;
-    await writeFile(`${file}.tmp`, JSON.stringify({ ...doc, httpEndpoint: options.httpEndpoint, httpTokens: options.httpTokens }), { mode: 0o600 });
+    await writeFile(`${file}.tmp`, JSON.stringify({ ...doc, httpEndpoint: options.httpEndpoint, httpTokens: options.httpTokens, tags }), { mode: 0o600 });
     await rename(`${file}.tmp`, file);
   }
 

@@ -11,6 +11,7 @@ import { disksOfInstances, getInstanceForEngine, setInstanceStatus, type DiskRow
 import type { Db } from '../../store/db.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
 import { authorizedKeyOf } from '../../store/key-pairs.js';
+import { tagsOf } from '../../store/tags.js';
 import { collectDiskFiles } from '../disk-files.js';
 
 const POLL_MS = 250;
@@ -30,12 +31,15 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
   // What a real guest needs beyond the row: its key's text, its network's CIDRs (qemu driver).
   const publicKey = await authorizedKeyOf(db, { accountId: row.account_id, regionId: row.region_id }, row.key_pair_name).catch(() => undefined);
   const vsw = row.vswitch_id ? await db.selectFrom('vswitches').select('cidr_block').where('id', '=', row.vswitch_id).executeTakeFirst() : undefined;
+  const options = storedMetadataOptions(row);
   const vpc = row.vpc_id ? await db.selectFrom('vpcs').select('cidr_block').where('id', '=', row.vpc_id).executeTakeFirst() : undefined;
   return {
     publicKey, vswitchCidr: vsw?.cidr_block, vpcCidr: vpc?.cidr_block,
     // Sealed with the data dir's key: the driver that needs the clear text opens it (qemu).
     passwordSealed: row.password_sealed,
-    metadataOptions: storedMetadataOptions(row),
+    metadataOptions: options,
+    metadataTags: options.tags === 'enabled'
+      ? Object.fromEntries(((await tagsOf(db, [row.id])).get(row.id) ?? []).map((t) => [t.Key, t.Value])) : undefined,
     regionId: row.region_id, zoneId: row.zone_id, instanceType: row.instance_type, serialNumber: row.serial_number, accountId: row.account_id,
     instanceId: row.id,
     hostName: row.host_name,
