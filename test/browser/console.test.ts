@@ -104,6 +104,8 @@ describe('management console (browser)', { skip: skipWithoutChromium, timeout: 6
     await page.getByTestId('create-vpc').click();
     await page.getByTestId('vpc-name').fill('console-vpc');
     await page.getByTestId('vpc-ok').click();
+    // The modal goes once CreateVpc has answered (a failure keeps it open with the error).
+    await page.getByTestId('vpc-name').waitFor({ state: 'detached', timeout: 20_000 });
     const row = page.getByTestId('vpcs-table').locator('tr', { hasText: 'console-vpc' });
     await row.waitFor();
     made.vpcId = /vpc-[a-z0-9]+/.exec(await row.innerText())?.[0];
