@@ -11,8 +11,9 @@ import { tagsOf } from '../store/tags.js';
 import { requireInstance } from './instance-describe.js';
 import type { ActionContext, HandlerMap } from './types.js';
 
-/** Tells the driver the current options (and tags, when served) of these instances. */
-export async function refreshInstanceMetadata(ctx: ActionContext, instanceIds: string[]): Promise<void> {
+/** Tells the driver the current options (and tags, when served) of the instances among `resourceIds`. */
+export async function refreshInstanceMetadata(ctx: ActionContext, resourceIds: string[]): Promise<void> {
+  const instanceIds = resourceIds.filter((id) => id.startsWith('i-'));
   if (!ctx.driver.setMetadataOptions || !instanceIds.length) return;
   const rows = await ctx.db.selectFrom('instances').selectAll().where('id', 'in', instanceIds).where('deleted_at', 'is', null).execute();
   const tags = await tagsOf(ctx.db, rows.map((r) => r.id));

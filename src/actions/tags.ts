@@ -49,7 +49,7 @@ async function tag(ctx: ActionContext, type: string, stored: string[], tags: Tag
     }
     return {};
   });
-  await refreshInstanceMetadata(ctx, stored.filter((id) => id.startsWith('i-')));
+  await refreshInstanceMetadata(ctx, stored);
   return out;
 }
 
@@ -59,7 +59,7 @@ async function untag(ctx: ActionContext, stored: string[], keys: string[] | unde
     return {};
   });
   // Instances that serve their tags in metadata see the change at once.
-  await refreshInstanceMetadata(ctx, stored.filter((id) => id.startsWith('i-')));
+  await refreshInstanceMetadata(ctx, stored);
   return out;
 }
 

@@ -89,9 +89,12 @@ function listing(t: Tree) {
   return Object.keys(t).sort().map((k) => (typeof t[k] === 'string' ? k : `${k}/`)).join('\n');
 }
 
+/** The request path without its query, repeated slashes folded. */
+const metadataPath = (raw: string) => raw.split('?')[0]!.replace(/\/{2,}/g, '/');
+
 /** Answers one request (method, path without query) for the instance `m` (undefined: unknown source). */
 export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string): MetadataAnswer {
-  const path = rawPath.split('?')[0]!.replace(/\/{2,}/g, '/');
+  const path = metadataPath(rawPath);
   if (path === '/' || path === '') return text('2016-01-01\nlatest');
   const parts = path.split('/').filter(Boolean);
   const [version, section, ...rest] = parts;
@@ -145,7 +148,7 @@ export class MetadataService {
   constructor(private readonly now: () => number = Date.now) {}
 
   answer(doc: InstanceMetadata | undefined, req: MetadataRequest): MetadataAnswer {
-    const path = req.path.split('?')[0]!.replace(/\/{2,}/g, '/');
+    const path = metadataPath(req.path);
     const header = (name: string) => { const v = req.headers[name]; return Array.isArray(v) ? v[0] : v; };
     if (doc?.httpEndpoint === 'disabled') return text('Forbidden: metadata access is disabled for this instance', 403);
     if (/^\/(latest|2016-01-01)\/api\/token\/?$/.test(path) && req.method === 'PUT') {

@@ -92,3 +92,9 @@ export function guestSsh(nsName: string, keyFile: string, ip: string, timeoutMs 
     '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR', `root@${ip}`];
   return (cmd) => run('ip', ['netns', 'exec', nsName, 'ssh', ...args, cmd], { timeoutMs }).then((r) => r.stdout.trim());
 }
+
+/** GET on a guest port forwarded to 127.0.0.1 (user-mode network): status and trimmed body. */
+export async function httpGet(port: number, path: string) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
+  return { status: res.status, body: (await res.text()).trim() };
+}

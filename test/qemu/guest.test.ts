@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { GuestSpec } from '../../src/compute/driver.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
 import { buildImage } from '../../src/compute/qemu/image.js';
-import { qemuSkipReason } from './fixtures.js';
+import { httpGet, qemuSkipReason } from './fixtures.js';
 
 function spec(id: string, userData: string): GuestSpec {
   return {
@@ -24,11 +24,6 @@ function spec(id: string, userData: string): GuestSpec {
     userData: Buffer.from(userData).toString('base64'),
     disks: [{ diskId: `d-${id.slice(2)}`, type: 'system', sizeGiB: 20, device: '/dev/xvda', imageId: 'debian_12_busybox', snapshotId: '' }],
   };
-}
-
-async function get(port: number, path: string) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
-  return { status: res.status, body: (await res.text()).trim() };
 }
 
 test('qemu guest: boot, user data once, network, re-attach, stop/start keeps disk bytes, destroy', async (t) => {
@@ -56,9 +51,9 @@ test('qemu guest: boot, user data once, network, re-attach, stop/start keeps dis
     assert.match(console1, new RegExp(`${s.hostName} login:|OPENECS-READY instance=${id}`));
     const rec = (await driver.record(id))!;
     assert.ok(rec.httpPort && rec.sshPort);
-    assert.deepEqual(await get(rec.httpPort!, '/'), { status: 200, body: id });
-    assert.deepEqual(await get(rec.httpPort!, '/persist.txt'), { status: 200, body: token });
-    assert.deepEqual(await get(rec.httpPort!, '/hostname.txt'), { status: 200, body: s.hostName });
+    assert.deepEqual(await httpGet(rec.httpPort!, '/'), { status: 200, body: id });
+    assert.deepEqual(await httpGet(rec.httpPort!, '/persist.txt'), { status: 200, body: token });
+    assert.deepEqual(await httpGet(rec.httpPort!, '/hostname.txt'), { status: 200, body: s.hostName });
 
     // A second driver over the same data dir (a restarted server) sees the running guest.
     const again = new QemuDriver({ dataDir, env: { ...process.env, OPENECS_QEMU_NET: 'user' } });
@@ -80,7 +75,7 @@ test('qemu guest: boot, user data once, network, re-attach, stop/start keeps dis
     assert.doesNotMatch(console2, /USERDATA-RAN|user-data exit/, 'user data runs once per instance');
     assert.doesNotMatch(console2, /recovery complete/, 'the filesystem was cleanly unmounted');
     const rec2 = (await driver.record(id))!;
-    assert.deepEqual(await get(rec2.httpPort!, '/persist.txt'), { status: 200, body: token }, 'disk bytes survive stop/start');
+    assert.deepEqual(await httpGet(rec2.httpPort!, '/persist.txt'), { status: 200, body: token }, 'disk bytes survive stop/start');
 
     await driver.stopAndWait(id, true);
     assert.equal(await driver.powerState(id), 'stopped');

@@ -13,14 +13,12 @@ import { existsSync } from 'node:fs';
 import { run } from '../../src/compute/qemu/exec.js';
 import { $Ecs, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
+import { disk } from '../api/storage-fixtures.js';
 import { createKeyFile, guestSsh, qemuSkipReason, startQemuServer, until, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 
-async function diskStatus(s: TestServer, diskId: string) {
-  const r = await s.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: R, diskIds: JSON.stringify([diskId]) }));
-  return r.body!.disks!.disk![0]!;
-}
+const diskStatus = async (s: TestServer, diskId: string) => (await disk(s.ecs, diskId))!;
 
 test('qemu hot-plug: AttachDisk, online ResizeDisk and DetachDisk on a running guest, bytes kept across detach and re-attach', async (t) => {
   const reason = await qemuSkipReason({ netns: true, ssh: true });

@@ -16,6 +16,7 @@ import { run, which } from '../../src/compute/qemu/exec.js';
 import { ObjectStore } from '../../src/store/objects.js';
 import { $Ecs, AK, SECRET } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
+import { image } from '../api/storage-fixtures.js';
 import { bootableDiskSkipReason, buildBootableDisk, IMPORTED_READY } from './bootable-disk.js';
 import { qemuSkipReason, startQemuServer, until, waitStatus } from './fixtures.js';
 
@@ -44,8 +45,7 @@ test('an imported image boots through the firmware with its own kernel, DHCP and
     }));
     const imageId = imported.body!.imageId!;
     await until(s, 'the image to be Available', async () => {
-      const r = await s.ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId: R, imageId, status: 'Creating,Waiting,Available,CreateFailed' }));
-      const st = r.body!.images!.image![0]?.status;
+      const st = (await image(s.ecs, imageId))?.status;
       assert.notEqual(st, 'CreateFailed');
       return st === 'Available';
     }, 120_000);

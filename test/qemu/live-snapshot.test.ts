@@ -13,12 +13,7 @@ import type { GuestSpec } from '../../src/compute/driver.js';
 import { run } from '../../src/compute/qemu/exec.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
 import { buildImage } from '../../src/compute/qemu/image.js';
-import { qemuSkipReason } from './fixtures.js';
-
-async function get(port: number, path: string) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
-  return { status: res.status, body: (await res.text()).trim() };
-}
+import { httpGet, qemuSkipReason } from './fixtures.js';
 
 test('qemu: a live snapshot keeps the guest running and its bytes boot again after ResetDisk', async (t) => {
   const reason = await qemuSkipReason();
@@ -38,7 +33,7 @@ test('qemu: a live snapshot keeps the guest running and its bytes boot again aft
     await driver.start(s);
     await driver.waitReady(id, 120_000);
     const port = (await driver.record(id))!.httpPort!;
-    assert.deepEqual(await get(port, '/f.txt'), { status: 200, body: 'v1' });
+    assert.deepEqual(await httpGet(port, '/f.txt'), { status: 200, body: 'v1' });
 
     const t0 = Date.now();
     await driver.snapshotDisk(diskId, 's-live');
@@ -46,7 +41,7 @@ test('qemu: a live snapshot keeps the guest running and its bytes boot again aft
     t.diagnostic(`live snapshot of the running guest's system disk: ${ms} ms`);
     assert.ok(ms < 2000, `live snapshot took ${ms} ms`);
     assert.equal(await driver.powerState(id), 'running', 'the guest keeps running');
-    assert.deepEqual(await get(port, '/f.txt'), { status: 200, body: 'v1' }, 'and keeps serving from its disk');
+    assert.deepEqual(await httpGet(port, '/f.txt'), { status: 200, body: 'v1' }, 'and keeps serving from its disk');
     const info = JSON.parse((await run('qemu-img', ['info', '-U', '--output=json', driver.diskFile(diskId)])).stdout);
     assert.equal(info['backing-filename'], driver.snapshotFile('s-live'), 'the disk continues on an overlay of the snapshot');
     await run('qemu-img', ['check', '-q', driver.snapshotFile('s-live')]);
@@ -56,7 +51,7 @@ test('qemu: a live snapshot keeps the guest running and its bytes boot again aft
     await driver.start(s);
     await driver.waitReady(id, 120_000);
     const port2 = (await driver.record(id))!.httpPort!;
-    assert.deepEqual(await get(port2, '/f.txt'), { status: 200, body: 'v1' }, 'the snapshot boots with the bytes it froze');
+    assert.deepEqual(await httpGet(port2, '/f.txt'), { status: 200, body: 'v1' }, 'the snapshot boots with the bytes it froze');
     await driver.stopAndWait(id, true);
   } finally {
     await driver.destroy(id).catch(() => {});

@@ -577,7 +577,7 @@ export class QemuDriver implements ComputeDriver {
     const gone = names.filter((n) => n.endsWith('.qcow2') && !live.has(n.slice(0, -'.qcow2'.length)));
     for (const n of gone) {
       const file = join(dir, n);
-      if (await this.instanceUsing(file)) continue; // still open in a guest: next time
+      if (await this.guestHolding(file)) continue; // still open in a guest: next time
       // A disk's file is created only after its row is committed, so one written since `asOf` may be unknown to `live`.
       if (((await stat(file).catch(() => undefined))?.mtimeMs ?? 0) >= asOf) continue;
       this.bootModes.delete(n.slice(0, -'.qcow2'.length));
@@ -717,8 +717,7 @@ export class QemuDriver implements ComputeDriver {
    */
   async resizeDisk(diskId: string, sizeGiB: number): Promise<void> {
     const file = this.diskFile(diskId);
-    const owner = await this.instanceUsing(file);
-    const rec = owner ? await this.record(owner) : undefined;
+    const rec = await this.guestHolding(file);
     if (rec) {
       await withQmp(rec.qmpSocket, (c) => c.execute('block_resize', { device: diskId, size: sizeGiB * 1024 ** 3 }));
       return;
@@ -763,9 +762,7 @@ export class QemuDriver implements ComputeDriver {
    * then pointed at the snapshot's path (change-backing-file) and which takes the disk's name.
    */
   private async snapshotLive(diskId: string, file: string, out: string): Promise<boolean> {
-    const owner = await this.instanceUsing(file);
-    if (!owner) return false;
-    const rec = await this.record(owner);
+    const rec = await this.guestHolding(file);
     if (!rec) return false;
     const next = `${file}.next`;
     await unlink(next).catch(() => {});
@@ -786,12 +783,12 @@ export class QemuDriver implements ComputeDriver {
     }
   }
 
-  /** The instance whose running QEMU has `file` among its disks. */
-  private async instanceUsing(file: string): Promise<string | undefined> {
+  /** The record of the running QEMU that has `file` among its disks. */
+  private async guestHolding(file: string): Promise<VmRecord | undefined> {
     const names = await readdir(this.root).catch(() => [] as string[]);
     for (const id of names.filter((n) => INSTANCE_DIR.test(n))) {
       const rec = await this.record(id);
-      if (rec?.disks.some((d) => d.file === file) && (await this.pid(id))) return id;
+      if (rec?.disks.some((d) => d.file === file) && (await this.pid(id))) return rec;
     }
     return undefined;
   }
