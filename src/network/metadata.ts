@@ -83,6 +83,7 @@ export function identityDocument(m: InstanceMetadata) {
 export interface MetadataAnswer { status: number; contentType: string; body: Buffer | string }
 
 const text = (body: string, status = 200): MetadataAnswer => ({ status, contentType: 'text/plain', body });
+const unknownSource = () => text('no instance holds this source address', 404);
 const notFound = (): MetadataAnswer => text('<?xml version="1.0" encoding="iso-8859-1"?>\n<title>404 - Not Found</title>\n', 404);
 
 function listing(t: Tree) {
@@ -103,7 +104,7 @@ export function answerMetadata(m: InstanceMetadata | undefined, method: string, 
   if (section === 'api' && rest[0] === 'token') return text('Method Not Allowed', 405);
   if (method !== 'GET' && method !== 'HEAD') return text('Method Not Allowed', 405);
   if (!section) return text('dynamic\nmeta-data\nuser-data');
-  if (!m) return text('no instance holds this source address', 404);
+  if (!m) return unknownSource();
   if (section === 'user-data') {
     if (!m.userData) return notFound();
     return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(m.userData, 'base64') };
@@ -155,7 +156,7 @@ export class MetadataService {
       if (header('x-forwarded-for') !== undefined) return text('Forbidden', 403);
       const ttl = Number(header(TTL_HEADER));
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_S) return text('Missing or Invalid Parameters', 400);
-      if (!doc) return answerMetadata(doc, req.method, path);
+      if (!doc) return unknownSource();
       const token = randomBytes(32).toString('base64url');
       this.prune();
       this.tokens.set(token, { ip: req.sourceIp, expiresAt: this.now() + ttl * 1000 });

@@ -103,6 +103,7 @@ test('security hardening mode: tokens, their TTL and address, HttpTokens=require
     ['required, no token, user data', () => ask(required, 'GET', '/latest/user-data'), 403],
     ['required, valid token', () => ask(required, 'GET', '/latest/user-data', { 'x-aliyun-ecs-metadata-token': token }), 200, '#!/bin/sh\necho hi\n'],
     ['required, token PUT', () => put({ 'x-aliyun-ecs-metadata-token-ttl-seconds': '5' }, required), 200],
+    ['token for an address no instance holds', () => ask(undefined, 'PUT', '/latest/api/token', { 'x-aliyun-ecs-metadata-token-ttl-seconds': '60' }), 404, 'no instance holds this source address'],
     ['disabled', () => ask({ ...md, httpEndpoint: 'disabled' }, 'GET', '/latest/meta-data/instance-id', { 'x-aliyun-ecs-metadata-token': token }), 403],
   ];
   for (const [what, call, status, want] of cases) {
