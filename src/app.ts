@@ -15,6 +15,7 @@ import { Engine } from './engine/engine.js';
 import { registerReconcilers } from './engine/reconcilers/index.js';
 import { convergeAll } from './engine/converge.js';
 import { openStore } from './store/db.js';
+import { loadTlsIdentity, type TlsIdentity } from './api/tls-cert.js';
 
 export interface App {
   services: Services;
@@ -22,6 +23,8 @@ export interface App {
   root: BootstrapResult;
   /** The address the server listens on, once listening. */
   url?: string;
+  /** The TLS identity the API port also answers HTTPS with (unless OPENECS_TLS=0). */
+  tls?: TlsIdentity;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -34,7 +37,7 @@ export interface AppOverrides {
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const db = await openStore({ dataDir: config.dataDir });
+  const db = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const clock = overrides.clock ?? (config.clock === 'offset' ? new OffsetClock() : new SystemClock());
   const log = (msg: string, extra?: Record<string, unknown>) => console.error(`[openecs] ${msg}`, extra ? JSON.stringify(extra) : '');
   const driver = overrides.driver
@@ -45,12 +48,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const root = await bootstrapRoot(db, config.dataDir, clock.now(),
     config.accessKeyId && config.accessKeySecret ? { id: config.accessKeyId, secret: config.accessKeySecret } : undefined);
   const dispatcher = createDispatcher(services, new Authenticator(db, config.signatureWindowMs), allHandlers());
-  const http = buildHttpServer(dispatcher, { logRequests: config.logRequests });
+  const tls = config.tls.enabled
+    ? await loadTlsIdentity({ dataDir: config.dataDir, host: config.host, certFile: config.tls.certFile, keyFile: config.tls.keyFile })
+    : undefined;
+  const http = buildHttpServer(dispatcher, { logRequests: config.logRequests, tls });
 
   const app: App = {
     services,
     http,
     root,
+    tls,
     async listen() {
       await http.listen({ host: config.host, port: config.port });
       const addr = http.server.address();

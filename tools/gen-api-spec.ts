@@ -2,7 +2,9 @@
  * Generates src/api/generated/api-spec.json from the vendor's OpenAPI metadata in
  * ../shared/ecs-api/: the facts the server needs (parameter names, wire styles, types,
  * required flags, enums, ranges, list limits; response shapes; error codes with their HTTP
- * status and English message), none of the prose. Run: npm run gen:spec
+ * status and English message), none of the prose but each parameter's documented default value
+ * (`def`: what leaving the parameter out means, so a request naming the default is acted on).
+ * Run: npm run gen:spec
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,9 +19,46 @@ const products = [
   { product: 'vpc', file: 'vpc-2016-04-28-api-docs.json' },
   { product: 'sts', file: 'sts-2015-04-01-api-docs.json' },
   { product: 'ram', file: 'ram-2015-05-01-api-docs.json' },
+  { product: 'bssopenapi', file: 'bssopenapi-2017-12-14-api-docs.json' },
+  { product: 'resourcemanager', file: 'resourcemanager-2020-03-31-api-docs.json' },
 ];
 
 type Json = Record<string, any>;
+
+/** Default-value sentences of the descriptions: `默认值：X。`, `默认值为X`, `默认为X`, `X（默认）`, `Default value: X`. */
+const DEFAULT_PATTERNS = [
+  /默认值?(?:[：:]|为|是)\s*([^\s。，,；;、）)]+)/g,
+  /([A-Za-z0-9_.:/-]+)\s*[（(]默认(?:值)?[）)]/g,
+  /[Dd]efault(?: value)?(?: is)?[：:]?\s+([A-Za-z0-9_.:/-]+)/g,
+];
+
+function fitsType(s: Json, v: string): boolean {
+  switch (s.type) {
+    case 'integer': return /^-?\d+$/.test(v) && (s.minimum === undefined || s.minimum === '' || Number(v) >= Number(s.minimum)) && (s.maximum === undefined || s.maximum === '' || Number(v) <= Number(s.maximum));
+    case 'number': return /^-?\d+(\.\d+)?$/.test(v);
+    case 'boolean': return v === 'true' || v === 'false';
+    case 'string': case undefined:
+      return Array.isArray(s.enum) && s.enum.length ? s.enum.map(String).includes(v) : /^[A-Za-z0-9_.:/-]+$/.test(v) && /[A-Za-z0-9]/.test(v);
+    default: return false;
+  }
+}
+
+/**
+ * The documented default of a scalar parameter, or undefined. A default stated conditionally
+ * (several values, "max{40, image size}", "系统自动选择", "`InternetMaxBandwidthOut`的取值") is no
+ * default: every candidate must be a value of the parameter's type and all must agree.
+ */
+function documentedDefault(s: Json): string | undefined {
+  if (s.type === 'array' || s.type === 'object') return undefined;
+  const candidates: string[] = [];
+  if (s.default !== undefined && s.default !== '') candidates.push(String(s.default));
+  const text = String(s.description ?? '').replace(/<\/?props[^>]*>/g, ' ').replace(/[`'"*]/g, '');
+  for (const re of DEFAULT_PATTERNS) for (const m of text.matchAll(re)) candidates.push(m[1]!.replace(/[.]$/, ''));
+  if (s.type === 'boolean') candidates.forEach((c, i) => { candidates[i] = c.toLowerCase(); });
+  if (candidates.length === 0 || !candidates.every((c) => fitsType(s, c))) return undefined;
+  const distinct = new Set(candidates);
+  return distinct.size === 1 ? [...distinct][0] : undefined;
+}
 
 function valueSpec(s: Json): ValueSpec {
   const v: ValueSpec = { t: s.type ?? 'string' };
@@ -33,6 +72,8 @@ function valueSpec(s: Json): ValueSpec {
   if (s.minLength !== undefined) v.minLen = Number(s.minLength);
   if (s.pattern) v.pattern = String(s.pattern);
   if (s.format === 'int64' || s.format === 'int32' || s.format === 'float' || s.format === 'double') v.f = s.format;
+  const def = documentedDefault(s);
+  if (def !== undefined) v.def = def;
   if (s.items) v.items = valueSpec(s.items);
   if (s.properties) {
     v.props = {};

@@ -7,13 +7,14 @@ import { EcsError } from '../api/errors.js';
 import { createAccount, newAccessKey } from '../auth/accounts.js';
 import { OffsetClock } from '../engine/clock.js';
 import { isoSecond } from '../domain/time.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { openEcsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 function requireAdmin(ctx: ActionContext) {
   if (!ctx.principal.isAdmin) throw new EcsError('Forbidden.NotAdmin', 'Only the OpenECS root (admin) account can call this action.', 403);
 }
 
-export const accountActions: HandlerMap = {
+export const accountActions = openEcsHandlers({
   async CreateAccount(ctx, p) {
     requireAdmin(ctx);
     if (!/^[A-Za-z][A-Za-z0-9_.-]{1,63}$/.test(p.AccountName)) throw new EcsError('InvalidAccountName.Malformed', 'AccountName: 2 to 64 letters, digits, _ . -, starting with a letter.');
@@ -63,4 +64,4 @@ export const accountActions: HandlerMap = {
     ctx.clock.advance(p.Seconds * 1000);
     return { Now: isoSecond(ctx.clock.now()) };
   },
-};
+});

@@ -8,6 +8,8 @@ import type { Params } from '../api/params.js';
 import { newId } from '../domain/ids.js';
 import { isValidName } from '../domain/storage/names.js';
 import { isValidPolicyRetention } from '../domain/storage/quotas.js';
+import { isKnownRegion } from '../domain/catalog/index.js';
+import { mergeCopySettings, NO_COPY, parseTargetCopyRegions, type CopySettings } from '../domain/storage/policy-copy.js';
 import { nextFireAfter, parseRepeatWeekdays, parseTimePoints } from '../domain/storage/schedule.js';
 import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
 import {
@@ -16,7 +18,9 @@ import {
 } from '../store/storage.js';
 import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
 import { policyItem, tagFilterOf } from './storage-view.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
 function checkPolicyName(name: unknown): void {
   if (name !== undefined && name !== '' && !isValidName(String(name))) {
@@ -28,6 +32,27 @@ function checkRetention(days: number): void {
   if (!isValidPolicyRetention(days)) {
     throw new EcsError('InvalidRetentionDays.Malformed', `The specified retentionDays (${days}) is not valid: -1 (forever) or 1 to 65535 days.`, 400);
   }
+}
+
+/** The cross-region copy part of a Create/Modify request (undefined fields: unchanged). */
+function copyChange(ctx: ActionContext, p: Params): Partial<CopySettings> {
+  const enc = p.CopyEncryptionConfiguration as { Encrypted?: boolean; KMSKeyId?: string; Arn?: unknown } | undefined;
+  // There is no KMS here: copies are encrypted with the service key or not at all.
+  if (enc?.KMSKeyId) throw new EcsError('InvalidOperation.KMSKeyIdNotFound', `The specified KMSKeyId not found, ${enc.KMSKeyId}: OpenECS has no KMS keys; set only CopyEncryptionConfiguration.Encrypted.`, 403);
+  return {
+    enabled: p.EnableCrossRegionCopy,
+    targets: p.TargetCopyRegions !== undefined ? parseTargetCopyRegions(p.TargetCopyRegions, ctx.regionId, isKnownRegion) : undefined,
+    retentionDays: p.CopiedSnapshotsRetentionDays,
+    encrypted: enc?.Encrypted,
+  };
+}
+
+function copyOf(row: PolicyRow): CopySettings {
+  return { enabled: row.enable_cross_region_copy === 1, targets: JSON.parse(row.target_copy_regions), retentionDays: row.copied_snapshots_retention_days, encrypted: row.copy_encrypted === 1 };
+}
+
+function copyColumns(c: CopySettings) {
+  return { enable_cross_region_copy: c.enabled ? 1 : 0, target_copy_regions: JSON.stringify(c.targets), copied_snapshots_retention_days: c.retentionDays, copy_encrypted: c.encrypted ? 1 : 0, copy_kms_key_id: '' };
 }
 
 async function requirePolicy(ctx: ActionContext, id: string): Promise<PolicyRow> {
@@ -54,25 +79,28 @@ async function disksOf(ctx: ActionContext, p: Params): Promise<DiskRow[]> {
   return out;
 }
 
-export const autoSnapshotPolicyActions: HandlerMap = {
+export const autoSnapshotPolicyActions = ecsHandlers({
   async CreateAutoSnapshotPolicy(ctx, p) {
     checkPolicyName(p.autoSnapshotPolicyName);
     const timePoints = parseTimePoints(p.timePoints);
     const repeatWeekdays = parseRepeatWeekdays(p.repeatWeekdays);
     checkRetention(p.retentionDays);
+    const copy = mergeCopySettings(NO_COPY, copyChange(ctx, p));
     const tags = tagsFromParams(p.Tag);
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A policy can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
     const quota = await quotaOf(ctx.db, ctx.principal.accountId, 'auto-snapshot-policies-per-region');
     if (await countPolicies(ctx.db, ctx.principal.accountId, ctx.regionId) >= quota) {
       throw new EcsError('AutoSnapshotPolicy.QuotaExceed', `The maximum number of automatic snapshot policy has been reached (${quota} per region).`);
     }
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('sp-');
     const now = ctx.now();
     return ctx.mutate(async (trx) => {
       await insertPolicy(trx, {
         id, account_id: ctx.principal.accountId, region_id: ctx.regionId, name: p.autoSnapshotPolicyName ?? '',
         time_points: JSON.stringify(timePoints), repeat_weekdays: JSON.stringify(repeatWeekdays), retention_days: p.retentionDays,
-        resource_group_id: p.ResourceGroupId ?? '', created_at: now, next_run_at: nextFireAfter({ timePoints, repeatWeekdays }, now),
+        resource_group_id: resourceGroupId, created_at: now, next_run_at: nextFireAfter({ timePoints, repeatWeekdays }, now),
+        ...copyColumns(copy),
       });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'snapshotpolicy', resourceId: id }, tags);
       return { AutoSnapshotPolicyId: id };
@@ -82,7 +110,7 @@ export const autoSnapshotPolicyActions: HandlerMap = {
   async ModifyAutoSnapshotPolicyEx(ctx, p) {
     const policy = await requirePolicy(ctx, p.autoSnapshotPolicyId);
     checkPolicyName(p.autoSnapshotPolicyName);
-    const patch: Partial<PolicyRow> = {};
+    const patch: Partial<PolicyRow> = { ...copyColumns(mergeCopySettings(copyOf(policy), copyChange(ctx, p))) };
     if (p.autoSnapshotPolicyName !== undefined) patch.name = p.autoSnapshotPolicyName;
     const timePoints = p.timePoints !== undefined ? parseTimePoints(p.timePoints) : JSON.parse(policy.time_points) as number[];
     const repeatWeekdays = p.repeatWeekdays !== undefined ? parseRepeatWeekdays(p.repeatWeekdays) : JSON.parse(policy.repeat_weekdays) as number[];
@@ -156,4 +184,4 @@ export const autoSnapshotPolicyActions: HandlerMap = {
       AutoSnapshotPolicies: { AutoSnapshotPolicy: page.map((r) => policyItem(r, counts.get(r.id) ?? 0, tags.get(r.id))) },
     };
   },
-};
+});

@@ -19,7 +19,7 @@ import { isoSecond } from '../domain/time.js';
 import {
   accountsExist, addShare, copiesInFlight, countInstancesUsingImage, countOwnImages, countSharedTo, getImageAny, getOwnImage, imageNameTaken,
   insertImage, listOwnImages, listPublicImages, listSharedToMe, mappingsOf, removeShares, sharedImageIds, sharesOf, updateImage,
-  findUsableImage, exportInProgress, type ImageRow, type Mapping,
+  findUsableImage, exportInProgress, deleteImageRow, type ImageRow, type Mapping,
 } from '../store/images.js';
 import { collectDiskFiles } from '../engine/disk-files.js';
 import { deleteDiskRow, deleteSnapshots, disksOn, getDiskForEngine, getSnapshotsByIds, quotaOf } from '../store/storage.js';
@@ -30,17 +30,19 @@ import { keyPairExists } from './launch-deps.js';
 import { imageSystemSnapshot } from './launch-disks.js';
 import { addSnapshot, checkCanSnapshot } from './snapshots.js';
 import { requireSnapshot } from './storage-view.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers, type EcsResponse } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
-export interface ImageTraits { osType: 'linux' | 'windows'; osName: string; osNameEn: string; platform: string; architecture: string; bootMode: string; sizeGiB: number }
+export interface ImageTraits { osType: 'linux' | 'windows'; osName: string; osNameEn: string; platform: string; architecture: string; bootMode: string; sizeGiB: number; nvme?: string }
 
 /** OS traits of a system image or of any custom image (deleted ones too: instances still describe them). */
 export async function imageTraits(ctx: Pick<ActionContext, 'db'>, id: string): Promise<ImageTraits | undefined> {
   const sys = findSystemImage(id);
-  if (sys) return { osType: sys.osType, osName: sys.osName, osNameEn: sys.osNameEn, platform: sys.platform, architecture: sys.architecture, bootMode: sys.bootMode, sizeGiB: sys.sizeGiB };
+  if (sys) return { osType: sys.osType, osName: sys.osName, osNameEn: sys.osNameEn, platform: sys.platform, architecture: sys.architecture, bootMode: sys.bootMode, sizeGiB: sys.sizeGiB, nvme: sys.nvme };
   const row = id ? await getImageAny(ctx.db, id) : undefined;
   if (!row) return undefined;
-  return { osType: row.os_type === 'windows' ? 'windows' : 'linux', osName: row.os_name, osNameEn: row.os_name_en, platform: row.platform, architecture: row.architecture, bootMode: row.boot_mode, sizeGiB: row.size };
+  return { osType: row.os_type === 'windows' ? 'windows' : 'linux', osName: row.os_name, osNameEn: row.os_name_en, platform: row.platform, architecture: row.architecture, bootMode: row.boot_mode, sizeGiB: row.size, nvme: row.nvme_support };
 }
 
 export function checkImageName(name: unknown, code = 'InvalidImageName.Malformed'): void {
@@ -85,6 +87,7 @@ export function baseImageRow(ctx: ActionContext, p: Params, id: string, regionId
     id, account_id: ctx.principal.accountId, region_id: regionId, name: p.ImageName ?? '', description: p.Description ?? '',
     family: p.ImageFamily ?? '', version: p.ImageVersion ?? '', os_type: traits.osType, os_name: traits.osName, os_name_en: traits.osNameEn,
     platform: traits.platform, architecture: traits.architecture, boot_mode: p.BootMode ?? traits.bootMode, status: 'Creating',
+    license_type: typeof p.LicenseType === 'string' ? p.LicenseType : '', nvme_support: traits.nvme ?? 'unsupported',
     size: system?.size ?? traits.sizeGiB, source_instance_id: '', source_image_id: '', source_region_id: '', mappings: JSON.stringify(mappings),
     import_task_id: '', is_copied: 0, is_public: 0, resource_group_id: p.ResourceGroupId ?? '', created_at: now, completes_at: now, deleted_at: null,
   };
@@ -102,19 +105,23 @@ async function traitsFromSnapshot(ctx: ActionContext, diskId: string, p: Params)
   return { osType: windows ? 'windows' : 'linux', osName: fromDisk?.osName ?? platform, osNameEn: fromDisk?.osNameEn ?? platform, platform, architecture: arch, bootMode: fromDisk?.bootMode ?? 'BIOS', sizeGiB: fromDisk?.sizeGiB ?? 20 };
 }
 
+export type DescribedImage = NonNullable<NonNullable<EcsResponse<'DescribeImages'>['Images']>['Image']>[number];
+
 /** Renders a custom image as a DescribeImages item: `self` for the owner, `others` for receivers. */
-export function customImageItem(r: ImageRow, alias: 'self' | 'others', extra: { shared: boolean; inUse: boolean; tags?: Tag[]; now: number; progress?: string }) {
+export function customImageItem(r: ImageRow, alias: 'self' | 'others', extra: { shared: boolean; inUse: boolean; tags?: Tag[]; now: number; progress?: string }): DescribedImage {
   const mappings = mappingsOf(r);
   return {
     ImageId: r.id, ImageName: r.name, ImageFamily: r.family, ImageVersion: r.version, Description: r.description,
     ImageOwnerAlias: alias, ImageOwnerId: Number(r.account_id), OSType: r.os_type, OSName: r.os_name, OSNameEn: r.os_name_en,
     Platform: r.platform, Architecture: r.architecture, Size: r.size, Status: r.status,
+    // Deprecated images still launch instances (ModifyImageAttribute Status); Terraform waits for Usable.
+    Usable: r.status === 'Available' || r.status === 'Deprecated',
     Progress: r.status === 'Creating' ? (extra.progress ?? progressText('progressing', r.created_at, r.completes_at, extra.now)) : r.status === 'Available' ? '100%' : '0%',
     CreationTime: isoSecond(r.created_at), Usage: extra.inUse ? 'instance' : 'none',
     IsSupportCloudinit: r.os_type === 'linux', IsSupportIoOptimized: true, IsSubscribed: false, IsCopied: r.is_copied === 1,
     IsSelfShared: alias === 'self' ? (extra.shared ? 'True' : 'False') : '', IsPublic: r.is_public === 1, ProductCode: '',
     ResourceGroupId: r.resource_group_id, SupplierName: '', BootMode: r.boot_mode, LoginAsNonRootSupported: false,
-    Features: { NvmeSupport: 'unsupported' }, DetectionOptions: { Status: '', Items: { Item: [] } },
+    Features: { NvmeSupport: r.nvme_support || 'unsupported' }, DetectionOptions: { Status: '', Items: { Item: [] } },
     DiskDeviceMappings: {
       DiskDeviceMapping: mappings.map((m) => ({
         Device: m.device, Type: m.type, Size: String(m.size), SnapshotId: m.snapshotId, Format: m.format ?? '',
@@ -152,7 +159,7 @@ async function createFromInstance(ctx: ActionContext, p: Params) {
   return { inst, disks, durations, traits };
 }
 
-export const customImageActions: HandlerMap = {
+export const customImageActions = ecsHandlers({
   async CreateImage(ctx, p) {
     checkImageName(p.ImageName);
     checkImageDescription(p.Description);
@@ -165,6 +172,7 @@ export const customImageActions: HandlerMap = {
     }
     await checkImageQuota(ctx, ctx.regionId);
     await checkNameFree(ctx, ctx.regionId, p.ImageName ?? '');
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('m-');
     const now = ctx.now();
 
@@ -183,6 +191,7 @@ export const customImageActions: HandlerMap = {
         }
         const row = baseImageRow(ctx, p, id, ctx.regionId, plan.traits, mappings, now);
         row.source_instance_id = plan.inst.id;
+        row.resource_group_id = resourceGroupId;
         await insertImage(trx, row);
         await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: id }, tags);
         await enqueue({ kind: 'image', resourceId: id, dueAt: now });
@@ -208,7 +217,7 @@ export const customImageActions: HandlerMap = {
       mappings.push({ device: m.device, type: m.type, size: mappingSize(m.size, s.source_disk_size), snapshotId: s.id });
     }
     await ctx.mutate(async (trx, enqueue) => {
-      await insertImage(trx, baseImageRow(ctx, p, id, ctx.regionId, traits!, mappings, now));
+      await insertImage(trx, { ...baseImageRow(ctx, p, id, ctx.regionId, traits!, mappings, now), resource_group_id: resourceGroupId });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: id }, tags);
       // Made of finished snapshots, the image is ready after one engine step.
       await enqueue({ kind: 'image', resourceId: id, dueAt: now + ctx.driver.transitionMs });
@@ -236,6 +245,16 @@ export const customImageActions: HandlerMap = {
       if (!['BIOS', 'UEFI', 'UEFI-Preferred'].includes(p.BootMode)) throw new EcsError('InvalidBootMode.NotSupport', `The specified parameter BootMode "${p.BootMode}" is not supported.`);
       if (await countInstancesUsingImage(ctx.db, image.id) > 0) throw new EcsError('OperationDeined.ImageUsingByInstance', 'The boot mode of the image cannot be modified because it has associated instances.');
       patch.boot_mode = p.BootMode;
+    }
+    if (p.LicenseType !== undefined && p.LicenseType !== '') {
+      // "当前仅支持BYOL" (ModifyImageAttribute LicenseType).
+      if (p.LicenseType !== 'BYOL') throw new EcsError('InvalidLicenseType.NotSupported', `The specified parameter LicenseType "${p.LicenseType}" is not supported: only BYOL is.`);
+      patch.license_type = p.LicenseType;
+    }
+    const nvme = (p.Features as { NvmeSupport?: string } | undefined)?.NvmeSupport;
+    if (nvme !== undefined && nvme !== '') {
+      if (nvme !== 'supported' && nvme !== 'unsupported') throw new EcsError('InvalidParameter', `The specified parameter "Features.NvmeSupport" (${nvme}) is not valid: use supported or unsupported.`, 400);
+      patch.nvme_support = nvme;
     }
     if (p.Status !== undefined) {
       if (p.Status === 'Deprecated') {
@@ -296,6 +315,7 @@ export const customImageActions: HandlerMap = {
     const name = p.DestinationImageName ?? own.name;
     await checkNameFree(ctx, dest, name);
     const tags = tagsFromParams(p.Tag);
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('m-');
     const now = ctx.now();
     // 000:L1606: "A snapshot and a custom image will be automatically created in the target region".
@@ -318,7 +338,7 @@ export const customImageActions: HandlerMap = {
       await insertImage(trx, {
         ...own, id, region_id: dest, name, description: p.DestinationDescription ?? own.description, status: 'Creating',
         mappings: JSON.stringify(mappings), source_image_id: own.id, source_region_id: own.region_id, source_instance_id: '', is_copied: 1,
-        is_public: 0, resource_group_id: p.ResourceGroupId ?? '', created_at: now, completes_at: now + duration, deleted_at: null, import_task_id: '',
+        is_public: 0, resource_group_id: resourceGroupId, created_at: now, completes_at: now + duration, deleted_at: null, import_task_id: '',
       });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: dest, resourceType: 'image', resourceId: id }, tags);
       await enqueue({ kind: 'image', resourceId: id, dueAt: now + duration });
@@ -336,7 +356,7 @@ export const customImageActions: HandlerMap = {
       const snaps = mappingsOf(image).map((m) => m.snapshotId).filter(Boolean);
       await deleteSnapshots(trx, snaps);
       await trx.deleteFrom('tags').where('resource_id', '=', image.id).execute();
-      await trx.deleteFrom('images').where('id', '=', image.id).execute();
+      await deleteImageRow(trx, image.id);
       await trx.insertInto('transitions').values({ resource_id: image.id, from_status: image.status, to_status: 'Cancelled', at: ctx.now() }).execute();
       return {};
     });
@@ -399,18 +419,19 @@ export const customImageActions: HandlerMap = {
 
   async ReplaceSystemDisk(ctx, p) {
     const inst = await requireInstance(ctx, p.InstanceId);
-    if (!p.ImageId && !p.DiskId) throw new EcsError('MissingParameter', 'The input parameter "ImageId" that is mandatory for processing this request is not supplied.');
     if (p.DiskId) throw new EcsError('InvalidParameter.NotMatch', 'Replacing the system disk with an existing disk (DiskId) is not supported by OpenECS; use ImageId.', 403);
+    const imageId = p.ImageId;
+    if (!imageId) throw new EcsError('MissingParameter', 'The input parameter "ImageId" that is mandatory for processing this request is not supplied.');
     // 000:L1066–1068: the instance must be Stopped.
     if (inst.status !== 'Stopped') throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${inst.status}) does not support replacing the system disk: it must be Stopped.`);
-    const sys = findSystemImage(p.ImageId);
-    const custom = sys ? undefined : await findUsableImage(ctx.db, ctx.principal.accountId, inst.region_id, p.ImageId);
-    if (!sys && (!custom || custom.status !== 'Available')) throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${p.ImageId}" does not exist (or is not available to you in ${inst.region_id}).`);
+    const sys = findSystemImage(imageId);
+    const custom = sys ? undefined : await findUsableImage(ctx.db, ctx.principal.accountId, inst.region_id, imageId);
+    if (!sys && (!custom || custom.status !== 'Available')) throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${imageId}" does not exist (or is not available to you in ${inst.region_id}).`);
     // 002:L2320: "Custom images that contain data-disk data cannot be used to replace a system disk."
     if (custom && mappingsOf(custom).some((m) => m.type === 'data')) throw new EcsError('OperationDenied', 'The specified image contains the snapshot of the data disk,does not support this operation.');
-    const traits = (await imageTraits(ctx, p.ImageId))!;
+    const traits = (await imageTraits(ctx, imageId))!;
     const type = findInstanceType(inst.instance_type);
-    if (type) fits({ id: p.ImageId, architecture: traits.architecture, osType: traits.osType }, type);
+    if (type) fits({ id: imageId, architecture: traits.architecture, osType: traits.osType, bootMode: traits.bootMode }, type);
     const old = (await disksOn(ctx.db, inst.id)).find((d) => d.type === 'system');
     if (!old) throw new EcsError('InvalidInstance.NotFoundSystemDisk', 'The specified instance has no system disk.');
     if ((await ctx.db.selectFrom('snapshots').select('id').where('source_disk_id', '=', old.id).where('status', '=', 'progressing').executeTakeFirst())) {
@@ -433,19 +454,19 @@ export const customImageActions: HandlerMap = {
     }
     const id = newId('d-');
     const now = ctx.now();
-    const sourceSnapshot = await imageSystemSnapshot(ctx, p.ImageId);
+    const sourceSnapshot = await imageSystemSnapshot(ctx, imageId);
     await ctx.mutate(async (trx) => {
       // 000:L999–1001: the old system disk and (by default) its automatic snapshots go; manual ones stay.
       await deleteDiskRow(trx, old.id);
       await trx.insertInto('transitions').values({ resource_id: old.id, from_status: old.status, to_status: 'Deleted', at: now }).execute();
       await trx.insertInto('disks').values({
-        ...old, id, size, image_id: p.ImageId, source_snapshot_id: sourceSnapshot, name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
+        ...old, id, size, image_id: imageId, source_snapshot_id: sourceSnapshot, name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
         delete_with_instance: 1, delete_auto_snapshot: 1, enable_auto_snapshot: 0, created_at: now, attached_at: now, detached_at: null,
       }).execute();
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'In_use', at: now }).execute();
       // 000:L991: the IP address does not change.
       await trx.updateTable('instances').set({
-        image_id: p.ImageId, os_type: traits.osType, os_name: traits.osNameEn || traits.osName, password_sealed: sealed, key_pair_name: keyPair,
+        image_id: imageId, os_type: traits.osType, os_name: traits.osNameEn || traits.osName, password_sealed: sealed, key_pair_name: keyPair,
       }).where('id', '=', inst.id).execute();
       return {};
     });
@@ -453,4 +474,4 @@ export const customImageActions: HandlerMap = {
     await collectDiskFiles(ctx.db, ctx.driver).catch(() => undefined);
     return { DiskId: id };
   },
-};
+});

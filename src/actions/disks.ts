@@ -5,20 +5,20 @@
  */
 import { EcsError } from '../api/errors.js';
 import { collectDiskFiles } from '../engine/disk-files.js';
-import type { Params } from '../api/params.js';
-import { checkZoneOffersDiskCategory, diskSizeRange, findDiskCategory, findSystemImage, findZone, checkDiskSize } from '../domain/catalog/index.js';
+import { checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, diskSizeRange, performanceLevelFor, findDiskCategory, findSystemImage, findZone, checkDiskSize } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
 import { checkPassword } from '../domain/instances/password.js';
 import {
   DISK_STATUSES, MAX_DATA_DISKS_PER_INSTANCE, ONLINE_RESIZE_CATEGORIES, SYSTEM_DEVICE, diskStatusAllows, instanceStatusAllows,
   isDataDevice, nextDataDevice, type DiskAction,
 } from '../domain/storage/disks.js';
+import { checkProvisionedIops, planDiskSpec } from '../domain/storage/disk-spec.js';
 import { isValidDescription, isValidName } from '../domain/storage/names.js';
 import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
 import { findUsableImage, getImageAny } from '../store/images.js';
 import { getInstance, type InstanceRow } from '../store/instances.js';
 import {
-  countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk,
+  countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk, updateDiskIfStatus,
   type DiskFilter, type DiskRow,
 } from '../store/storage.js';
 import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
@@ -26,7 +26,9 @@ import { jsonList, requireInstance } from './instance-describe.js';
 import { keyPairExists } from './launch-deps.js';
 import { pageFields, pageOf } from './paging.js';
 import { boolParam, creationFilter, diskItem, requireDisk, requireSnapshot, tagFilterOf, unfinishedSnapshot } from './storage-view.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers, type EcsRequest } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
 export function checkDiskName(name: unknown): void {
   if (name !== undefined && name !== '' && !isValidName(String(name))) {
@@ -55,11 +57,18 @@ async function checkAttachedInstance(ctx: ActionContext, d: DiskRow, action: Dis
   return inst;
 }
 
+/** CreateDisk `MultiAttach`: one instance per disk here, so only the default (Disabled) is taken. */
+function checkMultiAttach(v: unknown): void {
+  if (v === undefined || v === '' || v === 'Disabled') return;
+  if (v === 'Enabled') throw new EcsError('InvalidParameter.MultiAttach', 'The specified param MultiAttach is not valid: OpenECS attaches a disk to one instance at a time (MultiAttach=Enabled is not supported).', 403);
+  throw new EcsError('InvalidParameter.MultiAttach', `The specified param MultiAttach "${String(v)}" is not valid: use Disabled or Enabled.`, 403);
+}
+
 function transitionDue(ctx: ActionContext): number {
   return ctx.now() + ctx.driver.transitionMs;
 }
 
-async function describeFilter(ctx: ActionContext, p: Params): Promise<DiskFilter> {
+async function describeFilter(ctx: ActionContext, p: EcsRequest<'DescribeDisks'>): Promise<DiskFilter> {
   const f: DiskFilter = {
     accountId: ctx.principal.accountId,
     regionId: ctx.regionId,
@@ -106,7 +115,7 @@ async function describeFilter(ctx: ActionContext, p: Params): Promise<DiskFilter
   return f;
 }
 
-export const diskActions: HandlerMap = {
+export const diskActions = ecsHandlers({
   async CreateDisk(ctx, p) {
     if (p.ZoneId && p.InstanceId) throw new EcsError('InvalidParam.ZoneIdAndInstanceId.Conflict', "The specified parameter 'ZoneId' and 'InstanceId' are not blank at the same time.");
     let instance: InstanceRow | undefined;
@@ -122,9 +131,6 @@ export const diskActions: HandlerMap = {
     if (!findZone(ctx.regionId, zoneId)) throw new EcsError('InvalidZoneId.NotFound', `The specified zone "${zoneId}" does not exist.`);
     const category: string = p.DiskCategory ?? 'cloud';
     if (!findDiskCategory(category)) throw new EcsError('InvalidDiskCategory.ValueNotSupported', `The specified parameter "DiskCategory" (${category}) is not valid.`);
-    if (p.PerformanceLevel && category !== 'cloud_essd') {
-      throw new EcsError('InvalidPerformanceLevel.Malformed', 'The specified parameter PerformanceLevel is valid only for the category cloud_essd.');
-    }
     checkDiskName(p.DiskName);
     checkDescription(p.Description);
     if (p.Size === undefined && !p.SnapshotId) throw new EcsError('MissingParameter', 'The input parameter either "SnapshotId" or "Size" should be specified.');
@@ -138,8 +144,13 @@ export const diskActions: HandlerMap = {
       if (size < snap.source_disk_size) throw new EcsError('InvalidDiskSize.TooSmall', `Specified disk size ${size} GiB is less than the size of snapshot (${snap.source_disk_size} GiB).`);
       snapshotId = snap.id;
     }
-    const performanceLevel: string = category === 'cloud_essd' ? (p.PerformanceLevel ?? 'PL1') : '';
+    const performanceLevel = performanceLevelFor(category, p.PerformanceLevel);
     checkDiskSize('data', category, size!, performanceLevel || undefined);
+    checkMultiAttach(p.MultiAttach);
+    checkProvisionedIops(category, size!, p.ProvisionedIops);
+    if (p.BurstingEnabled === true && category !== 'cloud_auto') {
+      throw new EcsError('BurstingEnabledForDiskCategoryUnsupported', `The specified disk category ${category} does not support bursting enabled: only cloud_auto does.`);
+    }
     checkZoneOffersDiskCategory(ctx.regionId, zoneId, category);
     const tags = tagsFromParams(p.Tag);
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A disk can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
@@ -153,6 +164,7 @@ export const diskActions: HandlerMap = {
       if (data.length >= MAX_DATA_DISKS_PER_INSTANCE) throw new EcsError('InstanceDiskLimitExceeded', `An instance can have at most ${MAX_DATA_DISKS_PER_INSTANCE} data disks.`, 403);
       device = nextDataDevice(on.map((d) => d.device))!;
     }
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('d-');
     const now = ctx.now();
     await ctx.mutate(async (trx, enqueue) => {
@@ -161,7 +173,8 @@ export const diskActions: HandlerMap = {
         instance_id: instance?.id ?? '', type: 'data', category, size: size!, name: p.DiskName ?? '', description: p.Description ?? '',
         status: 'Creating', device, delete_with_instance: instance ? 1 : 0, delete_auto_snapshot: 1, enable_auto_snapshot: 0,
         image_id: '', source_snapshot_id: snapshotId, performance_level: performanceLevel, encrypted: p.Encrypted === true ? 1 : 0,
-        portable: 1, resource_group_id: p.ResourceGroupId ?? '', created_at: now, attached_at: instance ? now : null, detached_at: null,
+        provisioned_iops: category === 'cloud_auto' ? p.ProvisionedIops ?? 0 : 0, bursting_enabled: p.BurstingEnabled === true ? 1 : 0,
+        portable: 1, resource_group_id: resourceGroupId, created_at: now, attached_at: instance ? now : null, detached_at: null,
       }).execute();
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Creating', at: now }).execute();
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'disk', resourceId: id }, tags);
@@ -345,16 +358,57 @@ export const diskActions: HandlerMap = {
     if (p.DeleteWithInstance !== undefined) patch.delete_with_instance = p.DeleteWithInstance ? 1 : 0;
     if (p.DeleteAutoSnapshot !== undefined) patch.delete_auto_snapshot = p.DeleteAutoSnapshot ? 1 : 0;
     if (p.EnableAutoSnapshot !== undefined) patch.enable_auto_snapshot = p.EnableAutoSnapshot ? 1 : 0;
+    if (p.BurstingEnabled !== undefined) patch.bursting_enabled = p.BurstingEnabled ? 1 : 0;
     if (Object.keys(patch).length === 0) throw new EcsError('NoAttributeToModify', 'No attribute to be modified in this request.');
     const disks: DiskRow[] = [];
     for (const id of ids) disks.push(await requireDisk(ctx, id));
     for (const d of disks) {
       if (patch.delete_with_instance !== undefined && d.portable !== 1) throw new EcsError('DiskNotPortable', `The disk ${d.id} is not a portable disk.`);
+      // Terraform sends its default (false) for every disk; only turning burst on needs ESSD AutoPL.
+      if (patch.bursting_enabled === 1 && d.category !== 'cloud_auto') {
+        throw new EcsError('BurstingEnabledForDiskCategoryUnsupported', `The disk ${d.id} (${d.category}) does not support bursting enabled: only cloud_auto does.`);
+      }
     }
     await ctx.mutate(async (trx) => {
       for (const d of disks) await updateDisk(trx, d.id, patch);
       return {};
     });
+    return {};
+  },
+
+  async ModifyDiskSpec(ctx, p) {
+    const d = await requireDisk(ctx, p.DiskId);
+    if (p.PerformanceControlOptions !== undefined) {
+      throw new EcsError('InvalidPerformanceParameter.DiskNotInDedicatedStorageCluster', `The specified disk ${d.id} is not in a dedicated block storage cluster: PerformanceControlOptions cannot be modified.`, 403);
+    }
+    if (d.status !== 'In_use' && d.status !== 'Available') {
+      throw new EcsError('InvalidStatus.DiskNotReady', `This specified disk is not ready (${d.status}): its status needs to be either In_use or Available.`, 403);
+    }
+    const change = planDiskSpec(
+      { kind: d.type === 'system' ? 'system' : 'data', category: d.category, performanceLevel: d.performance_level, provisionedIops: d.provisioned_iops, size: d.size },
+      { category: p.DiskCategory || undefined, performanceLevel: p.PerformanceLevel || undefined, provisionedIops: p.ProvisionedIops },
+    );
+    if (change.categoryChanged) {
+      try {
+        checkZoneOffersDiskCategory(d.region_id, d.zone_id, change.category);
+      } catch {
+        throw new EcsError('InvalidDiskCategory.NotSupported', `The specified disk category ${change.category} is not offered in the disk's zone ${d.zone_id}.`, 403);
+      }
+      if (d.instance_id && d.status === 'In_use') {
+        const inst = await getInstance(ctx.db, ctx.principal.accountId, d.instance_id);
+        if (inst) checkTypeTakesDiskCategory(inst.instance_type, change.category);
+      }
+    }
+    if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
+    await ctx.mutate(async (trx) => {
+      const patch: Partial<DiskRow> = { category: change.category, performance_level: change.performanceLevel, provisioned_iops: change.provisionedIops };
+      if (change.category !== 'cloud_auto') patch.bursting_enabled = 0;
+      if (!(await updateDiskIfStatus(trx, d.id, d.status, patch))) {
+        throw new EcsError('IncorrectDiskStatus', `The disk ${d.id} changed its status while being modified; try again.`, 403);
+      }
+      return {};
+    });
+    // The change applies at once (no task to follow), so no TaskId is answered; OrderId is for subscription disks only.
     return {};
   },
 
@@ -370,4 +424,4 @@ export const diskActions: HandlerMap = {
       Disks: { Disk: rows.map((r) => diskItem(r, policies.get(r.id), tags.get(r.id))) },
     };
   },
-};
+});

@@ -17,14 +17,16 @@ import {
 } from '../domain/storage/image-files.js';
 import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
 import { isoMinute, parseUtc } from '../domain/time.js';
-import { exportInProgress, getOwnImage, getTask, insertImage, insertTask, listTasks, mappingsOf, updateTask, type Mapping, type TaskRow } from '../store/images.js';
+import { deleteImageRow, exportInProgress, getImageAny, getOwnImage, getTask, insertImage, insertTask, listTasks, mappingsOf, updateTask, type Mapping, type TaskRow } from '../store/images.js';
 import { deleteSnapshots } from '../store/storage.js';
 import { putTags } from '../store/tags.js';
 import type { ExportDetail, ImportDetail } from '../engine/reconcilers/task.js';
 import { baseImageRow, checkImageDescription, checkImageName, checkImageQuota, checkNameFree, type ImageTraits } from './custom-images.js';
 import { checkBucketName, checkObjectKey, mayUseBucket, objectStore } from './object-store.js';
 import { addSnapshot } from './snapshots.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
 const LICENSE_TYPES = ['Auto', 'Aliyun', 'BYOL'];
 
@@ -91,7 +93,7 @@ function timeParam(p: Params, name: 'StartTime' | 'EndTime'): number | undefined
   return ms;
 }
 
-export const imageTaskActions: HandlerMap = {
+export const imageTaskActions = ecsHandlers({
   async ImportImage(ctx, p) {
     const list: Record<string, any>[] = p.DiskDeviceMapping ?? [];
     if (list.length === 0) throw new EcsError('MissingParameter.DiskDeviceMapping', 'The specified parameter DiskDeviceMapping is not supplied.');
@@ -107,6 +109,7 @@ export const imageTaskActions: HandlerMap = {
     await checkImageQuota(ctx, ctx.regionId);
     await checkNameFree(ctx, ctx.regionId, p.ImageName ?? '');
 
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const imageId = newId('m-');
     const taskId = newId('t-');
     const now = ctx.now();
@@ -132,6 +135,7 @@ export const imageTaskActions: HandlerMap = {
       const row = baseImageRow(ctx, p, imageId, ctx.regionId, imageTraits, mappings, now);
       row.status = 'Waiting';
       row.import_task_id = taskId;
+      row.resource_group_id = resourceGroupId;
       row.completes_at = now + duration;
       await insertImage(trx, row);
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: imageId }, tags);
@@ -202,8 +206,10 @@ export const imageTaskActions: HandlerMap = {
     if (t.action === 'ExportImage') items.push({ Name: 'ImageId', Value: t.resource_id }, { Name: 'OSSBucket', Value: detail.bucket ?? '' }, { Name: 'OSSObject', Value: detail.object ?? '' });
     else items.push({ Name: 'ImageId', Value: t.resource_id });
     const opStatus = t.status === 'Finished' ? 'Success' : t.status === 'Processing' ? 'Processing' : t.status === 'Failed' ? 'Failed' : 'Cancelled';
+    // DescribeTasks lists a task's ResourceId; DescribeTaskAttribute has no such field (the image is a RelatedItem).
+    const { ResourceId: _listedOnly, ...item } = taskItem(t);
     return {
-      ...taskItem(t), RegionId: t.region_id, TaskProcess: taskProgress(t.status, t.created_at, t.completes_at, ctx.now()),
+      ...item, RegionId: t.region_id, TaskProcess: taskProgress(t.status, t.created_at, t.completes_at, ctx.now()),
       TotalCount: 1, SuccessCount: t.status === 'Finished' ? 1 : 0, FailedCount: t.status === 'Failed' ? 1 : 0,
       OperationProgressSet: {
         OperationProgress: [{
@@ -223,15 +229,15 @@ export const imageTaskActions: HandlerMap = {
       await trx.insertInto('transitions').values({ resource_id: t.id, from_status: t.status, to_status: 'Cancelled', at: now }).execute();
       if (t.action === 'ImportImage') {
         // Like CancelCopyImage (002:L2389), the half-imported image and its snapshots go.
-        const image = await trx.selectFrom('images').selectAll().where('id', '=', t.resource_id).executeTakeFirst();
+        const image = await getImageAny(trx, t.resource_id);
         if (image) {
           await deleteSnapshots(trx, mappingsOf(image).map((m) => m.snapshotId).filter(Boolean));
           await trx.deleteFrom('tags').where('resource_id', '=', image.id).execute();
-          await trx.deleteFrom('images').where('id', '=', image.id).execute();
+          await deleteImageRow(trx, image.id);
           await trx.insertInto('transitions').values({ resource_id: image.id, from_status: image.status, to_status: 'Cancelled', at: now }).execute();
         }
       }
       return {};
     });
   },
-};
+});

@@ -18,10 +18,17 @@ import { imageTaskActions } from './image-tasks.js';
 import { objectStoreActions } from './object-store.js';
 import { vncActions } from './vnc.js';
 import { metadataOptionsActions } from './metadata-options.js';
+import { networkInterfaceActions } from './network-interfaces.js';
 import { monitoringActions } from './monitoring.js';
 import { securityGroupToolsActions } from './security-group-tools.js';
 import { vpcTagActions } from './vpc-tags.js';
+import { routeTableActions } from './route-tables.js';
+import { vpcDefaultActions } from './vpc-defaults.js';
+import { vpcCidrActions } from './vpc-cidrs.js';
+import { ecsVpcActions } from './ecs-vpc.js';
 import { stsActions } from './sts.js';
+import { joinResourceGroupActions, moveResourceGroupActions, resourceManagerActions } from './resource-groups.js';
+import { bssActions } from './bss.js';
 
 export function allHandlers(): Record<Product, HandlerMap> {
   return {
@@ -29,11 +36,14 @@ export function allHandlers(): Record<Product, HandlerMap> {
       ...regionActions, ...imagesActions, ...securityGroupsActions, ...securityGroupRulesActions,
       ...keyPairsActions, ...tagsActions, ...instancesActions,
       ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions, ...imageTaskActions, ...vncActions, ...monitoringActions,
-      ...metadataOptionsActions,
+      ...metadataOptionsActions, ...joinResourceGroupActions,
+      ...ecsVpcActions, ...networkInterfaceActions,
     },
-    vpc: { ...vpcActions, ...vpcTagActions },
+    vpc: { ...vpcActions, ...vpcTagActions, ...moveResourceGroupActions, ...routeTableActions, ...vpcDefaultActions, ...vpcCidrActions },
     sts: { ...stsActions },
     ram: {},
+    bssopenapi: { ...bssActions },
+    resourcemanager: { ...resourceManagerActions },
     openecs: { ...accountActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions },
   };
 }

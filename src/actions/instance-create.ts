@@ -8,6 +8,8 @@ import { EcsError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
 import { Sealer } from '../auth/secrets.js';
 import { newId } from '../domain/ids.js';
+import { defaultSystemDiskCategory, findInstanceType } from '../domain/catalog/instance-types.js';
+import { performanceLevelFor } from '../domain/catalog/disk-categories.js';
 import { checkHostName, checkInstanceName, defaultHostName, orderedName, withInstanceId } from '../domain/instances/naming.js';
 import { checkPassword } from '../domain/instances/password.js';
 import { metadataOptionsFrom, type MetadataOptions } from '../domain/instances/metadata-options.js';
@@ -15,12 +17,26 @@ import { tagsFromParams, MAX_TAGS_PER_RESOURCE, type Tag } from '../domain/tags.
 import { checkReleaseTime } from '../domain/instances/release-time.js';
 import { insertDisk, insertInstance, setSecurityGroups, type DiskRow, type InstanceRow } from '../store/instances.js';
 import { putTags } from '../store/tags.js';
+import { insertNetworkInterface } from '../store/network-interfaces.js';
+import { allocatePublicIp, type PublicIpBatch } from '../store/public-ips.js';
+import { macAddress } from '../domain/instances/mac.js';
+import { DEFAULT_ACTION_ON_MAINTENANCE } from '../domain/instances/maintenance.js';
+import { launchJumboFrames } from '../domain/instances/jumbo-frames.js';
+import { checkSubscription, type Subscription, type SubscriptionCheck } from '../domain/instances/subscription.js';
+
+function subscriptionOf(c: SubscriptionCheck): Subscription {
+  if (!c.ok) throw new EcsError(c.code, c.message);
+  return c.subscription;
+}
+import { privatePoolFrom, type PrivatePoolOptions } from './instance-attachment.js';
 import {
   allocateIp, checkDisk, checkGroupCapacity, checkImageFitsType, checkZoneOffers, keyPairExists, resolveImage, resolveInstanceType, resolveSecurityGroups, resolveVSwitch,
   type ImageInfo, type TypeInfo, type VSwitchInfo,
 } from './launch-deps.js';
 import { imageSystemSnapshot, resolveDataDisks } from './launch-disks.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
 const MAX_DATA_DISKS = 16;
 const MAX_GROUPS_PER_INSTANCE = 5;
@@ -53,6 +69,9 @@ interface LaunchPlan {
   resourceGroupId: string;
   creditSpecification: string;
   metadataOptions: MetadataOptions;
+  privatePool: PrivatePoolOptions;
+  jumboFrames: boolean;
+  subscription: Subscription;
 }
 
 const sealers = new WeakMap<object, Sealer>();
@@ -77,7 +96,7 @@ export { decodeUserData };
 
 function diskPlan(kind: 'system' | 'data', d: Record<string, any>, type: TypeInfo, image?: ImageInfo): DiskPlan {
   const category = String(d.Category ?? type.defaultSystemDiskCategory);
-  const performanceLevel = String(d.PerformanceLevel ?? (category === 'cloud_essd' ? 'PL1' : ''));
+  const performanceLevel = performanceLevelFor(category, d.PerformanceLevel, kind === 'system' ? 'SystemDisk.PerformanceLevel' : 'DataDisk.n.PerformanceLevel');
   let size: number;
   if (d.Size === undefined || d.Size === '') size = kind === 'system' ? Math.max(40, image?.sizeGiB ?? 0) : NaN;
   else size = Number(d.Size);
@@ -102,6 +121,21 @@ function diskPlan(kind: 'system' | 'data', d: Record<string, any>, type: TypeInf
   };
 }
 
+/**
+ * `IoOptimized`: the mode must be one the type is sold in ("the specified instancetype must be
+ * IoOptimized instance" for current types asked for `none`); the disks' default category follows
+ * the mode (cloud for a retired type's non-optimized instance, cloud_efficiency otherwise).
+ */
+function applyIoOptimized(type: TypeInfo, io: string | undefined, mode: 'run' | 'create'): void {
+  if (!io) return;
+  const t = findInstanceType(type.id)!;
+  if (io !== 'none' && io !== 'optimized') {
+    throw new EcsError(mode === 'run' ? 'InvalidIoOptimize.ValueNotSupported' : 'InvalidIoOptimizedValue.ValueNotSupported', `The specified IoOptimized "${io}" is not valid: none or optimized.`);
+  }
+  if (!t.ioModes.includes(io)) throw new EcsError('DependencyViolation.IoOptimized', `The specified instance type ${type.id} is not sold as IoOptimized=${io}.`);
+  type.defaultSystemDiskCategory = defaultSystemDiskCategory(t, io);
+}
+
 async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create'): Promise<LaunchPlan> {
   const amount: number = mode === 'run' ? p.Amount ?? 1 : 1;
   if (amount < 1 || amount > 100) throw new EcsError('InvalidParam.Amount', 'The specified Amount must be from 1 to 100.');
@@ -109,6 +143,7 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
   if (!p.InstanceType) throw new EcsError('MissingParameter', 'The input parameter "InstanceType" that is mandatory for processing this request is not supplied.');
   if (!p.ImageId) throw new EcsError('MissingParameter', 'The input parameter "ImageId" that is mandatory for processing this request is not supplied.');
   const type = resolveInstanceType(p.InstanceType);
+  applyIoOptimized(type, p.IoOptimized, mode);
   const image = await resolveImage(ctx, p.ImageId);
   checkImageFitsType(image, type);
 
@@ -198,9 +233,12 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
     internetChargeType: p.InternetChargeType ?? 'PayByTraffic',
     deletionProtection: p.DeletionProtection === true,
     privateIp: p.PrivateIpAddress || undefined,
-    resourceGroupId: p.ResourceGroupId ?? '',
+    resourceGroupId: await resolveResourceGroup(ctx, p.ResourceGroupId),
     creditSpecification: p.CreditSpecification ?? (type.id.startsWith('ecs.t') ? 'Standard' : ''),
     metadataOptions,
+    privatePool: privatePoolFrom(p['PrivatePoolOptions.MatchCriteria'], p['PrivatePoolOptions.Id']),
+    jumboFrames: launchJumboFrames(type.id, p.NetworkOptions?.EnableJumboFrame),
+    subscription: subscriptionOf(checkSubscription({ chargeType, period: p.Period, periodUnit: p.PeriodUnit, autoRenew: p.AutoRenew, autoRenewPeriod: p.AutoRenewPeriod }, ctx.now())),
   };
 }
 
@@ -209,21 +247,21 @@ function nextIp(ip: string): string {
   return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
 }
 
-function publicIp(): string {
-  const b = [47, 96 + Math.floor(Math.random() * 16), Math.floor(Math.random() * 256), 1 + Math.floor(Math.random() * 254)];
-  return b.join('.');
-}
-
 async function launch<T extends Record<string, unknown>>(ctx: ActionContext, plan: LaunchPlan, desired: 'Running' | 'Stopped', respond: (ids: string[]) => T): Promise<T> {
   const ids = Array.from({ length: plan.amount }, () => newId('i-'));
   const now = ctx.now();
   return ctx.mutate(async (trx, enqueue) => {
     let requestedIp = plan.privateIp;
     const ipBatch = { used: new Map<string, Set<number>>() };
+    const publicBatch: PublicIpBatch = {};
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       const ip = await allocateIp(trx, plan.vswitch.id, id, requestedIp, ipBatch);
       if (requestedIp) requestedIp = nextIp(ip);
+      // A public address from the operator's pool (src/domain/public-ip-pool.ts) when bandwidth is bought.
+      const publicIp = plan.bandwidthOut > 0
+        ? await allocatePublicIp(trx, ctx.config.publicIpPool, { accountId: ctx.principal.accountId, regionId: ctx.regionId, instanceId: id, now, batch: publicBatch })
+        : '';
       const row: InstanceRow = {
         id,
         account_id: ctx.principal.accountId,
@@ -244,7 +282,7 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         vpc_id: plan.vswitch.vpcId,
         vswitch_id: plan.vswitch.id,
         private_ip: ip,
-        public_ip: plan.bandwidthOut > 0 ? publicIp() : '',
+        public_ip: publicIp,
         key_pair_name: plan.keyPairName,
         password_sealed: plan.passwordSealed,
         user_data: plan.userData,
@@ -265,8 +303,26 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         metadata_http_tokens: plan.metadataOptions.httpTokens,
         metadata_hop_limit: plan.metadataOptions.hopLimit,
         metadata_tags: plan.metadataOptions.tags,
+        maintenance_start_time: '',
+        maintenance_end_time: '',
+        maintenance_action: DEFAULT_ACTION_ON_MAINTENANCE,
+        maintenance_notify: 0,
+        private_pool_match_criteria: plan.privatePool.matchCriteria,
+        private_pool_id: plan.privatePool.id,
+        enable_jumbo_frame: plan.jumboFrames ? 1 : 0,
+        expires_at: plan.subscription.expiresAt,
+        renewal_status: plan.subscription.renewalStatus,
+        renewal_duration: plan.subscription.renewalDuration,
+        renewal_unit: plan.subscription.renewalUnit,
       };
       await insertInstance(trx, row);
+      await insertNetworkInterface(trx, {
+        id: newId('eni-'), account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, vpc_id: row.vpc_id,
+        vswitch_id: row.vswitch_id, instance_id: id, type: 'Primary', status: 'InUse', name: '', description: '',
+        mac_address: macAddress(id), primary_ip: ip, traffic_mode: 'Standard', resource_group_id: row.resource_group_id,
+        device_index: 0, network_card_index: 0, queue_number: Math.max(1, Math.min(plan.type.cpu, 8)), queue_pair_number: 0,
+        source_dest_check: 0, delete_on_release: 1, created_at: now,
+      });
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Pending', at: now }).execute();
       await setSecurityGroups(trx, id, plan.groupIds);
       const disks = [plan.systemDisk, ...plan.dataDisks];
@@ -291,6 +347,8 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
           image_id: d === 0 ? plan.image.id : '',
           source_snapshot_id: disk.snapshotId,
           performance_level: disk.performanceLevel,
+          provisioned_iops: 0,
+          bursting_enabled: 0,
           encrypted: disk.encrypted ? 1 : 0,
           portable: d === 0 ? 0 : 1,
           resource_group_id: plan.resourceGroupId,
@@ -308,7 +366,7 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
   });
 }
 
-export const instanceCreateActions: HandlerMap = {
+export const instanceCreateActions = ecsHandlers({
   async RunInstances(ctx, p) {
     const plan = await planLaunch(ctx, p, 'run');
     return launch(ctx, plan, 'Running', (ids) => ({ InstanceIdSets: { InstanceIdSet: ids } }));
@@ -318,4 +376,4 @@ export const instanceCreateActions: HandlerMap = {
     const plan = await planLaunch(ctx, p, 'create');
     return launch(ctx, plan, 'Stopped', (ids) => ({ InstanceId: ids[0] }));
   },
-};
+});

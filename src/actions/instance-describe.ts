@@ -4,9 +4,11 @@ import type { Params } from '../api/params.js';
 import { parseUtc } from '../domain/time.js';
 import { countInstances, getInstance, listInstances, securityGroupsOf, type InstanceFilter } from '../store/instances.js';
 import { idsWithTags, tagsOf } from '../store/tags.js';
+import { primaryInterfacesOf } from '../store/network-interfaces.js';
 import { describeInstanceItem, instanceAttribute } from './instance-view.js';
 import { pageFields, pageOf } from './paging.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 /** Parses a JSON-array string parameter such as `InstanceIds=["i-1","i-2"]`. */
 export function jsonList(p: Params, name: string, max: number, code = `Invalid${name}.Malformed`): string[] | undefined {
@@ -29,6 +31,22 @@ export async function requireInstance(ctx: ActionContext, id: string) {
   return row;
 }
 
+/**
+ * AdditionalAttributes.N asks for fields that every answer here already carries (MetadataOptions,
+ * the primary ENI's PrivateIpSets, CpuOptions.TopologyType, ImageOptions.LoginAsNonRoot,
+ * AdditionalInfo.EnableHighDensityMode, DedicatedHostAttribute.DedicatedHostClusterId); a value
+ * that names nothing is refused rather than ignored.
+ */
+const ADDITIONAL_ATTRIBUTES = new Set(['META_OPTIONS', 'DDH_CLUSTER', 'NETWORK_PRIMARY_ENI_IP', 'CPU_OPTIONS_TOPOLOGY_TYPE', 'LOGIN_AS_NON_ROOT', 'DISK_HIGH_DENSITY_MODE']);
+
+function checkAdditionalAttributes(values: string[] | undefined) {
+  for (const [i, v] of (values ?? []).entries()) {
+    if (!ADDITIONAL_ATTRIBUTES.has(v)) {
+      throw new EcsError('InvalidParameter', `The specified parameter "AdditionalAttributes.${i + 1}" "${v}" is not valid: ${[...ADDITIONAL_ATTRIBUTES].join(', ')}.`, 400);
+    }
+  }
+}
+
 async function filterOf(ctx: ActionContext, p: Params): Promise<InstanceFilter> {
   const f: InstanceFilter = {
     accountId: ctx.principal.accountId,
@@ -45,6 +63,7 @@ async function filterOf(ctx: ActionContext, p: Params): Promise<InstanceFilter> 
     throw new EcsError('InvalidStatus.ValueNotSupported', `The specified Status "${p.Status}" is not valid.`, 400);
   }
   if (p.InstanceNetworkType && p.InstanceNetworkType !== 'vpc') f.ids = [];
+  checkAdditionalAttributes(p.AdditionalAttributes);
   // Filter.N.Key CreationStartTime / CreationEndTime (ISO 8601 UTC).
   for (let i = 1; i <= 4; i++) {
     const key = p[`Filter.${i}.Key`];
@@ -62,17 +81,17 @@ async function filterOf(ctx: ActionContext, p: Params): Promise<InstanceFilter> 
   return f;
 }
 
-export const instanceDescribeActions: HandlerMap = {
+export const instanceDescribeActions = ecsHandlers({
   async DescribeInstances(ctx, p) {
     const page = pageOf(p, { defaultSize: 10, maxSize: 100, maxResultsMin: 10, maxResultsMax: 100, maxResultsDefault: 10 });
     const f = await filterOf(ctx, p);
     if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
     const [total, rows] = await Promise.all([countInstances(ctx.db, f), listInstances(ctx.db, f, page.offset, page.limit)]);
     const ids = rows.map((r) => r.id);
-    const [groups, tags] = await Promise.all([securityGroupsOf(ctx.db, ids), tagsOf(ctx.db, ids)]);
+    const [groups, tags, enis] = await Promise.all([securityGroupsOf(ctx.db, ids), tagsOf(ctx.db, ids), primaryInterfacesOf(ctx.db, ids)]);
     return {
       ...pageFields(page, rows.length, total),
-      Instances: { Instance: rows.map((r) => describeInstanceItem(r, groups.get(r.id) ?? [], tags.get(r.id))) },
+      Instances: { Instance: rows.map((r) => describeInstanceItem(r, groups.get(r.id) ?? [], tags.get(r.id), enis.get(r.id))) },
     };
   },
 
@@ -97,4 +116,4 @@ export const instanceDescribeActions: HandlerMap = {
     const row = await requireInstance(ctx, p.InstanceId);
     return { InstanceId: row.id, RegionId: row.region_id, UserData: row.user_data };
   },
-};
+});

@@ -8,11 +8,13 @@ import { checkHostName, checkInstanceName } from '../domain/instances/naming.js'
 import { checkPassword } from '../domain/instances/password.js';
 import { allowed } from '../domain/instances/states.js';
 import { checkReleaseTime } from '../domain/instances/release-time.js';
+import { supportsJumboFrames } from '../domain/instances/jumbo-frames.js';
 import { securityGroupsOf, setSecurityGroups, updateInstance, type InstanceRow } from '../store/instances.js';
 import { decodeUserData, passwordSealer } from './instance-create.js';
 import { requireInstance } from './instance-describe.js';
 import { checkGroupCapacity, resolveInstanceType, resolveSecurityGroups } from './launch-deps.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 const MAX_GROUPS_PER_INSTANCE = 5;
 
@@ -31,7 +33,7 @@ async function checkGroupsFor(ctx: ActionContext, row: InstanceRow, ids: string[
     ctx.action === 'JoinSecurityGroup' ? 'SecurityGroupInstanceLimitExceeded' : 'SecurityGroupInstanceLimitExceed');
 }
 
-export const instanceModifyActions: HandlerMap = {
+export const instanceModifyActions = ecsHandlers({
   async ModifyInstanceAttribute(ctx, p) {
     const row = await requireInstance(ctx, p.InstanceId);
     const patch: Partial<InstanceRow> = {};
@@ -51,6 +53,12 @@ export const instanceModifyActions: HandlerMap = {
       patch.user_data = p.UserData === '' ? '' : decodeUserData(p.UserData);
     }
     if (p.DeletionProtection !== undefined) patch.deletion_protection = p.DeletionProtection ? 1 : 0;
+    if (p.EnableJumboFrame !== undefined) {
+      if (p.EnableJumboFrame && !supportsJumboFrames(row.instance_type)) {
+        throw new EcsError('InvalidParam.NotSupportJumboFrame', `The instance type ${row.instance_type} does not support jumbo frames.`);
+      }
+      patch.enable_jumbo_frame = p.EnableJumboFrame ? 1 : 0;
+    }
     if (p.CreditSpecification !== undefined) {
       if (!row.instance_type.startsWith('ecs.t')) throw new EcsError('InvalidParameter.CreditSpecification', 'CreditSpecification applies to burstable (t) instances only.');
       patch.credit_specification = p.CreditSpecification;
@@ -124,4 +132,4 @@ export const instanceModifyActions: HandlerMap = {
       return {};
     });
   },
-};
+});

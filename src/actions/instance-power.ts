@@ -7,8 +7,10 @@ import { EcsError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
 import { allowed, nextStatus, type PowerAction } from '../domain/instances/states.js';
 import { getInstancesByIds, releaseInstance, setInstanceStatus, type InstanceRow } from '../store/instances.js';
-import type { ActionContext, HandlerMap, Tx } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext, Tx } from './types.js';
 import type { NewOperation } from '../engine/operations.js';
+import { nextHopInstanceIds } from '../store/route-tables.js';
 
 const MAX_BATCH = 100;
 
@@ -21,8 +23,14 @@ function statusError(verb: Verb, row: InstanceRow): EcsError {
 }
 
 /** Checks one instance for a verb; returns the error to report, if any. */
-function check(verb: Verb, row: InstanceRow, p: Params): EcsError | undefined {
+function check(verb: Verb, row: InstanceRow, p: Params, nextHops: ReadonlySet<string> = new Set(), now = 0): EcsError | undefined {
   if (verb === 'Delete') {
+    // A subscription is released at its expiry, or after ModifyInstanceChargeType to PostPaid (Terraform's force_delete).
+    if (row.instance_charge_type === 'PrePaid' && row.expires_at !== null && row.expires_at > now) {
+      return new EcsError('ChargeTypeViolation', `The instance ${row.id} is a subscription (PrePaid) until ${new Date(row.expires_at).toISOString()}; change it to PostPaid (ModifyInstanceChargeType) to release it now.`);
+    }
+    // A route entry leading to the instance keeps it (DeleteInstance: DependencyViolation.RouteEntry).
+    if (nextHops.has(row.id)) return new EcsError('DependencyViolation.RouteEntry', `The instance ${row.id} is the next hop of a route entry; delete the entry first.`);
     if (row.deletion_protection === 1) return new EcsError('InvalidOperation.DeletionProtection', `The instance ${row.id} has DeletionProtection enabled; disable it before releasing the instance.`);
     const action: PowerAction = p.Force === true ? 'ForceDelete' : 'Delete';
     if (!allowed(action, row.status)) return row.status === 'Pending'
@@ -58,7 +66,7 @@ async function single(ctx: ActionContext, p: Params, verb: Verb) {
   const id: string = p.InstanceId;
   const [row] = await getInstancesByIds(ctx.db, ctx.principal.accountId, [id]);
   if (!row || (ctx.regionId && row.region_id !== ctx.regionId)) throw notFound([id], false);
-  const err = check(verb, row, p);
+  const err = check(verb, row, p, verb === 'Delete' ? await nextHopInstanceIds(ctx.db, [row.id]) : undefined, ctx.now());
   if (err) throw err;
   return ctx.mutate(async (trx, enqueue) => {
     await apply(trx, enqueue, verb, row, p, ctx.now());
@@ -72,10 +80,11 @@ async function batch(ctx: ActionContext, p: Params, verb: Verb) {
   if (new Set(ids).size !== ids.length) throw new EcsError('InvalidParameter', 'The specified InstanceId.N contains duplicates.');
   const rows = await getInstancesByIds(ctx.db, ctx.principal.accountId, ids);
   const byId = new Map(rows.filter((r) => r.region_id === ctx.regionId).map((r) => [r.id, r]));
+  const nextHops = verb === 'Delete' ? await nextHopInstanceIds(ctx.db, [...byId.keys()]) : undefined;
   const outcomes: Outcome[] = ids.map((id) => {
     const row = byId.get(id);
     if (!row) return { id, error: notFound([id], true) };
-    return { id, row, error: check(verb, row, p) };
+    return { id, row, error: check(verb, row, p, nextHops, ctx.now()) };
   });
   const successFirst = p.BatchOptimization === 'SuccessFirst';
   if (!successFirst) {
@@ -96,11 +105,12 @@ async function batch(ctx: ActionContext, p: Params, verb: Verb) {
       const current = await apply(trx, enqueue, verb, o.row, p, ctx.now());
       responses.push({ InstanceId: o.id, Code: '200', Message: 'success', PreviousStatus: o.row.status, CurrentStatus: current });
     }
-    return { InstanceResponses: { InstanceResponse: responses } };
+    // DeleteInstances answers a RequestId only; the other batch actions list each instance's outcome.
+    return verb === 'Delete' ? {} : { InstanceResponses: { InstanceResponse: responses } };
   });
 }
 
-export const instancePowerActions: HandlerMap = {
+export const instancePowerActions = ecsHandlers({
   StartInstance: (ctx, p) => single(ctx, p, 'Start'),
   StopInstance: (ctx, p) => single(ctx, p, 'Stop'),
   RebootInstance: (ctx, p) => single(ctx, p, 'Reboot'),
@@ -108,6 +118,6 @@ export const instancePowerActions: HandlerMap = {
   StartInstances: (ctx, p) => batch(ctx, p, 'Start'),
   StopInstances: (ctx, p) => batch(ctx, p, 'Stop'),
   RebootInstances: (ctx, p) => batch(ctx, p, 'Reboot'),
-  DeleteInstances: (ctx, p) => batch(ctx, p, 'Delete'),
-};
+  DeleteInstances: async (ctx, p) => { await batch(ctx, p, 'Delete'); return {}; },
+});
 

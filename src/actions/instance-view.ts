@@ -1,9 +1,10 @@
 /** Renders instance rows in the shapes of DescribeInstances and DescribeInstanceAttribute. */
-import { macAddress } from '../domain/instances/mac.js';
 import { isoMinute, PAY_AS_YOU_GO_EXPIRED_TIME } from '../domain/time.js';
 import type { Tag } from '../domain/tags.js';
 import { renderTags } from '../store/tags.js';
 import type { InstanceRow } from '../store/instances.js';
+import type { NetworkInterfaceWithIps } from '../store/network-interfaces.js';
+import type { EcsActions } from '../api/generated/ecs-types.js';
 
 export function instanceTypeFamily(type: string): string {
   const parts = type.split('.');
@@ -27,7 +28,7 @@ function common(r: InstanceRow, groups: string[]) {
     ImageId: r.image_id,
     SerialNumber: r.serial_number,
     CreationTime: isoMinute(r.created_at),
-    ExpiredTime: PAY_AS_YOU_GO_EXPIRED_TIME,
+    ExpiredTime: r.expires_at ? isoMinute(r.expires_at) : PAY_AS_YOU_GO_EXPIRED_TIME,
     InstanceChargeType: r.instance_charge_type,
     InternetChargeType: r.internet_charge_type,
     InternetMaxBandwidthOut: r.internet_max_bandwidth_out,
@@ -52,18 +53,43 @@ function common(r: InstanceRow, groups: string[]) {
 const itemCache = new Map<string, { key: string; item: ReturnType<typeof buildItem> }>();
 const ITEM_CACHE_LIMIT = 50_000;
 
-export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined) {
-  const key = JSON.stringify(r) + JSON.stringify(groups) + JSON.stringify(tags ?? null);
+export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined) {
+  const key = JSON.stringify(r) + JSON.stringify(groups) + JSON.stringify(tags ?? null) + JSON.stringify(eni ?? null);
   const hit = itemCache.get(r.id);
   if (hit && hit.key === key) return hit.item;
-  const item = buildItem(r, groups, tags);
+  const item = buildItem(r, groups, tags, eni);
   if (itemCache.size >= ITEM_CACHE_LIMIT) itemCache.clear();
   itemCache.set(r.id, { key, item });
   return item;
 }
 
-function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined) {
+/** Physical cores and threads of the instance's vCPUs (two threads per core from 2 vCPUs up). */
+function cpuOptions(r: InstanceRow) {
+  return { CoreCount: Math.max(1, Math.floor(r.cpu / 2)), ThreadsPerCore: r.cpu > 1 ? 2 : 1, Numa: '', TopologyType: '' };
+}
+
+/** The primary ENI as DescribeInstances lists it; Terraform resolves every id here with DescribeNetworkInterfaces. */
+function networkInterfaces(eni: NetworkInterfaceWithIps | undefined) {
+  if (!eni) return { NetworkInterface: [] };
   return {
+    NetworkInterface: [{
+      Type: eni.type,
+      NetworkInterfaceId: eni.id,
+      MacAddress: eni.mac_address,
+      PrimaryIpAddress: eni.primary_ip,
+      // NETWORK_PRIMARY_ENI_IP: the secondary addresses of the primary ENI too.
+      PrivateIpSets: { PrivateIpSet: [eni.primary_ip, ...eni.secondary_ips].map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0 })) },
+      Ipv6Sets: { Ipv6Set: [] as { Ipv6Address: string }[] },
+      Ipv4PrefixSets: { Ipv4PrefixSet: [] as { Ipv4Prefix: string }[] },
+      Ipv6PrefixSets: { Ipv6PrefixSet: [] as { Ipv6Prefix: string }[] },
+    }],
+  };
+}
+
+type DescribeInstancesItem = NonNullable<NonNullable<EcsActions['DescribeInstances']['response']['Instances']>['Instance']>[number];
+
+function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined) {
+  const item = {
     ...common(r, groups),
     InstanceTypeFamily: instanceTypeFamily(r.instance_type),
     OSType: r.os_type,
@@ -84,24 +110,31 @@ function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined) {
     SpotStrategy: 'NoSpot',
     SpotPriceLimit: 0,
     SpotDuration: 0,
-    NetworkInterfaces: {
-      NetworkInterface: [{
-        Type: 'Primary',
-        NetworkInterfaceId: `eni-${r.id.slice(2)}`,
-        MacAddress: macAddress(r.id),
-        PrimaryIpAddress: r.private_ip,
-        PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: r.private_ip, Primary: true }] },
-      }],
-    },
+    // What RunInstances defaults to; no instance here is a spot instance.
+    SpotInterruptionBehavior: 'Terminate',
+    DeploymentSetId: '',
+    DeploymentSetGroupNo: 0,
+    HpcClusterId: '',
+    VlanId: '',
+    ClusterId: '',
+    ISP: '',
+    DedicatedHostAttribute: { DedicatedHostId: '', DedicatedHostName: '', DedicatedHostClusterId: '' },
+    DedicatedInstanceAttribute: { Affinity: '', Tenancy: '' },
+    EcsCapacityReservationAttr: { CapacityReservationId: '', CapacityReservationPreference: '' },
+    RdmaIpAddress: { IpAddress: [] as string[] },
+    NetworkInterfaces: networkInterfaces(eni),
     Tags: renderTags(tags),
     MetadataOptions: { HttpEndpoint: r.metadata_http_endpoint, HttpTokens: r.metadata_http_tokens, HttpPutResponseHopLimit: r.metadata_hop_limit },
     HibernationOptions: { Configured: false },
     ImageOptions: { LoginAsNonRoot: false },
-    CpuOptions: { CoreCount: Math.max(1, Math.floor(r.cpu / 2)), ThreadsPerCore: r.cpu > 1 ? 2 : 1, Numa: '' },
-  };
+    CpuOptions: cpuOptions(r),
+  } satisfies DescribeInstancesItem;
+  // DISK_HIGH_DENSITY_MODE, read by Terraform's provider; newer than the 2024-06 metadata's shape.
+  const beyondSpec: Record<string, unknown> = { AdditionalInfo: { EnableHighDensityMode: false } };
+  return { ...item, ...beyondSpec };
 }
 
 export function instanceAttribute(r: InstanceRow, groups: string[]) {
-  return { ...common(r, groups), IoOptimized: 'optimized', VlanId: '', ClusterId: '', EnableJumboFrame: false };
+  return { ...common(r, groups), IoOptimized: 'optimized', VlanId: '', ClusterId: '', EnableJumboFrame: r.enable_jumbo_frame === 1 };
 }
 

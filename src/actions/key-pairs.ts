@@ -15,7 +15,9 @@ import {
   listKeyPairs, setInstanceKeyPair, type KeyPairScope,
 } from '../store/key-pairs.js';
 import { idsWithTags, putTags, removeTags, renderTags, tagsOf } from '../store/tags.js';
-import type { ActionContext, HandlerMap, Tx } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext, Tx } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
 const scopeOf = (ctx: ActionContext): KeyPairScope => ({ accountId: ctx.principal.accountId, regionId: ctx.regionId });
 
@@ -80,19 +82,20 @@ const notFound = (id: string) => failed(id, 'InvalidInstanceId.NotFound', `The s
 /** 001:L1289 "SSH key pairs apply only to Linux instances". */
 const windows = (id: string) => failed(id, 'DependencyViolation.WindowsInstance', 'The instance creating is windows, cannot use ssh key pair to login.');
 
-export const keyPairsActions: HandlerMap = {
+export const keyPairsActions = ecsHandlers({
   async CreateKeyPair(ctx, p) {
     const name: string = p.KeyPairName;
     checkKeyPairName(name);
     const tags = tagsFromParams(p.Tag);
     await checkRoomFor(ctx.db, ctx, name);
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     if (ctx.dryRun) return ctx.mutate(async () => ({}));
     // Generated outside the transaction: an RSA 2048 key takes tens of milliseconds.
     const key = await generateRsaKeyPair();
     return ctx.mutate(async (trx) => {
       const id = await storeKeyPair(ctx, trx, {
         name, fingerPrint: key.fingerPrint, keyType: 'ssh-rsa', publicKey: key.publicKey, authorizedKey: key.publicKey,
-        tags, resourceGroupId: p.ResourceGroupId ?? '',
+        tags, resourceGroupId,
       });
       // The private key is returned now and never stored (000:L2452).
       return { KeyPairId: id, KeyPairName: name, KeyPairFingerPrint: key.fingerPrint, PrivateKeyBody: key.privateKeyBody };
@@ -106,10 +109,11 @@ export const keyPairsActions: HandlerMap = {
     const key = parsePublicKey(p.PublicKeyBody);
     const tags = tagsFromParams(p.Tag);
     await checkRoomFor(ctx.db, ctx, name);
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     return ctx.mutate(async (trx) => {
       await storeKeyPair(ctx, trx, {
         name, fingerPrint: key.fingerPrint, keyType: key.type, publicKey: key.publicKey, authorizedKey: key.authorizedKey,
-        tags, resourceGroupId: p.ResourceGroupId ?? '',
+        tags, resourceGroupId,
       });
       return { KeyPairName: name, KeyPairFingerPrint: key.fingerPrint };
     });
@@ -204,4 +208,4 @@ export const keyPairsActions: HandlerMap = {
       return bindResponse(kp.name, results);
     });
   },
-};
+});

@@ -13,8 +13,8 @@ import { allocatePrivateIp, findSecurityGroup, findVSwitch, memberCounts, type I
 import { getKeyPair } from '../store/key-pairs.js';
 import type { ActionContext, Tx } from './types.js';
 
-export interface TypeInfo { id: string; cpu: number; memoryMiB: number; memoryGiB: number; cpuArchitecture: string; defaultSystemDiskCategory: string }
-export interface ImageInfo { id: string; osType: 'linux' | 'windows'; osName: string; sizeGiB: number; architecture: string }
+export interface TypeInfo { id: string; cpu: number; memoryMiB: number; memoryGiB: number; cpuArchitecture: string; defaultSystemDiskCategory: string; bootModes: string[] }
+export interface ImageInfo { id: string; osType: 'linux' | 'windows'; osName: string; sizeGiB: number; architecture: string; bootMode: string }
 export interface VSwitchInfo { id: string; vpcId: string; zoneId: string; cidr: string }
 export interface GroupInfo { id: string; vpcId: string; type: string }
 
@@ -23,7 +23,7 @@ export function resolveInstanceType(id: string): TypeInfo {
   if (!t) throw new EcsError('InvalidInstanceType.ValueNotSupported', `The specified InstanceType "${id}" beyond the permitted range.`);
   return {
     id: t.id, cpu: t.cpu, memoryMiB: Math.round(t.memoryGiB * 1024), memoryGiB: t.memoryGiB, cpuArchitecture: t.cpuArchitecture,
-    defaultSystemDiskCategory: defaultSystemDiskCategory(t),
+    defaultSystemDiskCategory: defaultSystemDiskCategory(t), bootModes: t.bootModes,
   };
 }
 
@@ -33,10 +33,10 @@ export function resolveInstanceType(id: string): TypeInfo {
  */
 export async function resolveImage(ctx: ActionContext, id: string): Promise<ImageInfo> {
   const i = findSystemImage(id);
-  if (i) return { id: i.id, osType: i.osType, osName: i.osNameEn, sizeGiB: i.sizeGiB, architecture: i.architecture };
+  if (i) return { id: i.id, osType: i.osType, osName: i.osNameEn, sizeGiB: i.sizeGiB, architecture: i.architecture, bootMode: i.bootMode };
   const c = await findUsableImage(ctx.db, ctx.principal.accountId, ctx.regionId, id);
   if (!c || c.status !== 'Available') throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${id}" does not exist.`);
-  return { id: c.id, osType: c.os_type === 'windows' ? 'windows' : 'linux', osName: c.os_name_en || c.os_name, sizeGiB: c.size, architecture: c.architecture };
+  return { id: c.id, osType: c.os_type === 'windows' ? 'windows' : 'linux', osName: c.os_name_en || c.os_name, sizeGiB: c.size, architecture: c.architecture, bootMode: c.boot_mode };
 }
 
 export function checkImageFitsType(image: ImageInfo, type: TypeInfo): void {

@@ -9,7 +9,8 @@ import { EcsError } from '../api/errors.js';
 import { metadataOptionsFrom, storedMetadataOptions } from '../domain/instances/metadata-options.js';
 import { tagsOf } from '../store/tags.js';
 import { requireInstance } from './instance-describe.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 /** Tells the driver the current options (and tags, when served) of the instances among `resourceIds`. */
 export async function refreshInstanceMetadata(ctx: ActionContext, resourceIds: string[]): Promise<void> {
@@ -24,7 +25,7 @@ export async function refreshInstanceMetadata(ctx: ActionContext, resourceIds: s
   }
 }
 
-export const metadataOptionsActions: HandlerMap = {
+export const metadataOptionsActions = ecsHandlers({
   async ModifyInstanceMetadataOptions(ctx, p) {
     if (!p.InstanceId) throw new EcsError('MissingParameter', 'The input parameter "InstanceId" that is mandatory for processing this request is not supplied.');
     const row = await requireInstance(ctx, p.InstanceId);
@@ -39,4 +40,4 @@ export const metadataOptionsActions: HandlerMap = {
     await refreshInstanceMetadata(ctx, [row.id]);
     return {};
   },
-};
+});

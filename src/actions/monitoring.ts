@@ -13,7 +13,7 @@ import type { MonitorSample } from '../compute/driver.js';
 import { isoSecond, parseUtc } from '../domain/time.js';
 import { getDisk } from '../store/storage.js';
 import { requireInstance } from './instance-describe.js';
-import type { HandlerMap } from './types.js';
+import { ecsHandlers, type EcsResponse } from './typed-handlers.js';
 
 export const PERIODS = [60, 600, 3600] as const;
 export const MAX_POINTS = 400;
@@ -59,8 +59,11 @@ export function bounds(samples: MonitorSample[], from: number, to: number): [Mon
 
 const nonNeg = (x: number) => (Number.isFinite(x) && x > 0 ? x : 0);
 
-export function instancePoint(instanceId: string, stamp: number, pair: [MonitorSample, MonitorSample] | undefined): Record<string, unknown> {
-  const point: Record<string, unknown> = { InstanceId: instanceId, TimeStamp: isoSecond(stamp) };
+type InstancePoint = NonNullable<NonNullable<EcsResponse<'DescribeInstanceMonitorData'>['MonitorData']>['InstanceMonitorData']>[number];
+type DiskPoint = NonNullable<NonNullable<EcsResponse<'DescribeDiskMonitorData'>['MonitorData']>['DiskMonitorData']>[number];
+
+export function instancePoint(instanceId: string, stamp: number, pair: [MonitorSample, MonitorSample] | undefined): InstancePoint {
+  const point: InstancePoint = { InstanceId: instanceId, TimeStamp: isoSecond(stamp) };
   if (!pair) return point;
   const [a, b] = pair;
   const secs = (b.t - a.t) / 1000;
@@ -82,8 +85,8 @@ export function instancePoint(instanceId: string, stamp: number, pair: [MonitorS
   };
 }
 
-export function diskPoint(diskId: string, stamp: number, pair: [MonitorSample, MonitorSample] | undefined): Record<string, unknown> {
-  const point: Record<string, unknown> = { DiskId: diskId, TimeStamp: isoSecond(stamp) };
+export function diskPoint(diskId: string, stamp: number, pair: [MonitorSample, MonitorSample] | undefined): DiskPoint {
+  const point: DiskPoint = { DiskId: diskId, TimeStamp: isoSecond(stamp) };
   const x = pair?.[1].disks[diskId], y = pair?.[0].disks[diskId];
   if (!pair || !x || !y) return point;
   const secs = (pair[1].t - pair[0].t) / 1000;
@@ -98,7 +101,7 @@ export function diskPoint(diskId: string, stamp: number, pair: [MonitorSample, M
   };
 }
 
-export const monitoringActions: HandlerMap = {
+export const monitoringActions = ecsHandlers({
   async DescribeInstanceMonitorData(ctx, p) {
     const w = monitorWindow('instance', p.StartTime, p.EndTime, p.Period, ctx.now());
     const row = await requireInstance(ctx, p.InstanceId);
@@ -115,4 +118,4 @@ export const monitoringActions: HandlerMap = {
     const points = w.stamps.map((t) => diskPoint(disk.id, t, bounds(samples, t, t + w.periodMs)));
     return { TotalCount: points.length, MonitorData: { DiskMonitorData: points } };
   },
-};
+});

@@ -11,7 +11,8 @@ import { EcsError } from '../api/errors.js';
 import { isValidBucketName, isValidObjectKey } from '../domain/storage/image-files.js';
 import { isoSecond } from '../domain/time.js';
 import { ObjectStore, type BucketMeta } from '../store/objects.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { openEcsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 export function objectStore(ctx: Pick<ActionContext, 'db' | 'config'>): ObjectStore {
   return ObjectStore.of(ctx.db, ctx.config.dataDir);
@@ -28,7 +29,7 @@ export function checkBucketName(bucket: unknown): string {
 export function checkObjectKey(key: unknown): string {
   const k = String(key ?? '');
   if (!isValidObjectKey(k)) {
-    throw new EcsError('InvalidOSSObject.Malformed', `The specified OSS object "${k}" is wrongly formed: 1 to 1023 bytes, not starting or ending with "/", without "." or ".." path segments or control characters.`, 400);
+    throw new EcsError('InvalidOSSObject.Malformed', `The specified OSS object "${k}" is wrongly formed: 1 to 1023 bytes, not starting or ending with "/", without "." or ".." path segments or control characters, each "/"-separated part at most 255 bytes.`, 400);
   }
   return k;
 }
@@ -47,7 +48,7 @@ async function requireBucket(ctx: ActionContext, bucket: string): Promise<Bucket
 
 const etag = (data: Buffer) => createHash('md5').update(data).digest('hex').toUpperCase();
 
-export const objectStoreActions: HandlerMap = {
+export const objectStoreActions = openEcsHandlers({
   async PutObject(ctx, p) {
     const bucket = checkBucketName(p.Bucket);
     const key = checkObjectKey(p.Key);
@@ -66,7 +67,15 @@ export const objectStoreActions: HandlerMap = {
     if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.', 400);
     if (!meta) await store.createBucket(bucket, { owner: ctx.principal.accountId, region: ctx.regionId, createdAt: ctx.now() });
     const data = Buffer.from(content, 'base64');
-    await store.put(bucket, key, data);
+    try {
+      await store.put(bucket, key, data);
+    } catch (e) {
+      // Objects are files: `a/b` makes `a` a folder, so `a` cannot also be an object (and the reverse).
+      if (['EISDIR', 'ENOTDIR', 'EEXIST', 'ENOTEMPTY'].includes((e as NodeJS.ErrnoException).code ?? '')) {
+        throw new EcsError('InvalidOSSObject.Malformed', `The specified OSS object "${key}" conflicts with an existing object: in this object store a key cannot be both an object and the folder of other keys ("a" and "a/b").`, 400);
+      }
+      throw e;
+    }
     return { Bucket: bucket, Key: key, Size: data.length, ETag: etag(data) };
   },
 
@@ -94,4 +103,4 @@ export const objectStoreActions: HandlerMap = {
       Objects: { Object: list.map((o) => ({ Key: o.key, Size: o.size, LastModified: isoSecond(o.modifiedAt) })) },
     };
   },
-};
+});

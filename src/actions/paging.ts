@@ -19,12 +19,13 @@ export function encodeToken(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }
 
-export function decodeToken(token: string): number {
+/** The offset a NextToken carries; a token of no use answers `code` (each product spells it its own way). */
+export function decodeToken(token: string, code = 'InvalidParameter.NextToken'): number {
   try {
     const o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')).o;
     if (Number.isInteger(o) && o >= 0) return o;
   } catch { /* fall through */ }
-  throw new EcsError('InvalidParameter.NextToken', `The specified NextToken "${token}" is not valid.`, 400);
+  throw new EcsError(code, `The specified NextToken "${token}" is not valid.`, 400);
 }
 
 export function pageOf(p: Params, rules: PagingRules): Page {

@@ -13,7 +13,8 @@ import { INSTANCE_TYPE_FAMILIES, INSTANCE_TYPES, type IoMode } from '../domain/c
 import { diskCategoriesFor, diskCategoriesInZone, ioModesInZone, typesInZone, type ZoneRef } from '../domain/catalog/offers.js';
 import { DEFAULT_LANGUAGE, findRegion, isLanguage, REGIONS, type Language, type Region } from '../domain/catalog/regions.js';
 import { decodeToken, encodeToken } from './paging.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 const CHARGE_TYPES = ['PrePaid', 'PostPaid'];
 const SPOT_STRATEGIES = ['NoSpot', 'SpotWithPriceLimit', 'SpotAsPriceGo'];
@@ -88,7 +89,7 @@ function availabilityQuery(p: Params): AvailabilityQuery {
 /** DescribeInstanceTypes: "默认只返回规格第一页（不超过100条）" without NextToken. */
 const INSTANCE_TYPES_PAGE = 100;
 
-export const regionActions: HandlerMap = {
+export const regionActions = ecsHandlers({
   async DescribeRegions(_ctx, p) {
     const lang = languageOf(p);
     oneOf(p.InstanceChargeType, CHARGE_TYPES, 'Invalid.InstanceChargeType', 'InstanceChargeType');
@@ -175,4 +176,4 @@ export const regionActions: HandlerMap = {
       },
     };
   },
-};
+});

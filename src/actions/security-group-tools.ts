@@ -14,7 +14,6 @@
  * The pure parts are src/domain/security-rules/{transfer,tools}.ts.
  */
 import { EcsError } from '../api/errors.js';
-import type { Params } from '../api/params.js';
 import { actionSpec } from '../api/spec.js';
 import { isKnownRegion } from '../domain/catalog/regions.js';
 import { newId } from '../domain/ids.js';
@@ -29,7 +28,8 @@ import { countSecurityGroups, findVpc, insertSecurityGroup, listSecurityGroups }
 import { quotaFor } from '../store/quotas.js';
 import { deleteRules, groupsByIds, insertRules, rulesOfGroups, type GroupRow } from '../store/security-group-rules.js';
 import { checkAuthorizedGroup, checkLimits, loadGroup } from './security-group-rules.js';
-import type { ActionContext, HandlerMap, ResponseBody } from './types.js';
+import { openEcsHandlers, type OpenEcsRequest } from './typed-handlers.js';
+import type { ActionContext, ResponseBody } from './types.js';
 
 type Db = ActionContext['db'];
 
@@ -82,7 +82,7 @@ async function requireVpc(ctx: ActionContext, regionId: string, id: string) {
  * is also the common parameter choosing the response format (JSON/XML, which clients send on
  * their own), so only `csv` there is taken as a file format; JSON is the default either way.
  */
-function fileFormat(p: Params): 'json' | 'csv' | undefined {
+function fileFormat(p: { FileFormat?: string; Format?: string }): 'json' | 'csv' | undefined {
   if (p.FileFormat !== undefined && p.FileFormat !== '') {
     const f = String(p.FileFormat).toLowerCase();
     if (f !== 'json' && f !== 'csv') throw new EcsError('InvalidParameter.FileFormat', `The specified FileFormat "${p.FileFormat}" is not valid: json or csv.`);
@@ -93,7 +93,7 @@ function fileFormat(p: Params): 'json' | 'csv' | undefined {
 
 // ---- clone ----------------------------------------------------------------------------------
 
-async function cloneSecurityGroup(ctx: ActionContext, p: Params): Promise<ResponseBody> {
+async function cloneSecurityGroup(ctx: ActionContext, p: OpenEcsRequest<'CloneSecurityGroup'>): Promise<ResponseBody> {
   const { accountId } = ctx.principal;
   const src = await loadGroup(ctx, p.SecurityGroupId);
   const destRegion: string = p.DestinationRegionId || ctx.regionId;
@@ -140,7 +140,7 @@ async function cloneSecurityGroup(ctx: ActionContext, p: Params): Promise<Respon
 
 // ---- export / import ----------------------------------------------------------------------
 
-async function exportRules(ctx: ActionContext, p: Params): Promise<ResponseBody> {
+async function exportRules(ctx: ActionContext, p: OpenEcsRequest<'ExportSecurityGroupRules'>): Promise<ResponseBody> {
   const g = await loadGroup(ctx, p.SecurityGroupId);
   const format = fileFormat(p) ?? 'json';
   const rules = await rulesOfGroups(ctx.db, [g.id]);
@@ -183,7 +183,7 @@ async function checkImport(ctx: ActionContext, g: GroupRow, content: string, for
   return out;
 }
 
-async function importRules(ctx: ActionContext, p: Params): Promise<ResponseBody> {
+async function importRules(ctx: ActionContext, p: OpenEcsRequest<'ImportSecurityGroupRules'>): Promise<ResponseBody> {
   const g = await loadGroup(ctx, p.SecurityGroupId);
   const format = fileFormat(p);
   const existing = await rulesOfGroups(ctx.db, [g.id]);
@@ -210,7 +210,7 @@ async function importRules(ctx: ActionContext, p: Params): Promise<ResponseBody>
 
 // ---- restore ------------------------------------------------------------------------------
 
-async function restoreRules(ctx: ActionContext, p: Params): Promise<ResponseBody> {
+async function restoreRules(ctx: ActionContext, p: OpenEcsRequest<'RestoreSecurityGroupRules'>): Promise<ResponseBody> {
   const g = await loadGroup(ctx, p.SecurityGroupId);
   // Found in any region of the account, so a template of another region is told apart from a missing one.
   const template = (await groupsByIds(ctx.db, [p.SourceSecurityGroupId])).find((x) => x.account_id === ctx.principal.accountId);
@@ -270,7 +270,7 @@ async function defaultGroupOf(db: Db, ctx: ActionContext, vpcId: string): Promis
  * RunInstances when the user picked no group (RunInstances itself still requires one). A VPC has
  * one default group: a second call answers it (Created=false), adding 80/443 when now asked for.
  */
-async function createDefaultSecurityGroup(ctx: ActionContext, p: Params): Promise<ResponseBody> {
+async function createDefaultSecurityGroup(ctx: ActionContext, p: OpenEcsRequest<'CreateDefaultSecurityGroup'>): Promise<ResponseBody> {
   const vpc = await requireVpc(ctx, ctx.regionId, p.VpcId);
   const gctx: GroupContext = { type: 'normal', network: 'vpc', accountId: ctx.principal.accountId };
   const wanted = defaultGroupRules('vpc', p.OpenHttpPorts === true).map((d) => validateRule(d.input, d.direction, gctx, 'authorize').spec);
@@ -290,18 +290,22 @@ async function createDefaultSecurityGroup(ctx: ActionContext, p: Params): Promis
     const id = newId('sg-');
     await insertSecurityGroup(trx, {
       id, account_id: ctx.principal.accountId, region_id: ctx.regionId, vpc_id: vpc.id, name: id, description: DEFAULT_GROUP_DESCRIPTION,
-      type: 'normal', inner_access_policy: 'Accept', resource_group_id: '', created_at: ctx.now(),
+      type: 'normal', inner_access_policy: 'Accept', resource_group_id: vpc.resource_group_id, created_at: ctx.now(),
     });
     await insertRules(trx, { ...owner, groupId: id }, wanted.map((spec) => ({ id: newId('sgr-'), spec })), ctx.now());
     return { SecurityGroupId: id, VpcId: vpc.id, Created: true };
   });
 }
 
-/** OpenECS extension actions of this module (product `openecs`). */
-export const securityGroupToolsActions: HandlerMap = {
+/**
+ * OpenECS extension actions of this module (product `openecs`). Requests are typed; answers not
+ * yet: their Permission items carry every Describe Permission field, and the extension spec
+ * (src/api/extensions.ts) lists six of them.
+ */
+export const securityGroupToolsActions = openEcsHandlers({
   CloneSecurityGroup: cloneSecurityGroup,
   ExportSecurityGroupRules: exportRules,
   ImportSecurityGroupRules: importRules,
   RestoreSecurityGroupRules: restoreRules,
   CreateDefaultSecurityGroup: createDefaultSecurityGroup,
-};
+});

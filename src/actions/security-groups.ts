@@ -20,7 +20,10 @@ import {
 import { quotaFor } from '../store/quotas.js';
 import { idsWithTags, putTags, removeTags, renderTags, tagsOf } from '../store/tags.js';
 import { decodeToken, encodeToken } from './paging.js';
-import type { ActionContext, HandlerMap, Tx } from './types.js';
+import { tagFilterOf } from './storage-view.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext, Tx } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
 const SG_TAG = 'securitygroup';
 const TYPES = ['normal', 'enterprise'];
@@ -132,7 +135,7 @@ async function requireGroup(ctx: ActionContext, id: string, code: string): Promi
   return g;
 }
 
-export const securityGroupsActions: HandlerMap = {
+export const securityGroupsActions = ecsHandlers({
   async CreateSecurityGroup(ctx, p) {
     const type: string = given(p.SecurityGroupType) ? p.SecurityGroupType : 'normal';
     if (!TYPES.includes(type)) throw new EcsError('InvalidParams.GroupType', `The specified security group type "${type}" is not valid: normal or enterprise.`);
@@ -152,6 +155,7 @@ export const securityGroupsActions: HandlerMap = {
     if (!fitsQuota(await countSecurityGroups(ctx.db, accountId, ctx.regionId), limit)) {
       throw new EcsError('QuotaExceed.SecurityGroup', `The maximum number of security groups is reached: ${limit} per region.`);
     }
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('sg-');
     return ctx.mutate(async (trx) => {
       await insertSecurityGroup(trx, {
@@ -159,7 +163,7 @@ export const securityGroupsActions: HandlerMap = {
         description: p.Description ?? '', type,
         // Basic groups let members talk to each other; advanced ones isolate them (security guide §1.2).
         inner_access_policy: type === 'enterprise' ? 'Drop' : 'Accept',
-        resource_group_id: p.ResourceGroupId ?? '', created_at: ctx.now(),
+        resource_group_id: resourceGroupId, created_at: ctx.now(),
       });
       await putTags(trx, { accountId, regionId: ctx.regionId, resourceType: SG_TAG, resourceId: id }, tags);
       return { SecurityGroupId: id };
@@ -176,7 +180,7 @@ export const securityGroupsActions: HandlerMap = {
     const paging = pagingOf(p);
     let ids = requestedIds(p);
     if (ctx.dryRun) throw errors.dryRun();
-    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, SG_TAG, p.Tag ?? []);
+    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, SG_TAG, tagFilterOf(p));
     if (tagged) ids = ids ? ids.filter((i) => tagged.includes(i)) : tagged;
     const { rows, total } = await listSecurityGroups(ctx.db, {
       accountId: ctx.principal.accountId, regionId: ctx.regionId, ids,
@@ -220,4 +224,4 @@ export const securityGroupsActions: HandlerMap = {
       return {};
     });
   },
-};
+});

@@ -4,7 +4,6 @@
  * `completes_at`; Progress is derived from the clock in between.
  */
 import { EcsError } from '../api/errors.js';
-import type { Params } from '../api/params.js';
 import { isKnownRegion } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
 import { diskStatusAllows, instanceStatusAllows } from '../domain/storage/disks.js';
@@ -22,7 +21,10 @@ import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
 import { jsonList } from './instance-describe.js';
 import { pageFields, pageOf } from './paging.js';
 import { creationFilter, requireDisk, requireSnapshot, snapshotItem, tagFilterOf } from './storage-view.js';
-import type { ActionContext, HandlerMap, Tx } from './types.js';
+import { ecsHandlers, type EcsRequest } from './typed-handlers.js';
+import type { ActionContext, Tx } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
+import { defaultGroupId } from '../store/resource-groups.js';
 
 function checkSnapshotName(name: unknown, code = 'InvalidSnapshotName.Malformed'): void {
   if (name !== undefined && name !== '' && !isValidSnapshotName(String(name))) {
@@ -69,6 +71,8 @@ export interface NewSnapshot {
   sourceRegionId?: string;
   resourceGroupId?: string;
   encrypted?: boolean;
+  /** standard, or flash (instant access) for CreateSnapshot `Category=flash`. */
+  category?: string;
 }
 
 /** Inserts a progressing snapshot; the caller enqueues the `snapshot` operation at `completes_at`. */
@@ -92,7 +96,8 @@ export async function addSnapshot(trx: Tx | Parameters<typeof insertSnapshot>[0]
     source_region_id: s.sourceRegionId ?? '',
     retention_days: s.retentionDays > 0 ? s.retentionDays : 0,
     encrypted: s.encrypted ? 1 : 0,
-    resource_group_id: s.resourceGroupId ?? '',
+    category: s.category ?? 'standard',
+    resource_group_id: s.resourceGroupId || await defaultGroupId(trx, s.accountId) || '',
     created_at: s.createdAt,
     completes_at: s.createdAt + s.durationMs,
     modified_at: s.createdAt,
@@ -124,7 +129,7 @@ export async function checkCanSnapshot(ctx: ActionContext, disk: { id: string; s
   return snapshotDurationMs(ctx.driver.transitionMs, existing.length === 0);
 }
 
-async function describeFilter(ctx: ActionContext, p: Params): Promise<SnapshotFilter & { usage?: string }> {
+async function describeFilter(ctx: ActionContext, p: EcsRequest<'DescribeSnapshots'>): Promise<SnapshotFilter & { usage?: string }> {
   const f: SnapshotFilter & { usage?: string } = {
     accountId: ctx.principal.accountId,
     regionId: ctx.regionId,
@@ -155,7 +160,7 @@ async function describeFilter(ctx: ActionContext, p: Params): Promise<SnapshotFi
   if (p.Category && !['standard', 'flash', 'archive'].includes(String(p.Category).toLowerCase())) {
     throw new EcsError('InvalidSnapshotCategory.Malformed', `The specified Category "${p.Category}" is not valid.`);
   }
-  if (p.Category && String(p.Category).toLowerCase() !== 'standard') f.ids = [];
+  if (p.Category) f.category = String(p.Category).toLowerCase();
   if (p.SnapshotLinkId) {
     if (!/^sl-/.test(p.SnapshotLinkId)) throw new EcsError('InvalidSnapshotLinkId.NotFound', `The specified snapshot link "${p.SnapshotLinkId}" is not found.`);
     f.diskId = `d-${p.SnapshotLinkId.slice(3)}`;
@@ -167,7 +172,7 @@ async function describeFilter(ctx: ActionContext, p: Params): Promise<SnapshotFi
   return f;
 }
 
-export const snapshotActions: HandlerMap = {
+export const snapshotActions = ecsHandlers({
   async CreateSnapshot(ctx, p) {
     const disk = await requireDisk(ctx, p.DiskId);
     checkSnapshotName(p.SnapshotName);
@@ -178,13 +183,14 @@ export const snapshotActions: HandlerMap = {
     }
     const tags = tagsFromParams(p.Tag);
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A snapshot can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const duration = await checkCanSnapshot(ctx, disk);
     const now = ctx.now();
     const row = await ctx.mutate(async (trx, enqueue) => {
       const s = await addSnapshot(trx, {
         accountId: ctx.principal.accountId, regionId: disk.region_id, disk, type: 'user',
         name: p.SnapshotName ?? '', description: p.Description ?? '', retentionDays: retention, createdAt: now, durationMs: duration,
-        resourceGroupId: p.ResourceGroupId, encrypted: disk.encrypted === 1,
+        resourceGroupId, encrypted: disk.encrypted === 1, category: p.Category ? String(p.Category).toLowerCase() : 'standard',
       });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: disk.region_id, resourceType: 'snapshot', resourceId: s.id }, tags);
       await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: s.completes_at });
@@ -277,6 +283,7 @@ export const snapshotActions: HandlerMap = {
       .where('region_id', '=', dest).where('source_disk_id', '=', snap.source_disk_id).where('status', '=', 'progressing')
       .where('source_snapshot_id', '!=', '').executeTakeFirst();
     if (inFlight) throw new EcsError('InvalidOperation.UnfinishedCrossRegionCopy', 'This disk has unfinished cross-region copy snapshots in the target region.');
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const now = ctx.now();
     return ctx.mutate(async (trx, enqueue) => {
       const copy = await addSnapshot(trx, {
@@ -284,11 +291,11 @@ export const snapshotActions: HandlerMap = {
         disk: { id: snap.source_disk_id, type: snap.source_disk_type, category: snap.source_disk_category, size: snap.source_disk_size, instance_id: snap.source_instance_id },
         type: 'user', name: p.DestinationSnapshotName ?? '', description: p.DestinationSnapshotDescription ?? '', retentionDays: retention,
         createdAt: now, durationMs: snapshotDurationMs(ctx.driver.transitionMs, true),
-        sourceSnapshotId: snap.id, sourceRegionId: snap.region_id, resourceGroupId: p.ResourceGroupId, encrypted: p.Encrypted === true || snap.encrypted === 1,
+        sourceSnapshotId: snap.id, sourceRegionId: snap.region_id, resourceGroupId, encrypted: p.Encrypted === true || snap.encrypted === 1,
       });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: dest, resourceType: 'snapshot', resourceId: copy.id }, tags);
       await enqueue({ kind: 'snapshot', resourceId: copy.id, dueAt: copy.completes_at });
       return { SnapshotId: copy.id };
     });
   },
-};
+});

@@ -4,11 +4,11 @@
  * yet), so the identity is the account itself: Arn `acs:ram::<account>:root`, IdentityType Account,
  * and PrincipalId/UserId the account id, as STS answers for a root AccessKey.
  */
-import type { HandlerMap } from './types.js';
+import { stsHandlers } from './typed-handlers.js';
 
-export const stsActions: HandlerMap = {
+export const stsActions = stsHandlers({
   async GetCallerIdentity(ctx) {
     const id = ctx.principal.accountId;
     return { IdentityType: 'Account', AccountId: id, PrincipalId: id, UserId: id, Arn: `acs:ram::${id}:root` };
   },
-};
+});

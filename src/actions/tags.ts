@@ -4,6 +4,7 @@
  * per region (000:L2565) and a resource carries at most 20 (SPEC.md).
  */
 import { EcsError } from '../api/errors.js';
+import { decodeToken, encodeToken } from './paging.js';
 import type { Params } from '../api/params.js';
 import {
   checkTagResourceType, MAX_RESOURCES_PER_TAG_CALL, MAX_TAGS_PER_TAG_CALL, TAG_RESOURCE_TYPES, tagFiltersFromParams, tagsFromParams,
@@ -11,7 +12,8 @@ import {
 } from '../domain/tags.js';
 import { findTaggable, liveTagRows, putTags, removeTags, type TagScope } from '../store/tags.js';
 import { refreshInstanceMetadata } from './metadata-options.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 const scopeOf = (ctx: ActionContext): TagScope => ({ accountId: ctx.principal.accountId, regionId: ctx.regionId });
 
@@ -70,7 +72,7 @@ function emptyCounts(): Record<string, number> {
   return out;
 }
 
-export const tagsActions: HandlerMap = {
+export const tagsActions = ecsHandlers({
   async TagResources(ctx, p) {
     checkTagResourceType(p.ResourceType);
     const ids = resourceIdsOf(p);
@@ -103,7 +105,7 @@ export const tagsActions: HandlerMap = {
     }
     let offset = 0;
     if (p.NextToken) {
-      offset = decodeListToken(p.NextToken);
+      offset = decodeToken(p.NextToken, 'Invalid.NextToken');
     }
 
     const scope = scopeOf(ctx);
@@ -118,7 +120,7 @@ export const tagsActions: HandlerMap = {
       return tagsMatchFilters(tags, filters);
     }).flat();
     const page = entries.slice(offset, offset + LIST_PAGE_SIZE);
-    const next = offset + page.length < entries.length ? encodeListToken(offset + page.length) : '';
+    const next = offset + page.length < entries.length ? encodeToken(offset + page.length) : '';
     return {
       NextToken: next,
       TagResources: {
@@ -175,16 +177,6 @@ export const tagsActions: HandlerMap = {
       Tags: { Tag: all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize) },
     };
   },
-};
+});
 
-function encodeListToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ t: offset })).toString('base64url');
-}
 
-function decodeListToken(token: string): number {
-  try {
-    const o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')).t;
-    if (Number.isInteger(o) && o >= 0) return o;
-  } catch { /* fall through */ }
-  throw new EcsError('Invalid.NextToken', `The specified NextToken "${token}" is not valid.`);
-}

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { EcsError } from '../api/errors.js';
 import { requireInstance } from './instance-describe.js';
-import type { HandlerMap } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
 
 /**
  * Guide L249: "6-character length, composed of uppercase letters, lowercase letters, digits";
@@ -20,7 +20,7 @@ export function checkVncPassword(pw: string): void {
   }
 }
 
-export const vncActions: HandlerMap = {
+export const vncActions = ecsHandlers({
   async DescribeInstanceVncUrl(ctx, p) {
     const row = await requireInstance(ctx, p.InstanceId);
     if (row.status === 'Pending' || row.status === 'Starting') throw new EcsError('InstanceNotReady', 'The specified instance is not ready for use', 403);
@@ -45,4 +45,4 @@ export const vncActions: HandlerMap = {
       return {};
     });
   },
-};
+});

@@ -3,17 +3,21 @@
  * TagResources, UnTagResources, ListTagResources for ResourceType VPC, VSWITCH and ROUTETABLE
  * (the API's types are upper-case and read case-insensitively), and DescribeRouteTableList,
  * which lists each VPC's one system route table (CreateVpc: a VPC comes with one vRouter and one
- * system route table; ids vrt-X ↔ vtb-X as src/actions/vpc.ts renders them).
+ * system route table; ids vrt-X ↔ vtb-X) with the name, description and propagation stored by
+ * ModifyRouteTableAttributes (src/actions/route-tables.ts).
  * Codes are the VPC metadata's (InvalidTagKey, QuotaExceeded.TagNum, SizeLimitExceeded.*, ...).
  */
 import { EcsError, errors } from '../api/errors.js';
+import { decodeToken, encodeToken } from './paging.js';
 import type { Params } from '../api/params.js';
 import { MAX_RESOURCES_PER_TAG_CALL, MAX_TAGS_PER_TAG_CALL, tagsFromParams, type Tag } from '../domain/tags.js';
 import { isoSecond } from '../domain/time.js';
 import { listVpcs, vswitchesOfVpcs } from '../store/network.js';
 import { idsWithTags, putTags, removeTags, tagsOf } from '../store/tags.js';
+import { listRouteTables } from '../store/route-tables.js';
 import { existingVpcResources, routeTableOfRouter, routerOfRouteTable, vpcTagRows, type VpcTagScope } from '../store/vpc-tags.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { vpcHandlers } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
 
 /** Wire type (upper case) → the type the tags table stores (vpc.ts writes `vpc` and `vswitch`). */
 const STORED: Record<string, string> = { VPC: 'vpc', VSWITCH: 'vswitch', ROUTETABLE: 'routetable' };
@@ -65,19 +69,9 @@ async function requireResources(ctx: ActionContext, stored: string, ids: string[
   if (missing.length) throw new EcsError('InvalidInstanceIds.NotFound', `The instanceIds are not found: ${missing.join(', ')}.`);
 }
 
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ v: offset })).toString('base64url');
-}
 
-function decodeToken(token: string): number {
-  try {
-    const o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')).v;
-    if (Number.isInteger(o) && o >= 0) return o;
-  } catch { /* fall through */ }
-  throw new EcsError('InvalidParameter.NextToken', `The specified NextToken "${token}" is not valid.`);
-}
 
-export const vpcTagActions: HandlerMap = {
+export const vpcTagActions = vpcHandlers({
   async TagResources(ctx, p) {
     const type = typeOf(p);
     const ids = resourceIds(p, true);
@@ -137,27 +131,33 @@ export const vpcTagActions: HandlerMap = {
     if (pageNumber < 1) throw new EcsError('InvalidParameter', 'The specified parameter "PageNumber" is not valid: at least 1.');
     if (pageSize < 1 || pageSize > ROUTE_TABLE_PAGE_MAX) throw new EcsError('InvalidParameter', `The specified parameter "PageSize" is not valid: 1 to ${ROUTE_TABLE_PAGE_MAX}.`);
     const { accountId } = ctx.principal;
-    // Only system tables of vRouters exist here: a VBR, Custom or named table filter matches none.
-    const none = (p.RouterType && p.RouterType !== 'VRouter') || (p.RouteTableType && p.RouteTableType !== 'System') || (p.RouteTableName !== undefined && p.RouteTableName !== '');
+    // Only system tables of vRouters exist here: a VBR or Custom table filter matches none.
+    const none = (p.RouterType && p.RouterType !== 'VRouter') || (p.RouteTableType && p.RouteTableType !== 'System');
+    // Name, description and propagation are the stored table's (ModifyRouteTableAttributes).
+    const named = p.RouteTableName !== undefined && p.RouteTableName !== ''
+      ? new Set((await listRouteTables(ctx.db, { accountId, regionId: ctx.regionId, name: p.RouteTableName })).map((t) => t.id)) : undefined;
     const tagged = await idsWithTags(ctx.db, accountId, 'routetable', ((p.Tag ?? []) as Record<string, string>[]).map((t) => ({ Key: t.Key ?? '', Value: t.Value })).filter((t) => t.Key));
     const { rows } = await listVpcs(ctx.db, {
       accountId, regionId: ctx.regionId, resourceGroupId: p.ResourceGroupId || undefined, ids: p.VpcId ? [p.VpcId] : undefined,
     }, { offset: 0, limit: 100000 });
     const tables = none ? [] : rows.filter((v) => (!p.RouterId || v.vrouter_id === p.RouterId)
       && (!p.RouteTableId || routerOfRouteTable(p.RouteTableId) === v.vrouter_id)
-      && (!tagged || tagged.includes(routeTableOfRouter(v.vrouter_id))));
+      && (!tagged || tagged.includes(routeTableOfRouter(v.vrouter_id)))
+      && (!named || named.has(routeTableOfRouter(v.vrouter_id))));
     const page = tables.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
     const vswitches = await vswitchesOfVpcs(ctx.db, page.map((v) => v.id));
     const tags = await tagsOf(ctx.db, page.map((v) => routeTableOfRouter(v.vrouter_id)));
+    const stored = new Map((await listRouteTables(ctx.db, { accountId, vpcIds: page.map((v) => v.id) })).map((t) => [t.id, t]));
     return {
       PageNumber: pageNumber, PageSize: pageSize, TotalCount: tables.length,
       RouterTableList: {
         RouterTableListType: page.map((v) => {
           const id = routeTableOfRouter(v.vrouter_id);
+          const t = stored.get(id);
           return {
-            VpcId: v.id, RouterId: v.vrouter_id, RouterType: 'VRouter', RouteTableId: id, RouteTableName: '', RouteTableType: 'System',
-            Description: '', Status: 'Available', AssociateType: 'VSwitch', CreationTime: isoSecond(Number(v.created_at)),
-            OwnerId: Number(accountId), ResourceGroupId: v.resource_group_id, RoutePropagationEnable: true,
+            VpcId: v.id, RouterId: v.vrouter_id, RouterType: 'VRouter', RouteTableId: id, RouteTableName: t?.name ?? '', RouteTableType: 'System',
+            Description: t?.description ?? '', Status: 'Available', AssociateType: 'VSwitch', CreationTime: isoSecond(Number(v.created_at)),
+            OwnerId: Number(accountId), ResourceGroupId: v.resource_group_id, RoutePropagationEnable: (t?.route_propagation_enable ?? 1) === 1,
             VSwitchIds: { VSwitchId: vswitches.filter((s) => s.vpc_id === v.id).map((s) => s.id) },
             GatewayIds: { GatewayIds: [] as string[] },
             Tags: { Tag: (tags.get(id) ?? []).map((t) => ({ Key: t.Key, Value: t.Value })) },
@@ -166,4 +166,4 @@ export const vpcTagActions: HandlerMap = {
       },
     };
   },
-};
+});

@@ -12,7 +12,8 @@
  */
 import { EcsError, errors } from '../api/errors.js';
 import type { Params } from '../api/params.js';
-import { checkVpcCidr, checkVSwitchCidr, availableIpCount, DEFAULT_VPC_CIDR, parseCidr, containsCidr, VPC_MASK, VSWITCH_MASK } from '../domain/cidr.js';
+import { checkVpcCidr, availableIpCount, DEFAULT_VPC_CIDR, parseCidr, containsCidr, formatCidr, overlaps, VPC_MASK, VSWITCH_MASK } from '../domain/cidr.js';
+import { checkVSwitchInVpc, secondaryList } from '../domain/vpc-cidrs.js';
 import { findZone } from '../domain/catalog/regions.js';
 import { newId } from '../domain/ids.js';
 import { isValidVpcDescription, isValidVpcName } from '../domain/network-names.js';
@@ -25,8 +26,13 @@ import {
   type VpcRow, type VSwitchRow,
 } from '../store/network.js';
 import { quotaFor } from '../store/quotas.js';
+import { countCustomEntriesOfVpc, deleteRouteTablesOfVpc, insertSystemRouteTable } from '../store/route-tables.js';
+import { checkUserCidrs } from '../domain/user-cidrs.js';
 import { idsWithTags, putTags, removeTags, tagsOf } from '../store/tags.js';
-import type { ActionContext, HandlerMap } from './types.js';
+import { tagFilterOf } from './storage-view.js';
+import { vpcHandlers, type EcsRequest } from './typed-handlers.js';
+import type { ActionContext } from './types.js';
+import { resolveResourceGroup } from './resource-groups.js';
 
 /** Tag resource types of the VPC product (its ListTagResources: VPC, VSWITCH), stored lower-case like ECS's. */
 const VPC_TAG = 'vpc';
@@ -101,11 +107,11 @@ function renderVpc(ctx: ActionContext, v: VpcRow, vswitchIds: string[], tags: Ta
     DhcpOptionsSetStatus: '',
     EnabledIpv6: false,
     VSwitchIds: { VSwitchId: vswitchIds },
-    UserCidrs: { UserCidr: [] as string[] },
-    SecondaryCidrBlocks: { SecondaryCidrBlock: [] as string[] },
+    UserCidrs: { UserCidr: v.user_cidrs ? v.user_cidrs.split(',') : [] },
+    SecondaryCidrBlocks: { SecondaryCidrBlock: secondaryList(v.secondary_cidr_blocks) },
     NatGatewayIds: { NatGatewayIds: [] as string[] },
     RouterTableIds: { RouterTableIds: [routeTableIdOf(v)] },
-    Ipv6CidrBlocks: { Ipv6CidrBlock: [] as unknown[] },
+    Ipv6CidrBlocks: { Ipv6CidrBlock: [] },
     Tags: vpcTags(tags),
   };
 }
@@ -123,7 +129,7 @@ function renderVSwitch(ctx: ActionContext, s: VSwitchRow, vpc: VpcRow | undefine
     CidrBlock: s.cidr_block,
     Ipv6CidrBlock: '',
     Description: s.description,
-    ResourceGroupId: vpc?.resource_group_id ?? '',
+    ResourceGroupId: s.resource_group_id || (vpc?.resource_group_id ?? ''),
     ZoneId: s.zone_id,
     VSwitchName: s.name,
     ShareType: 'Sharing',
@@ -152,7 +158,17 @@ async function requireVSwitch(ctx: ActionContext, id: string): Promise<VSwitchRo
   return vsw;
 }
 
-export const vpcActions: HandlerMap = {
+/** UserCidr (CreateVpc), stored comma-separated as given. */
+function userCidrsOf(v: unknown): string {
+  if (!given(v)) return '';
+  const c = checkUserCidrs(v);
+  if (c.ok) return c.cidrs.join(',');
+  if (c.reason === 'quota') throw new EcsError('InvalidUserCidr.Quota', 'Specified UserCidr number is greater than 3.');
+  if (c.reason === 'cloud-service') throw new EcsError('InvalidUserCidr.Malformed', `Specified UserCidr "${c.value}" overlaps 100.64.0.0/10.`);
+  throw new EcsError('IllegalParam.UserCidr', `UserCidr "${c.value}" is not a valid or strict address.`);
+}
+
+export const vpcActions = vpcHandlers({
   async CreateVpc(ctx, p) {
     const cidrText: string = given(p.CidrBlock) ? p.CidrBlock : DEFAULT_VPC_CIDR;
     const cidr = checkVpcCidr(cidrText);
@@ -161,6 +177,7 @@ export const vpcActions: HandlerMap = {
     checkDescription(p.Description, 'InvalidVpcDiscription.Malformed');
     checkNoIpv6(p, 'OperationUnsupported.Ipv6Feature');
     if (given(p.Ipv4IpamPoolId)) throw new EcsError('UnsupportedFeature.IPAM', 'VPCs cannot be created by using IPAM.');
+    const userCidrs = userCidrsOf(p.UserCidr);
     const tags = tagsFromParams(p.Tag);
     const { accountId } = ctx.principal;
     const limit = await quotaFor(ctx.db, accountId, 'vpcs-per-region');
@@ -169,12 +186,14 @@ export const vpcActions: HandlerMap = {
     }
     const id = newId('vpc-');
     const router = newId('vrt-');
-    const resourceGroupId: string = p.ResourceGroupId ?? '';
+    const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     return ctx.mutate(async (trx) => {
       await insertVpc(trx, {
         id, account_id: accountId, region_id: ctx.regionId, name: p.VpcName ?? '', description: p.Description ?? '',
-        cidr_block: cidrText, status: 'Available', is_default: 0, vrouter_id: router, resource_group_id: resourceGroupId, created_at: ctx.now(),
+        cidr_block: cidrText, status: 'Available', is_default: ctx.action === 'CreateDefaultVpc' ? 1 : 0, vrouter_id: router, resource_group_id: resourceGroupId, created_at: ctx.now(),
+        user_cidrs: userCidrs,
       });
+      await insertSystemRouteTable(trx, { id, account_id: accountId, region_id: ctx.regionId, vrouter_id: router, created_at: ctx.now() });
       await putTags(trx, { accountId, regionId: ctx.regionId, resourceType: VPC_TAG, resourceId: id }, tags);
       return { VpcId: id, VRouterId: router, RouteTableId: 'vtb-' + router.slice(4), ResourceGroupId: resourceGroupId };
     });
@@ -187,7 +206,7 @@ export const vpcActions: HandlerMap = {
       if (ids.length > MAX_VPC_IDS) throw new EcsError('InvalidVpcIdNumber.NotSupported', `The number of VpcIds exceeds the limit of ${MAX_VPC_IDS}.`);
     }
     dryRunGate(ctx);
-    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, VPC_TAG, p.Tag ?? []);
+    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, VPC_TAG, tagFilterOf(p));
     if (tagged) ids = ids ? ids.filter((i) => tagged.includes(i)) : tagged;
     const pg = page(p);
     const { rows, total } = await listVpcs(ctx.db, {
@@ -210,13 +229,15 @@ export const vpcActions: HandlerMap = {
     const tags = await tagsOf(ctx.db, [vpc.id]);
     const groups = await securityGroupsInVpc(ctx.db, vpc.id);
     const instances = await instancesInVpc(ctx.db, vpc.id);
+    // DescribeVpcs fields the attribute answer does not have (its metadata's response shape).
+    const { CenStatus: _cen, NatGatewayIds: _nat, RouterTableIds: _tables, ...shown } = renderVpc(ctx, vpc, vswitches.map((s) => s.id), tags.get(vpc.id));
     return {
-      ...renderVpc(ctx, vpc, vswitches.map((s) => s.id), tags.get(vpc.id)),
+      ...shown,
       ClassicLinkEnabled: false,
       SupportIpv4Gateway: false,
       Ipv4GatewayId: '',
-      AssociatedCens: { AssociatedCen: [] as unknown[] },
-      AssociatedPropagationSources: { AssociatedPropagationSources: [] as unknown[] },
+      AssociatedCens: { AssociatedCen: [] },
+      AssociatedPropagationSources: { AssociatedPropagationSources: [] },
       CloudResources: {
         CloudResourceSetType: [
           { ResourceType: 'VSwitch', ResourceCount: vswitches.length },
@@ -236,20 +257,28 @@ export const vpcActions: HandlerMap = {
     if (given(p.CidrBlock) && p.CidrBlock !== vpc.cidr_block) {
       const c = checkVpcCidr(p.CidrBlock);
       if (!c.ok) throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${p.CidrBlock}" is not valid: ${CIDR_WHY[c.reason]}.`);
-      // Growing or shrinking the block keeps every VSwitch inside it (ModifyVpcAttribute CidrBlock).
+      // Growing or shrinking the block keeps every VSwitch of it inside it (ModifyVpcAttribute
+      // CidrBlock) and clear of the secondary blocks, which keep theirs.
+      const secondaries = secondaryList(vpc.secondary_cidr_blocks).map(parseCidr).flatMap((x) => (x.ok ? [x.cidr] : []));
+      const clash = secondaries.find((x) => overlaps(x, c.cidr));
+      if (clash) throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${p.CidrBlock}" overlaps the secondary CIDR block ${formatCidr(clash)} of the VPC.`);
       for (const s of await vswitchesOfVpcs(ctx.db, [vpc.id])) {
         const inner = parseCidr(s.cidr_block);
-        if (inner.ok && !containsCidr(c.cidr, inner.cidr)) {
+        if (inner.ok && !containsCidr(c.cidr, inner.cidr) && !secondaries.some((x) => containsCidr(x, inner.cidr))) {
           throw new EcsError('IllegalCidrBlock', `The CIDR block ${s.cidr_block} of VSwitch ${s.id} is not in the CIDR block ${p.CidrBlock}.`);
         }
       }
       cidrBlock = p.CidrBlock;
     }
+    // The ECS version's parameter: ecs-vpc.ts serves ECS ModifyVpcAttribute with this handler.
+    const userCidr = (p as EcsRequest<'ModifyVpcAttribute'>).UserCidr;
+    const userCidrs = given(userCidr) ? userCidrsOf(userCidr) : undefined;
     return ctx.mutate(async (trx) => {
       await updateVpc(trx, vpc.id, {
         ...(given(p.VpcName) ? { name: p.VpcName } : {}),
         ...(given(p.Description) ? { description: p.Description } : {}),
         ...(cidrBlock ? { cidr_block: cidrBlock } : {}),
+        ...(userCidrs !== undefined ? { user_cidrs: userCidrs } : {}),
       });
       return {};
     });
@@ -266,8 +295,12 @@ export const vpcActions: HandlerMap = {
     if (await instancesInVpc(ctx.db, vpc.id) > 0) {
       throw new EcsError('DependencyViolation.Instance', `Specified object has dependent resources: VPC ${vpc.id} still has instances.`);
     }
+    if (await countCustomEntriesOfVpc(ctx.db, vpc.id) > 0) {
+      throw new EcsError('DependencyViolation.RouteEntry', `Specified object has dependent resources: VPC ${vpc.id} still has custom route entries.`);
+    }
     return ctx.mutate(async (trx) => {
       await deleteVpc(trx, vpc.id);
+      await deleteRouteTablesOfVpc(trx, vpc.id);
       await removeTags(trx, vpc.id);
       await removeTags(trx, routeTableIdOf(vpc)); // its system route table goes with it (vpc-tags.ts tags it)
       return {};
@@ -281,7 +314,7 @@ export const vpcActions: HandlerMap = {
     checkDescription(p.Description, 'InvalidVSwitchDiscription.Malformed');
     checkNoIpv6(p, 'OperationFailed.VpcIpv6Disabled');
     const siblings = await vswitchesOfVpcs(ctx.db, [vpc.id]);
-    const c = checkVSwitchCidr(p.CidrBlock, vpc.cidr_block, siblings.map((s) => s.cidr_block));
+    const c = checkVSwitchInVpc(p.CidrBlock, [vpc.cidr_block, ...secondaryList(vpc.secondary_cidr_blocks)], siblings.map((s) => s.cidr_block));
     if (!c.ok) {
       switch (c.reason) {
         case 'mask': throw new EcsError('InvalidCirdrBlock.MaskLength', `Specified CIDR block "${p.CidrBlock}" is not valid: the mask must be from ${VSWITCH_MASK.min} to ${VSWITCH_MASK.max}.`);
@@ -297,7 +330,8 @@ export const vpcActions: HandlerMap = {
     return ctx.mutate(async (trx) => {
       await insertVSwitch(trx, {
         id, account_id: ctx.principal.accountId, region_id: vpc.region_id, vpc_id: vpc.id, zone_id: p.ZoneId,
-        name: p.VSwitchName ?? '', description: p.Description ?? '', cidr_block: p.CidrBlock, status: 'Available', is_default: 0, created_at: ctx.now(),
+        name: p.VSwitchName ?? '', description: p.Description ?? '', cidr_block: p.CidrBlock, status: 'Available', is_default: ctx.action === 'CreateDefaultVSwitch' ? 1 : 0,
+        resource_group_id: vpc.resource_group_id, created_at: ctx.now(),
       });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: vpc.region_id, resourceType: VSWITCH_TAG, resourceId: id }, tags);
       return { VSwitchId: id };
@@ -308,7 +342,7 @@ export const vpcActions: HandlerMap = {
     if (!ctx.regionId && !given(p.VpcId)) throw new EcsError('MissingParameter', 'At least one of RegionId and VpcId must be specified.');
     let ids = given(p.VSwitchId) ? [...new Set(p.VSwitchId.split(',').map((s) => s.trim()).filter(Boolean))] : undefined;
     dryRunGate(ctx);
-    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, VSWITCH_TAG, p.Tag ?? []);
+    const tagged = await idsWithTags(ctx.db, ctx.principal.accountId, VSWITCH_TAG, tagFilterOf(p));
     if (tagged) ids = ids ? ids.filter((i) => tagged.includes(i)) : tagged;
     let vpcId: string | undefined = given(p.VpcId) ? p.VpcId : undefined;
     if (given(p.RouteTableId)) {
@@ -321,6 +355,7 @@ export const vpcActions: HandlerMap = {
     const { rows, total } = await listVSwitches(ctx.db, {
       ...scope(ctx), ids, vpcId, zoneId: given(p.ZoneId) ? p.ZoneId : undefined,
       name: given(p.VSwitchName) ? p.VSwitchName : undefined, isDefault: p.IsDefault,
+      resourceGroupId: given(p.ResourceGroupId) ? p.ResourceGroupId : undefined,
     }, pg.window);
     const vpcs = new Map<string, VpcRow>();
     for (const id of new Set(rows.map((r) => r.vpc_id))) {
@@ -373,4 +408,4 @@ export const vpcActions: HandlerMap = {
       return {};
     });
   },
-};
+});

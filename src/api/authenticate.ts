@@ -26,6 +26,17 @@ const missing = (name: string) =>
 
 type AccessKey = NonNullable<Awaited<ReturnType<typeof findAccessKey>>>;
 
+/**
+ * `yyyy-MM-ddTHH:mm:ssZ`, with or without fractional seconds: the gateway takes the npm
+ * aliyun-sdk's `toISOString()` (`2026-12-06T23:20:57.115Z`) as it takes the official SDKs' form.
+ */
+export function parseStamp(stamp: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{1,9})Z$/.exec(stamp);
+  if (!m) return parseUtc(stamp);
+  const whole = parseUtc(m[1]! + 'Z');
+  return whole === undefined ? undefined : whole + Math.floor(Number(('0.' + m[2]!)) * 1000);
+}
+
 export class Authenticator {
   private nonces: NonceCache;
   /** Keys looked up at a store version; any write (a disabled or deleted key included) retires them. */
@@ -59,7 +70,7 @@ export class Authenticator {
   }
 
   private checkFresh(stamp: string, name: string) {
-    const at = parseUtc(stamp);
+    const at = parseStamp(stamp);
     if (at === undefined) throw new EcsError('InvalidTimeStamp.Format', `Specified time stamp or date value is not well formatted (${name}).`, 400);
     if (Math.abs(Date.now() - at) > this.windowMs) throw new EcsError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.', 400);
   }

@@ -4,7 +4,9 @@
  * run the handler, render JSON or XML. Every failure becomes an ECS error body.
  */
 import { createHash } from 'node:crypto';
-import { EcsError, fallbackStatus } from './errors.js';
+import { auditAnswer } from './shape-check.js';
+import { answerStatus, EcsError, errors } from './errors.js';
+import { refuseUnacted, watchReads } from './acted.js';
 import { COMMON_PARAMS, decodeParams } from './params.js';
 import { renderBody, type Format } from './render.js';
 import { ReadCache, REQUEST_ID_PLACEHOLDER } from './read-cache.js';
@@ -27,8 +29,8 @@ export interface Dispatcher {
   handle(req: SignedRequest): Promise<RpcResponse>;
 }
 
-const HOSTS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', ram: 'ram.aliyuncs.com', openecs: 'openecs.local' };
-const PRODUCT_NAMES: Record<Product, string> = { ecs: 'Ecs', vpc: 'Vpc', sts: 'Sts', ram: 'Ram', openecs: 'OpenECS' };
+const HOSTS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', ram: 'ram.aliyuncs.com', bssopenapi: 'business.aliyuncs.com', resourcemanager: 'resourcemanager.aliyuncs.com', openecs: 'openecs.local' };
+const PRODUCT_NAMES: Record<Product, string> = { ecs: 'Ecs', vpc: 'Vpc', sts: 'Sts', ram: 'Ram', bssopenapi: 'BssOpenApi', resourcemanager: 'ResourceManager', openecs: 'OpenECS' };
 
 function header(req: SignedRequest, name: string): string | undefined {
   const v = req.headers[name];
@@ -90,6 +92,7 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
           const code = spec.e['InvalidRegionId.NotFound'] ? 'InvalidRegionId.NotFound' : spec.e['InvalidRegionId.Malformed'] ? 'InvalidRegionId.Malformed' : 'InvalidRegionId.NotFound';
           throw new EcsError(code, `The specified RegionId "${regionId}" does not exist.`);
         }
+        refuseUnacted(product, action, spec, params);
         const dryRun = params.DryRun === true;
 
         let idempotency: { clientToken: string; paramsHash: string } | undefined;
@@ -109,7 +112,9 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
         const ctx = makeContext(services, { requestId, product, action, principal, regionId, dryRun }, idempotency);
         let body: Record<string, unknown>;
         try {
-          body = await handler(ctx, params);
+          body = await handler(ctx, watchReads(product, action, spec, params));
+          // A dry run that passed the handler's checks without reaching a write (every Describe).
+          if (dryRun) throw errors.dryRun();
         } catch (e) {
           // Two concurrent requests with one ClientToken: the loser's transaction fails on the key.
           if (idempotency && /UNIQUE|duplicate key/i.test(String(e)) && /idempotency/i.test(String(e))) {
@@ -118,6 +123,7 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
           }
           throw e;
         }
+        auditAnswer(product, action, spec.r, body);
         if (cacheKey && storeVersion(services.db) === readVersion) {
           const r = renderBody(format, `${action}Response`, { RequestId: REQUEST_ID_PLACEHOLDER, ...body });
           cache.put(cacheKey, readVersion, r.type, r.text);
@@ -132,7 +138,7 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
           err = new EcsError('InternalError', 'The request processing has failed due to some unknown error.', 500);
         }
         const known = spec?.e[err.code];
-        const status = known?.[0] ?? err.status ?? fallbackStatus(err.code);
+        const status = answerStatus(err, known?.[0]);
         return respond(status, {
           RequestId: requestId,
           HostId: HOSTS[product],

@@ -4,7 +4,7 @@
  * where it names one for the parameter (e.g. `InvalidDescription.Malformed`), else the generic
  * `MissingParameter` / `InvalidParameter` that ECS answers.
  */
-import { EcsError } from './errors.js';
+import { CodecError } from './errors.js';
 import type { ActionSpec, ParamSpec, ValueSpec } from './spec-types.js';
 
 export type Params = Record<string, any>;
@@ -16,7 +16,14 @@ export const COMMON_PARAMS = new Set([
   'OwnerId', 'OwnerAccount', 'ResourceOwnerAccount', 'ResourceOwnerId', 'CallerParentId', 'RequestContent',
 ]);
 
-function paramError(spec: ActionSpec, kind: 'missing' | 'invalid', name: string, why?: string): EcsError {
+/** 400 for the generic codes; the action's own 4xx for a code it names after the parameter. */
+function codecError(spec: ActionSpec, code: string, message: string): CodecError {
+  const listed = spec.e[code]?.[0];
+  const generic = code === 'MissingParameter' || code === 'InvalidParameter';
+  return new CodecError(code, message, !generic && listed !== undefined && listed >= 400 && listed < 500 ? listed : 400);
+}
+
+function paramError(spec: ActionSpec, kind: 'missing' | 'invalid', name: string, why?: string): CodecError {
   const base = name.split('.')[0]!;
   // `Tag.1.Key` → `TagKey`: actions name codes after the field (InvalidTagKey.Malformed in RunInstances).
   const joined = name.split('.').filter((s) => !/^\d+$/.test(s)).join('');
@@ -28,7 +35,7 @@ function paramError(spec: ActionSpec, kind: 'missing' | 'invalid', name: string,
   const message = kind === 'missing'
     ? `The input parameter "${name}" that is mandatory for processing this request is not supplied.`
     : `The specified parameter "${name}" is not valid.${why ? ' ' + why : ''}`;
-  return new EcsError(code, message);
+  return codecError(spec, code, message);
 }
 
 /** Coerces one wire string to the declared scalar type, or throws. */
@@ -87,22 +94,24 @@ function decodeValue(spec: ActionSpec, name: string, v: ValueSpec, raw: Record<s
       if (raw[name] === undefined || raw[name] === '') return undefined;
       let parsed: unknown;
       try { parsed = JSON.parse(raw[name]!); } catch { throw paramError(spec, 'invalid', name, 'Expected a list.'); }
-      if (!Array.isArray(parsed)) throw paramError(spec, 'invalid', name, 'Expected a list.');
-      return checkCount(spec, name, v, parsed.map((x) => (typeof x === 'object' ? x : scalar(spec, name, items, String(x)))));
+      return fromJson(spec, name, v, parsed);
     }
     const indices = [...byIndex.keys()];
-    for (const i of indices) if (!/^[1-9]\d*$/.test(i)) throw paramError(spec, 'invalid', `${name}.${i}`, 'List indices start at 1.');
+    // An index is an int32 from 1: `X.99999999999999999999` would not even round-trip through Number.
+    for (const i of indices) if (!/^[1-9]\d{0,9}$/.test(i) || Number(i) > 2 ** 31 - 1) throw paramError(spec, 'invalid', `${name}.${i}`, 'List indices are integers from 1 to 2147483647.');
     const list: unknown[] = [];
-    for (const i of indices.map(Number).sort((a, b) => a - b)) {
+    for (const i of indices.sort((a, b) => Number(a) - Number(b))) {
       const itemName = `${name}.${i}`;
-      const value = decodeValue(spec, itemName, items, raw, byIndex.get(String(i))!);
+      const value = decodeValue(spec, itemName, items, raw, byIndex.get(i)!);
       if (value !== undefined) list.push(value);
     }
     return checkCount(spec, name, v, list);
   }
   if (v.t === 'object') {
     if (raw[name] !== undefined && children(raw, keys, name).size === 0) {
-      try { return JSON.parse(raw[name]!); } catch { throw paramError(spec, 'invalid', name, 'Expected a JSON object.'); }
+      let parsed: unknown;
+      try { parsed = JSON.parse(raw[name]!); } catch { throw paramError(spec, 'invalid', name, 'Expected a JSON object.'); }
+      return fromJson(spec, name, v, parsed);
     }
     const obj: Record<string, unknown> = {};
     const props = v.props ?? {};
@@ -122,6 +131,58 @@ function decodeValue(spec: ActionSpec, name: string, v: ValueSpec, raw: Record<s
   return scalar(spec, name, v, s);
 }
 
+/**
+ * `{"a":[{"b":1}]}` under `X` → `X.a.1.b=1`: the wire form the X.N / X.F decoder checks. A field
+ * spelt in another letter case than declared (`[{"key":"k"}]`) takes the declared spelling.
+ */
+function flatten(spec: ActionSpec, prefix: string, x: unknown, v: ValueSpec | undefined, out: Record<string, string>) {
+  if (x === null || x === undefined) return;
+  if (typeof x === 'object' && v && v.t !== 'array' && v.t !== 'object') throw paramError(spec, 'invalid', prefix, 'Expected a value.');
+  if (Array.isArray(x)) x.forEach((item, i) => flatten(spec, `${prefix}.${i + 1}`, item, v?.t === 'array' ? v.items ?? { t: 'string' } : undefined, out));
+  else if (typeof x === 'object') {
+    const props = v?.t === 'object' ? v.props : undefined;
+    const byLower = new Map(Object.keys(props ?? {}).map((k) => [k.toLowerCase(), k]));
+    for (const [k, fv] of Object.entries(x)) {
+      const field = props && !Object.hasOwn(props, k) ? byLower.get(k.toLowerCase()) ?? k : k;
+      flatten(spec, `${prefix}.${field}`, fv, props?.[field], out);
+    }
+  } else out[prefix] = String(x);
+}
+
+/**
+ * A list or object sent as a JSON string is checked like its X.N / X.F form (types, enums,
+ * ranges, counts), so a handler never sees an object where the spec declares a string
+ * (`InstanceId=[{"a":1}]` reached StartInstances as an object: HTTP 500). A free-form object (no
+ * declared fields) is kept as sent.
+ */
+function fromJson(spec: ActionSpec, name: string, v: ValueSpec, parsed: unknown): unknown {
+  if (parsed === null) return undefined;
+  const isObject = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (v.t === 'array') {
+    if (!Array.isArray(parsed)) throw paramError(spec, 'invalid', name, 'Expected a list.');
+    const items = v.items ?? { t: 'string' };
+    parsed.forEach((x, i) => {
+      const scalarItem = items.t !== 'array' && items.t !== 'object';
+      if (scalarItem ? typeof x === 'object' && x !== null : items.t === 'object' ? !isObject(x) : !Array.isArray(x)) {
+        throw paramError(spec, 'invalid', `${name}.${i + 1}`, `Expected ${scalarItem ? 'a value' : items.t === 'object' ? 'a JSON object' : 'a list'}.`);
+      }
+    });
+    if (items.t === 'object' && !items.props) return checkCount(spec, name, v, parsed);
+    const flat: Record<string, string> = {};
+    flatten(spec, name, parsed, v, flat);
+    return decodeValue(spec, name, v, flat, Object.keys(flat)) ?? checkCount(spec, name, v, []);
+  }
+  if (v.t === 'object') {
+    if (!isObject(parsed)) throw paramError(spec, 'invalid', name, 'Expected a JSON object.');
+    if (!v.props) return parsed;
+    const flat: Record<string, string> = {};
+    flatten(spec, name, parsed, v, flat);
+    return decodeValue(spec, name, v, flat, Object.keys(flat)) ?? {};
+  }
+  if (typeof parsed === 'object') throw paramError(spec, 'invalid', name, 'Expected a value.');
+  return scalar(spec, name, v, String(parsed));
+}
+
 function checkCount(spec: ActionSpec, name: string, v: ValueSpec, list: unknown[]): unknown[] {
   if (v.maxItems !== undefined && list.length > v.maxItems) {
     // Actions name their own count codes: InvalidParameter.TooManyInstanceIds (StartInstances), InvalidTagCount, NumberExceed.Tags.
@@ -129,7 +190,7 @@ function checkCount(spec: ActionSpec, name: string, v: ValueSpec, list: unknown[
     const code = [`InvalidParameter.TooMany${field}s`, `Invalid.TooMany${field}s`, `NumberExceed.${field}s`, `Invalid${field}Count`]
       .find((c) => spec.e[c]);
     const message = `The specified parameter "${name}" is not valid. At most ${v.maxItems} items are allowed.`;
-    throw code ? new EcsError(code, message) : paramError(spec, 'invalid', name, `At most ${v.maxItems} items are allowed.`);
+    throw code ? codecError(spec, code, message) : paramError(spec, 'invalid', name, `At most ${v.maxItems} items are allowed.`);
   }
   if (v.minItems !== undefined && list.length < v.minItems) {
     throw paramError(spec, 'invalid', name, `At least ${v.minItems} items are required.`);
@@ -151,7 +212,30 @@ function foldLegacyCase(obj: Record<string, unknown>, props: Record<string, Valu
 }
 
 /** Decodes all of an action's parameters from the merged query and form parameters. */
-export function decodeParams(spec: ActionSpec, raw: Record<string, string>): Params {
+/**
+ * The gateway matches parameter names whatever their letter case: Terraform sends `RegionId` to
+ * ApplyAutoSnapshotPolicy, whose metadata spells it `regionId`, and pop-core capitalises every
+ * name by default. A name the spec declares keeps its spelling; another spelling of it is renamed.
+ */
+export function alignNameCase(spec: ActionSpec, raw: Record<string, string>): Record<string, string> {
+  const declared = new Map(spec.p.map((p) => [p.n.toLowerCase(), p.n]));
+  let out: Record<string, string> | undefined;
+  for (const [k, v] of Object.entries(raw)) {
+    const dot = k.indexOf('.');
+    const head = dot < 0 ? k : k.slice(0, dot);
+    const name = declared.get(head.toLowerCase());
+    if (!name || name === head) continue;
+    const renamed = name + (dot < 0 ? '' : k.slice(dot));
+    if (renamed in raw) continue;
+    out ??= { ...raw };
+    delete out[k];
+    out[renamed] = v;
+  }
+  return out ?? raw;
+}
+
+export function decodeParams(spec: ActionSpec, given: Record<string, string>): Params {
+  const raw = alignNameCase(spec, given);
   const keys = Object.keys(raw);
   const out: Params = {};
   for (const p of spec.p) {
@@ -159,7 +243,9 @@ export function decodeParams(spec: ActionSpec, raw: Record<string, string>): Par
     if (p.s === 'json') {
       const s = raw[p.n];
       if (s !== undefined && s !== '') {
-        try { value = JSON.parse(s); } catch { throw paramError(spec, 'invalid', p.n, 'Expected a JSON value.'); }
+        let parsed: unknown;
+        try { parsed = JSON.parse(s); } catch { throw paramError(spec, 'invalid', p.n, 'Expected a JSON value.'); }
+        value = fromJson(spec, p.n, p, parsed);
       }
     } else if (p.s === 'simple' && p.t === 'array') {
       const s = raw[p.n];

@@ -4,17 +4,32 @@ import { createServer, type RequestListener } from 'node:http';
 import type { Dispatcher } from './dispatch.js';
 import type { SignedRequest } from './authenticate.js';
 import { registerConsole } from './console.js';
+import { bodyParams } from './body.js';
+import { createDualProtocolServer } from './dual-protocol.js';
+import type { TlsIdentity } from './tls-cert.js';
+import { answerClientError, gatewayErrorBody } from './gateway-errors.js';
 
 /** The V3 SDK puts everything, 32 KiB of UserData included, into the URL (api-protocol.md §1.1). */
 const MAX_HEADER_BYTES = 256 * 1024;
 
-export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: boolean } = {}): FastifyInstance {
+/** With `tls`, the same port answers HTTPS too (see dual-protocol.ts). */
+export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: boolean; tls?: TlsIdentity } = {}): FastifyInstance {
   const app = Fastify({
     logger: opts.logRequests ? { level: 'info' } : false,
     bodyLimit: 8 * 1024 * 1024,
-    serverFactory: (handler: RequestListener) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    clientErrorHandler: answerClientError,
+    serverFactory: (handler: RequestListener) => opts.tls
+      ? createDualProtocolServer({ maxHeaderSize: MAX_HEADER_BYTES }, opts.tls, handler)
+      : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
   }) as unknown as FastifyInstance;
 
+  // Fastify's own refusals (a body over bodyLimit: 413) answer an ECS error body too.
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) console.error('[openecs] HTTP layer error:', err);
+    const { requestId, body } = gatewayErrorBody(status);
+    reply.code(status).header('content-type', 'application/json;charset=utf-8').header('x-acs-request-id', requestId).send(body);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -25,11 +40,9 @@ export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: bo
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const params: Record<string, string> = {};
     for (const [k, v] of query) params[k] = v;
-    const type = String(req.headers['content-type'] ?? '');
-    if (body.length && type.startsWith('application/x-www-form-urlencoded')) {
-      for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
-    }
-    if (req.method === 'GET' && !params.Action && !req.headers['x-acs-action'] && !req.headers.authorization) {
+    for (const [k, v] of bodyParams(req.headers['content-type'], body)) params[k] = v;
+    // A browser at `/` goes to the console; a signed call with an empty Action gets MissingParameter.
+    if (req.method === 'GET' && !params.Action && !params.AccessKeyId && !req.headers['x-acs-action'] && !req.headers.authorization) {
       return reply.redirect('/console/', 302);
     }
     const signed: SignedRequest = { method: req.method, headers: req.headers, query, params, body };

@@ -14,6 +14,8 @@ export interface ValueSpec {
   minLen?: number;
   pattern?: string;
   f?: 'int32' | 'int64' | 'float' | 'double';
+  /** The documented default value (wire form): a request naming it asks for what omitting it gives. */
+  def?: string;
   items?: ValueSpec;
   props?: Record<string, ValueSpec>;
 }

@@ -7,7 +7,7 @@ const specFile = new URL('./generated/api-spec.json', import.meta.url);
 export const apiSpec: ApiSpecFile = JSON.parse(readFileSync(specFile, 'utf8'));
 apiSpec.products.openecs = extensionSpec;
 
-export type Product = 'ecs' | 'vpc' | 'sts' | 'ram' | 'openecs';
+export type Product = 'ecs' | 'vpc' | 'sts' | 'ram' | 'bssopenapi' | 'resourcemanager' | 'openecs';
 
 export function productForVersion(version: string): Product | undefined {
   for (const [name, spec] of Object.entries(apiSpec.products)) if (spec.version === version) return name as Product;

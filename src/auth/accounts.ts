@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomAlnum } from '../domain/ids.js';
 import type { Db } from '../store/db.js';
+import { ensureDefaultGroup } from '../store/resource-groups.js';
 
 export interface Principal {
   accountId: string;
@@ -28,6 +29,8 @@ export async function createAccount(db: Db, name: string, now: number, isAdmin =
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('accounts').values({ id, name, is_admin: isAdmin ? 1 : 0, created_at: now }).execute();
     await trx.insertInto('access_keys').values({ id: key.id, secret: key.secret, account_id: id, status: 'Active', created_at: now }).execute();
+    // Every account has a default resource group from its first moment (Resource Manager).
+    await ensureDefaultGroup(trx, id, now);
   });
   return { accountId: id, accessKeyId: key.id, accessKeySecret: key.secret };
 }

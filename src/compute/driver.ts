@@ -47,6 +47,8 @@ export interface GuestSpec {
   metadataOptions?: MetadataOptions;
   /** The instance's tags, when InstanceMetadataTags is enabled. */
   metadataTags?: Record<string, string>;
+  /** The primary network interface's id (DescribeNetworkInterfaces), for the metadata service. */
+  eniId?: string;
 }
 
 /** One NIC's security groups with all their rules (network-enforcing drivers compile them). */

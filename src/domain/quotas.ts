@@ -13,6 +13,8 @@ export const NETWORK_QUOTAS = {
   'security-groups-per-region': 100,
   /** 000:L155, L748: an instance joins at most 5 security groups (for the instance actions). */
   'security-groups-per-instance': 5,
+  /** VPC quota vpc_quota_route_entrys_num: 200 custom route entries per route table. */
+  'route-entries-per-table': 200,
 } as const;
 
 export type NetworkQuota = keyof typeof NETWORK_QUOTAS;

@@ -1,9 +1,11 @@
-/** Opens the store (embedded SQLite in the data dir by default) and brings its schema up to date. */
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * Opens the store (embedded SQLite in the data dir by default, PostgreSQL when a database URL is
+ * given) and brings its schema up to date.
+ */
+import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
+import { openSqlite } from './sqlite.js';
+import { openPostgres } from './postgres.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_security_group_rules.js';
 import * as m0003 from './migrations/0003_key_pairs.js';
@@ -11,6 +13,11 @@ import * as m0004 from './migrations/0004_storage.js';
 import * as m0005 from './migrations/0005_instance_listing.js';
 import * as m0006 from './migrations/0006_operation_lookup.js';
 import * as m0007 from './migrations/0007_metadata_options.js';
+import * as m0008 from './migrations/0008_resource_groups.js';
+import * as m0009 from './migrations/0009_instance_attributes.js';
+import * as m0010 from './migrations/0010_storage_specs.js';
+import * as m0011 from './migrations/0011_route_tables.js';
+import * as m0012 from './migrations/0012_image_mappings.js';
 
 export type Db = Kysely<Database>;
 
@@ -23,40 +30,23 @@ const migrations: Record<string, Migration> = {
   '0005_instance_listing': m0005,
   '0006_operation_lookup': m0006,
   '0007_metadata_options': m0007,
+  '0008_resource_groups': m0008,
+  '0009_instance_attributes': m0009,
+  '0010_storage_specs': m0010,
+  '0011_route_tables': m0011,
+  '0012_image_mappings': m0012,
 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations() { return migrations; }
 }
 
-/**
- * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was a
- * large share of a DescribeInstances call, so statements are kept by their SQL text. Every
- * statement that is not a plain SELECT counts as a write (see storeVersion).
- */
-function withStatementCache(sqlite: BetterSqlite3.Database, onWrite: () => void) {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        if (cache.size >= 2000) cache.clear();
-        stmt = sqlite.prepare(sql);
-        cache.set(sql, stmt);
-      }
-      if (!/^\s*select\b/i.test(sql)) onWrite();
-      return stmt;
-    },
-  };
-}
-
 const versions = new WeakMap<Db, () => string>();
 
 /**
- * A value that changes whenever the store's data may have changed: this process's writes (every
- * non-SELECT statement, counted before it runs, COMMIT included) and other connections' commits
- * (SQLite's data_version, e.g. an operator command on the same file). Read caches key on it.
+ * A value that changes whenever the store's data may have changed: this process's writes at once,
+ * other connections' commits (SQLite's data_version; on PostgreSQL a version row every writing
+ * transaction bumps, polled: see postgres.ts). Read caches key on it; reading it costs no query.
  */
 export function storeVersion(db: Db): string {
   const v = versions.get(db);
@@ -65,29 +55,30 @@ export function storeVersion(db: Db): string {
 }
 
 export interface StoreOptions {
-  /** A folder for `openecs.db`, or ':memory:'. */
+  /** A folder for `openecs.db`, or ':memory:' (SQLite). */
   dataDir: string;
+  /** postgres://… selects PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+}
+
+/** The store without touching its schema (tests of a migration start here). */
+export async function connectStore(opts: StoreOptions): Promise<Db> {
+  const { dialect, version } = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : openSqlite(opts.dataDir);
+  const db = new Kysely<Database>({ dialect });
+  versions.set(db, version);
+  return db;
+}
+
+export function migrator(db: Db): Migrator {
+  return new Migrator({ db, provider: new StaticMigrations() });
 }
 
 export async function openStore(opts: StoreOptions): Promise<Db> {
-  let file = ':memory:';
-  if (opts.dataDir !== ':memory:') {
-    mkdirSync(opts.dataDir, { recursive: true });
-    file = join(opts.dataDir, 'openecs.db');
-  }
-  const sqlite = new BetterSqlite3(file);
-  // WAL + synchronous=NORMAL keeps every committed transaction across a process kill (not an OS crash).
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  let writes = 0;
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => { writes++; }) }) });
-  versions.set(db, () => `${writes}:${String(dataVersion.get())}`);
-  const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
+  const db = await connectStore(opts);
+  const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
+    await db.destroy();
     throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
   return db;

@@ -1,9 +1,10 @@
 /** Custom image queries: own images, images shared to an account, share relations, tasks. */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database, ImageShareTable, ImageTable, TaskTable } from './schema.js';
+import type { Database, ImageMappingTable, ImageShareTable, ImageTable, TaskTable } from './schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
-export type ImageRow = Selectable<ImageTable>;
+/** An image row with its mappings as the JSON list actions read through mappingsOf (stored as image_mappings rows). */
+export type ImageRow = Selectable<ImageTable> & { mappings: string };
 export type ShareRow = Selectable<ImageShareTable>;
 export type TaskRow = Selectable<TaskTable>;
 
@@ -13,64 +14,122 @@ export function mappingsOf(row: Pick<ImageRow, 'mappings'>): Mapping[] {
   try { return JSON.parse(row.mappings || '[]') as Mapping[]; } catch { return []; }
 }
 
+type MappingRow = Selectable<ImageMappingTable>;
+
+export function mappingFromRow(r: MappingRow): Mapping {
+  const m: Mapping = { device: r.device, type: r.type === 'data' ? 'data' : 'system', size: Number(r.size), snapshotId: r.snapshot_id };
+  if (r.format) m.format = r.format;
+  if (r.oss_bucket) m.ossBucket = r.oss_bucket;
+  if (r.oss_object) m.ossObject = r.oss_object;
+  return m;
+}
+
+export function mappingToRow(imageId: string, m: Mapping, position: number): MappingRow {
+  return {
+    image_id: imageId, position, device: m.device ?? '', type: m.type === 'data' ? 'data' : 'system', size: Number(m.size) || 0,
+    snapshot_id: m.snapshotId ?? '', format: m.format ?? '', oss_bucket: m.ossBucket ?? '', oss_object: m.ossObject ?? '',
+  };
+}
+
+async function replaceMappings(trx: Q, imageId: string, mappingsJson: string): Promise<void> {
+  await trx.deleteFrom('image_mappings').where('image_id', '=', imageId).execute();
+  const rows = mappingsOf({ mappings: mappingsJson }).map((m, i) => mappingToRow(imageId, m, i));
+  if (rows.length) await trx.insertInto('image_mappings').values(rows).execute();
+}
+
+/** Fills in each image's mappings from image_mappings (one query for the lot). */
+async function withMappings(db: Q, rows: Selectable<ImageTable>[]): Promise<ImageRow[]> {
+  if (rows.length === 0) return [];
+  const byImage = new Map<string, Mapping[]>();
+  for (let k = 0; k < rows.length; k += 500) {
+    const ids = rows.slice(k, k + 500).map((r) => r.id);
+    const found = await db.selectFrom('image_mappings').selectAll().where('image_id', 'in', ids).orderBy('image_id').orderBy('position').execute();
+    for (const m of found) {
+      let list = byImage.get(m.image_id);
+      if (!list) byImage.set(m.image_id, list = []);
+      list.push(mappingFromRow(m));
+    }
+  }
+  return rows.map((r) => ({ ...r, mappings: JSON.stringify(byImage.get(r.id) ?? []) }));
+}
+
+async function oneWithMappings(db: Q, row: Selectable<ImageTable> | undefined): Promise<ImageRow | undefined> {
+  return row ? (await withMappings(db, [row]))[0] : undefined;
+}
+
+/** Splits a patch into the images row's columns and, when present, a new mapping list. */
+async function patchImage(trx: Q, id: string, patch: Partial<ImageRow>): Promise<void> {
+  const { mappings, ...columns } = patch;
+  if (Object.keys(columns).length) await trx.updateTable('images').set(columns).where('id', '=', id).execute();
+  if (mappings !== undefined) await replaceMappings(trx, id, mappings);
+}
+
 export async function insertImage(trx: Q, row: ImageRow): Promise<void> {
-  await trx.insertInto('images').values(row).execute();
+  const { mappings, ...columns } = row;
+  await trx.insertInto('images').values(columns).execute();
+  await replaceMappings(trx, row.id, mappings);
   await trx.insertInto('transitions').values({ resource_id: row.id, from_status: '', to_status: row.status, at: row.created_at }).execute();
 }
 
 export async function updateImage(trx: Q, id: string, patch: Partial<ImageRow>): Promise<void> {
-  await trx.updateTable('images').set(patch).where('id', '=', id).execute();
+  await patchImage(trx, id, patch);
+}
+
+/** Removes an image row for good (a cancelled copy or import), its mappings with it. */
+export async function deleteImageRow(trx: Q, id: string): Promise<void> {
+  await trx.deleteFrom('image_mappings').where('image_id', '=', id).execute();
+  await trx.deleteFrom('images').where('id', '=', id).execute();
 }
 
 export async function setImageStatus(trx: Q, row: Pick<ImageRow, 'id' | 'status'>, to: string, now: number, patch: Partial<ImageRow> = {}): Promise<void> {
-  await trx.updateTable('images').set({ ...patch, status: to }).where('id', '=', row.id).execute();
+  await patchImage(trx, row.id, { ...patch, status: to });
   if (row.status !== to) await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: to, at: now }).execute();
 }
 
 /** A live image the account owns in the region. */
 export async function getOwnImage(db: Q, accountId: string, regionId: string, id: string): Promise<ImageRow | undefined> {
-  return db.selectFrom('images').selectAll()
+  return oneWithMappings(db, await db.selectFrom('images').selectAll()
     .where('id', '=', id).where('account_id', '=', accountId).where('region_id', '=', regionId).where('deleted_at', 'is', null)
-    .executeTakeFirst();
+    .executeTakeFirst());
 }
 
 /** Any image row, deleted or not (why a re-initialization fails). */
 export async function getImageAny(db: Q, id: string): Promise<ImageRow | undefined> {
-  return db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+  return oneWithMappings(db, await db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 export async function getImageForEngine(db: Q, id: string): Promise<ImageRow | undefined> {
-  return db.selectFrom('images').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  return oneWithMappings(db, await db.selectFrom('images').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst());
 }
 
 export async function listOwnImages(db: Q, accountId: string, regionId: string): Promise<ImageRow[]> {
-  return db.selectFrom('images').selectAll()
+  return withMappings(db, await db.selectFrom('images').selectAll()
     .where('account_id', '=', accountId).where('region_id', '=', regionId).where('deleted_at', 'is', null)
-    .orderBy('created_at', 'desc').orderBy('id').execute();
+    .orderBy('created_at', 'desc').orderBy('id').execute());
 }
 
 /** Images other accounts shared to this one in the region (004:L93–103, ImageOwnerAlias=others). */
 export async function listSharedToMe(db: Q, accountId: string, regionId: string): Promise<ImageRow[]> {
-  return db.selectFrom('images').selectAll()
+  return withMappings(db, await db.selectFrom('images').selectAll()
     .where('id', 'in', (eb) => eb.selectFrom('image_shares').select('image_id').where('account_id', '=', accountId).where('region_id', '=', regionId))
     .where('region_id', '=', regionId).where('deleted_at', 'is', null)
-    .orderBy('created_at', 'desc').orderBy('id').execute();
+    .orderBy('created_at', 'desc').orderBy('id').execute());
 }
 
 /** Community images (IsPublic=true) of other accounts in the region. */
 export async function listPublicImages(db: Q, accountId: string, regionId: string): Promise<ImageRow[]> {
-  return db.selectFrom('images').selectAll()
+  return withMappings(db, await db.selectFrom('images').selectAll()
     .where('is_public', '=', 1).where('account_id', '!=', accountId).where('region_id', '=', regionId).where('deleted_at', 'is', null)
-    .orderBy('created_at', 'desc').execute();
+    .orderBy('created_at', 'desc').orderBy('id').execute());
 }
 
 /** An image the account may launch from or put on a system disk: its own or shared to it, same region. */
 export async function findUsableImage(db: Q, accountId: string, regionId: string, id: string): Promise<ImageRow | undefined> {
   const row = await db.selectFrom('images').selectAll().where('id', '=', id).where('region_id', '=', regionId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) return undefined;
-  if (row.account_id === accountId || row.is_public === 1) return row;
+  if (row.account_id === accountId || row.is_public === 1) return oneWithMappings(db, row);
   const share = await db.selectFrom('image_shares').select('image_id').where('image_id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
-  return share ? row : undefined;
+  return share ? oneWithMappings(db, row) : undefined;
 }
 
 export async function countOwnImages(db: Q, accountId: string, regionId: string): Promise<number> {
@@ -88,9 +147,9 @@ export async function imageNameTaken(db: Q, accountId: string, regionId: string,
 
 /** Live images (of the account) whose mappings use the snapshot. */
 export async function imagesUsingSnapshot(db: Q, accountId: string, snapshotId: string): Promise<ImageRow[]> {
-  const rows = await db.selectFrom('images').selectAll().where('account_id', '=', accountId).where('deleted_at', 'is', null)
-    .where('mappings', 'like', `%${snapshotId}%`).execute();
-  return rows.filter((r) => mappingsOf(r).some((m) => m.snapshotId === snapshotId));
+  return withMappings(db, await db.selectFrom('images').selectAll().where('account_id', '=', accountId).where('deleted_at', 'is', null)
+    .where('id', 'in', (eb) => eb.selectFrom('image_mappings').select('image_id').where('snapshot_id', '=', snapshotId))
+    .orderBy('created_at').orderBy('id').execute());
 }
 
 /** Live instances (of any account) created from the image. */
@@ -102,8 +161,8 @@ export async function countInstancesUsingImage(db: Q, imageId: string): Promise<
 
 /** Copies of the image still in flight (CopyImage with the image as source). */
 export async function copiesInFlight(db: Q, sourceImageId: string): Promise<ImageRow[]> {
-  return db.selectFrom('images').selectAll().where('source_image_id', '=', sourceImageId).where('is_copied', '=', 1)
-    .where('status', '=', 'Creating').where('deleted_at', 'is', null).execute();
+  return withMappings(db, await db.selectFrom('images').selectAll().where('source_image_id', '=', sourceImageId).where('is_copied', '=', 1)
+    .where('status', '=', 'Creating').where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute());
 }
 
 // ---------------------------------------------------------------- sharing

@@ -1,7 +1,10 @@
 /** Instance queries: the rows behind DescribeInstances and the writes of the instance actions. */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, DiskTable, InstanceTable } from './schema.js';
+import { dialectOf, matchesWildcard, startsWith } from './dialect.js';
 import { releasePrivateIps } from './network.js';
+import { releaseInstanceInterfaces } from './network-interfaces.js';
+import { releasePublicIps } from './public-ips.js';
 import { releaseDiskDependents } from './storage.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -45,10 +48,10 @@ function filtered(db: Q, f: InstanceFilter) {
   if (f.vpcId) q = q.where('vpc_id', '=', f.vpcId);
   if (f.vswitchId) q = q.where('vswitch_id', '=', f.vswitchId);
   if (f.status) q = q.where('status', '=', f.status);
-  if (f.name) q = f.name.includes('*') ? q.where('name', 'like', f.name.replace(/[%_\\]/g, '\\$&').replace(/\*/g, '%')) : q.where('name', '=', f.name);
+  if (f.name) q = f.name.includes('*') ? q.where(matchesWildcard(dialectOf(db), 'name', f.name)) : q.where('name', '=', f.name);
   if (f.imageId) q = q.where('image_id', '=', f.imageId);
   if (f.instanceType) q = q.where('instance_type', '=', f.instanceType);
-  if (f.instanceTypeFamilyPrefix) q = q.where('instance_type', 'like', `${f.instanceTypeFamilyPrefix}.%`);
+  if (f.instanceTypeFamilyPrefix) q = q.where(startsWith(dialectOf(db), 'instance_type', `${f.instanceTypeFamilyPrefix}.`));
   if (f.keyPairName) q = q.where('key_pair_name', '=', f.keyPairName);
   if (f.chargeType) q = q.where('instance_charge_type', '=', f.chargeType);
   if (f.internetChargeType) q = q.where('internet_charge_type', '=', f.internetChargeType);
@@ -91,12 +94,30 @@ export async function getInstanceForEngine(db: Q, id: string): Promise<InstanceR
   return db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertInstance(trx: Q, row: InstanceRow): Promise<void> {
+export async function insertInstance(trx: Q, row: Insertable<InstanceTable>): Promise<void> {
   await trx.insertInto('instances').values(row).execute();
 }
 
 export async function updateInstance(trx: Q, id: string, patch: Partial<InstanceRow>): Promise<void> {
   await trx.updateTable('instances').set(patch).where('id', '=', id).execute();
+}
+
+/** The private addresses of a VSwitch held by anyone but `instanceId`. */
+export async function addressesHeldByOthers(db: Q, vswitchId: string, instanceId: string): Promise<string[]> {
+  const rows = await db.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vswitchId).where('instance_id', '!=', instanceId).execute();
+  return rows.map((r) => r.ip);
+}
+
+/** Records a public address on an instance that has none; false when it already has one. */
+export async function setPublicIpIfNone(trx: Q, id: string, ip: string): Promise<boolean> {
+  const r = await trx.updateTable('instances').set({ public_ip: ip }).where('id', '=', id).where('public_ip', '=', '').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Compare-and-set: changes the row only while its status is still `status`; false when it moved on. */
+export async function updateInstanceIfStatus(trx: Q, id: string, status: string, patch: Partial<InstanceRow>): Promise<boolean> {
+  const r = await trx.updateTable('instances').set(patch).where('id', '=', id).where('status', '=', status).where('deleted_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** Changes status and records the transition in one place, for handlers and reconcilers alike. */
@@ -165,6 +186,8 @@ export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'sta
   await trx.updateTable('instances').set({ deleted_at: now, desired_status: 'Deleted', auto_release_time: null }).where('id', '=', row.id).execute();
   await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: 'Deleted', at: now }).execute();
   await releasePrivateIps(trx, row.id);
+  await releasePublicIps(trx, row.id);
+  await releaseInstanceInterfaces(trx, row.id);
   await trx.deleteFrom('instance_security_groups').where('instance_id', '=', row.id).execute();
   const doomed = await trx.selectFrom('disks').select('id').where('instance_id', '=', row.id).where('delete_with_instance', '=', 1).execute();
   if (doomed.length) {

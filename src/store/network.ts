@@ -99,6 +99,8 @@ export interface VSwitchFilter extends Scope {
   zoneId?: string;
   name?: string;
   isDefault?: boolean;
+  /** A VSwitch without its own group is in its VPC's. */
+  resourceGroupId?: string;
 }
 
 export async function listVSwitches(db: Q, f: VSwitchFilter, w: Window): Promise<{ rows: VSwitchRow[]; total: number }> {
@@ -109,6 +111,13 @@ export async function listVSwitches(db: Q, f: VSwitchFilter, w: Window): Promise
   if (f.zoneId) q = q.where('zone_id', '=', f.zoneId);
   if (f.name !== undefined) q = q.where('name', '=', f.name);
   if (f.isDefault !== undefined) q = q.where('is_default', '=', f.isDefault ? 1 : 0);
+  if (f.resourceGroupId) {
+    const group = f.resourceGroupId;
+    q = q.where((eb) => eb.or([
+      eb('resource_group_id', '=', group),
+      eb.and([eb('resource_group_id', '=', ''), eb('vpc_id', 'in', eb.selectFrom('vpcs').select('id').where('resource_group_id', '=', group))]),
+    ]));
+  }
   const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows = await q.selectAll().orderBy('created_at').orderBy('id').limit(w.limit).offset(w.offset).execute();
   return { rows, total: Number(total?.n ?? 0) };

@@ -3,7 +3,7 @@
  * Times are epoch milliseconds (INTEGER) so SQLite and PostgreSQL compare them alike;
  * booleans are 0/1.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface AccountTable {
   id: string; // the 16-digit Alibaba Cloud account id (AliyunId)
@@ -38,6 +38,41 @@ export interface VpcTable {
   vrouter_id: string;
   resource_group_id: string;
   created_at: number;
+  /** The VPC's one vRouter (ModifyVRouterAttribute). */
+  vrouter_name: ColumnType<string, string | undefined, string>;
+  vrouter_description: ColumnType<string, string | undefined, string>;
+  /** UserCidr: comma-separated, at most 3. */
+  user_cidrs: ColumnType<string, string | undefined, string>;
+  /** AssociateVpcCidrBlock: comma-separated IPv4 blocks, oldest first. */
+  secondary_cidr_blocks: ColumnType<string, string | undefined, string>;
+}
+
+/** A VPC's route tables: today the system one every VPC gets with its vRouter. */
+export interface RouteTableTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  vpc_id: string;
+  vrouter_id: string;
+  type: string; // System
+  name: string;
+  description: string;
+  route_propagation_enable: number;
+  created_at: number;
+}
+
+/** Custom route entries (the System ones follow from the VSwitches and are not stored). */
+export interface RouteEntryTable {
+  id: string;
+  route_table_id: string;
+  destination_cidr_block: string;
+  type: string; // Custom
+  next_hop_type: string; // Instance
+  next_hop_id: string;
+  name: string;
+  description: string;
+  status: string; // Available
+  created_at: number;
 }
 
 export interface VSwitchTable {
@@ -51,6 +86,8 @@ export interface VSwitchTable {
   cidr_block: string;
   status: string; // Pending | Available
   is_default: number;
+  /** Its own group (MoveResourceGroup VSwitch); '' on insert means "the VPC's group", which readers show. */
+  resource_group_id: ColumnType<string, string | undefined, string>;
   created_at: number;
 }
 
@@ -59,6 +96,8 @@ export interface PrivateIpTable {
   vswitch_id: string;
   ip: string;
   instance_id: string;
+  /** '' for an instance's primary address; the ENI's id for a secondary address (AssignPrivateIpAddresses). */
+  network_interface_id: ColumnType<string, string | undefined, string>;
 }
 
 export interface SecurityGroupTable {
@@ -146,6 +185,61 @@ export interface InstanceTable {
   metadata_http_tokens: string;
   metadata_hop_limit: number;
   metadata_tags: string; // enabled | disabled (InstanceMetadataTags)
+  /** ModifyInstanceMaintenanceAttributes: one window (HH:mm:ss, UTC+8, as given; '' = none), Stop | AutoRecover | AutoRedeploy, 0/1. */
+  maintenance_start_time: ColumnType<string, string | undefined, string>;
+  maintenance_end_time: ColumnType<string, string | undefined, string>;
+  maintenance_action: ColumnType<string, string | undefined, string>;
+  maintenance_notify: ColumnType<number, number | undefined, number>;
+  /** ModifyInstanceAttachmentAttributes: Open | Target | None, and the pool of Target. */
+  private_pool_match_criteria: ColumnType<string, string | undefined, string>;
+  private_pool_id: ColumnType<string, string | undefined, string>;
+  /** EnableJumboFrame (src/domain/instances/jumbo-frames.ts), 0/1. */
+  enable_jumbo_frame: ColumnType<number, number | undefined, number>;
+  /** PrePaid (src/domain/instances/subscription.ts): the end of the period bought; null for pay-as-you-go. */
+  expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+  renewal_status: ColumnType<string, string | undefined, string>; // AutoRenewal | Normal | NotRenewal ('' pay-as-you-go)
+  renewal_duration: ColumnType<number, number | undefined, number>;
+  renewal_unit: ColumnType<string, string | undefined, string>; // Month | Week
+}
+
+/**
+ * A network interface. Every instance has its primary one (type Primary, device 0, deleted with
+ * the instance); `instance_id` is '' for a detached secondary one (issue 14). The primary ENI's
+ * security groups are the instance's (instance_security_groups) and its resource group the instance's.
+ */
+export interface NetworkInterfaceTable {
+  id: string; // eni-...
+  account_id: string;
+  region_id: string;
+  zone_id: string;
+  vpc_id: string;
+  vswitch_id: string;
+  instance_id: string;
+  type: string; // Primary | Secondary
+  status: string; // Available | Attaching | InUse | Detaching | Deleting
+  name: string;
+  description: string;
+  mac_address: string;
+  primary_ip: string;
+  traffic_mode: string; // Standard | HighPerformance
+  resource_group_id: string;
+  device_index: number;
+  network_card_index: number;
+  queue_number: number;
+  queue_pair_number: number;
+  source_dest_check: number;
+  delete_on_release: number;
+  created_at: number;
+}
+
+/** A public address from the operator's pool (src/domain/public-ip-pool.ts); the primary key keeps it unique. */
+export interface PublicIpTable {
+  ip: string;
+  account_id: string;
+  region_id: string;
+  instance_id: string;
+  kind: string; // instance (a NAT public IP of an instance); EIPs later (issue 14)
+  allocated_at: number;
 }
 
 export interface InstanceSecurityGroupTable {
@@ -173,6 +267,9 @@ export interface DiskTable {
   image_id: string;
   source_snapshot_id: string;
   performance_level: string;
+  /** ESSD AutoPL (cloud_auto) only: provisioned IOPS beyond the baseline, and the burst switch. */
+  provisioned_iops: ColumnType<number, number | undefined, number>;
+  bursting_enabled: ColumnType<number, number | undefined, number>;
   encrypted: number;
   portable: number;
   resource_group_id: string;
@@ -244,6 +341,7 @@ export interface SnapshotTable {
   source_snapshot_id: string;
   source_region_id: string;
   retention_days: number; // 0 = kept until deleted
+  category: ColumnType<string, string | undefined, string>; // standard | flash
   encrypted: number;
   resource_group_id: string;
   created_at: number;
@@ -264,6 +362,12 @@ export interface AutoSnapshotPolicyTable {
   resource_group_id: string;
   created_at: number;
   next_run_at: number;
+  /** Automatic snapshots are copied to `target_copy_regions` (JSON array) when they finish. */
+  enable_cross_region_copy: ColumnType<number, number | undefined, number>;
+  target_copy_regions: ColumnType<string, string | undefined, string>;
+  copied_snapshots_retention_days: ColumnType<number, number | undefined, number>; // -1 = forever
+  copy_encrypted: ColumnType<number, number | undefined, number>;
+  copy_kms_key_id: ColumnType<string, string | undefined, string>;
 }
 
 /** Which policy a disk uses (a disk has at most one, 000:L1390). */
@@ -273,7 +377,20 @@ export interface DiskPolicyTable {
   account_id: string;
 }
 
-/** A custom image; `mappings` is the JSON DiskDeviceMapping list [{device,type,size,snapshotId}]. */
+/** One disk device mapping of a custom image (DiskDeviceMapping), `position` in ECS's listing order. */
+export interface ImageMappingTable {
+  image_id: string;
+  position: number;
+  device: string;
+  type: string; // system | data
+  size: number; // GiB
+  snapshot_id: string; // '' for an image still being imported
+  format: string; // ImportImage: the source file's format, '' otherwise
+  oss_bucket: string;
+  oss_object: string;
+}
+
+/** A custom image; its DiskDeviceMapping list is in image_mappings. */
 export interface ImageTable {
   id: string;
   account_id: string;
@@ -288,12 +405,13 @@ export interface ImageTable {
   platform: string;
   architecture: string;
   boot_mode: string;
+  license_type: ColumnType<string, string | undefined, string>; // '' (none given) | BYOL
+  nvme_support: ColumnType<string, string | undefined, string>; // supported | unsupported
   status: string; // Creating | Waiting | Available | UnAvailable | CreateFailed | Deprecated
   size: number;
   source_instance_id: string;
   source_image_id: string;
   source_region_id: string;
-  mappings: string;
   import_task_id: string;
   is_copied: number;
   is_public: number;
@@ -350,12 +468,25 @@ export interface InstanceLogonTable {
   updated_at: number;
 }
 
+/** A resource group (Resource Manager); each account has one default group (`is_default`), which cannot be deleted. */
+export interface ResourceGroupTable {
+  id: string; // rg-...
+  account_id: string;
+  name: string; // unique per account
+  display_name: string;
+  status: string; // OK (Creating and PendingDelete pass at once here)
+  is_default: number;
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   access_keys: AccessKeyTable;
   quotas: QuotaTable;
   vpcs: VpcTable;
   vswitches: VSwitchTable;
+  route_tables: RouteTableTable;
+  route_entries: RouteEntryTable;
   private_ips: PrivateIpTable;
   security_groups: SecurityGroupTable;
   security_group_rules: SecurityGroupRuleTable;
@@ -370,8 +501,12 @@ export interface Database {
   auto_snapshot_policies: AutoSnapshotPolicyTable;
   disk_policies: DiskPolicyTable;
   images: ImageTable;
+  image_mappings: ImageMappingTable;
   image_shares: ImageShareTable;
   tasks: TaskTable;
   key_pairs: KeyPairTable;
   instance_logon: InstanceLogonTable;
+  network_interfaces: NetworkInterfaceTable;
+  public_ips: PublicIpTable;
+  resource_groups: ResourceGroupTable;
 }

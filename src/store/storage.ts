@@ -2,9 +2,10 @@
  * Block storage queries: disks (beyond what launching an instance writes), snapshots, automatic
  * snapshot policies and the disks they apply to, and the per-account quotas of this family.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import { STORAGE_QUOTAS, type StorageQuota } from '../domain/storage/quotas.js';
 import type { AutoSnapshotPolicyTable, Database, DiskTable, SnapshotTable } from './schema.js';
+import { dialectOf, matchesWildcard } from './dialect.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type DiskRow = Selectable<DiskTable>;
@@ -12,7 +13,6 @@ export type SnapshotRow = Selectable<SnapshotTable>;
 export type PolicyRow = Selectable<AutoSnapshotPolicyTable>;
 
 const none = (ids: string[]) => (ids.length ? ids : ['']);
-const like = (pattern: string) => pattern.replace(/[%_\\]/g, '\\$&').replace(/\*/g, '%');
 
 /** The account's value for a quota, or the default (SetAccountQuota overrides it). */
 export async function quotaOf(db: Q, accountId: string, name: StorageQuota): Promise<number> {
@@ -67,7 +67,7 @@ function disksWhere(db: Q, f: DiskFilter) {
   if (f.enableAutoSnapshot !== undefined) q = q.where('enable_auto_snapshot', '=', f.enableAutoSnapshot ? 1 : 0);
   if (f.encrypted !== undefined) q = q.where('encrypted', '=', f.encrypted ? 1 : 0);
   if (f.resourceGroupId) q = q.where('resource_group_id', '=', f.resourceGroupId);
-  if (f.name) q = f.name.includes('*') ? q.where('name', 'like', like(f.name)) : q.where('name', '=', f.name);
+  if (f.name) q = f.name.includes('*') ? q.where(matchesWildcard(dialectOf(db), 'name', f.name)) : q.where('name', '=', f.name);
   if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
   if (f.createdTo !== undefined) q = q.where('created_at', '<=', f.createdTo);
   if (f.policyId) {
@@ -112,6 +112,12 @@ export async function updateDisk(trx: Q, id: string, patch: Partial<DiskRow>): P
   await trx.updateTable('disks').set(patch).where('id', '=', id).execute();
 }
 
+/** Applies `patch` only while the disk still has the status the caller checked; false when it moved on. */
+export async function updateDiskIfStatus(trx: Q, id: string, status: string, patch: Partial<DiskRow>): Promise<boolean> {
+  const r = await trx.updateTable('disks').set(patch).where('id', '=', id).where('status', '=', status).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 export async function setDiskStatus(trx: Q, row: Pick<DiskRow, 'id' | 'status'>, to: string, now: number, patch: Partial<DiskRow> = {}): Promise<void> {
   await trx.updateTable('disks').set({ ...patch, status: to }).where('id', '=', row.id).execute();
   await recordTransition(trx, row.id, row.status, to, now);
@@ -151,6 +157,7 @@ export interface SnapshotFilter {
   status?: string;
   type?: string;
   sourceDiskType?: string;
+  category?: string;
   encrypted?: boolean;
   resourceGroupId?: string;
   taggedIds?: string[];
@@ -164,10 +171,11 @@ function snapshotsWhere(db: Q, f: SnapshotFilter) {
   if (f.taggedIds) q = q.where('id', 'in', none(f.taggedIds));
   if (f.diskId) q = q.where('source_disk_id', '=', f.diskId);
   if (f.instanceId) q = q.where('source_instance_id', '=', f.instanceId);
-  if (f.name) q = f.name.includes('*') ? q.where('name', 'like', like(f.name)) : q.where('name', '=', f.name);
+  if (f.name) q = f.name.includes('*') ? q.where(matchesWildcard(dialectOf(db), 'name', f.name)) : q.where('name', '=', f.name);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.type) q = q.where('type', '=', f.type);
   if (f.sourceDiskType) q = q.where('source_disk_type', '=', f.sourceDiskType);
+  if (f.category) q = q.where('category', '=', f.category);
   if (f.encrypted !== undefined) q = q.where('encrypted', '=', f.encrypted ? 1 : 0);
   if (f.resourceGroupId) q = q.where('resource_group_id', '=', f.resourceGroupId);
   if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
@@ -197,7 +205,7 @@ export async function getSnapshotsByIds(db: Q, ids: string[]): Promise<SnapshotR
   return db.selectFrom('snapshots').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function insertSnapshot(trx: Q, row: SnapshotRow): Promise<void> {
+export async function insertSnapshot(trx: Q, row: Insertable<SnapshotTable>): Promise<void> {
   await trx.insertInto('snapshots').values(row).execute();
   await recordTransition(trx, row.id, '', row.status, row.created_at);
 }

@@ -85,7 +85,7 @@ interface Taggable {
   display?: (db: Q, s: TagScope, storedIds: string[]) => Promise<Map<string, string>>;
 }
 
-type IdTable = 'instances' | 'disks' | 'snapshots' | 'images' | 'security_groups' | 'auto_snapshot_policies';
+type IdTable = 'instances' | 'disks' | 'snapshots' | 'images' | 'security_groups' | 'auto_snapshot_policies' | 'network_interfaces';
 
 /** A resource whose ECS id is its row id; `live` tables keep deleted rows with `deleted_at` set. */
 function byId(table: IdTable, live = false): Taggable {
@@ -138,6 +138,7 @@ const TAGGABLE: Record<string, Taggable> = {
   securitygroup: byId('security_groups'),
   snapshotpolicy: byId('auto_snapshot_policies'),
   keypair: keyPairs,
+  eni: byId('network_interfaces'),
 };
 
 /** The caller's resources of `type` among the wire ids: wire id → stored id (missing ones left out). */

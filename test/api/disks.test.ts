@@ -57,7 +57,7 @@ describe('disks', () => {
       [{ diskCategory: 'cloud', size: 4 }, 'InvalidDataDiskSize.ValueNotSupported', 400],
       [{ diskCategory: 'cloud', size: 2001 }, 'InvalidDataDiskSize.ValueNotSupported', 400],
       [{ diskCategory: 'cloud_ssd', size: 19 }, 'InvalidDataDiskSize.ValueNotSupported', 400],
-      [{ diskCategory: 'cloud_essd', size: 100, performanceLevel: 'PL2' }, 'InvalidDataDiskSize.ValueNotSupported', 400],
+      [{ diskCategory: 'cloud_essd', size: 100, performanceLevel: 'PL2' }, 'OperationDenied.PerformanceLevelNotMatch', 403],
       [{ diskCategory: 'floppy' }, 'InvalidDiskCategory.ValueNotSupported', 400],
       [{ size: undefined }, 'MissingParameter', 400],
       [{ instanceId: 'i-whatever' }, 'InvalidParam.ZoneIdAndInstanceId.Conflict', 403],

@@ -6,6 +6,7 @@ import { $Ecs, AK, expectEcsError, startTestServer, type TestServer } from '../h
 import { createAccount } from '../../src/auth/accounts.js';
 import { newId } from '../../src/domain/ids.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
+import { createResourceGroup } from '../helpers/resource-groups.js';
 import { passwordLogonDisabled } from '../../src/store/key-pairs.js';
 import { KEYS } from '../unit/ssh-keys.fixture.js';
 
@@ -132,10 +133,11 @@ describe('key pairs', () => {
   });
 
   it('DescribeKeyPairs: * wildcards, paging (max 50), Tag.N and ResourceGroupId filters', async () => {
+    const rg = await createResourceGroup(s, 'key-pair-paging');
     for (let i = 1; i <= 12; i++) {
       s.clock.advance(60_000);
       await importKey(`page-${String(i).padStart(2, '0')}`, KEYS.ed25519, {
-        resourceGroupId: i <= 2 ? 'rg-aaaa' : undefined,
+        resourceGroupId: i <= 2 ? rg : undefined,
         tag: i % 3 === 0 ? [new $Ecs.ImportKeyPairRequestTag({ key: 'team', value: i % 2 ? 'odd' : 'even' })] : undefined,
       });
     }
@@ -150,8 +152,8 @@ describe('key pairs', () => {
     assert.deepEqual(await names({ keyPairName: 'page-07' }), ['page-07']);
     assert.deepEqual(await names({ keyPairName: 'page-*', tag: [new $Ecs.DescribeKeyPairsRequestTag({ key: 'team' })] }), ['page-03', 'page-06', 'page-09', 'page-12']);
     assert.deepEqual(await names({ tag: [new $Ecs.DescribeKeyPairsRequestTag({ key: 'team', value: 'even' })] }), ['page-06', 'page-12']);
-    assert.deepEqual(await names({ resourceGroupId: 'rg-aaaa' }), ['page-01', 'page-02']);
-    assert.equal((await describe_({ keyPairName: 'page-01' })).body!.keyPairs!.keyPair![0]!.resourceGroupId, 'rg-aaaa');
+    assert.deepEqual(await names({ resourceGroupId: rg }), ['page-01', 'page-02']);
+    assert.equal((await describe_({ keyPairName: 'page-01' })).body!.keyPairs!.keyPair![0]!.resourceGroupId, rg);
     assert.equal((await describe_({ pageSize: 50 })).body!.pageSize, 50);
     const e = await expectEcsError(() => describe_({ pageSize: 51 }));
     assert.equal(e.statusCode, 400);

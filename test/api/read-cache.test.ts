@@ -11,6 +11,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { $Ecs, startTestServer, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 import { createAccount } from '../../src/auth/accounts.js';
+import { connectStore } from '../../src/store/db.js';
+import { VERSION_POLL_MS } from '../../src/store/postgres.js';
 import { v2Request } from '../helpers/raw.js';
 
 const R = 'cn-hangzhou';
@@ -62,10 +64,21 @@ describe('read cache: repeated DescribeInstances never serves a stale answer', (
 
   it("another connection's commit on the same file shows at once", async () => {
     await names();
-    const other = new BetterSqlite3(join(dir, 'openecs.db'));
-    try {
-      other.prepare('UPDATE instances SET name = ? WHERE id = ?').run('edited-elsewhere', ids[1]);
-    } finally { other.close(); }
+    const url = s.app.services.config.databaseUrl;
+    if (url) {
+      // PostgreSQL: another OpenECS process on the database; its commit shows within the version poll.
+      const other = await connectStore({ dataDir: ':memory:', databaseUrl: url });
+      try {
+        await other.updateTable('instances').set({ name: 'edited-elsewhere' }).where('id', '=', ids[1]!).execute();
+      } finally { await other.destroy(); }
+      const deadline = Date.now() + VERSION_POLL_MS * 4;
+      while (Date.now() < deadline && !(await names()).includes('edited-elsewhere:Running')) await new Promise((r) => setTimeout(r, 20));
+    } else {
+      const other = new BetterSqlite3(join(dir, 'openecs.db'));
+      try {
+        other.prepare('UPDATE instances SET name = ? WHERE id = ?').run('edited-elsewhere', ids[1]);
+      } finally { other.close(); }
+    }
     assert.deepEqual(await names(), ['edited-elsewhere:Running', 'renamed:Running']);
   });
 

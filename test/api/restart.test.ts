@@ -6,15 +6,21 @@ import { join } from 'node:path';
 import { $Ecs, AK, SECRET, makeClients } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process.js';
+import { createTestDatabase, testDatabaseCluster, type TestDatabase } from '../helpers/pg.js';
 
 describe('kill -9 and restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openecs-restart-'));
   let server: ServerProcess | undefined;
-  after(async () => { await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
+  // With a PostgreSQL cluster to test on, the killed server's store is a database there.
+  let database: TestDatabase | undefined;
+  after(async () => { await server?.stop(); await database?.drop(); rmSync(dir, { recursive: true, force: true }); });
 
   it('loses nothing and finishes in-flight transitions', async () => {
     const port = await freePort();
-    const env = { OPENECS_DATA_DIR: dir, OPENECS_ACCESS_KEY_ID: AK, OPENECS_ACCESS_KEY_SECRET: SECRET, OPENECS_SIM_DELAY_MS: '700' };
+    const cluster = testDatabaseCluster();
+    if (cluster) database = await createTestDatabase(cluster);
+    const env: Record<string, string> = { OPENECS_DATA_DIR: dir, OPENECS_ACCESS_KEY_ID: AK, OPENECS_ACCESS_KEY_SECRET: SECRET, OPENECS_SIM_DELAY_MS: '700' };
+    if (database) env.OPENECS_DATABASE_URL = database.url;
     server = await spawnServer(env, port);
     const c = makeClients(server.url, { accessKeyId: AK, accessKeySecret: SECRET });
     const n = await createNetwork(c);

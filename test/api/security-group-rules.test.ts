@@ -408,7 +408,7 @@ describe('security group rules through the official clients', () => {
     const privateIp = vm.vpcAttributes!.privateIpAddress!.ipAddress![0]!;
 
     const principal = { accountId: s.app.root.accountId, accountName: 'root', isAdmin: true, accessKeyId: 'x' };
-    const explain = (p: Record<string, unknown>) => explainSecurityGroupAccess(
+    const explain = (p: Omit<Parameters<typeof explainSecurityGroupAccess>[1], 'RegionId'>) => explainSecurityGroupAccess(
       makeContext(s.app.services, { requestId: 'r', product: 'openecs', action: 'ExplainSecurityGroupAccess', principal, regionId: R, dryRun: false }),
       { RegionId: R, ...p });
     const allowed: any = await explain({ InstanceId: instanceId, Direction: 'ingress', IpProtocol: 'tcp', Port: 80, PeerAddress: '1.1.1.1' });

@@ -54,7 +54,7 @@ describe('ECS security groups: create, describe, modify, delete', () => {
     assert.match(g.creationTime!, /^2026-11-23T06:00:\d\dZ$/);
     assert.equal(g.ecsCount, 0);
     assert.equal(g.availableInstanceAmount, 2000);
-    assert.equal(g.resourceGroupId, '');
+    assert.match(g.resourceGroupId!, /^rg-acfm/, 'created without a group: in the default resource group');
     assert.deepEqual(g.tags!.tag!.map((t) => [t.tagKey, t.tagValue]), [['env', 'prod']]);
     await remove(id);
   });

@@ -38,7 +38,7 @@ describe('VPC API: VPCs and VSwitches', () => {
     assert.match(r.vpcId!, /^vpc-[a-z0-9]{20}$/);
     assert.match(r.VRouterId!, /^vrt-[a-z0-9]{20}$/);
     assert.match(r.routeTableId!, /^vtb-[a-z0-9]{20}$/);
-    assert.equal(r.resourceGroupId, '');
+    assert.match(r.resourceGroupId!, /^rg-acfm/, 'created without a group: in the default resource group');
     assert.match(r.requestId!, /^[0-9A-F-]{36}$/);
     const a = (await vpcAttr(r.vpcId!)).body!;
     assert.equal(a.vpcId, r.vpcId);

@@ -6,6 +6,7 @@
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { AK, SECRET } from './server.js';
 
 export interface RawResponse {
@@ -30,15 +31,16 @@ export function utcStamp(ms = Date.now()): string {
   return new Date(ms).toISOString().slice(0, 19) + 'Z';
 }
 
-/** Sends one HTTP request as given; nothing added but Host and Content-Length. */
-export function send(baseUrl: string, o: { method: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+/** Sends one HTTP request as given (HTTPS for an https: URL, trusting `ca`); nothing added but Host and Content-Length. */
+export function send(baseUrl: string, o: { method: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string }): Promise<RawResponse> {
   const url = new URL(o.path ?? '/', baseUrl);
   return new Promise((resolve, reject) => {
     const body = o.body === undefined ? undefined : Buffer.from(o.body);
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     if (body) headers['content-length'] = String(body.length);
-    const req = httpRequest({
-      host: url.hostname, port: url.port, method: o.method, path: url.pathname + url.search, headers,
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request({
+      host: url.hostname, port: url.port, method: o.method, path: url.pathname + url.search, headers, ca: o.ca,
       // Big test URLs: the client side has the same 16 KiB default as the server.
       maxHeaderSize: 1024 * 1024,
     }, (res) => {
@@ -91,6 +93,8 @@ export interface V2Options {
   /** Replace the computed signature. */
   signature?: string;
   headers?: Record<string, string>;
+  /** The CA to trust for an https: base URL. */
+  ca?: string;
 }
 
 export interface SignedV2 extends RawResponse {
@@ -125,11 +129,11 @@ export async function v2Request(baseUrl: string, action: string, api: Record<str
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   let res: RawResponse;
   if (placement === 'query') {
-    res = await send(baseUrl, { method, path: '/?' + formEncode({ ...common, ...api }), headers: o.headers });
+    res = await send(baseUrl, { method, path: '/?' + formEncode({ ...common, ...api }), headers: o.headers, ca: o.ca });
   } else if (placement === 'form') {
-    res = await send(baseUrl, { method, path: '/', headers: { ...form, ...o.headers }, body: formEncode({ ...common, ...api }) });
+    res = await send(baseUrl, { method, path: '/', headers: { ...form, ...o.headers }, body: formEncode({ ...common, ...api }), ca: o.ca });
   } else {
-    res = await send(baseUrl, { method, path: '/?' + formEncode(common), headers: { ...form, ...o.headers }, body: formEncode(api) });
+    res = await send(baseUrl, { method, path: '/?' + formEncode(common), headers: { ...form, ...o.headers }, body: formEncode(api), ca: o.ca });
   }
   return { ...res, stringToSign, params: { ...common, ...api } };
 }

@@ -1,6 +1,7 @@
 /**
  * Starts a real OpenECS server in-process on a free port with an in-memory store and a manual
- * clock, and hands out the official clients pointed at it.
+ * clock, and hands out the official clients pointed at it. With OPENECS_TEST_DATABASE_URL set,
+ * the store is a fresh PostgreSQL database on that cluster instead, dropped on close.
  */
 import Ecs, * as $Ecs from '@alicloud/ecs20140526';
 import Vpc from '@alicloud/vpc20160428';
@@ -9,6 +10,7 @@ import PopCore from '@alicloud/pop-core';
 import { createApp, type App } from '../../src/app.js';
 import { configFromEnv, type Config } from '../../src/config.js';
 import { ManualClock } from '../../src/engine/clock.js';
+import { createTestDatabase, testDatabaseCluster, type TestDatabase } from './pg.js';
 
 export const AK = 'LTAItestaccesskey0000001';
 export const SECRET = 'testSecretForOpenEcs000000000001';
@@ -55,7 +57,19 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     accessKeySecret: SECRET,
     ...overrides,
   };
-  const app = await createApp(config, { clock, startEngine: false });
+  const cluster = testDatabaseCluster();
+  let database: TestDatabase | undefined;
+  if (cluster && overrides.databaseUrl === undefined) {
+    database = await createTestDatabase(cluster);
+    config.databaseUrl = database.url;
+  }
+  let app: App;
+  try {
+    app = await createApp(config, { clock, startEngine: false });
+  } catch (e) {
+    await database?.drop();
+    throw e;
+  }
   const url = await app.listen();
   const port = Number(new URL(url).port);
   const clients = (c: Credentials) => makeClients(url, c);
@@ -69,7 +83,13 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       await app.services.engine.settle();
     },
     settle: () => app.services.engine.settle(),
-    close: () => app.close(),
+    async close() {
+      try {
+        await app.close();
+      } finally {
+        await database?.drop();
+      }
+    },
   };
 }
 

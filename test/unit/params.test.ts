@@ -284,3 +284,41 @@ describe('the code for an item field follows the field name', () => {
     assert.deepEqual(decodeParams(synthetic, { 'Tag.1.Key': 'abc', 'Tag.1.Value': 'v' }), { Tag: [{ Key: 'abc', Value: 'v' }] });
   });
 });
+
+describe('lower-camel parameter names, as the metadata spells them (terraform-calls.md trap 10)', () => {
+  const cases: [string, Record<string, string>, Params][] = [
+    ['CreateAutoSnapshotPolicy', { regionId: 'cn-hangzhou', timePoints: '["0","1"]', repeatWeekdays: '["1"]', retentionDays: '-1', autoSnapshotPolicyName: 'p' },
+      { regionId: 'cn-hangzhou', timePoints: '["0","1"]', repeatWeekdays: '["1"]', retentionDays: -1, autoSnapshotPolicyName: 'p' }],
+    ['ModifyAutoSnapshotPolicyEx', { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1', retentionDays: '7' },
+      { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1', retentionDays: 7 }],
+    ['DeleteAutoSnapshotPolicy', { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1' }, { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1' }],
+    ['ApplyAutoSnapshotPolicy', { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1', diskIds: '["d-1"]' },
+      { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1', diskIds: '["d-1"]' }],
+  ];
+  for (const [action, raw, want] of cases) {
+    it(action, () => assert.deepEqual(decode(action, raw), want));
+  }
+  it('another letter case of a declared name is that name (the gateway matches names case-insensitively)', () => {
+    assert.deepEqual(decode('DeleteAutoSnapshotPolicy', { RegionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1' }), { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1' });
+  });
+});
+
+describe('parameter names match whatever their letter case', () => {
+  const cases: Array<[string, string, Record<string, string>, Params]> = [
+    // Terraform sends RegionId to an action whose metadata spells it regionId.
+    ['capitalised to lower-camel', 'ApplyAutoSnapshotPolicy', { RegionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1', diskIds: '["d-1"]' },
+      { regionId: 'cn-hangzhou', autoSnapshotPolicyId: 'sp-1', diskIds: '["d-1"]' }],
+    // pop-core capitalises every name by default.
+    ['pop-core capitalisation', 'CreateAutoSnapshotPolicy', { RegionId: 'cn-hangzhou', TimePoints: '["1"]', RepeatWeekdays: '["2"]', RetentionDays: '3' },
+      { regionId: 'cn-hangzhou', timePoints: '["1"]', repeatWeekdays: '["2"]', retentionDays: 3 }],
+    ['list items keep their index and field', 'DescribeDisks', { regionid: 'cn-hangzhou', 'tag.1.Key': 'k' },
+      { RegionId: 'cn-hangzhou', Tag: [{ Key: 'k' }] }],
+    ['the declared spelling wins when both are sent', 'DescribeDisks', { RegionId: 'cn-hangzhou', regionid: 'cn-beijing' }, { RegionId: 'cn-hangzhou' }],
+  ];
+  for (const [name, action, raw, want] of cases) {
+    it(name, () => {
+      const got = decode(action, raw);
+      for (const [k, v] of Object.entries(want)) assert.deepEqual(got[k], v, k);
+    });
+  }
+});

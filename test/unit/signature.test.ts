@@ -11,6 +11,8 @@ import {
   NonceCache, parseV3Authorization, percentEncode, safeEqual, sha256Hex, v2Sign, v2StringToSign,
   v3CanonicalRequest, v3Sign, v3StringToSign,
 } from '../../src/api/signature.js';
+import { parseStamp } from '../../src/api/authenticate.js';
+import { bodyParams } from '../../src/api/body.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -227,4 +229,42 @@ describe('NonceCache', () => {
     assert.ok((c as any).seen.size < 10, `swept: ${(c as any).seen.size} left`);
     assert.equal(c.claim('fresh', WINDOW + 1), false, 'entries inside the window survive a sweep');
   });
+});
+
+describe('parseStamp (Timestamp and x-acs-date)', () => {
+  const at = Date.UTC(2026, 11, 6, 23, 20, 57);
+  const cases: [string, number | undefined][] = [
+    ['2026-12-06T23:20:57Z', at],
+    // npm aliyun-sdk: toISOString().
+    ['2026-12-06T23:20:57.115Z', at + 115],
+    ['2026-12-06T23:20:57.1Z', at + 100],
+    ['2026-12-06T23:20:57.123456789Z', at + 123],
+    ['2026-12-06T23:20Z', at - 57_000],
+    ['2026-12-06T23:20:57.Z', undefined],
+    ['2026-12-06T23:20:57.1234567890Z', undefined],
+    ['2026-12-06T23:20:57.115', undefined],
+    ['2026-12-06T23:20.115Z', undefined],
+    ['2026-13-06T23:20:57.115Z', undefined],
+    ['2026-12-06 23:20:57Z', undefined],
+  ];
+  for (const [stamp, want] of cases) it(`${stamp} → ${want ?? 'malformed'}`, () => assert.equal(parseStamp(stamp), want));
+});
+
+describe('bodyParams', () => {
+  const form = Buffer.from('A=1&B=x%20y');
+  const json = Buffer.from(JSON.stringify({ RegionId: 'cn-hangzhou', InstanceIds: ['i-1'], PageSize: 10, DryRun: false, Tag: [{ Key: 'k' }], Nothing: null }));
+  const cases: [string | undefined, Buffer, [string, string][]][] = [
+    ['application/x-www-form-urlencoded', form, [['A', '1'], ['B', 'x y']]],
+    ['application/x-www-form-urlencoded; charset=UTF-8', form, [['A', '1'], ['B', 'x y']]],
+    ['Application/X-WWW-Form-URLEncoded;charset=utf-8', form, [['A', '1'], ['B', 'x y']]],
+    ['application/json; charset=utf-8', json, [['RegionId', 'cn-hangzhou'], ['InstanceIds', '["i-1"]'], ['PageSize', '10'], ['DryRun', 'false'], ['Tag', '[{"Key":"k"}]']]],
+    ['application/json', Buffer.from('[1,2]'), []],
+    ['application/json', Buffer.from('{oops'), []],
+    ['application/octet-stream', form, []],
+    [undefined, form, []],
+    ['application/x-www-form-urlencoded', Buffer.alloc(0), []],
+  ];
+  for (const [type, body, want] of cases) {
+    it(`${type ?? '(no type)'} ${body.toString().slice(0, 20)}`, () => assert.deepEqual(bodyParams(type, body), want));
+  }
 });

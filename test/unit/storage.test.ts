@@ -192,7 +192,8 @@ describe('launch data disks: image mappings merged with DataDisk.N (002:L2319)',
 describe('image files: names, formats, sizes, traits, tasks', () => {
   const names: [string, boolean][] = [['images', true], ['a1-b2', true], ['ab', false], ['Bad_Bucket', false], ['-abc', false], ['abc-', false], ['x'.repeat(63), true], ['x'.repeat(64), false]];
   for (const [b, ok] of names) it(`bucket ${b.slice(0, 20)}: ${ok}`, () => assert.equal(isValidBucketName(b), ok));
-  const keys: [string, boolean][] = [['a.qcow2', true], ['dir/a.raw', true], ['../x', false], ['a/../b', false], ['/abs', false], ['dir/', false], ['a//b', false], ['a\\b', false], ['', false], ['a\u0000b', false]];
+  const keys: [string, boolean][] = [['a.qcow2', true], ['dir/a.raw', true], ['../x', false], ['a/../b', false], ['/abs', false], ['dir/', false], ['a//b', false], ['a\\b', false], ['', false], ['a\u0000b', false],
+    ['x'.repeat(255), true], ['x'.repeat(256), false], ['d/' + 'x'.repeat(256), false], ['界'.repeat(85), true], ['界'.repeat(86), false], [('x'.repeat(200) + '/').repeat(5) + 'x', true]];
   for (const [k, ok] of keys) it(`object key ${JSON.stringify(k)}: ${ok}`, () => assert.equal(isValidObjectKey(k), ok));
   const prefixes: [string, boolean][] = [['backup', true], ['B4ckup', true], ['bad_prefix', false], ['x'.repeat(30), true], ['x'.repeat(31), false]];
   for (const [p, ok] of prefixes) it(`OSSPrefix ${p.slice(0, 12)}: ${ok}`, () => assert.equal(isValidOssPrefix(p), ok));

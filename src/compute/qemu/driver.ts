@@ -275,7 +275,7 @@ export class QemuDriver implements ComputeDriver {
       gateway: net.gateway, netmask: [24, 16, 8, 0].map((b) => (mask >>> b) & 255).join('.'),
       serialNumber: spec.serialNumber ?? '', ownerAccountId: spec.accountId ?? '',
       publicKeys: spec.publicKey ? [spec.publicKey] : [], userData: spec.userData,
-      eniId: `eni-${createHash('sha256').update(spec.instanceId).digest('hex').slice(0, 20)}`,
+      eniId: spec.eniId ?? `eni-${createHash('sha256').update(spec.instanceId).digest('hex').slice(0, 20)}`,
       httpEndpoint: spec.metadataOptions?.httpEndpoint, httpTokens: spec.metadataOptions?.httpTokens, tags: spec.metadataTags,
     };
   }
@@ -422,6 +422,15 @@ export class QemuDriver implements ComputeDriver {
     const net = mode === 'none' ? undefined : guestNetwork(spec.privateIp, spec.vswitchCidr);
     const network = async (): Promise<string | undefined> => {
       if (!net || mode !== 'netns') return undefined;
+      // The address moved while the guest was stopped (ModifyInstanceVpcAttribute): the metadata
+      // service must stop answering the old address with this instance's document.
+      const before = await this.record(spec.instanceId);
+      // Only while the document there is still this instance's: another guest may hold that address now.
+      if (before?.privateIp && before.privateIp !== net.ip && before.network === 'netns') {
+        const old = this.metadataDocPath(before.privateIp);
+        const doc = await readFile(old, 'utf8').then((t) => JSON.parse(t) as { instanceId?: string }, () => undefined);
+        if (doc?.instanceId === spec.instanceId) await rm(old, { force: true });
+      }
       // Not `this.bridges?.add(await …)`: optional chaining would skip the call when bridges is unset.
       const bridge = await this.netns.ensureBridge(spec.vpcId, [`${net.gateway}/${net.prefix}`]);
       this.bridges?.add(bridge);

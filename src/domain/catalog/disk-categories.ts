@@ -60,6 +60,19 @@ export function diskSizeRange(kind: DiskKind, category: string, performanceLevel
   return c[kind];
 }
 
+/**
+ * The performance level a new disk gets: ESSD's given level or PL1; other categories have none, and
+ * a level given for them is refused (CreateDisk/RunInstances `PerformanceLevel` is ESSD's).
+ */
+export function performanceLevelFor(category: string, given: unknown, name = 'PerformanceLevel'): string {
+  const level = given === undefined || given === null || given === '' ? undefined : String(given);
+  if (category !== 'cloud_essd') {
+    if (level !== undefined) throw new EcsError('InvalidPerformanceLevel.Malformed', `The specified parameter ${name} is valid only for the category cloud_essd, not ${category}.`);
+    return '';
+  }
+  return level ?? DEFAULT_PERFORMANCE_LEVEL;
+}
+
 /** Checks a disk's category, performance level and size for its role; throws the ECS code. */
 export function checkDiskSize(kind: DiskKind, category: string, sizeGiB: number, performanceLevel?: string): void {
   const c = byId.get(category);
@@ -73,6 +86,13 @@ export function checkDiskSize(kind: DiskKind, category: string, sizeGiB: number,
   }
   const r = diskSizeRange(kind, category, performanceLevel)!;
   const what = c.byLevel ? `${category} ${performanceLevel || DEFAULT_PERFORMANCE_LEVEL}` : category;
+  // A size ESSD takes at some level but not at this one: the level and the size do not match.
+  if (c.byLevel && Number.isInteger(sizeGiB) && (sizeGiB < r.min || sizeGiB > r.max)) {
+    const levels = Object.values(c.byLevel).map((l) => l[kind]);
+    if (sizeGiB >= Math.min(...levels.map((l) => l.min)) && sizeGiB <= Math.max(...levels.map((l) => l.max))) {
+      throw new EcsError('OperationDenied.PerformanceLevelNotMatch', `The specified PerformanceLevel and Size do not match: ${what} takes ${r.min} to ${r.max} GiB, not ${sizeGiB}.`, 403);
+    }
+  }
   if (kind === 'system') {
     if (!Number.isInteger(sizeGiB)) throw new EcsError('InvalidSystemDiskSize', `The specified parameter SystemDisk.Size (${sizeGiB}) is invalid.`);
     if (sizeGiB < r.min) throw new EcsError('InvalidSystemDiskSize.LessThanMinSize', `The specified parameter SystemDisk.Size (${sizeGiB}) is less than the min size ${r.min} GiB of ${what}.`);

@@ -23,6 +23,7 @@ export function systemImageItem(i: SystemImage): ImageItem {
     Architecture: i.architecture,
     Size: i.sizeGiB,
     Status: 'Available',
+    Usable: true,
     Progress: '100%',
     CreationTime: i.creationTime,
     Usage: 'instance',
@@ -49,6 +50,14 @@ export function systemImageItem(i: SystemImage): ImageItem {
   };
 }
 
+/** Every status DescribeImages `Status` names; `ALL` (what Terraform sends) means all of them. */
+export const IMAGE_STATUSES = ['Creating', 'Waiting', 'Available', 'UnAvailable', 'CreateFailed', 'Deprecated'];
+
+export function imageStatusesOf(raw: string[] | undefined): string[] {
+  if (!raw || raw.length === 0) return ['Available'];
+  return raw.some((s) => s.toUpperCase() === 'ALL') ? IMAGE_STATUSES : raw;
+}
+
 export interface ImageFilter {
   ids?: string[];
   name?: string;
@@ -62,6 +71,8 @@ export interface ImageFilter {
   instanceType?: string;
   snapshotId?: string;
   resourceGroupId?: string;
+  /** The owning account (custom images; public images have none here). */
+  ownerId?: number;
   createdFrom?: number;
   createdTo?: number;
   /** Ids carrying every requested tag (the `Tag.N` filter); undefined when no tag was asked for. */
@@ -81,9 +92,10 @@ export function filterImages(items: ImageItem[], f: ImageFilter): ImageItem[] {
     if (f.usage !== undefined && i.Usage !== f.usage) return false;
     if (f.cloudInit !== undefined && i.IsSupportCloudinit !== f.cloudInit) return false;
     if (f.ioOptimized !== undefined && i.IsSupportIoOptimized !== f.ioOptimized) return false;
-    if (type && !imageFitsType({ id: i.ImageId, architecture: i.Architecture, osType: i.OSType }, type)) return false;
+    if (type && !imageFitsType({ id: i.ImageId, architecture: i.Architecture, osType: i.OSType, bootMode: i.BootMode }, type)) return false;
     if (f.snapshotId !== undefined && !i.DiskDeviceMappings.DiskDeviceMapping.some((m: ImageItem) => m.SnapshotId === f.snapshotId)) return false;
     if (f.resourceGroupId !== undefined && i.ResourceGroupId !== f.resourceGroupId) return false;
+    if (f.ownerId !== undefined && i.ImageOwnerId !== f.ownerId) return false;
     const created = Date.parse(i.CreationTime);
     if (f.createdFrom !== undefined && created < f.createdFrom) return false;
     if (f.createdTo !== undefined && created > f.createdTo) return false;

@@ -69,8 +69,8 @@ export function findSystemImage(imageId: string): SystemImage | undefined {
 }
 
 /** The least an image and an instance type need to expose to the fit rule. */
-export interface ImageTraits { id: string; architecture: string; osType: string }
-export interface TypeTraits { id: string; cpu: number; memoryGiB: number; cpuArchitecture?: string }
+export interface ImageTraits { id: string; architecture: string; osType: string; bootMode?: string }
+export interface TypeTraits { id: string; cpu: number; memoryGiB: number; cpuArchitecture?: string; bootModes?: readonly string[] }
 
 /** 32-bit images go only on types below this memory (000:L156 "4 GB or more … cannot use 32-bit images"). */
 export const I386_MEMORY_LIMIT_GIB = 4;
@@ -85,6 +85,11 @@ export function checkImageFitsType(image: ImageTraits, type: TypeTraits): void {
   if (image.architecture === 'i386') {
     if (type.memoryGiB >= I386_MEMORY_LIMIT_GIB) throw refuse(`32-bit images cannot be used with instance types of ${I386_MEMORY_LIMIT_GIB} GiB memory or more`);
     if (image.osType === 'windows' && type.cpu > I386_WINDOWS_MAX_CPU) throw refuse(`32-bit Windows supports at most ${I386_WINDOWS_MAX_CPU} vCPUs`);
+  }
+  // A BIOS or UEFI image boots only where the type offers that mode (DescribeInstanceTypes
+  // SupportedBootModes); UEFI-Preferred boots either way.
+  if (type.bootModes && (image.bootMode === 'BIOS' || image.bootMode === 'UEFI') && !type.bootModes.includes(image.bootMode)) {
+    throw refuse(`the image boots in ${image.bootMode} mode, which the instance type does not support (${type.bootModes.join(', ')})`);
   }
 }
 

@@ -14,6 +14,12 @@ export function typesInZone({ region, zone }: ZoneRef): InstanceType[] {
   return INSTANCE_TYPES.filter((t) => (zone.legacy || t.generation !== 'ecs-1') && (region.mainland || !t.mainlandOnly));
 }
 
+/** The types sold in at least one zone of the region. */
+export function typesInRegion(region: Region): InstanceType[] {
+  const sold = new Set(region.zones.flatMap((zone) => typesInZone({ region, zone }).map((t) => t.id)));
+  return INSTANCE_TYPES.filter((t) => sold.has(t.id));
+}
+
 export function ioModesInZone({ zone }: ZoneRef): IoMode[] {
   return zone.legacy ? ['optimized', 'none'] : ['optimized'];
 }

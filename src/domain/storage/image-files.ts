@@ -17,13 +17,14 @@ export function isValidBucketName(b: string): boolean {
 /**
  * Object keys: 1–1023 bytes of UTF-8, not starting with `/` or `\`. Keys become paths under the
  * bucket folder, so `.`/`..` segments, backslashes, empty segments and control characters are
- * refused too (a key must never reach outside its bucket).
+ * refused too (a key must never reach outside its bucket), and so is a segment over 255 bytes
+ * (no file system takes a longer file name: such a PutObject answered HTTP 500).
  */
 export function isValidObjectKey(k: string): boolean {
   const bytes = Buffer.byteLength(k, 'utf8');
   if (bytes < 1 || bytes > 1023) return false;
   if (/[\x00-\x1f\x7f\\]/.test(k) || k.startsWith('/') || k.endsWith('/')) return false;
-  return k.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+  return k.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..' && Buffer.byteLength(seg, 'utf8') <= 255);
 }
 
 /** ExportImage `OSSPrefix`: "可以由数字或者字母组成，字符长度为1~30". */

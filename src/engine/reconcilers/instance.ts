@@ -12,6 +12,7 @@ import type { Db } from '../../store/db.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
 import { authorizedKeyOf } from '../../store/key-pairs.js';
 import { tagsOf } from '../../store/tags.js';
+import { primaryInterfacesOf } from '../../store/network-interfaces.js';
 import { collectDiskFiles } from '../disk-files.js';
 
 const POLL_MS = 250;
@@ -50,6 +51,7 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
     vpcId: row.vpc_id,
     vswitchId: row.vswitch_id,
     privateIp: row.private_ip,
+    eniId: (await primaryInterfacesOf(db, [row.id])).get(row.id)?.id,
     userData: row.user_data,
     keyPairName: row.key_pair_name,
     disks: disks.map(guestDisk),

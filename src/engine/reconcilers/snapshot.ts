@@ -8,8 +8,8 @@ import { expiryOf } from '../../domain/storage/quotas.js';
 import { snapshotDurationMs } from '../../domain/storage/snapshots.js';
 import { imagesUsingSnapshot } from '../../store/images.js';
 import {
-  deleteSnapshots, disksOfPolicy, duePolicies, expiredSnapshots, getSnapshotForEngine, insertSnapshot, quotaOf,
-  setSnapshotStatus, snapshotsOfDisk, updatePolicy, updateSnapshot, type PolicyRow,
+  deleteSnapshots, disksOfPolicy, duePolicies, expiredSnapshots, getPolicy, getSnapshotForEngine, insertSnapshot, quotaOf,
+  setSnapshotStatus, snapshotsOfDisk, updatePolicy, updateSnapshot, type PolicyRow, type SnapshotRow,
 } from '../../store/storage.js';
 import { newId } from '../../domain/ids.js';
 import { enqueue } from '../operations.js';
@@ -23,8 +23,31 @@ export async function reconcileSnapshot(op: OperationRow, env: EngineEnv): Promi
   if (now < s.completes_at) return { retryAt: s.completes_at };
   // A driver with real disk files freezes the bytes now (copies share the source's bytes).
   if (!s.source_snapshot_id) await driver.snapshotDisk?.(s.source_disk_id, s.id);
-  await db.transaction().execute((trx) => setSnapshotStatus(trx, s, 'accomplished', now));
+  await db.transaction().execute(async (trx) => {
+    await setSnapshotStatus(trx, s, 'accomplished', now);
+    if (s.type === 'auto' && s.policy_id && !s.source_snapshot_id) await copyAcrossRegions(trx, s, now, env);
+  });
   return { done: true };
+}
+
+/**
+ * A finished automatic snapshot of a policy with cross-region copy goes to each target region,
+ * kept there for the policy's CopiedSnapshotsRetentionDays (-1: until deleted).
+ */
+async function copyAcrossRegions(trx: Parameters<typeof insertSnapshot>[0], s: SnapshotRow, now: number, env: EngineEnv): Promise<void> {
+  const policy = await getPolicy(trx, s.account_id, s.region_id, s.policy_id);
+  if (!policy || policy.enable_cross_region_copy !== 1) return;
+  const retention = policy.copied_snapshots_retention_days > 0 ? policy.copied_snapshots_retention_days : 0;
+  for (const region of JSON.parse(policy.target_copy_regions) as string[]) {
+    const row = {
+      ...s, id: newId('s-'), region_id: region, description: `Copied from ${s.id} by the automatic snapshot policy ${policy.id}`,
+      status: 'progressing', policy_id: '', image_id: '', source_snapshot_id: s.id, source_region_id: s.region_id,
+      retention_days: retention, encrypted: policy.copy_encrypted === 1 || s.encrypted === 1 ? 1 : 0,
+      created_at: now, completes_at: now + snapshotDurationMs(env.driver.transitionMs, true), modified_at: now, expires_at: expiryOf(now, retention),
+    };
+    await insertSnapshot(trx, row);
+    await enqueue(trx, { kind: 'snapshot', resourceId: row.id, accountId: s.account_id, dueAt: row.completes_at }, now);
+  }
 }
 
 /** Takes the automatic snapshots of one policy for every firing instant up to now. */
@@ -56,7 +79,8 @@ async function runPolicy(env: EngineEnv, policy: PolicyRow, now: number): Promis
           source_disk_id: d.id, source_disk_type: d.type === 'system' ? 'system' : 'data', source_disk_category: d.category,
           source_disk_size: d.size, source_instance_id: d.instance_id, type: 'auto', status: 'progressing', policy_id: policy.id,
           image_id: '', source_snapshot_id: '', source_region_id: '', retention_days: retention, encrypted: d.encrypted,
-          resource_group_id: '', created_at: t, completes_at: t + snapshotDurationMs(env.driver.transitionMs, existing.length === 0),
+          // An automatic snapshot joins its disk's resource group.
+          resource_group_id: d.resource_group_id, created_at: t, completes_at: t + snapshotDurationMs(env.driver.transitionMs, existing.length === 0),
           modified_at: t, expires_at: expiryOf(t, retention),
         };
         await insertSnapshot(trx, row);

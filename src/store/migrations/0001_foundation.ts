@@ -1,9 +1,11 @@
-import { Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { dialectOf, serialKey } from '../dialect.js';
 
 /** Accounts, network, instances, disks, tags, and the engine's durable operations. */
 export async function up(db: Kysely<any>): Promise<void> {
   const text = (t: any, c: string) => t.addColumn(c, 'text', (col: any) => col.notNull().defaultTo(''));
   const int = (t: any, c: string) => t.addColumn(c, 'bigint', (col: any) => col.notNull().defaultTo(0));
+  const serial = serialKey(dialectOf(db));
 
   await db.schema.createTable('accounts')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -84,7 +86,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema.createTable('operations')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', serial.type, serial.build)
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('resource_id', 'text', (c) => c.notNull())
     .addColumn('account_id', 'text', (c) => c.notNull().defaultTo(''))
@@ -108,7 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema.createTable('transitions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', serial.type, serial.build)
     .addColumn('resource_id', 'text', (c) => c.notNull())
     .addColumn('from_status', 'text', (c) => c.notNull())
     .addColumn('to_status', 'text', (c) => c.notNull())
@@ -129,5 +131,4 @@ export async function up(db: Kysely<any>): Promise<void> {
     ['transitions_resource', 'transitions', ['resource_id']],
   ];
   for (const [name, table, cols] of indexes) await db.schema.createIndex(name).on(table).columns(cols).execute();
-  void sql;
 }

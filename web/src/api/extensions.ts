@@ -43,7 +43,7 @@ export interface ListObjectsAnswer extends Ok { Bucket: string; RegionId: string
 export interface Task {
   TaskId: string; TaskAction: string; TaskStatus: string; SupportCancel: string; CreationTime: string; FinishedTime: string; ResourceId: string;
 }
-export interface TaskAttribute extends Task, Ok {
+export interface TaskAttribute extends Omit<Task, 'ResourceId'>, Ok {
   TaskProcess: string;
   OperationProgressSet: { OperationProgress: { OperationStatus: string; ErrorCode: string; ErrorMsg: string; RelatedItemSet: { RelatedItem: { Name: string; Value: string }[] } }[] };
 }

@@ -34,8 +34,11 @@ export function TaskStatus({ status }: { status: string }) {
   return <Badge status={TASK_BADGE[status] ?? 'default'} text={<span data-testid="task-status">{status}</span>} />;
 }
 
-/** One task followed until it ends: progress, the error when it failed, what it wrote. */
-export function TaskProgress({ taskId }: { taskId: string }) {
+/**
+ * One task followed until it ends: progress, the error when it failed, what it wrote.
+ * DescribeTaskAttribute does not name the task's image (DescribeTasks does), so the caller does.
+ */
+export function TaskProgress({ taskId, imageId }: { taskId: string; imageId?: string }) {
   const { client, region } = useConsole();
   const t = useApiData(() => callExt(client, 'DescribeTaskAttribute', { RegionId: region, TaskId: taskId }), [region, taskId]);
   usePolling(t.reload, t.data?.TaskStatus === 'Processing' && !t.error);
@@ -62,7 +65,7 @@ export function TaskProgress({ taskId }: { taskId: string }) {
             <Progress percent={Number.parseInt(t.data.TaskProcess, 10) || 0} size="small" style={{ width: 240 }}
               status={t.data.TaskStatus === 'Failed' ? 'exception' : t.data.TaskStatus === 'Processing' ? 'active' : undefined} />
           </Descriptions.Item>
-          <Descriptions.Item label="Image">{t.data.ResourceId}</Descriptions.Item>
+          {imageId ? <Descriptions.Item label="Image">{imageId}</Descriptions.Item> : null}
           {object ? <Descriptions.Item label="Object">
             <Flex gap={8} align="center">
               <Typography.Text code data-testid="task-object">{bucket}/{object}</Typography.Text>
@@ -121,7 +124,7 @@ export function ImportImageModal({ onClose }: { onClose(changed?: boolean): void
     return (
       <Modal open title={`Importing ${done.ImageId}`} onCancel={() => onClose(true)} footer={<Button type="primary" onClick={() => onClose(true)} data-testid="import-image-done">Close</Button>}>
         <Typography.Paragraph>The image is listed under Custom images (Waiting, then Creating) until the task finishes.</Typography.Paragraph>
-        <TaskProgress taskId={done.TaskId} />
+        <TaskProgress taskId={done.TaskId} imageId={done.ImageId} />
       </Modal>
     );
   }
@@ -196,7 +199,7 @@ export function ExportImageModal({ image, onClose }: { image: Image; onClose(cha
   if (taskId) {
     return (
       <Modal open title={`Exporting ${image.ImageId}`} onCancel={() => onClose(true)} footer={<Button type="primary" onClick={() => onClose(true)} data-testid="export-image-done">Close</Button>}>
-        <TaskProgress taskId={taskId} />
+        <TaskProgress taskId={taskId} imageId={image.ImageId} />
       </Modal>
     );
   }
@@ -250,7 +253,9 @@ export function TasksTable({ version }: { version: number }) {
               : null),
           },
         ]} />
-      {watching && <Modal open title={watching} footer={null} onCancel={() => { setWatching(undefined); list.reload(); }}><TaskProgress taskId={watching} /></Modal>}
+      {watching && <Modal open title={watching} footer={null} onCancel={() => { setWatching(undefined); list.reload(); }}>
+        <TaskProgress taskId={watching} imageId={list.items.find((t) => t.TaskId === watching)?.ResourceId} />
+      </Modal>}
     </>
   );
 }

@@ -1,0 +1,133 @@
+/**
+ * Subscription instances (src/domain/instances/subscription.ts): DescribeInstanceAutoRenewAttribute
+ * (Terraform's Read of a PrePaid instance), ModifyInstanceAutoRenewAttribute and
+ * ModifyInstanceChargeType (PostPaid ↔ PrePaid; Terraform's `force_delete` turns a subscription to
+ * pay-as-you-go before DeleteInstance, which refuses an unexpired subscription). Expiry is shown
+ * (ExpiredTime); the engine does not yet stop, renew or release instances when it comes.
+ */
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { checkSubscription, isPeriodUnit, PAY_AS_YOU_GO, RENEWAL_STATUSES, validRenewPeriod } from '../domain/instances/subscription.js';
+import { listInstances, updateInstance, type InstanceRow } from '../store/instances.js';
+import { instancesInOrder, jsonIdList } from './instance-lookup.js';
+import type { ActionContext } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+
+const MAX_IDS = 100;
+/** A region's subscriptions filtered by RenewalStatus are read whole, then paged. */
+const MAX_LISTED = 10_000;
+
+/** `InstanceId=i-1,i-2` (a comma-separated list in these two actions), every one existing. */
+async function commaInstances(ctx: ActionContext, raw: string | undefined): Promise<InstanceRow[]> {
+  const ids = [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+  if (ids.length > MAX_IDS) throw new EcsError('InvalidParameter.ToManyInstanceIds', `At most ${MAX_IDS} instance ids can be given.`);
+  const rows = await instancesInOrder(ctx, ids);
+  const missing = ids.find((id) => !rows.some((r) => r.id === id));
+  if (missing) throw new EcsError('InvalidParameter.InvalidInstanceId', `The specified instance "${missing}" does not exist.`);
+  return rows;
+}
+
+function requirePrePaid(rows: InstanceRow[]) {
+  const payg = rows.find((r) => r.instance_charge_type !== 'PrePaid');
+  if (payg) throw new EcsError('ChargeTypeViolation', `Pay-As-You-Go instances do not support this operation: ${payg.id}.`);
+}
+
+function renewItem(r: InstanceRow) {
+  return {
+    InstanceId: r.id,
+    AutoRenewEnabled: r.renewal_status === 'AutoRenewal',
+    Duration: r.renewal_duration,
+    PeriodUnit: r.renewal_unit || 'Month',
+    RenewalStatus: r.renewal_status || 'Normal',
+  };
+}
+
+function pageParam(p: Params, name: 'PageNumber' | 'PageSize', dflt: number, max: number): number {
+  const v = p[name] === undefined || p[name] === '' ? dflt : Number(p[name]);
+  if (!Number.isInteger(v) || v < 1 || v > max) throw new EcsError(`InvalidParameter.${name}`, `The specified parameter ${name} is not valid.`);
+  return v;
+}
+
+export const instanceSubscriptionActions = ecsHandlers({
+  async DescribeInstanceAutoRenewAttribute(ctx, p) {
+    const status: string | undefined = p.RenewalStatus || undefined;
+    if (status !== undefined && !(RENEWAL_STATUSES as readonly string[]).includes(status)) {
+      throw new EcsError('InvalidParameter.RenewalStatus', `The specified RenewalStatus "${status}" is not valid: AutoRenewal, Normal or NotRenewal.`);
+    }
+    if (!p.InstanceId && !status) throw new EcsError('InvalidParameter.RenewalStatusInstanceId', 'The parameter RenewalStatus and InstanceId can not be both empty.');
+    const pageNumber = pageParam(p, 'PageNumber', 1, 1_000_000);
+    const pageSize = pageParam(p, 'PageSize', 10, 100);
+    let rows: InstanceRow[];
+    if (p.InstanceId) {
+      rows = await commaInstances(ctx, p.InstanceId);
+      requirePrePaid(rows);
+    } else {
+      rows = await listInstances(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId, chargeType: 'PrePaid' }, 0, MAX_LISTED);
+    }
+    if (status) rows = rows.filter((r) => (r.renewal_status || 'Normal') === status);
+    const page = rows.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+    return { PageNumber: pageNumber, PageSize: pageSize, TotalCount: rows.length, InstanceRenewAttributes: { InstanceRenewAttribute: page.map(renewItem) } };
+  },
+
+  async ModifyInstanceAutoRenewAttribute(ctx, p) {
+    const rows = await commaInstances(ctx, p.InstanceId);
+    if (rows.length === 0) throw new EcsError('MissingParameter.InstanceId', 'InstanceId should not be null.');
+    requirePrePaid(rows);
+    const unit: string = p.PeriodUnit ?? 'Month';
+    if (!isPeriodUnit(unit)) throw new EcsError('InvalidPeriodUnit.ValueNotSupported', `The specified PeriodUnit "${unit}" is not valid: Month or Week.`);
+    const status: string = p.RenewalStatus ?? (p.AutoRenew === true ? 'AutoRenewal' : 'Normal');
+    if (!(RENEWAL_STATUSES as readonly string[]).includes(status)) {
+      throw new EcsError('InvalidParameter.RenewalStatus', `The specified RenewalStatus "${status}" is not valid: AutoRenewal, Normal or NotRenewal.`);
+    }
+    let duration = 0;
+    if (status === 'AutoRenewal') {
+      duration = p.Duration ?? 1;
+      if (!validRenewPeriod(duration, unit)) throw new EcsError('InvalidParameter.Duration', `The specified Duration ${duration} is not valid for PeriodUnit ${unit}.`);
+    }
+    return ctx.mutate(async (trx) => {
+      for (const r of rows) await updateInstance(trx, r.id, { renewal_status: status, renewal_duration: duration, renewal_unit: unit });
+      return {};
+    });
+  },
+
+  async ModifyInstanceChargeType(ctx, p) {
+    const ids = jsonIdList(p, 'InstanceIds', { max: 20, malformed: 'InvalidParameter.InstanceIds', tooMany: 'InstancesIdQuotaExceed' });
+    if (!ids?.length) throw new EcsError('InvalidParameter.InstanceIds', 'The specified InstanceIds are invalid.');
+    const rows = await instancesInOrder(ctx, ids);
+    const missing = ids.find((id) => !rows.some((r) => r.id === id));
+    if (missing) throw new EcsError('InvalidParameter.InstanceIds', `The specified instance "${missing}" does not exist.`);
+    const target: string = p.InstanceChargeType ?? 'PrePaid';
+    if (target !== 'PrePaid' && target !== 'PostPaid') throw new EcsError('InvalidInstanceChargeType.ValueNotSupported', `The specified InstanceChargeType "${target}" is not valid.`);
+    for (const r of rows) {
+      if (r.status !== 'Running' && r.status !== 'Stopped') throw new EcsError('InvalidStatus.ValueNotSupported', `The instance ${r.id} is ${r.status}; its charge type changes while Running or Stopped.`);
+      if (r.instance_charge_type === target) throw new EcsError('InvalidInstanceChargeType.ValueNotSupported', `The instance ${r.id} is already ${target}.`);
+      if (target === 'PrePaid' && r.auto_release_time) throw new EcsError('ReleaseTimeHaveBeenSet', `The instance ${r.id} has an automatic release time; cancel it first.`);
+    }
+    // Disks are pay-as-you-go here (DescribeDisks DiskChargeType): a change to PostPaid includes them as
+    // they are; turning them into subscriptions is not offered.
+    if (target === 'PrePaid' && p.IncludeDataDisks === true) {
+      throw new EcsError('InvalidParameter', 'IncludeDataDisks=true with PrePaid is not supported: data disks stay pay-as-you-go in OpenECS.');
+    }
+    const now = ctx.now();
+    let sub = PAY_AS_YOU_GO;
+    if (target === 'PrePaid') {
+      const c = checkSubscription({ chargeType: 'PrePaid', period: p.Period, periodUnit: p.PeriodUnit }, now);
+      if (!c.ok) throw new EcsError(c.code === 'InvalidPeriodType.ValueNotSupported' ? 'InvalidPeriod.UnitMismatch' : c.code, c.message);
+      sub = c.subscription;
+    } else if (p.Period !== undefined) {
+      throw new EcsError('InvalidParameter', 'Period applies to a change to PrePaid only.');
+    }
+    return ctx.mutate(async (trx) => {
+      for (const r of rows) {
+        await updateInstance(trx, r.id, {
+          instance_charge_type: target, expires_at: sub.expiresAt, renewal_status: sub.renewalStatus,
+          renewal_duration: sub.renewalDuration, renewal_unit: sub.renewalUnit,
+        });
+      }
+      return {
+        OrderId: String(now).slice(-12),
+        FeeOfInstances: { FeeOfInstance: rows.map((r) => ({ InstanceId: r.id, Fee: '0', Currency: 'CNY' })) },
+      };
+    });
+  },
+});

@@ -1,0 +1,168 @@
+/**
+ * DescribeNetworkInterfaces: the stored network interfaces (today the primary ENI of every
+ * instance, src/store/network-interfaces.ts), every filter of the metadata that applies to them and
+ * both paging modes. Terraform's instance Read asks for each ENI id DescribeInstances lists and
+ * type-asserts `PrivateIpSets`, `Ipv6Sets`, `SecurityGroupIds` and `Attachment` as objects and
+ * `Primary` as a JSON boolean.
+ */
+import { EcsError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { isoSecond } from '../domain/time.js';
+import { securityGroupsOf } from '../store/instances.js';
+import {
+  addressesOfVSwitch, addSecondaryIps, countNetworkInterfaces, findNetworkInterface, listNetworkInterfaces, removeSecondaryIps, secondaryIpsOf,
+  type NetworkInterfaceFilter, type NetworkInterfaceRow, type NetworkInterfaceView,
+} from '../store/network-interfaces.js';
+import { getInstance } from '../store/instances.js';
+import { findVSwitch } from '../store/network.js';
+import { findInstanceType } from '../domain/catalog/instance-types.js';
+import { parseIpv4 } from '../domain/cidr.js';
+import { planSecondaryIps } from '../domain/instances/secondary-ips.js';
+import { idsWithTags, renderTags, tagsOf } from '../store/tags.js';
+import type { Tag } from '../domain/tags.js';
+import { pageFields, pageOf } from './paging.js';
+import type { ActionContext } from './types.js';
+import { ecsHandlers } from './typed-handlers.js';
+import type { EcsActions } from '../api/generated/ecs-types.js';
+
+type NetworkInterfaceSet = NonNullable<NonNullable<EcsActions['DescribeNetworkInterfaces']['response']['NetworkInterfaceSets']>['NetworkInterfaceSet']>[number];
+
+const TYPES = ['Primary', 'Secondary'];
+const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'];
+
+function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | undefined, secondary: string[]) {
+  const attached = n.instance_id !== '';
+  const item = {
+    NetworkInterfaceId: n.id,
+    NetworkInterfaceName: n.name,
+    Description: n.description,
+    Type: n.type,
+    Status: n.status,
+    InstanceId: n.instance_id,
+    VpcId: n.vpc_id,
+    VSwitchId: n.vswitch_id,
+    ZoneId: n.zone_id,
+    MacAddress: n.mac_address,
+    PrivateIpAddress: n.primary_ip,
+    PrivateIpSets: {
+      PrivateIpSet: [n.primary_ip, ...secondary].map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0, AssociatedPublicIp: { PublicIpAddress: '', AllocationId: '' } })),
+    },
+    Ipv6Sets: { Ipv6Set: [] as { Ipv6Address: string }[] },
+    Ipv4PrefixSets: { Ipv4PrefixSet: [] as { Ipv4Prefix: string }[] },
+    Ipv6PrefixSets: { Ipv6PrefixSet: [] as { Ipv6Prefix: string }[] },
+    SecurityGroupIds: { SecurityGroupId: groups },
+    AssociatedPublicIp: { PublicIpAddress: '', AllocationId: '' },
+    Attachment: attached
+      ? { InstanceId: n.instance_id, DeviceIndex: n.device_index, NetworkCardIndex: n.network_card_index, TrunkNetworkInterfaceId: '' }
+      : {},
+    NetworkInterfaceTrafficMode: n.traffic_mode,
+    QueueNumber: n.queue_number,
+    QueuePairNumber: n.queue_pair_number,
+    DeleteOnRelease: n.delete_on_release === 1,
+    ServiceManaged: false,
+    OwnerId: n.account_id,
+    ResourceGroupId: n.effective_resource_group_id,
+    CreationTime: isoSecond(n.created_at),
+    Tags: renderTags(tags),
+  } satisfies NetworkInterfaceSet;
+  // Read by Terraform's provider, newer than the 2024-06 metadata's response shape.
+  const beyondSpec: Record<string, unknown> = { SourceDestCheck: n.source_dest_check === 1 };
+  return { ...item, ...beyondSpec };
+}
+
+function oneOf(p: Params, name: string, allowed: string[]): string | undefined {
+  const v: string | undefined = p[name] || undefined;
+  if (v !== undefined && !allowed.includes(v)) {
+    throw new EcsError('InvalidParameter', `The specified parameter "${name}" "${v}" is not valid: ${allowed.join(', ')}.`);
+  }
+  return v;
+}
+
+/** The interface and its instance, which must be Running or Stopped for its addresses to change. */
+async function requireAttachedInterface(ctx: ActionContext, id: string): Promise<{ eni: NetworkInterfaceRow; instanceType: string }> {
+  const eni = await findNetworkInterface(ctx.db, ctx.principal.accountId, ctx.regionId, id);
+  if (!eni) throw new EcsError('InvalidEniId.NotFound', `The specified NetworkInterfaceId "${id}" does not exist.`);
+  const inst = eni.instance_id ? await getInstance(ctx.db, ctx.principal.accountId, eni.instance_id) : undefined;
+  if (!inst) throw new EcsError('InvalidOperation.InvalidEniState', `The network interface ${id} is not attached to an instance.`);
+  if (inst.status !== 'Running' && inst.status !== 'Stopped') {
+    throw new EcsError('InvalidOperation.InvalidEcsState', `The instance ${inst.id} is ${inst.status}; its addresses change while Running or Stopped.`);
+  }
+  return { eni, instanceType: inst.instance_type };
+}
+
+export const networkInterfaceActions = ecsHandlers({
+  /**
+   * Secondary private addresses of an interface (today the primary ENI of an instance); the guest
+   * is not told of them yet (the QEMU driver configures the primary address only).
+   */
+  async AssignPrivateIpAddresses(ctx, p) {
+    const { eni, instanceType } = await requireAttachedInterface(ctx, p.NetworkInterfaceId);
+    const vsw = await findVSwitch(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId }, eni.vswitch_id);
+    if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The VSwitch ${eni.vswitch_id} of the network interface does not exist.`);
+    const current = (await secondaryIpsOf(ctx.db, [eni.id])).get(eni.id) ?? [];
+    const used = new Set((await addressesOfVSwitch(ctx.db, vsw.id)).map(parseIpv4).filter((n): n is number => n !== undefined));
+    const plan = planSecondaryIps({
+      vswitchCidr: vsw.cidr_block, used, current: current.length, limit: findInstanceType(instanceType)?.eniPrivateIps ?? 1,
+      requested: p.PrivateIpAddress, count: p.SecondaryPrivateIpAddressCount,
+    });
+    if (!plan.ok) throw new EcsError(plan.code, plan.message);
+    return ctx.mutate(async (trx) => {
+      await addSecondaryIps(trx, eni, plan.ips);
+      return { AssignedPrivateIpAddressesSet: { NetworkInterfaceId: eni.id, PrivateIpSet: { PrivateIpAddress: plan.ips } } };
+    });
+  },
+
+  async UnassignPrivateIpAddresses(ctx, p) {
+    const { eni } = await requireAttachedInterface(ctx, p.NetworkInterfaceId);
+    const ips: string[] = (p.PrivateIpAddress ?? []).filter((x: string) => x !== '');
+    if (ips.length === 0) throw new EcsError('MissingParameter', 'The input parameter "PrivateIpAddress.N" that is mandatory for processing this request is not supplied.');
+    const current = new Set((await secondaryIpsOf(ctx.db, [eni.id])).get(eni.id) ?? []);
+    const stranger = ips.find((ip) => !current.has(ip));
+    if (stranger) {
+      throw new EcsError('InvalidIp.IpUnassigned', stranger === eni.primary_ip
+        ? `The address ${stranger} is the primary address of ${eni.id} and cannot be unassigned.`
+        : `The address ${stranger} is not a secondary address of ${eni.id}.`);
+    }
+    return ctx.mutate(async (trx) => {
+      await removeSecondaryIps(trx, eni.id, ips);
+      return {};
+    });
+  },
+
+
+  async DescribeNetworkInterfaces(ctx, p) {
+    // MaxResults below 10 counts as 10 and above 500 as 500 (the metadata's description).
+    const q: Params = { ...p };
+    if (q.MaxResults !== undefined) q.MaxResults = Math.min(500, Math.max(10, q.MaxResults));
+    const page = pageOf(q, { defaultSize: 10, maxSize: 1000, maxResultsMin: 10, maxResultsMax: 500, maxResultsDefault: 10 });
+    const f: NetworkInterfaceFilter = {
+      accountId: ctx.principal.accountId,
+      regionId: ctx.regionId,
+      ids: p.NetworkInterfaceId?.length ? p.NetworkInterfaceId : undefined,
+      instanceId: p.InstanceId || undefined,
+      vswitchId: p.VSwitchId || undefined,
+      vpcId: p.VpcId || undefined,
+      primaryIp: p.PrimaryIpAddress || undefined,
+      privateIps: p.PrivateIpAddress?.length ? p.PrivateIpAddress : undefined,
+      securityGroupId: p.SecurityGroupId || undefined,
+      type: oneOf(p, 'Type', TYPES),
+      status: oneOf(p, 'Status', STATUSES),
+      name: p.NetworkInterfaceName || undefined,
+      resourceGroupId: p.ResourceGroupId || undefined,
+    };
+    const tags = (p.Tag ?? []).map((t: Record<string, string>) => ({ Key: t.Key ?? '', Value: t.Value }))
+      .filter((t: { Key: string }) => t.Key);
+    f.taggedIds = await idsWithTags(ctx.db, ctx.principal.accountId, 'eni', tags);
+    // No interface here is managed by a cloud service or holds an IPv6 address.
+    if (p.ServiceManaged === true || p.Ipv6Address?.length) f.ids = [];
+    const [total, rows] = await Promise.all([countNetworkInterfaces(ctx.db, f), listNetworkInterfaces(ctx.db, f, page.offset, page.limit)]);
+    const instanceIds = rows.filter((r) => r.type === 'Primary').map((r) => r.instance_id);
+    const [groups, tagMap, secondary] = await Promise.all([
+      securityGroupsOf(ctx.db, instanceIds), tagsOf(ctx.db, rows.map((r) => r.id)), secondaryIpsOf(ctx.db, rows.map((r) => r.id)),
+    ]);
+    return {
+      ...pageFields(page, rows.length, total),
+      NetworkInterfaceSets: { NetworkInterfaceSet: rows.map((r) => interfaceItem(r, r.type === 'Primary' ? groups.get(r.instance_id) ?? [] : [], tagMap.get(r.id), secondary.get(r.id) ?? [])) },
+    };
+  },
+});
