@@ -138,8 +138,8 @@ export class ProviderClient {
     return this.record({ wire: 'rpc', product, action, params: { ...flatten(query), ...form } }, raw);
   }
 
-  /** The old typed SDK: POST `/?<every param>` with an empty body; RegionId added when unset. */
-  async sdk(action: string, params: Record<string, BodyValue>, product: ProductName = 'Ecs'): Promise<ProviderResponse> {
+  /** The old typed SDK's common parameters around `params` (RegionId added when unset), unsigned. */
+  private oldSdkParams(product: ProductName, action: string, params: Record<string, BodyValue>): { api: Record<string, string>; all: Record<string, string> } {
     const api = flatten(params);
     if (api.RegionId === undefined) api.RegionId = this.region;
     const all: Record<string, string> = {
@@ -154,6 +154,12 @@ export class ProviderClient {
       AccessKeyId: this.accessKeyId,
       ...api,
     };
+    return { api, all };
+  }
+
+  /** The old typed SDK: POST `/?<every param>` with an empty body; RegionId added when unset. */
+  async sdk(action: string, params: Record<string, BodyValue>, product: ProductName = 'Ecs'): Promise<ProviderResponse> {
+    const { api, all } = this.oldSdkParams(product, action, params);
     all.Signature = sign('POST', all, this.secret);
     const raw = await send(this.baseUrl, {
       method: 'POST',
@@ -166,20 +172,7 @@ export class ProviderClient {
 
   /** CommonRequest (security group rule modify/revoke): GET `/?<params>`, Version 2014-05-26. */
   async common(action: string, params: Record<string, BodyValue>): Promise<ProviderResponse> {
-    const api = flatten(params);
-    if (api.RegionId === undefined) api.RegionId = this.region;
-    const all: Record<string, string> = {
-      Format: 'JSON',
-      Version: VERSIONS.Ecs,
-      Action: action,
-      Timestamp: goTimestamp(),
-      SignatureMethod: 'HMAC-SHA1',
-      SignatureType: '',
-      SignatureVersion: '1.0',
-      SignatureNonce: randomUUID(),
-      AccessKeyId: this.accessKeyId,
-      ...api,
-    };
+    const { api, all } = this.oldSdkParams('Ecs', action, params);
     all.Signature = sign('GET', all, this.secret);
     // buildAliyunSGRuleRequest forces the scheme to HTTPS.
     const base = this.ca ? this.baseUrl.replace(/^http:/, 'https:') : this.baseUrl;
