@@ -211,7 +211,6 @@ function foldLegacyCase(obj: Record<string, unknown>, props: Record<string, Valu
   }
 }
 
-/** Decodes all of an action's parameters from the merged query and form parameters. */
 /**
  * The gateway matches parameter names whatever their letter case: Terraform sends `RegionId` to
  * ApplyAutoSnapshotPolicy, whose metadata spells it `regionId`, and pop-core capitalises every
@@ -234,6 +233,7 @@ export function alignNameCase(spec: ActionSpec, raw: Record<string, string>): Re
   return out ?? raw;
 }
 
+/** Decodes all of an action's parameters from the merged query and form parameters. */
 export function decodeParams(spec: ActionSpec, given: Record<string, string>): Params {
   const raw = alignNameCase(spec, given);
   const keys = Object.keys(raw);
