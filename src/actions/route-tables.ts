@@ -12,7 +12,7 @@
  */
 import { EcsError, errors } from '../api/errors.js';
 import { decodeToken, encodeToken } from './paging.js';
-import type { Params } from '../api/params.js';
+import { given, type Params } from '../api/params.js';
 import { isValidVpcDescription, isValidVpcName } from '../domain/network-names.js';
 import { newId } from '../domain/ids.js';
 import { fitsQuota } from '../domain/quotas.js';
@@ -33,7 +33,6 @@ const DEFAULT_PAGE_SIZE = 10;
 const ENTRY_LIST_DEFAULT = 50;
 
 const scope = (ctx: ActionContext) => ({ accountId: ctx.principal.accountId, regionId: ctx.regionId || undefined });
-const given = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const byProduct = (ctx: ActionContext, codes: { ecs: string; vpc: string }) => (ctx.product === 'ecs' ? codes.ecs : codes.vpc);
 
 function page(p: Params) {

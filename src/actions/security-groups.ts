@@ -7,7 +7,7 @@
  * §1.2, CreateSecurityGroup `InvalidParams.VpcIdGroupType`).
  */
 import { EcsError, errors } from '../api/errors.js';
-import type { Params } from '../api/params.js';
+import { given, type Params } from '../api/params.js';
 import { newId } from '../domain/ids.js';
 import { isValidSecurityGroupDescription, isValidSecurityGroupName } from '../domain/network-names.js';
 import { fitsQuota, securityGroupCapacity } from '../domain/quotas.js';
@@ -49,10 +49,6 @@ export function onSecurityGroupDelete(hook: SecurityGroupDeleteHook): void {
   const i = securityGroupDeleteHooks.findIndex((h) => h.name === hook.name);
   if (i >= 0) securityGroupDeleteHooks[i] = hook;
   else securityGroupDeleteHooks.push(hook);
-}
-
-function given(v: unknown): v is string {
-  return typeof v === 'string' && v !== '';
 }
 
 function checkNameAndDescription(p: Params): void {

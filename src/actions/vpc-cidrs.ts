@@ -5,14 +5,13 @@
  * refused with the metadata's codes.
  */
 import { EcsError } from '../api/errors.js';
+import { given } from '../api/params.js';
 import { containsCidr, parseCidr, VPC_MASK } from '../domain/cidr.js';
 import { checkSecondaryCidr, MAX_SECONDARY_CIDRS, secondaryList } from '../domain/vpc-cidrs.js';
 import { findVpc, updateVpc, vswitchesOfVpcs, type VpcRow } from '../store/network.js';
 import { customEntriesOf, listRouteTables } from '../store/route-tables.js';
 import { vpcHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
-
-const given = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 async function requireVpc(ctx: ActionContext, id: unknown): Promise<VpcRow> {
   const vpc = given(id) ? await findVpc(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId }, id) : undefined;

@@ -11,7 +11,7 @@
  * "gone" and fails on any error.
  */
 import { EcsError, errors } from '../api/errors.js';
-import type { Params } from '../api/params.js';
+import { given, type Params } from '../api/params.js';
 import { checkVpcCidr, availableIpCount, DEFAULT_VPC_CIDR, parseCidr, containsCidr, formatCidr, overlaps, VPC_MASK, VSWITCH_MASK } from '../domain/cidr.js';
 import { checkVSwitchInVpc, secondaryList } from '../domain/vpc-cidrs.js';
 import { findZone } from '../domain/catalog/regions.js';
@@ -57,10 +57,6 @@ function routeTableIdOf(vpc: VpcRow): string {
   return 'vtb-' + vpc.vrouter_id.replace(/^vrt-/, '');
 }
 
-/** An empty string counts as not given: the SDKs send only what the caller set. */
-function given(v: unknown): v is string {
-  return typeof v === 'string' && v !== '';
-}
 
 function checkName(v: unknown, code: string, what: string): void {
   if (given(v) && !isValidVpcName(v)) {

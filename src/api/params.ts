@@ -9,6 +9,11 @@ import type { ActionSpec, ParamSpec, ValueSpec } from './spec-types.js';
 
 export type Params = Record<string, any>;
 
+/** A string parameter with a value: an empty string counts as not given (the SDKs send unset fields empty). */
+export function given(v: unknown): v is string {
+  return typeof v === 'string' && v !== '';
+}
+
 /** Parameters every request may carry that are not part of an action's own list. */
 export const COMMON_PARAMS = new Set([
   'Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion',
