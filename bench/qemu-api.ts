@@ -15,7 +15,7 @@ import * as $Vpc from '@alicloud/vpc20160428';
 import { createApp } from '../src/app.js';
 import { configFromEnv } from '../src/config.js';
 import { qemuBinary } from '../src/compute/host-probe.js';
-import { run } from '../src/compute/qemu/exec.js';
+import { run } from '../src/host/exec.js';
 import { buildImage } from '../src/compute/qemu/image.js';
 import { processCpuSeconds } from '../src/compute/qemu/monitor.js';
 import type { QemuDriver } from '../src/compute/qemu/driver.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestSpec } from '../src/compute/driver.js';
 import { probeAccelerator, qemuBinary } from '../src/compute/host-probe.js';
-import { run } from '../src/compute/qemu/exec.js';
+import { run } from '../src/host/exec.js';
 import { GUEST_KERNEL_ARGS, QemuDriver, TCG_CPU, fastFirmware } from '../src/compute/qemu/driver.js';
 import { READY_MARKER } from '../src/compute/qemu/guest-scripts.js';
 import { buildImage } from '../src/compute/qemu/image.js';

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestSpec } from '../src/compute/driver.js';
-import { run, which } from '../src/compute/qemu/exec.js';
+import { run, which } from '../src/host/exec.js';
 import { QemuDriver } from '../src/compute/qemu/driver.js';
 
 const gib = Number(process.argv[2] ?? 1);

@@ -3,14 +3,14 @@
  * AccessKeys (multi-tenant use, image sharing across accounts), quota changes (the guide's
  * "request an increase via ticket"), and moving the clock in emulator mode (OPENECS_CLOCK=offset).
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { createAccount, newAccessKey } from '../auth/accounts.js';
 import { OffsetClock } from '../engine/clock.js';
 import { isoSecond } from '../domain/time.js';
 import { openEcsHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
 
-function requireAdmin(ctx: ActionContext) {
+export function requireAdmin(ctx: ActionContext) {
   if (!ctx.principal.isAdmin) throw new EcsError('Forbidden.NotAdmin', 'Only the OpenECS root (admin) account can call this action.', 403);
 }
 

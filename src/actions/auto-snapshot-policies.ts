@@ -3,7 +3,7 @@
  * Create, ModifyEx, Delete, Apply, Cancel, DescribeEx. The `auto-snapshots` timer takes the
  * snapshots (src/engine/reconcilers/snapshot.ts).
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { newId } from '../domain/ids.js';
 import { isValidName } from '../domain/storage/names.js';

@@ -5,7 +5,7 @@
  * as a real account without that product does. A subscription ends at its expiry and renews as
  * its ECS renewal settings say.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import {
   billingStatusOf, ECS_PRODUCT_CODE, RENEW_STATUSES, renewalDurationUnitOf, renewalStatusesFor, renewStatusOf,

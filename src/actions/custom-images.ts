@@ -4,7 +4,7 @@
  * DescribeImageSharePermission, seed 004), ReplaceSystemDisk, and the custom and shared items
  * DescribeImages lists (see images.ts `candidateImages`).
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { checkDiskSize, checkImageFitsType as fits, findInstanceType, findSystemImage, isKnownRegion } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
@@ -18,11 +18,11 @@ import { MAX_TAGS_PER_RESOURCE, tagsFromParams, type Tag } from '../domain/tags.
 import { isoSecond } from '../domain/time.js';
 import {
   accountsExist, addShare, copiesInFlight, countInstancesUsingImage, countOwnImages, countSharedTo, getImageAny, getOwnImage, imageNameTaken,
-  insertImage, listOwnImages, listPublicImages, listSharedToMe, mappingsOf, removeShares, sharedImageIds, sharesOf, updateImage,
+  insertImage, listOwnImages, setImageStatus, listPublicImages, listSharedToMe, mappingsOf, removeShares, sharedImageIds, sharesOf, updateImage,
   findUsableImage, exportInProgress, deleteImageRow, type ImageRow, type Mapping,
 } from '../store/images.js';
-import { collectDiskFiles } from '../engine/disk-files.js';
-import { deleteDiskRow, deleteSnapshots, disksOn, getDiskForEngine, getSnapshotsByIds, quotaOf } from '../store/storage.js';
+import { enqueueFileRemoval } from '../engine/disk-files.js';
+import { deleteDiskRow, deleteSnapshots, disksOn, getDiskForEngine, getSnapshotsByIds, quotaOf, snapshotsOfDisk } from '../store/storage.js';
 import { putTags, renderTags, tagsOf } from '../store/tags.js';
 import { passwordSealer } from './instance-create.js';
 import { requireInstance } from './instance-describe.js';
@@ -31,7 +31,10 @@ import { imageSystemSnapshot } from './launch-disks.js';
 import { addSnapshot, checkCanSnapshot } from './snapshots.js';
 import { requireSnapshot } from './storage-view.js';
 import { ecsHandlers, type EcsResponse } from './typed-handlers.js';
-import type { ActionContext } from './types.js';
+import type { ActionContext, Tx } from './types.js';
+import { lockAccount, lockRow } from '../store/row-locks.js';
+import { getInstance } from '../store/instances.js';
+import { UNIQUE, onViolation } from '../store/unique.js';
 import { resolveResourceGroup } from './resource-groups.js';
 
 export interface ImageTraits { osType: 'linux' | 'windows'; osName: string; osNameEn: string; platform: string; architecture: string; bootMode: string; sizeGiB: number; nvme?: string }
@@ -68,17 +71,32 @@ async function requireOwnImage(ctx: ActionContext, id: string, regionId = ctx.re
   return row;
 }
 
-export async function checkImageQuota(ctx: ActionContext, regionId: string): Promise<void> {
-  const quota = await quotaOf(ctx.db, ctx.principal.accountId, 'images-per-region');
-  if (await countOwnImages(ctx.db, ctx.principal.accountId, regionId) >= quota) {
+export async function checkImageQuota(ctx: ActionContext, regionId: string, q: Tx | ActionContext['db'] = ctx.db): Promise<void> {
+  const quota = await quotaOf(q, ctx.principal.accountId, 'images-per-region');
+  if (await countOwnImages(q, ctx.principal.accountId, regionId) >= quota) {
     throw new EcsError('QuotaExceed.Image', `The Image Quota exceeds: at most ${quota} custom images per region.`);
   }
 }
 
-export async function checkNameFree(ctx: ActionContext, regionId: string, name: string, exceptId = ''): Promise<void> {
-  if (name && await imageNameTaken(ctx.db, ctx.principal.accountId, regionId, name, exceptId)) {
-    throw new EcsError('InvalidImageName.Duplicated', `The specified Image name "${name}" has already been used.`);
-  }
+function duplicateName(name: string): EcsError {
+  return new EcsError('InvalidImageName.Duplicated', `The specified Image name "${name}" has already been used.`);
+}
+
+export async function checkNameFree(ctx: ActionContext, regionId: string, name: string, exceptId = '', q: Tx | ActionContext['db'] = ctx.db): Promise<void> {
+  if (name && await imageNameTaken(q, ctx.principal.accountId, regionId, name, exceptId)) throw duplicateName(name);
+}
+
+/**
+ * Inserts a new custom image (CreateImage, CopyImage, ImportImage). The quota and the name are
+ * checked again here, inside the writing transaction with the account's row locked: two requests
+ * that both passed the first look are serialised, the second counts the first's image. The unique
+ * index on live names (migration 0014) answers for anything that still slips through.
+ */
+export async function insertNewImage(ctx: ActionContext, trx: Tx, row: ImageRow): Promise<void> {
+  await lockAccount(trx, ctx.principal.accountId);
+  await checkImageQuota(ctx, row.region_id, trx);
+  await checkNameFree(ctx, row.region_id, row.name, '', trx);
+  await onViolation(UNIQUE.imageName, () => duplicateName(row.name), () => insertImage(trx, row));
 }
 
 export function baseImageRow(ctx: ActionContext, p: Params, id: string, regionId: string, traits: ImageTraits, mappings: Mapping[], now: number): ImageRow {
@@ -186,13 +204,14 @@ export const customImageActions = ecsHandlers({
             accountId: ctx.principal.accountId, regionId: ctx.regionId, disk: d, type: 'user', name: '',
             description: `Created for image ${id}`, retentionDays: 0, createdAt: now, durationMs: plan.durations.get(d.id)!, imageId: id,
           });
-          await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: s.completes_at });
+          // Due now: the bytes are frozen when the image is asked for (see CreateSnapshot).
+          await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: now });
           mappings.push({ device: d.device, type: d.type === 'system' ? 'system' : 'data', size: d.size, snapshotId: s.id });
         }
         const row = baseImageRow(ctx, p, id, ctx.regionId, plan.traits, mappings, now);
         row.source_instance_id = plan.inst.id;
         row.resource_group_id = resourceGroupId;
-        await insertImage(trx, row);
+        await insertNewImage(ctx, trx, row);
         await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: id }, tags);
         await enqueue({ kind: 'image', resourceId: id, dueAt: now });
         return {};
@@ -217,7 +236,7 @@ export const customImageActions = ecsHandlers({
       mappings.push({ device: m.device, type: m.type, size: mappingSize(m.size, s.source_disk_size), snapshotId: s.id });
     }
     await ctx.mutate(async (trx, enqueue) => {
-      await insertImage(trx, { ...baseImageRow(ctx, p, id, ctx.regionId, traits!, mappings, now), resource_group_id: resourceGroupId });
+      await insertNewImage(ctx, trx, { ...baseImageRow(ctx, p, id, ctx.regionId, traits!, mappings, now), resource_group_id: resourceGroupId });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: id }, tags);
       // Made of finished snapshots, the image is ready after one engine step.
       await enqueue({ kind: 'image', resourceId: id, dueAt: now + ctx.driver.transitionMs });
@@ -267,7 +286,16 @@ export const customImageActions = ecsHandlers({
     }
     if (Object.keys(patch).length) {
       await ctx.mutate(async (trx) => {
-        await updateImage(trx, image.id, patch);
+        await onViolation(UNIQUE.imageName, () => duplicateName(patch.name ?? ''), async () => {
+          const { status, ...rest } = patch;
+          if (status === undefined) return updateImage(trx, image.id, rest);
+          // Deprecated ↔ Available, compare-and-set against the status checked above.
+          if (!(await setImageStatus(trx, image, status, ctx.now(), rest))) {
+            throw status === 'Deprecated'
+              ? new EcsError('ImageStatus.NotAvailable', 'The specified image status is not available.')
+              : new EcsError('ImageStatus.NotDeprecated', 'The specified image status is not deprecated.');
+          }
+        });
         return {};
       });
     }
@@ -335,7 +363,7 @@ export const customImageActions = ecsHandlers({
         await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: s.completes_at });
         mappings.push({ ...m, snapshotId: s.id });
       }
-      await insertImage(trx, {
+      await insertNewImage(ctx, trx, {
         ...own, id, region_id: dest, name, description: p.DestinationDescription ?? own.description, status: 'Creating',
         mappings: JSON.stringify(mappings), source_image_id: own.id, source_region_id: own.region_id, source_instance_id: '', is_copied: 1,
         is_public: 0, resource_group_id: resourceGroupId, created_at: now, completes_at: now + duration, deleted_at: null, import_task_id: '',
@@ -455,12 +483,26 @@ export const customImageActions = ecsHandlers({
     const id = newId('d-');
     const now = ctx.now();
     const sourceSnapshot = await imageSystemSnapshot(ctx, imageId);
-    await ctx.mutate(async (trx) => {
+    await ctx.mutate(async (trx, enqueue) => {
+      // The instance locked and read again: a StartInstance (or another replacement) that committed
+      // since the checks above refuses this one, rather than a disk swapped under a booting guest.
+      await lockRow(trx, 'instances', inst.id);
+      const current = await getInstance(trx, ctx.principal.accountId, inst.id);
+      if (!current || current.status !== 'Stopped') {
+        throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${current?.status ?? 'released'}) does not support replacing the system disk: it must be Stopped.`);
+      }
+      if ((await disksOn(trx, inst.id)).find((d) => d.type === 'system')?.id !== old.id) {
+        throw new EcsError('IncorrectInstanceStatus', 'The system disk of the instance changed while it was being replaced; try again.');
+      }
       // 000:L999–1001: the old system disk and (by default) its automatic snapshots go; manual ones stay.
+      const oldSnapshots = (await snapshotsOfDisk(trx, old.id)).map((s) => s.id);
       await deleteDiskRow(trx, old.id);
+      // Their bytes go in the engine (the instance is Stopped, so no guest holds them).
+      await enqueueFileRemoval(enqueue, now, { diskIds: [old.id], snapshotIds: oldSnapshots });
       await trx.insertInto('transitions').values({ resource_id: old.id, from_status: old.status, to_status: 'Deleted', at: now }).execute();
       await trx.insertInto('disks').values({
         ...old, id, size, image_id: imageId, source_snapshot_id: sourceSnapshot, name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
+        reset_snapshot_id: '', resize_from: 0,
         delete_with_instance: 1, delete_auto_snapshot: 1, enable_auto_snapshot: 0, created_at: now, attached_at: now, detached_at: null,
       }).execute();
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'In_use', at: now }).execute();
@@ -470,8 +512,6 @@ export const customImageActions = ecsHandlers({
       }).where('id', '=', inst.id).execute();
       return {};
     });
-    // The old system disk's bytes go now (the instance is Stopped, so no guest holds them).
-    await collectDiskFiles(ctx.db, ctx.driver).catch(() => undefined);
     return { DiskId: id };
   },
 });

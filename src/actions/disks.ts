@@ -3,8 +3,8 @@
  * ModifyDiskAttribute, DescribeDisks. Transitional statuses (Creating, Attaching, Detaching,
  * ReIniting) are settled by the `disk` reconciler one driver transition time later.
  */
-import { EcsError } from '../api/errors.js';
-import { collectDiskFiles } from '../engine/disk-files.js';
+import { EcsError } from '../domain/errors.js';
+import { DISK_CONTENT, enqueueFileRemoval } from '../engine/disk-files.js';
 import { checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, diskSizeRange, performanceLevelFor, findDiskCategory, findSystemImage, findZone, checkDiskSize } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
 import { checkPassword } from '../domain/instances/password.js';
@@ -18,16 +18,19 @@ import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
 import { findUsableImage, getImageAny } from '../store/images.js';
 import { getInstance, type InstanceRow } from '../store/instances.js';
 import {
-  countAccountDisks, countDisks, deleteDiskRow, disksOn, listDisks, policiesOfDisks, quotaOf, setDiskStatus, updateDisk, updateDiskIfStatus,
+  countAccountDisks, countDisks, deleteDiskRow, disksOn, getDisk, listDisks, policiesOfDisks, quotaOf, setDiskStatus, snapshotsOfDisk, updateDisk, updateDiskIfStatus,
   type DiskFilter, type DiskRow,
 } from '../store/storage.js';
 import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
+import { dropReset, requestReset, requestResize } from '../store/disk-intent.js';
 import { jsonList, requireInstance } from './instance-describe.js';
 import { keyPairExists } from './launch-deps.js';
 import { pageFields, pageOf } from './paging.js';
 import { boolParam, creationFilter, diskItem, requireDisk, requireSnapshot, tagFilterOf, unfinishedSnapshot } from './storage-view.js';
 import { ecsHandlers, type EcsRequest } from './typed-handlers.js';
-import type { ActionContext } from './types.js';
+import type { ActionContext, Tx } from './types.js';
+import { lockAccount, lockRow } from '../store/row-locks.js';
+import { UNIQUE, onViolation } from '../store/unique.js';
 import { resolveResourceGroup } from './resource-groups.js';
 
 export function checkDiskName(name: unknown): void {
@@ -44,6 +47,82 @@ export function checkDescription(d: unknown): void {
 
 function incorrectDiskStatus(d: DiskRow, what: string): EcsError {
   return new EcsError('IncorrectDiskStatus', `The current disk status (${d.status}) does not support ${what}.`);
+}
+
+/** The account's disk quota (`disks-per-account`) has room for one more. */
+async function checkDiskQuota(ctx: ActionContext, q: Tx | ActionContext['db']): Promise<void> {
+  if (await countAccountDisks(q, ctx.principal.accountId) >= await quotaOf(q, ctx.principal.accountId, 'disks-per-account')) {
+    throw new EcsError('QuotaExceed.PostPaidDisk', 'Living postPaid disks quota exceeded.', 403);
+  }
+}
+
+/** CreateDisk with InstanceId: the data device the new disk takes on the instance. */
+function newDiskDevice(on: DiskRow[]): string {
+  const data = on.filter((d) => d.type === 'data');
+  const free = data.length < MAX_DATA_DISKS_PER_INSTANCE ? nextDataDevice(on.map((d) => d.device)) : undefined;
+  if (!free) throw new EcsError('InstanceDiskLimitExceeded', `An instance can have at most ${MAX_DATA_DISKS_PER_INSTANCE} data disks.`, 403);
+  return free;
+}
+
+/** AttachDisk's rules for one disk and instance (the device slots aside: attachDevice). */
+function checkAttach(instance: InstanceRow, d: DiskRow): void {
+  if (d.region_id !== instance.region_id) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${d.id}" does not exist in the region of the instance.`);
+  if (!diskStatusAllows('Attach', d.status)) throw incorrectDiskStatus(d, 'attaching: the disk must be Available');
+  if (d.type === 'data' && d.portable !== 1) throw new EcsError('DiskNotPortable', 'The specified disk is not a portable disk.');
+  // 000:L871 "A cloud disk can be attached to an instance of the same zone only."
+  if (d.zone_id !== instance.zone_id) throw new EcsError('ResourcesNotInSameZone', `The specified instance (${instance.zone_id}) and disk (${d.zone_id}) are not in the same zone.`);
+  if (!instanceStatusAllows('Attach', d.type, instance.status)) {
+    throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${instance.status}) does not support attaching ${d.type === 'system' ? 'a system disk (the instance must be Stopped)' : 'a data disk (the instance must be Running or Stopped)'}.`);
+  }
+}
+
+function deviceInUse(device: string): EcsError {
+  return new EcsError('InvalidDevice.InUse', `The specified device ${device} has been occupied.`);
+}
+
+/** The device a disk attaches as, given the disks `on` the instance and the requested Device. */
+function attachDevice(d: DiskRow, on: DiskRow[], requested: string | undefined): string {
+  if (d.type === 'system') {
+    if (on.some((x) => x.type === 'system')) throw new EcsError('InvalidDevice.InUse', `The device ${SYSTEM_DEVICE} of the instance is occupied by its system disk.`);
+    if (requested && requested !== SYSTEM_DEVICE) throw new EcsError('InvalidDevice.Malformed', `A system disk attaches as ${SYSTEM_DEVICE}.`);
+    return SYSTEM_DEVICE;
+  }
+  const data = on.filter((x) => x.type === 'data');
+  if (data.length >= MAX_DATA_DISKS_PER_INSTANCE) throw new EcsError('InstanceDiskLimitExceeded', `The instance already has ${MAX_DATA_DISKS_PER_INSTANCE} data disks, the most it can have.`);
+  if (requested) {
+    if (!isDataDevice(requested)) throw new EcsError('InvalidDevice.Malformed', `The specified device "${requested}" is not valid: use /dev/xvdb to /dev/xvdz.`);
+    if (on.some((x) => x.device === requested)) throw deviceInUse(requested);
+    return requested;
+  }
+  const free = nextDataDevice(on.map((x) => x.device));
+  if (!free) throw new EcsError('InstanceDiskLimitExceeded', 'The instance has no free device name left.');
+  return free;
+}
+
+/** DetachDisk's rules for one disk and instance. */
+function checkDetach(instance: InstanceRow, d: DiskRow): void {
+  if (d.status === 'Available') throw new EcsError('InvalidDisk.AlreadyDetached', `The specified disk ${d.id} has been detached.`);
+  if (d.instance_id !== instance.id) throw new EcsError('DependencyViolation', `The specified disk ${d.id} has not been attached on the instance ${instance.id}.`);
+  if (!diskStatusAllows('Detach', d.status)) throw incorrectDiskStatus(d, 'detaching: the disk must be In_use');
+  // Portable concerns data disks; a system disk detaches from a Stopped instance (SPEC.md "Decisions").
+  if (d.type === 'data' && d.portable !== 1) throw new EcsError('DiskNotPortable', 'The specified disk is not a portable disk.');
+  if (!instanceStatusAllows('Detach', d.type, instance.status)) {
+    throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${instance.status}) does not support detaching ${d.type === 'system' ? 'the system disk (the instance must be Stopped)' : 'a data disk (the instance must be Running or Stopped)'}.`);
+  }
+}
+
+/**
+ * Locks the instance (its device slots) then the disk, in that order everywhere (store/locks.ts),
+ * and reads both again inside the transaction.
+ */
+async function lockedPair(ctx: ActionContext, trx: Tx, instanceId: string, diskId: string): Promise<{ inst: InstanceRow; disk: DiskRow }> {
+  await lockRow(trx, 'instances', instanceId);
+  await lockRow(trx, 'disks', diskId);
+  const inst = await getInstance(trx, ctx.principal.accountId, instanceId);
+  if (!inst) throw new EcsError('InvalidInstanceId.NotFound', `The specified InstanceId "${instanceId}" does not exist.`);
+  const disk = await getDisk(trx, ctx.principal.accountId, diskId);
+  if (!disk) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${diskId}" does not exist.`);
+  return { inst, disk };
 }
 
 /** The instance a disk is on, when the rule needs its status; checks the rule for that status. */
@@ -154,28 +233,28 @@ export const diskActions = ecsHandlers({
     checkZoneOffersDiskCategory(ctx.regionId, zoneId, category);
     const tags = tagsFromParams(p.Tag);
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A disk can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
-    if (await countAccountDisks(ctx.db, ctx.principal.accountId) >= await quotaOf(ctx.db, ctx.principal.accountId, 'disks-per-account')) {
-      throw new EcsError('QuotaExceed.PostPaidDisk', 'Living postPaid disks quota exceeded.', 403);
-    }
-    let device = '';
-    if (instance) {
-      const on = await disksOn(ctx.db, instance.id);
-      const data = on.filter((d) => d.type === 'data');
-      if (data.length >= MAX_DATA_DISKS_PER_INSTANCE) throw new EcsError('InstanceDiskLimitExceeded', `An instance can have at most ${MAX_DATA_DISKS_PER_INSTANCE} data disks.`, 403);
-      device = nextDataDevice(on.map((d) => d.device))!;
-    }
+    await checkDiskQuota(ctx, ctx.db);
+    if (instance) newDiskDevice(await disksOn(ctx.db, instance.id));
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('d-');
     const now = ctx.now();
     await ctx.mutate(async (trx, enqueue) => {
-      await trx.insertInto('disks').values({
+      // Quota and device slot again, with the account (and the instance) locked for this transaction.
+      await lockAccount(trx, ctx.principal.accountId);
+      await checkDiskQuota(ctx, trx);
+      let device = '';
+      if (instance) {
+        await lockRow(trx, 'instances', instance.id);
+        device = newDiskDevice(await disksOn(trx, instance.id));
+      }
+      await onViolation(UNIQUE.diskDevice, () => deviceInUse(device), () => trx.insertInto('disks').values({
         id, account_id: ctx.principal.accountId, region_id: ctx.regionId, zone_id: zoneId,
         instance_id: instance?.id ?? '', type: 'data', category, size: size!, name: p.DiskName ?? '', description: p.Description ?? '',
         status: 'Creating', device, delete_with_instance: instance ? 1 : 0, delete_auto_snapshot: 1, enable_auto_snapshot: 0,
         image_id: '', source_snapshot_id: snapshotId, performance_level: performanceLevel, encrypted: p.Encrypted === true ? 1 : 0,
         provisioned_iops: category === 'cloud_auto' ? p.ProvisionedIops ?? 0 : 0, bursting_enabled: p.BurstingEnabled === true ? 1 : 0,
         portable: 1, resource_group_id: resourceGroupId, created_at: now, attached_at: instance ? now : null, detached_at: null,
-      }).execute();
+      }).execute());
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Creating', at: now }).execute();
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'disk', resourceId: id }, tags);
       await enqueue({ kind: 'disk', resourceId: id, dueAt: transitionDue(ctx) });
@@ -187,40 +266,21 @@ export const diskActions = ecsHandlers({
   async AttachDisk(ctx, p) {
     const instance = await requireInstance(ctx, p.InstanceId);
     const d = await requireDisk(ctx, p.DiskId);
-    if (d.region_id !== instance.region_id) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${d.id}" does not exist in the region of the instance.`);
-    if (!diskStatusAllows('Attach', d.status)) throw incorrectDiskStatus(d, 'attaching: the disk must be Available');
-    if (d.type === 'data' && d.portable !== 1) throw new EcsError('DiskNotPortable', 'The specified disk is not a portable disk.');
-    // 000:L871 "A cloud disk can be attached to an instance of the same zone only."
-    if (d.zone_id !== instance.zone_id) throw new EcsError('ResourcesNotInSameZone', `The specified instance (${instance.zone_id}) and disk (${d.zone_id}) are not in the same zone.`);
-    if (!instanceStatusAllows('Attach', d.type, instance.status)) {
-      throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${instance.status}) does not support attaching ${d.type === 'system' ? 'a system disk (the instance must be Stopped)' : 'a data disk (the instance must be Running or Stopped)'}.`);
-    }
-    const on = await disksOn(ctx.db, instance.id);
-    let device: string;
-    if (d.type === 'system') {
-      if (on.some((x) => x.type === 'system')) throw new EcsError('InvalidDevice.InUse', `The device ${SYSTEM_DEVICE} of the instance is occupied by its system disk.`);
-      if (p.Device && p.Device !== SYSTEM_DEVICE) throw new EcsError('InvalidDevice.Malformed', `A system disk attaches as ${SYSTEM_DEVICE}.`);
-      device = SYSTEM_DEVICE;
-    } else {
-      const data = on.filter((x) => x.type === 'data');
-      if (data.length >= MAX_DATA_DISKS_PER_INSTANCE) throw new EcsError('InstanceDiskLimitExceeded', `The instance already has ${MAX_DATA_DISKS_PER_INSTANCE} data disks, the most it can have.`);
-      if (p.Device) {
-        if (!isDataDevice(p.Device)) throw new EcsError('InvalidDevice.Malformed', `The specified device "${p.Device}" is not valid: use /dev/xvdb to /dev/xvdz.`);
-        if (on.some((x) => x.device === p.Device)) throw new EcsError('InvalidDevice.InUse', `The specified device ${p.Device} has been occupied.`);
-        device = p.Device;
-      } else {
-        const free = nextDataDevice(on.map((x) => x.device));
-        if (!free) throw new EcsError('InstanceDiskLimitExceeded', 'The instance has no free device name left.');
-        device = free;
-      }
-    }
+    checkAttach(instance, d);
+    attachDevice(d, await disksOn(ctx.db, instance.id), p.Device);
     if (p.KeyPairName && !(await keyPairExists(ctx, p.KeyPairName))) throw new EcsError('InvalidKeyPairName.NotFound', `The specified KeyPairName "${p.KeyPairName}" does not exist.`, 404);
     if (p.Password) checkPassword(p.Password, instance.os_type === 'windows' ? 'windows' : 'linux');
     const now = ctx.now();
     await ctx.mutate(async (trx, enqueue) => {
-      const patch: Partial<DiskRow> = { instance_id: instance.id, device, attached_at: now };
+      // The checks again, on rows locked for this transaction: a concurrent attach of this disk,
+      // or of another disk to this instance's slots, may have committed since the first look.
+      const { inst, disk } = await lockedPair(ctx, trx, instance.id, d.id);
+      checkAttach(inst, disk);
+      const device = attachDevice(disk, await disksOn(trx, inst.id), p.Device);
+      const patch: Partial<DiskRow> = { instance_id: inst.id, device, attached_at: now };
       if (p.DeleteWithInstance !== undefined) patch.delete_with_instance = p.DeleteWithInstance ? 1 : 0;
-      await setDiskStatus(trx, d, 'Attaching', now, patch);
+      const moved = await onViolation(UNIQUE.diskDevice, () => deviceInUse(device), () => setDiskStatus(trx, disk, 'Attaching', now, patch));
+      if (!moved) throw incorrectDiskStatus(disk, 'attaching: the disk must be Available');
       await enqueue({ kind: 'disk', resourceId: d.id, dueAt: transitionDue(ctx) });
       return {};
     });
@@ -230,19 +290,14 @@ export const diskActions = ecsHandlers({
   async DetachDisk(ctx, p) {
     const instance = await requireInstance(ctx, p.InstanceId);
     const d = await requireDisk(ctx, p.DiskId);
-    if (d.status === 'Available') throw new EcsError('InvalidDisk.AlreadyDetached', `The specified disk ${d.id} has been detached.`);
-    if (d.instance_id !== instance.id) throw new EcsError('DependencyViolation', `The specified disk ${d.id} has not been attached on the instance ${instance.id}.`);
-    if (!diskStatusAllows('Detach', d.status)) throw incorrectDiskStatus(d, 'detaching: the disk must be In_use');
-    // Portable concerns data disks; a system disk detaches from a Stopped instance (SPEC.md "Decisions").
-    if (d.type === 'data' && d.portable !== 1) throw new EcsError('DiskNotPortable', 'The specified disk is not a portable disk.');
-    if (!instanceStatusAllows('Detach', d.type, instance.status)) {
-      throw new EcsError('IncorrectInstanceStatus', `The current status of the instance (${instance.status}) does not support detaching ${d.type === 'system' ? 'the system disk (the instance must be Stopped)' : 'a data disk (the instance must be Running or Stopped)'}.`);
-    }
+    checkDetach(instance, d);
     const now = ctx.now();
     await ctx.mutate(async (trx, enqueue) => {
+      const { inst, disk } = await lockedPair(ctx, trx, instance.id, d.id);
+      checkDetach(inst, disk);
       const patch: Partial<DiskRow> = {};
       if (p.DeleteWithInstance !== undefined) patch.delete_with_instance = p.DeleteWithInstance ? 1 : 0;
-      await setDiskStatus(trx, d, 'Detaching', now, patch);
+      if (!(await setDiskStatus(trx, disk, 'Detaching', now, patch))) throw incorrectDiskStatus(disk, 'detaching: the disk must be In_use');
       await enqueue({ kind: 'disk', resourceId: d.id, dueAt: transitionDue(ctx) });
       return {};
     });
@@ -256,12 +311,19 @@ export const diskActions = ecsHandlers({
     }
     if (!diskStatusAllows('Delete', d.status)) throw incorrectDiskStatus(d, 'deletion');
     if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
-    await ctx.mutate(async (trx) => {
+    await ctx.mutate(async (trx, enqueue) => {
+      // Locked and read again: an AttachDisk that committed since the check keeps the disk.
+      await lockRow(trx, 'disks', d.id);
+      const now = await getDisk(trx, ctx.principal.accountId, d.id);
+      if (!now) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${d.id}" does not exist.`);
+      if (now.status !== d.status) throw incorrectDiskStatus(now, 'deletion: detach the disk first (the disk must be Available)');
+      // Its automatic snapshots may go with it (DeleteAutoSnapshot): each snapshot's operation looks.
+      const snapshotIds = (await snapshotsOfDisk(trx, d.id)).map((s) => s.id);
       await deleteDiskRow(trx, d.id);
       await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: 'Deleted', at: ctx.now() }).execute();
+      await enqueueFileRemoval(enqueue, ctx.now(), { diskIds: [d.id], snapshotIds });
       return {};
     });
-    await collectDiskFiles(ctx.db, ctx.driver).catch(() => undefined);
     return {};
   },
 
@@ -281,11 +343,12 @@ export const diskActions = ecsHandlers({
       if (inst && inst.status !== 'Running') throw new EcsError('InvalidInstanceStatus.NotRunning', 'The status of instance to which the disk attachs must be running when resizing online.');
     }
     if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
-    await ctx.mutate(async (trx) => {
-      await updateDisk(trx, d.id, { size: newSize });
+    await ctx.mutate(async (trx, enqueue) => {
+      // The bytes grow in the engine (disk-content); an instance does not boot from the disk before.
+      if (!(await requestResize(trx, d, newSize))) throw new EcsError('IncorrectDiskStatus', `The disk ${d.id} changed while being resized; try again.`, 403);
+      await enqueue({ kind: DISK_CONTENT, resourceId: d.id, dueAt: ctx.now() });
       return {};
     });
-    await ctx.driver.resizeDisk?.(d.id, newSize).catch(() => undefined);
     return { OrderId: '' };
   },
 
@@ -319,9 +382,11 @@ export const diskActions = ecsHandlers({
     }
     const now = ctx.now();
     await ctx.mutate(async (trx, enqueue) => {
-      await setDiskStatus(trx, d, 'ReIniting', now);
+      if (!(await setDiskStatus(trx, d, 'ReIniting', now))) throw incorrectDiskStatus(d, 're-initialization: the disk must be In_use');
+      await dropReset(trx, d.id);
       if (inst && p.KeyPairName) await trx.updateTable('instances').set({ key_pair_name: p.KeyPairName }).where('id', '=', inst.id).execute();
-      await enqueue({ kind: 'disk', resourceId: d.id, dueAt: transitionDue(ctx), payload: { reinit: true } });
+      // ReIniting itself is the intent (the disk reconciler discards the bytes): nothing rides on the operation.
+      await enqueue({ kind: 'disk', resourceId: d.id, dueAt: transitionDue(ctx) });
       return {};
     });
     return {};
@@ -336,12 +401,13 @@ export const diskActions = ecsHandlers({
     if (snap.source_disk_id !== d.id) throw new EcsError('InvalidParameter.Mismatch', `The specified snapshot ${snap.id} is not created from the specified disk ${d.id}.`);
     if (snap.status !== 'accomplished') throw new EcsError('InvalidSnapshotId.NotReady', `The specified snapshot ${snap.id} has not completed yet.`);
     if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('IncorrectDiskStatus.HasUnfinishedSnapshot', 'The current disk has unfinished snapshot.');
-    await ctx.mutate(async (trx) => {
-      await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: `${d.status}:reset:${snap.id}`, at: ctx.now() }).execute();
+    await ctx.mutate(async (trx, enqueue) => {
+      // The bytes roll back in the engine (disk-content; qemu: a fresh overlay on the snapshot's
+      // file); the instance does not boot from the disk before.
+      if (!(await requestReset(trx, d, snap.id, ctx.now()))) throw incorrectDiskStatus(d, 'rolling back: it changed meanwhile; try again');
+      await enqueue({ kind: DISK_CONTENT, resourceId: d.id, dueAt: ctx.now() });
       return {};
     });
-    // The bytes roll back too (qemu: the disk becomes a fresh overlay on the snapshot's file).
-    await ctx.driver.resetDisk?.(d.id, snap.id);
     return {};
   },
 

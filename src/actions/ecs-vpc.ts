@@ -14,7 +14,7 @@
  * every instance here is a VPC instance, so an existing one is InvalidInstanceId.MalFormed ("not a
  * classic network instance"), an unknown one InvalidInstanceId.NotFound.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { actionSpec } from '../api/spec.js';
 import type { ShapeSpec } from '../api/spec-types.js';
 import { nextHopInstance } from '../store/route-tables.js';

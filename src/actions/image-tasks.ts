@@ -6,7 +6,7 @@
  * cancelled; custom images with data-disk data cannot be exported; export writes
  * `<prefix>_…` into the bucket. The work itself runs in engine/reconcilers/task.ts.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { findSystemImage } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
@@ -21,7 +21,7 @@ import { deleteImageRow, exportInProgress, getImageAny, getOwnImage, getTask, in
 import { deleteSnapshots } from '../store/storage.js';
 import { putTags } from '../store/tags.js';
 import type { ExportDetail, ImportDetail } from '../engine/reconcilers/task.js';
-import { baseImageRow, checkImageDescription, checkImageName, checkImageQuota, checkNameFree, type ImageTraits } from './custom-images.js';
+import { baseImageRow, checkImageDescription, checkImageName, checkImageQuota, checkNameFree, insertNewImage, type ImageTraits } from './custom-images.js';
 import { checkBucketName, checkObjectKey, mayUseBucket, objectStore } from './object-store.js';
 import { addSnapshot } from './snapshots.js';
 import { ecsHandlers } from './typed-handlers.js';
@@ -137,7 +137,7 @@ export const imageTaskActions = ecsHandlers({
       row.import_task_id = taskId;
       row.resource_group_id = resourceGroupId;
       row.completes_at = now + duration;
-      await insertImage(trx, row);
+      await insertNewImage(ctx, trx, row);
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: imageId }, tags);
       await insertTask(trx, {
         id: taskId, account_id: ctx.principal.accountId, region_id: ctx.regionId, action: 'ImportImage', status: 'Processing',

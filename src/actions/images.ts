@@ -3,7 +3,7 @@
  * the system catalogue today: custom, shared and marketplace images join there later);
  * `filterImages` (domain) narrows the items and the handler pages them.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { filterImages, imageStatusesOf, systemImageItem, type ImageFilter, type ImageItem } from '../domain/catalog/image-query.js';
 import { findSystemImage, imageFitsType, SYSTEM_IMAGES } from '../domain/catalog/images.js';

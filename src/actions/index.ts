@@ -10,6 +10,7 @@ import { keyPairsActions } from './key-pairs.js';
 import { tagsActions } from './tags.js';
 import { instancesActions } from './instances.js';
 import { accountActions } from './accounts.js';
+import { faultRuleActions } from './fault-rules.js';
 import { diskActions } from './disks.js';
 import { snapshotActions } from './snapshots.js';
 import { autoSnapshotPolicyActions } from './auto-snapshot-policies.js';
@@ -27,8 +28,13 @@ import { vpcDefaultActions } from './vpc-defaults.js';
 import { vpcCidrActions } from './vpc-cidrs.js';
 import { ecsVpcActions } from './ecs-vpc.js';
 import { stsActions } from './sts.js';
+import { ramActions } from './ram/index.js';
 import { joinResourceGroupActions, moveResourceGroupActions, resourceManagerActions } from './resource-groups.js';
 import { bssActions } from './bss.js';
+import { actionTrailActions } from '../audit/lookup-events.js';
+import { explainRamAccessActions } from './explain-ram-access.js';
+import { consoleSignInActions } from './console-sign-in.js';
+import { ramDiagnosticActions } from './ram-diagnostics.js';
 
 export function allHandlers(): Record<Product, HandlerMap> {
   return {
@@ -41,9 +47,10 @@ export function allHandlers(): Record<Product, HandlerMap> {
     },
     vpc: { ...vpcActions, ...vpcTagActions, ...moveResourceGroupActions, ...routeTableActions, ...vpcDefaultActions, ...vpcCidrActions },
     sts: { ...stsActions },
-    ram: {},
+    ram: { ...ramActions, ...ramDiagnosticActions },
     bssopenapi: { ...bssActions },
     resourcemanager: { ...resourceManagerActions },
-    openecs: { ...accountActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions },
+    actiontrail: { ...actionTrailActions },
+    openecs: { ...accountActions, ...faultRuleActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions, ...explainRamAccessActions, ...consoleSignInActions },
   };
 }

@@ -3,7 +3,7 @@
  * pool options (src/domain/instances/private-pool.ts). Terraform's instance Read needs a non-empty
  * `Instances.Instance` for the instance it asks about.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { checkPrivatePoolOptions, type PrivatePoolCheck } from '../domain/instances/private-pool.js';
 import { getInstance, updateInstance, type InstanceRow } from '../store/instances.js';
 import { jsonIdList, pageOfInstances } from './instance-lookup.js';

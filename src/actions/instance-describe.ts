@@ -1,11 +1,13 @@
 /** DescribeInstances (every filter, both paging modes), DescribeInstanceStatus, DescribeInstanceAttribute, DescribeUserData. */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { parseUtc } from '../domain/time.js';
-import { countInstances, getInstance, listInstances, securityGroupsOf, type InstanceFilter } from '../store/instances.js';
+import { getInstance, securityGroupsOf, type InstanceFilter } from '../store/instances.js';
+import { instancePage } from '../store/instance-pages.js';
 import { idsWithTags, tagsOf } from '../store/tags.js';
 import { primaryInterfacesOf } from '../store/network-interfaces.js';
-import { describeInstanceItem, instanceAttribute } from './instance-view.js';
+import { describeInstanceItemJson, instanceAttribute, type DescribeInstancesItem } from './instance-view.js';
+import { RawJson } from '../api/render.js';
 import { pageFields, pageOf } from './paging.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
@@ -86,12 +88,14 @@ export const instanceDescribeActions = ecsHandlers({
     const page = pageOf(p, { defaultSize: 10, maxSize: 100, maxResultsMin: 10, maxResultsMax: 100, maxResultsDefault: 10 });
     const f = await filterOf(ctx, p);
     if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
-    const [total, rows] = await Promise.all([countInstances(ctx.db, f), listInstances(ctx.db, f, page.offset, page.limit)]);
+    const { total, rows } = await instancePage(ctx.db, f, page.offset, page.limit);
     const ids = rows.map((r) => r.id);
     const [groups, tags, enis] = await Promise.all([securityGroupsOf(ctx.db, ids), tagsOf(ctx.db, ids), primaryInterfacesOf(ctx.db, ids)]);
+    // The items as JSON text, kept per instance while unchanged (instance-view.ts), copied into the answer.
+    const items = rows.map((r) => describeInstanceItemJson(r, groups.get(r.id) ?? [], tags.get(r.id), enis.get(r.id)));
     return {
       ...pageFields(page, rows.length, total),
-      Instances: { Instance: rows.map((r) => describeInstanceItem(r, groups.get(r.id) ?? [], tags.get(r.id), enis.get(r.id))) },
+      Instances: { Instance: new RawJson(`[${items.join(',')}]`) as unknown as DescribeInstancesItem[] },
     };
   },
 
@@ -99,7 +103,7 @@ export const instanceDescribeActions = ecsHandlers({
     const page = pageOf(p, { defaultSize: 10, maxSize: 50 });
     const ids: string[] | undefined = p.InstanceId?.length ? p.InstanceId : undefined;
     const f: InstanceFilter = { accountId: ctx.principal.accountId, regionId: ctx.regionId, ids, zoneId: p.ZoneId };
-    const [total, rows] = await Promise.all([countInstances(ctx.db, f), listInstances(ctx.db, f, page.offset, page.limit)]);
+    const { total, rows } = await instancePage(ctx.db, f, page.offset, page.limit);
     return {
       PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total,
       InstanceStatuses: { InstanceStatus: rows.map((r) => ({ InstanceId: r.id, Status: r.status })) },

@@ -3,7 +3,7 @@
  * a JSON list or `InstanceId.N`, looked up in the caller's account and region, answered in the
  * order asked, paged with PageNumber/PageSize.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { getInstancesByIds, listInstances, countInstances, type InstanceRow } from '../store/instances.js';
 import type { ActionContext } from './types.js';

@@ -4,7 +4,7 @@
  * (src/domain/instances/maintenance.ts). Terraform's instance Read fails unless the answer holds
  * an entry for its instance, with `ActionOnMaintenance` an object.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import {
   checkActionOnMaintenance, checkMaintenanceWindow, DEFAULT_ACTION_ON_MAINTENANCE, supportedActions, windowMessage,
 } from '../domain/instances/maintenance.js';

@@ -3,7 +3,7 @@
  * membership (JoinSecurityGroup, LeaveSecurityGroup). Host name, password and user data take
  * effect at the next start, as the guide says.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { checkHostName, checkInstanceName } from '../domain/instances/naming.js';
 import { checkPassword } from '../domain/instances/password.js';
 import { allowed } from '../domain/instances/states.js';

@@ -6,13 +6,14 @@
  * src/domain/public-ip-pool.ts; shown by DescribeInstances, not routed anywhere: issue 14).
  */
 import { randomInt } from 'node:crypto';
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { parseIpv4 } from '../domain/cidr.js';
 import { planVpcMove, type MoveGroup } from '../domain/instances/vpc-move.js';
 import { addressesHeldByOthers, setPublicIpIfNone, setSecurityGroups, updateInstance, updateInstanceIfStatus, type InstanceRow } from '../store/instances.js';
 import { allocatePrivateIp, findSecurityGroup, findVSwitch, releasePrivateIps } from '../store/network.js';
 import { movePrimaryInterface, primaryInterfacesOf } from '../store/network-interfaces.js';
 import { allocatePublicIp } from '../store/public-ips.js';
+import { requestSecurityPolicy } from '../engine/security-policy.js';
 import { requireInstance } from './instance-describe.js';
 import { checkGroupCapacity } from './launch-deps.js';
 import type { ActionContext, Tx } from './types.js';
@@ -65,6 +66,8 @@ export const instanceNetworkActions = ecsHandlers({
       await allocatePrivateIp(trx, { vswitchId: plan.vswitchId, instanceId: row.id, requested: plan.privateIp });
       await movePrimaryInterface(trx, row.id, { vpcId: plan.vpcId, vswitchId: plan.vswitchId, privateIp: plan.privateIp });
       if (plan.groupIds) await setSecurityGroups(trx, row.id, plan.groupIds);
+      // The NIC's address is what the ruleset matches on.
+      else await requestSecurityPolicy(trx, ctx.now());
       return {};
     });
   },

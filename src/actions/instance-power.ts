@@ -3,7 +3,7 @@
  * forms. A handler moves the status at once (Starting, Stopping) and leaves the rest to the
  * engine's instance reconciler.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { allowed, nextStatus, type PowerAction } from '../domain/instances/states.js';
 import { getInstancesByIds, releaseInstance, setInstanceStatus, type InstanceRow } from '../store/instances.js';
@@ -41,9 +41,13 @@ function check(verb: Verb, row: InstanceRow, p: Params, nextHops: ReadonlySet<st
   return allowed(verb, row.status) ? undefined : statusError(verb, row);
 }
 
-async function apply(trx: Tx, enqueue: (op: NewOperation) => Promise<void>, verb: Verb, row: InstanceRow, p: Params, now: number): Promise<string> {
+/**
+ * Writes the verb's change, compare-and-set against the status `check` saw: the instance's status
+ * error when a concurrent request (or the engine) moved it in between, nothing written then.
+ */
+async function apply(trx: Tx, enqueue: (op: NewOperation) => Promise<void>, verb: Verb, row: InstanceRow, p: Params, now: number): Promise<string | EcsError> {
   if (verb === 'Delete') {
-    await releaseInstance(trx, row, now);
+    if (!(await releaseInstance(trx, row, now))) return await movedOn(trx, verb, row);
     await enqueue({ kind: 'instance', resourceId: row.id, dueAt: now });
     return row.status;
   }
@@ -51,9 +55,18 @@ async function apply(trx: Tx, enqueue: (op: NewOperation) => Promise<void>, verb
   const desired = verb === 'Stop' ? 'Stopped' : 'Running';
   const patch: Partial<InstanceRow> = { desired_status: desired };
   if (verb === 'Stop') patch.stopped_mode = p.StoppedMode === 'StopCharging' ? 'StopCharging' : 'KeepCharging';
-  await setInstanceStatus(trx, row, to, now, patch);
-  await enqueue({ kind: 'instance', resourceId: row.id, dueAt: now, payload: { force: p.ForceStop === true || p.ForceReboot === true } });
+  // Intent in the row, read by the instance reconciler: a second request's ForceStop is never lost.
+  patch.force_stop = verb !== 'Start' && (p.ForceStop === true || p.ForceReboot === true) ? 1 : 0;
+  if (!(await setInstanceStatus(trx, row, to, now, patch))) return await movedOn(trx, verb, row);
+  await enqueue({ kind: 'instance', resourceId: row.id, dueAt: now });
   return to;
+}
+
+/** The error for a row whose status moved between the check and the write: as `check` would now answer. */
+async function movedOn(trx: Tx, verb: Verb, row: InstanceRow): Promise<EcsError> {
+  const [now] = await getInstancesByIds(trx, row.account_id, [row.id]);
+  if (!now) return notFound([row.id], false);
+  return statusError(verb, now);
 }
 
 function notFound(ids: string[], batch: boolean): EcsError {
@@ -69,7 +82,8 @@ async function single(ctx: ActionContext, p: Params, verb: Verb) {
   const err = check(verb, row, p, verb === 'Delete' ? await nextHopInstanceIds(ctx.db, [row.id]) : undefined, ctx.now());
   if (err) throw err;
   return ctx.mutate(async (trx, enqueue) => {
-    await apply(trx, enqueue, verb, row, p, ctx.now());
+    const done = await apply(trx, enqueue, verb, row, p, ctx.now());
+    if (done instanceof EcsError) throw done;
     return {};
   });
 }
@@ -103,6 +117,12 @@ async function batch(ctx: ActionContext, p: Params, verb: Verb) {
         continue;
       }
       const current = await apply(trx, enqueue, verb, o.row, p, ctx.now());
+      if (current instanceof EcsError) {
+        // Lost a race after the check: AllTogether refuses the whole call (rolled back), SuccessFirst reports this one.
+        if (!successFirst) throw current;
+        responses.push({ InstanceId: o.id, Code: current.code, Message: current.message, PreviousStatus: o.row.status, CurrentStatus: o.row.status });
+        continue;
+      }
       responses.push({ InstanceId: o.id, Code: '200', Message: 'success', PreviousStatus: o.row.status, CurrentStatus: current });
     }
     // DeleteInstances answers a RequestId only; the other batch actions list each instance's outcome.

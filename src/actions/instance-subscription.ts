@@ -5,7 +5,7 @@
  * pay-as-you-go before DeleteInstance, which refuses an unexpired subscription). Expiry is shown
  * (ExpiredTime); the engine does not yet stop, renew or release instances when it comes.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { checkSubscription, isPeriodUnit, PAY_AS_YOU_GO, RENEWAL_STATUSES, validRenewPeriod } from '../domain/instances/subscription.js';
 import { listInstances, updateInstance, type InstanceRow } from '../store/instances.js';

@@ -1,4 +1,5 @@
 /** Renders instance rows in the shapes of DescribeInstances and DescribeInstanceAttribute. */
+import { createHash } from 'node:crypto';
 import { isoMinute, PAY_AS_YOU_GO_EXPIRED_TIME } from '../domain/time.js';
 import type { Tag } from '../domain/tags.js';
 import { renderTags } from '../store/tags.js';
@@ -46,21 +47,48 @@ function common(r: InstanceRow, groups: string[]) {
 }
 
 /**
- * DescribeInstances renders the same unchanged instances page after page; building each item was
- * most of a call's time, so items are kept per instance and reused while their inputs (the row,
- * its groups and tags) are unchanged. The key is the inputs' JSON, so a stale item cannot be served.
+ * DescribeInstances renders the same unchanged instances page after page; building and encoding
+ * each item was most of a call's time, so each instance's item is kept as JSON text and reused
+ * while its inputs (the row, its groups, tags and primary ENI) are unchanged. The key is a digest
+ * of all of those inputs, so a stale item cannot be served. Bounded by the text's size, least
+ * recently used out first.
  */
-const itemCache = new Map<string, { key: string; item: ReturnType<typeof buildItem> }>();
-const ITEM_CACHE_LIMIT = 50_000;
+const itemCache = new Map<string, { key: string; json: string }>();
+const ITEM_CACHE_BYTES = 64 * 1024 * 1024;
+let itemCacheBytes = 0;
+
+function inputsKey(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined): string {
+  // Every column by value (a row read twice has its columns in the same order; null is not "null").
+  let text = '';
+  for (const v of Object.values(r)) text += v === null ? '\u0000\u0001' : `${v}\u0001`;
+  text += `\u0002${groups.join('\u0001')}\u0002`;
+  for (const t of tags ?? []) text += `${t.Key}\u0001${t.Value}\u0003`;
+  text += `\u0002${eni ? JSON.stringify(eni) : ''}`;
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** The instance's DescribeInstances item as JSON text. */
+export function describeInstanceItemJson(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined): string {
+  const key = inputsKey(r, groups, tags, eni);
+  const hit = itemCache.get(r.id);
+  if (hit) {
+    itemCache.delete(r.id);
+    if (hit.key === key) { itemCache.set(r.id, hit); return hit.json; }
+    itemCacheBytes -= hit.json.length;
+  }
+  const json = JSON.stringify(buildItem(r, groups, tags, eni));
+  itemCache.set(r.id, { key, json });
+  itemCacheBytes += json.length;
+  for (const [id, e] of itemCache) {
+    if (itemCacheBytes <= ITEM_CACHE_BYTES) break;
+    itemCache.delete(id);
+    itemCacheBytes -= e.json.length;
+  }
+  return json;
+}
 
 export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined) {
-  const key = JSON.stringify(r) + JSON.stringify(groups) + JSON.stringify(tags ?? null) + JSON.stringify(eni ?? null);
-  const hit = itemCache.get(r.id);
-  if (hit && hit.key === key) return hit.item;
-  const item = buildItem(r, groups, tags, eni);
-  if (itemCache.size >= ITEM_CACHE_LIMIT) itemCache.clear();
-  itemCache.set(r.id, { key, item });
-  return item;
+  return buildItem(r, groups, tags, eni);
 }
 
 /** Physical cores and threads of the instance's vCPUs (two threads per core from 2 vCPUs up). */
@@ -86,7 +114,7 @@ function networkInterfaces(eni: NetworkInterfaceWithIps | undefined) {
   };
 }
 
-type DescribeInstancesItem = NonNullable<NonNullable<EcsActions['DescribeInstances']['response']['Instances']>['Instance']>[number];
+export type DescribeInstancesItem = NonNullable<NonNullable<EcsActions['DescribeInstances']['response']['Instances']>['Instance']>[number];
 
 function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined) {
   const item = {

@@ -2,7 +2,7 @@
  * SSH key pairs: CreateKeyPair, ImportKeyPair, DescribeKeyPairs, DeleteKeyPairs, AttachKeyPair,
  * DetachKeyPair (security guide 001 §2, user guide 000:L2351–2551, api-protocol.md §3.5).
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { newId } from '../domain/ids.js';
 import {
@@ -14,6 +14,8 @@ import {
   bindTargets, countKeyPairs, deleteKeyPairs, getKeyPair, getKeyPairsByNames, insertKeyPair, keyPairNamesInUse, keyPairQuota,
   listKeyPairs, setInstanceKeyPair, type KeyPairScope,
 } from '../store/key-pairs.js';
+import { lockAccount } from '../store/row-locks.js';
+import { UNIQUE, onViolation } from '../store/unique.js';
 import { idsWithTags, putTags, removeTags, renderTags, tagsOf } from '../store/tags.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
@@ -44,13 +46,16 @@ async function checkRoomFor(db: ActionContext['db'] | Tx, ctx: ActionContext, na
 interface NewKeyPair { name: string; fingerPrint: string; keyType: string; publicKey: string; authorizedKey: string; tags: Tag[]; resourceGroupId: string }
 
 async function storeKeyPair(ctx: ActionContext, trx: Tx, k: NewKeyPair): Promise<string> {
+  // With the account locked, concurrent creates count one another against the quota; the unique
+  // (account, region, name) index settles two creates of one name.
+  await lockAccount(trx, ctx.principal.accountId);
   await checkRoomFor(trx, ctx, k.name);
   const id = newId('ssh-');
-  await insertKeyPair(trx, {
+  await onViolation(UNIQUE.keyPairName, () => new EcsError('KeyPair.AlreadyExist', `The key pair "${k.name}" already exist.`), () => insertKeyPair(trx, {
     id, account_id: ctx.principal.accountId, region_id: ctx.regionId, name: k.name, fingerprint: k.fingerPrint,
     key_type: k.keyType, public_key: k.publicKey, authorized_key: k.authorizedKey, resource_group_id: k.resourceGroupId,
     created_at: ctx.now(),
-  });
+  }));
   await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'keypair', resourceId: id }, k.tags, 'QuotaExceed.Tags');
   return id;
 }

@@ -2,7 +2,7 @@
  * What launching an instance needs from other families (catalog, network, key pairs, images),
  * gathered behind one small interface so the instance actions stay readable.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import {
   checkDiskSize, checkImageFitsType as imageFits, checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, checkZoneOffersType,
   defaultSystemDiskCategory, findInstanceType, findSystemImage,
@@ -77,8 +77,8 @@ export async function resolveSecurityGroups(ctx: ActionContext, ids: string[]): 
  * fit. `code` is the action's: SecurityGroupInstanceLimitExceed (RunInstances, CreateInstance,
  * ModifyInstanceAttribute) or SecurityGroupInstanceLimitExceeded (JoinSecurityGroup).
  */
-export async function checkGroupCapacity(ctx: ActionContext, groups: GroupInfo[], adding: number, code: string): Promise<void> {
-  const counts = await memberCounts(ctx.db, groups.map((g) => g.id));
+export async function checkGroupCapacity(ctx: ActionContext, groups: GroupInfo[], adding: number, code: string, q: Tx | ActionContext['db'] = ctx.db): Promise<void> {
+  const counts = await memberCounts(q, groups.map((g) => g.id));
   for (const g of groups) {
     const cap = securityGroupCapacity(g.type);
     if ((counts.get(g.id) ?? 0) + adding > cap) {

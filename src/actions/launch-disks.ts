@@ -3,7 +3,7 @@
  * `DataDisk.N`, with each `DataDisk.N.SnapshotId` checked (the caller's, in the region, finished).
  * The merge rules are in domain/storage/launch-disks.ts.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { diskSizeRange, findSystemImage } from '../domain/catalog/index.js';
 import { planDataDisks, type DataDiskRequest, type ImageDataDisk, type PlannedDataDisk } from '../domain/storage/launch-disks.js';
 import { findUsableImage, mappingsOf } from '../store/images.js';

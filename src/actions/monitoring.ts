@@ -8,7 +8,7 @@
  * period, bandwidth kbit/s, BPS bytes/s, IOPS operations/s, latency µs. The sim driver has no
  * counters, so its points are empty too.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { MonitorSample } from '../compute/driver.js';
 import { isoSecond, parseUtc } from '../domain/time.js';
 import { getDisk } from '../store/storage.js';

@@ -5,7 +5,7 @@
  * type-asserts `PrivateIpSets`, `Ipv6Sets`, `SecurityGroupIds` and `Attachment` as objects and
  * `Primary` as a JSON boolean.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { isoSecond } from '../domain/time.js';
 import { securityGroupsOf } from '../store/instances.js';

@@ -7,7 +7,7 @@
  * console need to hand files to ImportImage and fetch what ExportImage wrote.
  */
 import { createHash } from 'node:crypto';
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { isValidBucketName, isValidObjectKey } from '../domain/storage/image-files.js';
 import { isoSecond } from '../domain/time.js';
 import { ObjectStore, type BucketMeta } from '../store/objects.js';

@@ -2,7 +2,7 @@
  * The two paging modes of ECS Describe* actions: PageNumber/PageSize (echoed with TotalCount) and
  * MaxResults/NextToken (an opaque token; empty when done). Mixing them is refused.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 
 export interface Page {

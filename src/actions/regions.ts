@@ -3,7 +3,7 @@
  * DescribeInstanceTypeFamilies, DescribeAvailableResource. All read the static catalog in
  * src/domain/catalog; none touches the store.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import {
   availableResources, DESTINATIONS, RESOURCE_TYPES, type AvailabilityQuery, type Destination, type ResourceType,

@@ -8,7 +8,7 @@
  * `Creating` for a moment); DeleteResourceGroup answers `PendingDelete`, the state the real group
  * is in when the call returns, and the group is gone for every later call.
  */
-import { EcsError, errors } from '../api/errors.js';
+import { EcsError, errors } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { actionSpec } from '../api/spec.js';
 import { REGIONS } from '../domain/catalog/regions.js';
@@ -22,9 +22,11 @@ import {
   countGroupResources, countGroups, deleteGroup, ensureDefaultGroup, findGroup, findGroupByName, groupedResources, insertGroup, listGroups,
   newGroupId, setDisplayName, setResourceGroup, type ResourceGroupRow,
 } from '../store/resource-groups.js';
+import { lockAccount } from '../store/row-locks.js';
+import { UNIQUE, onViolation } from '../store/unique.js';
 import { idsWithTags, putTags, removeTags, tagsOf } from '../store/tags.js';
 import { ecsHandlers, resourceManagerHandlers, vpcHandlers } from './typed-handlers.js';
-import type { ActionContext } from './types.js';
+import type { ActionContext, Tx } from './types.js';
 
 const GROUP_TAG = 'resourcegroup';
 const DEFAULT_PAGE_SIZE = 10;
@@ -106,18 +108,22 @@ export const resourceManagerActions = resourceManagerHandlers({
     if (await findGroupByName(ctx.db, accountId, name)) {
       throw new EcsError('EntityAlreadyExists.ResourceGroup', `The resource group name "${name}" is already used in this account.`, 409);
     }
-    if (await countGroups(ctx.db, accountId) >= MAX_RESOURCE_GROUPS) {
-      throw new EcsError('LimitExceeded.ResourceGroup', `The count of resource groups beyond the current limits (${MAX_RESOURCE_GROUPS} per account).`);
-    }
+    const checkLimit = async (q: Tx | ActionContext['db']) => {
+      if (await countGroups(q, accountId) >= MAX_RESOURCE_GROUPS) {
+        throw new EcsError('LimitExceeded.ResourceGroup', `The count of resource groups beyond the current limits (${MAX_RESOURCE_GROUPS} per account).`);
+      }
+    };
+    await checkLimit(ctx.db);
     const row: ResourceGroupRow = {
       id: newGroupId(false), account_id: accountId, name, display_name: p.DisplayName, status: 'OK', is_default: 0, created_at: ctx.now(),
     };
     return ctx.mutate(async (trx) => {
-      // The unique (account, name) index settles two concurrent creates of one name.
-      await insertGroup(trx, row).catch((e: unknown) => {
-        if (/unique|duplicate key/i.test(String(e))) throw new EcsError('EntityAlreadyExists.ResourceGroup', `The resource group name "${name}" is already used in this account.`, 409);
-        throw e;
-      });
+      // The limit again with the account locked; the unique (account, name) index settles two creates of one name.
+      await lockAccount(trx, accountId);
+      await checkLimit(trx);
+      await onViolation(UNIQUE.resourceGroupName,
+        () => new EcsError('EntityAlreadyExists.ResourceGroup', `The resource group name "${name}" is already used in this account.`, 409),
+        () => insertGroup(trx, row));
       await putTags(trx, { accountId, regionId: '', resourceType: GROUP_TAG, resourceId: row.id }, tags);
       return { ResourceGroup: { ...renderGroup(row), RegionStatuses: regionStatuses('OK') } };
     });

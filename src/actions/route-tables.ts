@@ -10,7 +10,7 @@
  *
  * Where the two products name one refusal differently, `byProduct` picks the caller's code.
  */
-import { EcsError, errors } from '../api/errors.js';
+import { EcsError, errors } from '../domain/errors.js';
 import { decodeToken, encodeToken } from './paging.js';
 import { given, type Params } from '../api/params.js';
 import { isValidVpcDescription, isValidVpcName } from '../domain/network-names.js';

@@ -4,7 +4,7 @@
  * ExplainSecurityGroupAccess (the rule engine answering "would this packet pass, and why").
  * Text rules live in src/domain/security-rules; this module adds what needs the store.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import {
   defaultInnerAccessPolicy, evaluateAccess, familyOfAddress, MAX_AUTHORIZED_GROUPS, MAX_RULES_PER_GROUP, parseNicType,
@@ -15,6 +15,7 @@ import {
 import { newId } from '../domain/ids.js';
 import { isoSecond } from '../domain/time.js';
 import { getInstance } from '../store/instances.js';
+import { lockRow } from '../store/row-locks.js';
 import {
   deleteRules, deleteRulesOfGroup, findAccount, findGroup, groupIdsOfInstance, groupsByIds, insertRules, instancesWithAddress, referencingGroups,
   isReferencedByRules, rulesByIds, rulesOfGroups, setInnerAccessPolicy, updateRule, type GroupRow,
@@ -134,6 +135,8 @@ function authorize(direction: Direction): Handler {
     };
     await plan(ctx.db);
     return ctx.mutate(async (trx) => {
+      // The group's row locked, the limits are counted again: concurrent authorizations add up one after the other.
+      await lockRow(trx, 'security_groups', g.id);
       await loadGroup(ctx, g.id, trx);
       const added = await plan(trx);
       const owner = { accountId: ctx.principal.accountId, regionId: ctx.regionId, groupId: g.id };
@@ -265,7 +268,9 @@ function modify(direction: Direction): Handler {
     const others = (await rulesOfGroups(ctx.db, [g.id])).filter((r) => r.id !== target.id);
     checkLimits(others, [spec]);
     return ctx.mutate(async (trx) => {
+      await lockRow(trx, 'security_groups', g.id);
       await rulesWithIds(ctx, g, [target.id], direction, trx);
+      checkLimits((await rulesOfGroups(trx, [g.id])).filter((r) => r.id !== target.id), [spec]);
       await updateRule(trx, target.id, spec);
       return {};
     });

@@ -13,7 +13,7 @@
  * Rules are validated exactly as AuthorizeSecurityGroup(Egress) validates them, with its codes.
  * The pure parts are src/domain/security-rules/{transfer,tools}.ts.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { actionSpec } from '../api/spec.js';
 import { isKnownRegion } from '../domain/catalog/regions.js';
 import { newId } from '../domain/ids.js';

@@ -6,7 +6,7 @@
  * classic network of the guide's era. Advanced (enterprise) groups are VPC-only (security guide
  * §1.2, CreateSecurityGroup `InvalidParams.VpcIdGroupType`).
  */
-import { EcsError, errors } from '../api/errors.js';
+import { EcsError, errors } from '../domain/errors.js';
 import { given, type Params } from '../api/params.js';
 import { newId } from '../domain/ids.js';
 import { isValidSecurityGroupDescription, isValidSecurityGroupName } from '../domain/network-names.js';
@@ -23,6 +23,7 @@ import { decodeToken, encodeToken } from './paging.js';
 import { tagFilterOf } from './storage-view.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
+import { lockAccount, lockRow } from '../store/row-locks.js';
 import { resolveResourceGroup } from './resource-groups.js';
 
 const SG_TAG = 'securitygroup';
@@ -41,6 +42,14 @@ export interface SecurityGroupDeleteHook {
   name: string;
   check?(ctx: ActionContext, group: SecurityGroupRow): Promise<void>;
   cleanup?(trx: Tx, group: SecurityGroupRow): Promise<void>;
+}
+
+/** The region's security group quota has room for one more. */
+async function checkGroupQuota(ctx: ActionContext, q: Tx | ActionContext['db']): Promise<void> {
+  const limit = await quotaFor(q, ctx.principal.accountId, 'security-groups-per-region');
+  if (!fitsQuota(await countSecurityGroups(q, ctx.principal.accountId, ctx.regionId), limit)) {
+    throw new EcsError('QuotaExceed.SecurityGroup', `The maximum number of security groups is reached: ${limit} per region.`);
+  }
 }
 
 export const securityGroupDeleteHooks: SecurityGroupDeleteHook[] = [];
@@ -147,13 +156,14 @@ export const securityGroupsActions = ecsHandlers({
       throw new EcsError('InvalidParams.VpcIdGroupType', 'Only VPC instance supports enterprise level security group.');
     }
     const tags = tagsOfRequest(p.Tag);
-    const limit = await quotaFor(ctx.db, accountId, 'security-groups-per-region');
-    if (!fitsQuota(await countSecurityGroups(ctx.db, accountId, ctx.regionId), limit)) {
-      throw new EcsError('QuotaExceed.SecurityGroup', `The maximum number of security groups is reached: ${limit} per region.`);
-    }
+    await checkGroupQuota(ctx, ctx.db);
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('sg-');
     return ctx.mutate(async (trx) => {
+      // Again with the account locked (then the VPC, which DeleteVpc locks to find it empty).
+      await lockAccount(trx, accountId);
+      await checkGroupQuota(ctx, trx);
+      if (vpcId && !(await lockRow(trx, 'vpcs', vpcId))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpcId}" does not exist.`);
       await insertSecurityGroup(trx, {
         id, account_id: accountId, region_id: ctx.regionId, vpc_id: vpcId, name: p.SecurityGroupName ?? '',
         description: p.Description ?? '', type,

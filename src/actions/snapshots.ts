@@ -3,7 +3,7 @@
  * CopySnapshot. A snapshot is `progressing` until the `snapshot` reconciler completes it at
  * `completes_at`; Progress is derived from the clock in between.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { isKnownRegion } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
 import { diskStatusAllows, instanceStatusAllows } from '../domain/storage/disks.js';
@@ -12,6 +12,7 @@ import { expiryOf, isValidSnapshotRetention } from '../domain/storage/quotas.js'
 import { SNAPSHOT_STATUSES, snapshotDurationMs, usageOf } from '../domain/storage/snapshots.js';
 import { MAX_TAGS_PER_RESOURCE, tagsFromParams } from '../domain/tags.js';
 import { imagesUsingSnapshot } from '../store/images.js';
+import { enqueueFileRemoval } from '../engine/disk-files.js';
 import { getInstance } from '../store/instances.js';
 import {
   countSnapshots, deleteSnapshots, disksFromSnapshot, insertSnapshot, listSnapshots, quotaOf, snapshotsOfDisk, updateSnapshot,
@@ -75,7 +76,10 @@ export interface NewSnapshot {
   category?: string;
 }
 
-/** Inserts a progressing snapshot; the caller enqueues the `snapshot` operation at `completes_at`. */
+/**
+ * Inserts a progressing snapshot; the caller enqueues the `snapshot` operation: due at once for a
+ * snapshot of a disk (its bytes are frozen then), at `completes_at` for a copy (it shares its source's).
+ */
 export async function addSnapshot(trx: Tx | Parameters<typeof insertSnapshot>[0], s: NewSnapshot): Promise<SnapshotRow> {
   const row: SnapshotRow = {
     id: s.id ?? newId('s-'),
@@ -102,6 +106,7 @@ export async function addSnapshot(trx: Tx | Parameters<typeof insertSnapshot>[0]
     completes_at: s.createdAt + s.durationMs,
     modified_at: s.createdAt,
     expires_at: expiryOf(s.createdAt, s.retentionDays),
+    taken_at: null,
   };
   await insertSnapshot(trx, row);
   return row;
@@ -193,12 +198,11 @@ export const snapshotActions = ecsHandlers({
         resourceGroupId, encrypted: disk.encrypted === 1, category: p.Category ? String(p.Category).toLowerCase() : 'standard',
       });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: disk.region_id, resourceType: 'snapshot', resourceId: s.id }, tags);
-      await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: s.completes_at });
+      // Due now: the engine freezes the bytes at once (qemu: O(1), the disk continues on an
+      // overlay), retrying on failure; the snapshot completes at `completes_at`, or is `failed`.
+      await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: now });
       return { SnapshotId: s.id };
     });
-    // The bytes are frozen now (qemu: O(1), the disk continues on an overlay); if that fails the
-    // snapshot reconciler tries again when the snapshot completes (the hook is idempotent).
-    await ctx.driver.snapshotDisk?.(disk.id, String(row.SnapshotId)).catch(() => undefined);
     return row;
   },
 
@@ -211,12 +215,13 @@ export const snapshotActions = ecsHandlers({
     // "如果快照已经被用于创建云盘，且未设置Force…不能直接删除快照"; forced, those disks cannot re-initialize.
     const disks = await disksFromSnapshot(ctx.db, snap.id);
     if (disks.length && p.Force !== true) throw new EcsError('SnapshotCreatedDisk', `The snapshot has been used to create disk(s): ${disks.map((d) => d.id).join(', ')}. Set Force=true to delete it anyway.`);
-    await ctx.mutate(async (trx) => {
+    await ctx.mutate(async (trx, enqueue) => {
       await deleteSnapshots(trx, [snap.id]);
       await trx.insertInto('transitions').values({ resource_id: snap.id, from_status: snap.status, to_status: 'Deleted', at: ctx.now() }).execute();
+      // The file goes in the engine (the snapshot reconciler of a missing row), retried until it has.
+      await enqueueFileRemoval(enqueue, ctx.now(), { snapshotIds: [snap.id] });
       return {};
     });
-    await ctx.driver.deleteSnapshot?.(snap.id).catch(() => undefined);
     return {};
   },
 

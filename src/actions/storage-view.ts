@@ -2,7 +2,7 @@
  * Shared by the disk, snapshot, policy and image actions: finding the caller's resources with the
  * documented NotFound codes, the `Filter.N` creation-time filter, and the response items.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { progressText, remainSeconds, usageOf } from '../domain/storage/snapshots.js';
 import { renderPoints } from '../domain/storage/schedule.js';

@@ -3,7 +3,7 @@
  * AddTags, RemoveTags, DescribeTags (api-protocol.md §3.6; user guide 000:L2553–2626). Tags are
  * per region (000:L2565) and a resource carries at most 20 (SPEC.md).
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { decodeToken, encodeToken } from './paging.js';
 import type { Params } from '../api/params.js';
 import {
@@ -11,7 +11,7 @@ import {
   tagsMatchFilters, type Tag,
 } from '../domain/tags.js';
 import { findTaggable, liveTagRows, putTags, removeTags, type TagScope } from '../store/tags.js';
-import { refreshInstanceMetadata } from './metadata-options.js';
+import { bumpMetadataGeneration } from './metadata-options.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
 
@@ -45,24 +45,23 @@ async function requireResources(ctx: ActionContext, type: string, ids: string[],
 }
 
 async function tag(ctx: ActionContext, type: string, stored: string[], tags: Tag[]) {
-  const out = await ctx.mutate(async (trx) => {
+  return ctx.mutate(async (trx, enqueue) => {
     for (const id of stored) {
       await putTags(trx, { ...scopeOf(ctx), resourceType: type, resourceId: id }, tags, 'QuotaExceed.Tags');
     }
+    // Instances that serve their tags in metadata see the change (the engine pushes it).
+    await bumpMetadataGeneration(trx, enqueue, stored, ctx.now(), { onlyServingTags: true });
     return {};
   });
-  await refreshInstanceMetadata(ctx, stored);
-  return out;
 }
 
 async function untag(ctx: ActionContext, stored: string[], keys: string[] | undefined) {
-  const out = await ctx.mutate(async (trx) => {
+  return ctx.mutate(async (trx, enqueue) => {
     for (const id of stored) await removeTags(trx, id, keys);
+    // Instances that serve their tags in metadata see the change (the engine pushes it).
+    await bumpMetadataGeneration(trx, enqueue, stored, ctx.now(), { onlyServingTags: true });
     return {};
   });
-  // Instances that serve their tags in metadata see the change at once.
-  await refreshInstanceMetadata(ctx, stored);
-  return out;
 }
 
 /** DescribeTags counts resources per ResourceTypeCount field; the response lists all of them. */

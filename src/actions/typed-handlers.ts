@@ -7,6 +7,7 @@
  * map's type computes them (`ExcessFields`) from each handler's inferred return type.
  * The result is a plain HandlerMap: the registry and the dispatcher do not change.
  */
+import type { ActionTrailActions } from '../api/generated/actiontrail-types.js';
 import type { BssOpenApiActions } from '../api/generated/bssopenapi-types.js';
 import type { EcsActions } from '../api/generated/ecs-types.js';
 import type { OpenEcsActions } from '../api/generated/openecs-types.js';
@@ -62,6 +63,7 @@ export const stsHandlers = typedHandlers<StsActions>();
 export const ramHandlers = typedHandlers<RamActions>();
 export const bssOpenApiHandlers = typedHandlers<BssOpenApiActions>();
 export const resourceManagerHandlers = typedHandlers<ResourceManagerActions>();
+export const actionTrailHandlers = typedHandlers<ActionTrailActions>();
 export const openEcsHandlers = typedHandlers<OpenEcsActions>();
 
 /**

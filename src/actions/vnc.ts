@@ -3,11 +3,13 @@
  * qemu driver the URL is a one-time WebSocket to the guest's real VNC console (src/compute/qemu/
  * vnc-proxy.ts) and the password is set on the running guest at once (the guide, L253: immediate on
  * I/O-optimized instances, which all current types are); the sim driver has no screen, so its URL
- * names nothing that answers.
+ * names nothing that answers. The password is kept sealed in the instance row; the engine applies
+ * it to a running guest and the driver at every boot, so it survives restarts of either.
  */
 import { randomBytes } from 'node:crypto';
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { requireInstance } from './instance-describe.js';
+import { passwordSealer } from './instance-create.js';
 import { ecsHandlers } from './typed-handlers.js';
 
 /**
@@ -37,11 +39,17 @@ export const vncActions = ecsHandlers({
   async ModifyInstanceVncPasswd(ctx, p) {
     const row = await requireInstance(ctx, p.InstanceId);
     checkVncPassword(String(p.VncPassword ?? ''));
-    if (row.status !== 'Running' && row.status !== 'Stopped') {
-      throw new EcsError('IncorrectInstanceStatus', `The current status of the resource does not support this operation: ${row.id} is ${row.status}.`, 403);
-    }
-    return ctx.mutate(async () => {
-      await ctx.driver.setVncPassword?.(row.id, p.VncPassword);
+    const settled = ['Running', 'Stopped'];
+    const refuse = (why: string) => new EcsError('IncorrectInstanceStatus', `The current status of the resource does not support this operation: ${row.id} ${why}.`, 403);
+    if (!settled.includes(row.status)) throw refuse(`is ${row.status}`);
+    const sealed = passwordSealer(ctx).seal(p.VncPassword);
+    return ctx.mutate(async (trx, enqueue) => {
+      // Compare-and-set on the status checked above: a start or stop in between is refused, not raced.
+      const done = await trx.updateTable('instances').set({ vnc_password_sealed: sealed })
+        .where('id', '=', row.id).where('deleted_at', 'is', null).where('status', 'in', settled).executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw refuse('is no longer Running or Stopped');
+      // A running guest gets it from the engine at once; a stopped one at its next boot (GuestSpec).
+      await enqueue({ kind: 'instance', resourceId: row.id, dueAt: ctx.now() });
       return {};
     });
   },

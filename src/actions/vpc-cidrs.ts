@@ -4,7 +4,7 @@
  * Terraform waits for after each call. IPv6 blocks and IPAM pools do not exist here and are
  * refused with the metadata's codes.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { given } from '../api/params.js';
 import { containsCidr, parseCidr, VPC_MASK } from '../domain/cidr.js';
 import { checkSecondaryCidr, MAX_SECONDARY_CIDRS, secondaryList } from '../domain/vpc-cidrs.js';

@@ -15,7 +15,7 @@
  * EnableVpcClassicLink is refused with Forbidden.EnableClassicLink; DisableVpcClassicLink asks
  * for the state every VPC already has (ClassicLinkEnabled false), so it succeeds without change.
  */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { DEFAULT_VPC_BLOCK, DEFAULT_VSWITCH_PREFIX, firstFreeBlock } from '../domain/default-network.js';
 import { findZone } from '../domain/catalog/regions.js';
 import { findVpc, listVpcs, listVSwitches, vswitchesOfVpcs } from '../store/network.js';

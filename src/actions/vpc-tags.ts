@@ -7,7 +7,7 @@
  * ModifyRouteTableAttributes (src/actions/route-tables.ts).
  * Codes are the VPC metadata's (InvalidTagKey, QuotaExceeded.TagNum, SizeLimitExceeded.*, ...).
  */
-import { EcsError, errors } from '../api/errors.js';
+import { EcsError, errors } from '../domain/errors.js';
 import { decodeToken, encodeToken } from './paging.js';
 import type { Params } from '../api/params.js';
 import { MAX_RESOURCES_PER_TAG_CALL, MAX_TAGS_PER_TAG_CALL, tagsFromParams, type Tag } from '../domain/tags.js';

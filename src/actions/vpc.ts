@@ -10,7 +10,7 @@
  * an error, as the real service does: the Terraform provider reads `VpcId`/`VSwitchId` == "" as
  * "gone" and fails on any error.
  */
-import { EcsError, errors } from '../api/errors.js';
+import { EcsError, errors } from '../domain/errors.js';
 import { given, type Params } from '../api/params.js';
 import { checkVpcCidr, availableIpCount, DEFAULT_VPC_CIDR, parseCidr, containsCidr, formatCidr, overlaps, VPC_MASK, VSWITCH_MASK } from '../domain/cidr.js';
 import { checkVSwitchInVpc, secondaryList } from '../domain/vpc-cidrs.js';
@@ -31,7 +31,9 @@ import { checkUserCidrs } from '../domain/user-cidrs.js';
 import { idsWithTags, putTags, removeTags, tagsOf } from '../store/tags.js';
 import { tagFilterOf } from './storage-view.js';
 import { vpcHandlers, type EcsRequest } from './typed-handlers.js';
-import type { ActionContext } from './types.js';
+import type { ActionContext, Tx } from './types.js';
+import { lockAccount, lockRow } from '../store/row-locks.js';
+import { UNIQUE, onViolation } from '../store/unique.js';
 import { resolveResourceGroup } from './resource-groups.js';
 
 /** Tag resource types of the VPC product (its ListTagResources: VPC, VSWITCH), stored lower-case like ECS's. */
@@ -164,6 +166,57 @@ function userCidrsOf(v: unknown): string {
   throw new EcsError('IllegalParam.UserCidr', `UserCidr "${c.value}" is not a valid or strict address.`);
 }
 
+function defaultVpcExists(ctx: ActionContext, id = ''): EcsError {
+  return new EcsError('OperationFailed.DefaultVpcExist', `A default VPC already exists in region ${ctx.regionId}${id ? `: ${id}` : ''}.`);
+}
+
+/** Room for one more VPC in the region; for CreateDefaultVpc, no default VPC yet (one per account and region). */
+async function checkVpcRoom(ctx: ActionContext, q: Tx | ActionContext['db']): Promise<void> {
+  const { accountId } = ctx.principal;
+  if (ctx.action === 'CreateDefaultVpc') {
+    const existing = (await listVpcs(q, { accountId, regionId: ctx.regionId, isDefault: true }, { offset: 0, limit: 1 })).rows[0];
+    if (existing) throw defaultVpcExists(ctx, existing.id);
+  }
+  const limit = await quotaFor(q, accountId, 'vpcs-per-region');
+  if (!fitsQuota(await countVpcs(q, accountId, ctx.regionId), limit)) {
+    throw new EcsError('QuotaExceeded.Vpc', `VPC quota exceeded: at most ${limit} VPCs per region.`);
+  }
+}
+
+/** CreateVSwitch's block and quota checks against the VPC's other VSwitches (read through `q`). */
+async function checkVSwitchRoom(ctx: ActionContext, q: Tx | ActionContext['db'], vpc: VpcRow, cidrBlock: string, zoneId: string): Promise<void> {
+  const siblings = await vswitchesOfVpcs(q, [vpc.id]);
+  if (ctx.action === 'CreateDefaultVSwitch') {
+    const inZone = siblings.find((s) => s.is_default === 1 && s.zone_id === zoneId);
+    if (inZone) throw defaultVSwitchExists(zoneId, inZone.id);
+  }
+  const c = checkVSwitchInVpc(cidrBlock, [vpc.cidr_block, ...secondaryList(vpc.secondary_cidr_blocks)], siblings.map((s) => s.cidr_block));
+  if (!c.ok) {
+    switch (c.reason) {
+      case 'mask': throw new EcsError('InvalidCirdrBlock.MaskLength', `Specified CIDR block "${cidrBlock}" is not valid: the mask must be from ${VSWITCH_MASK.min} to ${VSWITCH_MASK.max}.`);
+      case 'outside-vpc': throw new EcsError('InvalidParameter', `Specified CIDR block "${cidrBlock}" is not valid in VPC ${vpc.id} (${vpc.cidr_block}).`);
+      case 'overlap': throw new EcsError('InvalidCidrBlock.Overlapped', `Specified CIDR block "${cidrBlock}" overlapped with other subnets (${c.conflict}).`);
+      default: throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${cidrBlock}" is not valid: ${CIDR_WHY[c.reason]}.`);
+    }
+  }
+  const limit = await quotaFor(q, ctx.principal.accountId, 'vswitches-per-vpc');
+  if (!fitsQuota(siblings.length, limit)) throw new EcsError('QuotaExceeded.VSwitch', `Virtual switch quota exceeded: at most ${limit} VSwitches per VPC.`);
+}
+
+/** DeleteVpc: no VSwitch and no security group left in the VPC. */
+async function checkVpcEmpty(q: Tx | ActionContext['db'], vpc: VpcRow): Promise<void> {
+  if ((await vswitchesOfVpcs(q, [vpc.id])).length > 0) {
+    throw new EcsError('DependencyViolation.VSwitch', `Specified object has dependent resources: VPC ${vpc.id} still has VSwitches.`);
+  }
+  if (await securityGroupsInVpc(q, vpc.id) > 0) {
+    throw new EcsError('DependencyViolation.SecurityGroup', `Specified object has dependent resources SecurityGroup: VPC ${vpc.id} still has security groups.`);
+  }
+}
+
+function defaultVSwitchExists(zoneId: string, id = ''): EcsError {
+  return new EcsError('OperationFailed.DefaultVSwitchExist', `A default vSwitch already exists in the zone ${zoneId}${id ? `: ${id}` : ''}.`);
+}
+
 export const vpcActions = vpcHandlers({
   async CreateVpc(ctx, p) {
     const cidrText: string = given(p.CidrBlock) ? p.CidrBlock : DEFAULT_VPC_CIDR;
@@ -176,19 +229,19 @@ export const vpcActions = vpcHandlers({
     const userCidrs = userCidrsOf(p.UserCidr);
     const tags = tagsFromParams(p.Tag);
     const { accountId } = ctx.principal;
-    const limit = await quotaFor(ctx.db, accountId, 'vpcs-per-region');
-    if (!fitsQuota(await countVpcs(ctx.db, accountId, ctx.regionId), limit)) {
-      throw new EcsError('QuotaExceeded.Vpc', `VPC quota exceeded: at most ${limit} VPCs per region.`);
-    }
+    await checkVpcRoom(ctx, ctx.db);
     const id = newId('vpc-');
     const router = newId('vrt-');
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     return ctx.mutate(async (trx) => {
-      await insertVpc(trx, {
+      // Again with the account locked: concurrent creates are counted one after the other.
+      await lockAccount(trx, accountId);
+      await checkVpcRoom(ctx, trx);
+      await onViolation(UNIQUE.defaultVpc, () => defaultVpcExists(ctx), () => insertVpc(trx, {
         id, account_id: accountId, region_id: ctx.regionId, name: p.VpcName ?? '', description: p.Description ?? '',
         cidr_block: cidrText, status: 'Available', is_default: ctx.action === 'CreateDefaultVpc' ? 1 : 0, vrouter_id: router, resource_group_id: resourceGroupId, created_at: ctx.now(),
         user_cidrs: userCidrs,
-      });
+      }));
       await insertSystemRouteTable(trx, { id, account_id: accountId, region_id: ctx.regionId, vrouter_id: router, created_at: ctx.now() });
       await putTags(trx, { accountId, regionId: ctx.regionId, resourceType: VPC_TAG, resourceId: id }, tags);
       return { VpcId: id, VRouterId: router, RouteTableId: 'vtb-' + router.slice(4), ResourceGroupId: resourceGroupId };
@@ -282,12 +335,7 @@ export const vpcActions = vpcHandlers({
 
   async DeleteVpc(ctx, p) {
     const vpc = await requireVpc(ctx, p.VpcId);
-    if ((await vswitchesOfVpcs(ctx.db, [vpc.id])).length > 0) {
-      throw new EcsError('DependencyViolation.VSwitch', `Specified object has dependent resources: VPC ${vpc.id} still has VSwitches.`);
-    }
-    if (await securityGroupsInVpc(ctx.db, vpc.id) > 0) {
-      throw new EcsError('DependencyViolation.SecurityGroup', `Specified object has dependent resources SecurityGroup: VPC ${vpc.id} still has security groups.`);
-    }
+    await checkVpcEmpty(ctx.db, vpc);
     if (await instancesInVpc(ctx.db, vpc.id) > 0) {
       throw new EcsError('DependencyViolation.Instance', `Specified object has dependent resources: VPC ${vpc.id} still has instances.`);
     }
@@ -295,6 +343,9 @@ export const vpcActions = vpcHandlers({
       throw new EcsError('DependencyViolation.RouteEntry', `Specified object has dependent resources: VPC ${vpc.id} still has custom route entries.`);
     }
     return ctx.mutate(async (trx) => {
+      // CreateVSwitch and CreateSecurityGroup lock the VPC to add to it: with the lock held, none is on its way.
+      if (!(await lockRow(trx, 'vpcs', vpc.id))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpc.id}" does not exist.`);
+      await checkVpcEmpty(trx, vpc);
       await deleteVpc(trx, vpc.id);
       await deleteRouteTablesOfVpc(trx, vpc.id);
       await removeTags(trx, vpc.id);
@@ -309,26 +360,19 @@ export const vpcActions = vpcHandlers({
     checkName(p.VSwitchName, 'InvalidVSwitchName.Malformed', 'virtual switch name');
     checkDescription(p.Description, 'InvalidVSwitchDiscription.Malformed');
     checkNoIpv6(p, 'OperationFailed.VpcIpv6Disabled');
-    const siblings = await vswitchesOfVpcs(ctx.db, [vpc.id]);
-    const c = checkVSwitchInVpc(p.CidrBlock, [vpc.cidr_block, ...secondaryList(vpc.secondary_cidr_blocks)], siblings.map((s) => s.cidr_block));
-    if (!c.ok) {
-      switch (c.reason) {
-        case 'mask': throw new EcsError('InvalidCirdrBlock.MaskLength', `Specified CIDR block "${p.CidrBlock}" is not valid: the mask must be from ${VSWITCH_MASK.min} to ${VSWITCH_MASK.max}.`);
-        case 'outside-vpc': throw new EcsError('InvalidParameter', `Specified CIDR block "${p.CidrBlock}" is not valid in VPC ${vpc.id} (${vpc.cidr_block}).`);
-        case 'overlap': throw new EcsError('InvalidCidrBlock.Overlapped', `Specified CIDR block "${p.CidrBlock}" overlapped with other subnets (${c.conflict}).`);
-        default: throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${p.CidrBlock}" is not valid: ${CIDR_WHY[c.reason]}.`);
-      }
-    }
-    const limit = await quotaFor(ctx.db, ctx.principal.accountId, 'vswitches-per-vpc');
-    if (!fitsQuota(siblings.length, limit)) throw new EcsError('QuotaExceeded.VSwitch', `Virtual switch quota exceeded: at most ${limit} VSwitches per VPC.`);
+    await checkVSwitchRoom(ctx, ctx.db, vpc, p.CidrBlock, p.ZoneId);
     const tags = tagsFromParams(p.Tag);
     const id = newId('vsw-');
     return ctx.mutate(async (trx) => {
-      await insertVSwitch(trx, {
+      // Again with the VPC locked (and read anew): concurrent creates in one VPC see each other's blocks.
+      const locked = await lockRow(trx, 'vpcs', vpc.id) ? await findVpc(trx, scope(ctx), vpc.id) : undefined;
+      if (!locked) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpc.id}" does not exist.`);
+      await checkVSwitchRoom(ctx, trx, locked, p.CidrBlock, p.ZoneId);
+      await onViolation(UNIQUE.defaultVSwitch, () => defaultVSwitchExists(p.ZoneId), () => insertVSwitch(trx, {
         id, account_id: ctx.principal.accountId, region_id: vpc.region_id, vpc_id: vpc.id, zone_id: p.ZoneId,
         name: p.VSwitchName ?? '', description: p.Description ?? '', cidr_block: p.CidrBlock, status: 'Available', is_default: ctx.action === 'CreateDefaultVSwitch' ? 1 : 0,
         resource_group_id: vpc.resource_group_id, created_at: ctx.now(),
-      });
+      }));
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: vpc.region_id, resourceType: VSWITCH_TAG, resourceId: id }, tags);
       return { VSwitchId: id };
     });

@@ -5,7 +5,7 @@
  * parameter's documented default is accepted: it asks for what leaving it out gives.
  */
 import { ACTED_PARAMS } from '../actions/acted-params.js';
-import { EcsError } from './errors.js';
+import { EcsError } from '../domain/errors.js';
 import { COMMON_PARAMS, type Params } from './params.js';
 import type { Product } from './spec.js';
 import type { ActionSpec, ValueSpec } from './spec-types.js';

@@ -3,13 +3,14 @@
  * its freshness (Timestamp / x-acs-date) and its nonce, and returns the calling principal.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { EcsError } from './errors.js';
+import { EcsError } from '../domain/errors.js';
 import {
   NonceCache, parseV3Authorization, safeEqual, sha256Hex, v2Sign, v2StringToSign, v3CanonicalRequest, v3Sign, v3StringToSign,
 } from './signature.js';
 import { findAccessKey, type Principal } from '../auth/accounts.js';
 import { parseUtc } from '../domain/time.js';
 import { storeVersion, type Db } from '../store/db.js';
+import { findSession, USER_SESSION_PREFIX } from '../store/sts-sessions.js';
 
 export interface SignedRequest {
   method: string;
@@ -24,7 +25,21 @@ export interface SignedRequest {
 const missing = (name: string) =>
   new EcsError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
 
-type AccessKey = NonNullable<Awaited<ReturnType<typeof findAccessKey>>>;
+/** A signing key: an AccessKey of an account or of a RAM user, or an STS session's temporary one. */
+interface AccessKey {
+  id: string;
+  secret: string;
+  status: string;
+  account_id: string;
+  name: string;
+  is_admin: number;
+  user_id: string;
+  user_name: string | null;
+  /** `user`: a RAM user's console session (SignInWithPassword), which signs as the user. */
+  session?: { token: string; expiresAt: number; roleId: string; roleName: string; sessionName: string; user?: boolean };
+}
+
+const tokenError = (code: string, message: string) => new EcsError(code, message, 400);
 
 /**
  * `yyyy-MM-ddTHH:mm:ssZ`, with or without fractional seconds: the gateway takes the npm
@@ -41,7 +56,8 @@ export class Authenticator {
   private nonces: NonceCache;
   /** Keys looked up at a store version; any write (a disabled or deleted key included) retires them. */
   private keys = new Map<string, { version: string; key: AccessKey }>();
-  constructor(private db: Db, private windowMs: number) {
+  /** `clock` decides when STS sessions expire (the server's clock, which tests and emulator mode move). */
+  constructor(private db: Db, private windowMs: number, private clock: { now(): number } = { now: () => Date.now() }) {
     this.nonces = new NonceCache(windowMs);
   }
 
@@ -62,7 +78,7 @@ export class Authenticator {
     const version = storeVersion(this.db);
     const hit = this.keys.get(accessKeyId);
     if (hit?.version === version) return hit.key;
-    const key = await findAccessKey(this.db, accessKeyId);
+    const key = await findKey(this.db, accessKeyId);
     if (!key) return undefined;
     if (this.keys.size >= 10_000) this.keys.clear();
     if (storeVersion(this.db) === version) this.keys.set(accessKeyId, { version, key });
@@ -73,6 +89,22 @@ export class Authenticator {
     const at = parseStamp(stamp);
     if (at === undefined) throw new EcsError('InvalidTimeStamp.Format', `Specified time stamp or date value is not well formatted (${name}).`, 400);
     if (Math.abs(Date.now() - at) > this.windowMs) throw new EcsError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.', 400);
+  }
+
+  /**
+   * Temporary credentials sign together with their SecurityToken (the V2 `SecurityToken`
+   * parameter, the V3 `x-acs-security-token` header) and only until they expire; a long-term
+   * key carries none.
+   */
+  private checkToken(key: AccessKey, token: string | undefined) {
+    if (!key.session) {
+      if (token) throw tokenError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.');
+      return;
+    }
+    if (!token) throw tokenError('MissingSecurityToken', 'SecurityToken is mandatory for this action.');
+    if (!/^CAIS[A-Za-z0-9+/=]+$/.test(token)) throw tokenError('InvalidSecurityToken.Malformed', 'Specified SecurityToken is malformed.');
+    if (!safeEqual(token, key.session.token)) throw tokenError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.');
+    if (this.clock.now() >= key.session.expiresAt) throw tokenError('InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.');
   }
 
   private claimNonce(accessKeyId: string, nonce: string) {
@@ -100,8 +132,9 @@ export class Authenticator {
       throw new EcsError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${sts}`, 400);
     }
     this.checkFresh(p.Timestamp!, 'Timestamp');
+    this.checkToken(key, p.SecurityToken);
     this.claimNonce(key.id, p.SignatureNonce!);
-    return { accountId: key.account_id, accountName: key.name, isAdmin: key.is_admin === 1, accessKeyId: key.id };
+    return principalOf(key);
   }
 
   private async v3(req: SignedRequest, header: string): Promise<Principal> {
@@ -126,7 +159,39 @@ export class Authenticator {
       throw new EcsError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${sts}`, 400);
     }
     this.checkFresh(date, 'x-acs-date');
+    const token = req.headers['x-acs-security-token'];
+    this.checkToken(key, typeof token === 'string' ? token : undefined);
     this.claimNonce(key.id, nonce);
-    return { accountId: key.account_id, accountName: key.name, isAdmin: key.is_admin === 1, accessKeyId: key.id };
+    return principalOf(key);
   }
+}
+
+async function findKey(db: Db, accessKeyId: string): Promise<AccessKey | undefined> {
+  if (!accessKeyId.startsWith('STS.')) return findAccessKey(db, accessKeyId);
+  const s = await findSession(db, accessKeyId);
+  if (!s) return undefined;
+  if (s.role_id.startsWith(USER_SESSION_PREFIX)) {
+    // A RAM user's console session signs as the user while the user exists.
+    const userId = s.role_id.slice(USER_SESSION_PREFIX.length);
+    const user = await db.selectFrom('ram_users').select(['id', 'name']).where('id', '=', userId).executeTakeFirst();
+    if (!user) return undefined;
+    return {
+      id: s.access_key_id, secret: s.secret, status: 'Active', account_id: s.account_id, name: s.name, is_admin: 0, user_id: user.id, user_name: user.name,
+      session: { token: s.security_token, expiresAt: Number(s.expires_at), roleId: '', roleName: '', sessionName: s.session_name, user: true },
+    };
+  }
+  return {
+    id: s.access_key_id, secret: s.secret, status: 'Active', account_id: s.account_id, name: s.name, is_admin: 0, user_id: '', user_name: null,
+    session: { token: s.security_token, expiresAt: Number(s.expires_at), roleId: s.role_id, roleName: s.role_name, sessionName: s.session_name },
+  };
+}
+
+/** The account's own keys sign as its root (the operator's admin rights go with the root only); a RAM user's as that user. */
+function principalOf(key: AccessKey): Principal {
+  const base = { accountId: key.account_id, accountName: key.name, accessKeyId: key.id };
+  if (key.session && !key.session.user) {
+    return { ...base, isAdmin: false, type: 'role', roleId: key.session.roleId, roleName: key.session.roleName, sessionName: key.session.sessionName, sessionKeyId: key.id };
+  }
+  if (key.user_id) return { ...base, isAdmin: false, type: 'user', userId: key.user_id, userName: key.user_name ?? '' };
+  return { ...base, isAdmin: key.is_admin === 1, type: 'root' };
 }

@@ -1,17 +1,9 @@
 /**
- * The ECS error model: handlers throw EcsError with the documented Code; the HTTP status comes
- * from the action's metadata (see statusFor), so a handler rarely names one.
+ * How an ECS error is answered over HTTP: the status comes from the action's metadata (see
+ * answerStatus), with a fallback by code. The error type itself lives in the domain
+ * (src/domain/errors.ts), which knows nothing of HTTP.
  */
-export class EcsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** Set only where the metadata has no entry and the fallback would be wrong. */
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
+import { EcsError } from '../domain/errors.js';
 
 /**
  * A validation error of the request codec (src/api/params.ts): the codec decides its status (400,
@@ -48,13 +40,3 @@ export function fallbackStatus(code: string): number {
   if (code === 'ServiceUnavailable') return 503;
   return 400;
 }
-
-export const errors = {
-  missing: (name: string) =>
-    new EcsError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`),
-  invalid: (name: string, why?: string) =>
-    new EcsError('InvalidParameter', `The specified parameter "${name}" is not valid.${why ? ' ' + why : ''}`),
-  notFound: (code: string, what: string) => new EcsError(code, `The specified ${what} does not exist.`),
-  dryRun: () => new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.'),
-  internal: () => new EcsError('InternalError', 'The request processing has failed due to some unknown error.', 500),
-};

@@ -49,6 +49,51 @@ export const extensionSpec: ProductSpec = {
         { n: 'NicType', t: 'string', e: ['intranet', 'internet'] }],
       e: {}, r: { Decision: 's', Reason: 's', DecidingRule: {} },
     },
+    // Issue 13: would RAM allow this principal this action on this resource, and which statement decides (explain-ram-access.ts).
+    // AuthAction and AuthResource, the words of RAM's diagnostics: `Action` is the RPC's own parameter.
+    ExplainRamAccess: {
+      p: [{ n: 'UserName', t: 'string', maxLen: 64 }, { n: 'RoleName', t: 'string', maxLen: 64 },
+        { n: 'AuthAction', t: 'string', r: 1, maxLen: 128 }, { n: 'AuthResource', t: 'string', maxLen: 1024 },
+        { n: 'SourceIp', t: 'string' }, { n: 'CurrentTime', t: 'string' }, { n: 'SecureTransport', t: 'boolean' },
+        { n: 'ResourceTag', t: 'array', s: 'repeatList', maxItems: 20, items: { t: 'object', props: { Key: { t: 'string', r: 1 }, Value: { t: 'string' } } } }],
+      e: {},
+      r: {
+        Decision: 's', DenyType: 's', Reason: 's', Principal: 's', AuthAction: 's', AuthResource: 's',
+        DecidingPolicy: { PolicyName: 's', PolicyType: 's', VersionId: 's', StatementIndex: 'i', Effect: 's', Statement: 's' },
+        EvaluatedPolicies: { Policy: [{ PolicyName: 's', PolicyType: 's', VersionId: 's' }] },
+      },
+    },
+    // Issue 13: a RAM user's console sign-in, unauthenticated like RAM's sign-in page (console-sign-in.ts).
+    SignInWithPassword: {
+      p: [{ n: 'PrincipalName', t: 'string', r: 1, maxLen: 128 }, { n: 'Password', t: 'string', r: 1, maxLen: 64 },
+        { n: 'NewPassword', t: 'string', maxLen: 64 }, { n: 'DurationSeconds', t: 'integer', min: 900, max: 43200 }],
+      e: {},
+      r: {
+        AccountId: 's', UserId: 's', UserName: 's', Arn: 's',
+        Credentials: { AccessKeyId: 's', AccessKeySecret: 's', SecurityToken: 's', Expiration: 's' },
+      },
+    },
+    // Issue 16: fault injection (src/faults/, src/actions/fault-rules.ts), admin only.
+    CreateFaultRule: {
+      p: [{ n: 'Target', t: 'string', e: ['Api', 'InstanceStart', 'DiskAttach', 'SnapshotCreate', 'HostEvent'], def: 'Api' },
+        { n: 'Product', t: 'string', maxLen: 32 }, { n: 'ApiName', t: 'string', maxLen: 128 }, { n: 'AccountId', t: 'string', maxLen: 64 },
+        { n: 'ResourceId', t: 'string', maxLen: 64 }, { n: 'ErrorCode', t: 'string', maxLen: 128 }, { n: 'ErrorMessage', t: 'string', maxLen: 1024 },
+        { n: 'LatencyMs', t: 'integer', min: 0, max: 60000 }, { n: 'Probability', t: 'number', min: 0, max: 1 },
+        { n: 'Count', t: 'integer', min: 1, max: 1000000 }, { n: 'Description', t: 'string', maxLen: 256 }],
+      e: {}, r: { FaultRuleId: 's' },
+    },
+    DescribeFaultRules: {
+      p: [{ n: 'FaultRuleId', t: 'string', maxLen: 64 }, { n: 'Target', t: 'string', e: ['Api', 'InstanceStart', 'DiskAttach', 'SnapshotCreate', 'HostEvent'] }],
+      e: {},
+      r: {
+        TotalCount: 'i',
+        FaultRules: { FaultRule: [{
+          FaultRuleId: 's', Target: 's', Product: 's', ApiName: 's', AccountId: 's', ResourceId: 's', ErrorCode: 's', ErrorMessage: 's',
+          LatencyMs: 'i', Probability: 'n', Count: 'i', RemainingCount: 'i', HitCount: 'i', Status: 's', Description: 's', CreationTime: 's',
+        }] },
+      },
+    },
+    DeleteFaultRule: { p: [{ n: 'FaultRuleId', t: 'string', r: 1, maxLen: 64 }], e: {}, r: {} },
     // Security guide §1.10.3 and §1.11 (console conveniences) and §1.3 (default group): security-group-tools.ts.
     CloneSecurityGroup: {
       p: [regionR, groupR, { n: 'DestinationRegionId', t: 'string' }, { n: 'DestinationVpcId', t: 'string' },

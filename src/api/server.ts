@@ -1,8 +1,7 @@
 /** The HTTP server: one RPC route at `/` for GET and POST, raw bodies kept for V3 signatures. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createServer, type RequestListener } from 'node:http';
-import type { Dispatcher } from './dispatch.js';
-import type { SignedRequest } from './authenticate.js';
+import type { Dispatcher, RpcRequest } from './dispatch.js';
 import { registerConsole } from './console.js';
 import { bodyParams } from './body.js';
 import { createDualProtocolServer } from './dual-protocol.js';
@@ -45,7 +44,9 @@ export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: bo
     if (req.method === 'GET' && !params.Action && !params.AccessKeyId && !req.headers['x-acs-action'] && !req.headers.authorization) {
       return reply.redirect('/console/', 302);
     }
-    const signed: SignedRequest = { method: req.method, headers: req.headers, query, params, body };
+    const signed: RpcRequest = {
+      method: req.method, headers: req.headers, query, params, body, sourceIp: req.ip, secure: req.protocol === 'https',
+    };
     const res = await dispatcher.handle(signed);
     reply.code(res.status).headers(res.headers).send(res.body);
   };

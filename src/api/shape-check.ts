@@ -61,6 +61,7 @@ export function shapeProblems(value: unknown, shape: ShapeSpec, path = '$'): Sha
 export function auditAnswer(product: string, action: string, shape: ShapeSpec, body: Record<string, unknown>): void {
   const file = process.env.OPENECS_SHAPE_REPORT;
   if (!file) return;
-  const problems = shapeProblems({ RequestId: '', ...body }, shape);
+  // Through JSON and back: values kept as rendered text (RawJson) are checked as what they say.
+  const problems = shapeProblems(JSON.parse(JSON.stringify({ RequestId: '', ...body })), shape);
   if (problems.length) appendFileSync(file, problems.map((p) => JSON.stringify({ action: `${product}:${action}`, ...p }) + '\n').join(''));
 }

@@ -2,7 +2,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomAlnum } from '../domain/ids.js';
+import type { Transaction } from 'kysely';
 import type { Db } from '../store/db.js';
+import type { Database } from '../store/schema.js';
+import { lockFor } from '../store/cluster-locks.js';
 import { ensureDefaultGroup } from '../store/resource-groups.js';
 
 export interface Principal {
@@ -10,6 +13,17 @@ export interface Principal {
   accountName: string;
   isAdmin: boolean;
   accessKeyId: string;
+  /** Who signed: the account itself (root), one of its RAM users, or a session of one of its roles (STS). */
+  type: 'root' | 'user' | 'role';
+  /** A RAM user's id and name (type 'user'). */
+  userId?: string;
+  userName?: string;
+  /** The assumed role and session (type 'role'). */
+  roleId?: string;
+  roleName?: string;
+  sessionName?: string;
+  /** The STS session's AccessKeyId (`STS.…`), to look up its narrowing policy. */
+  sessionKeyId?: string;
 }
 
 const DIGITS = '0123456789';
@@ -25,13 +39,15 @@ export function newAccessKey(): { id: string; secret: string } {
 }
 
 export async function createAccount(db: Db, name: string, now: number, isAdmin = false, key = newAccessKey()) {
+  return db.transaction().execute((trx) => insertAccount(trx, name, now, isAdmin, key));
+}
+
+async function insertAccount(trx: Transaction<Database>, name: string, now: number, isAdmin: boolean, key: { id: string; secret: string }) {
   const id = newAccountId();
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('accounts').values({ id, name, is_admin: isAdmin ? 1 : 0, created_at: now }).execute();
-    await trx.insertInto('access_keys').values({ id: key.id, secret: key.secret, account_id: id, status: 'Active', created_at: now }).execute();
-    // Every account has a default resource group from its first moment (Resource Manager).
-    await ensureDefaultGroup(trx, id, now);
-  });
+  await trx.insertInto('accounts').values({ id, name, is_admin: isAdmin ? 1 : 0, created_at: now }).execute();
+  await trx.insertInto('access_keys').values({ id: key.id, secret: key.secret, account_id: id, status: 'Active', created_at: now }).execute();
+  // Every account has a default resource group from its first moment (Resource Manager).
+  await ensureDefaultGroup(trx, id, now);
   return { accountId: id, accessKeyId: key.id, accessKeySecret: key.secret };
 }
 
@@ -45,29 +61,39 @@ export interface BootstrapResult {
 /**
  * Makes sure the root account exists with the configured AccessKey, or generates one on first
  * start and stores it in the data dir (credentials.json, mode 0600).
+ *
+ * Several replicas may start together on one empty database: the whole check-and-create runs
+ * under one cluster-wide lock, so exactly one makes the root account and the others find it.
  */
 export async function bootstrapRoot(db: Db, dataDir: string, now: number, configured?: { id: string; secret: string }): Promise<BootstrapResult> {
-  let root = await db.selectFrom('accounts').selectAll().where('is_admin', '=', 1).orderBy('created_at').executeTakeFirst();
-  if (!root) {
-    const key = configured ?? readStoredKey(dataDir) ?? newAccessKey();
-    const made = await createAccount(db, 'root', now, true, key);
-    const generated = !configured && !readStoredKey(dataDir);
-    if (generated && dataDir !== ':memory:') writeFileSync(join(dataDir, 'credentials.json'), JSON.stringify({ accessKeyId: key.id, accessKeySecret: key.secret }, null, 2) + '\n', { mode: 0o600 });
-    return { accountId: made.accountId, accessKeyId: key.id, generatedSecret: generated ? key.secret : undefined };
-  }
-  if (configured) {
-    const existing = await db.selectFrom('access_keys').selectAll().where('id', '=', configured.id).executeTakeFirst();
-    if (!existing) {
-      await db.insertInto('access_keys').values({ id: configured.id, secret: configured.secret, account_id: root.id, status: 'Active', created_at: now }).execute();
-    } else if (existing.account_id !== root.id) {
-      throw new Error(`OPENECS_ACCESS_KEY_ID ${configured.id} belongs to another account`);
-    } else if (existing.secret !== configured.secret) {
-      await db.updateTable('access_keys').set({ secret: configured.secret, status: 'Active' }).where('id', '=', configured.id).execute();
+  const stored = readStoredKey(dataDir);
+  const out = await db.transaction().execute(async (trx) => {
+    await lockFor(trx, 'openecs_bootstrap_root');
+    const root = await trx.selectFrom('accounts').selectAll().where('is_admin', '=', 1).orderBy('created_at').executeTakeFirst();
+    if (!root) {
+      const key = configured ?? stored ?? newAccessKey();
+      const made = await insertAccount(trx, 'root', now, true, key);
+      return { accountId: made.accountId, accessKeyId: key.id, created: key };
     }
-    return { accountId: root.id, accessKeyId: configured.id };
+    if (configured) {
+      const existing = await trx.selectFrom('access_keys').selectAll().where('id', '=', configured.id).executeTakeFirst();
+      if (!existing) {
+        await trx.insertInto('access_keys').values({ id: configured.id, secret: configured.secret, account_id: root.id, status: 'Active', created_at: now }).execute();
+      } else if (existing.account_id !== root.id) {
+        throw new Error(`OPENECS_ACCESS_KEY_ID ${configured.id} belongs to another account`);
+      } else if (existing.secret !== configured.secret) {
+        await trx.updateTable('access_keys').set({ secret: configured.secret, status: 'Active' }).where('id', '=', configured.id).execute();
+      }
+      return { accountId: root.id, accessKeyId: configured.id };
+    }
+    const key = await trx.selectFrom('access_keys').select('id').where('account_id', '=', root.id).orderBy('created_at').executeTakeFirst();
+    return { accountId: root.id, accessKeyId: key?.id ?? '' };
+  });
+  const generated = 'created' in out && out.created && !configured && !stored ? out.created : undefined;
+  if (generated && dataDir !== ':memory:') {
+    writeFileSync(join(dataDir, 'credentials.json'), JSON.stringify({ accessKeyId: generated.id, accessKeySecret: generated.secret }, null, 2) + '\n', { mode: 0o600 });
   }
-  const key = await db.selectFrom('access_keys').select('id').where('account_id', '=', root.id).orderBy('created_at').executeTakeFirst();
-  return { accountId: root.id, accessKeyId: key?.id ?? '' };
+  return { accountId: out.accountId, accessKeyId: out.accessKeyId, generatedSecret: generated?.secret };
 }
 
 function readStoredKey(dataDir: string): { id: string; secret: string } | undefined {
@@ -81,7 +107,9 @@ function readStoredKey(dataDir: string): { id: string; secret: string } | undefi
 export async function findAccessKey(db: Db, id: string) {
   return db.selectFrom('access_keys')
     .innerJoin('accounts', 'accounts.id', 'access_keys.account_id')
-    .select(['access_keys.id', 'access_keys.secret', 'access_keys.status', 'accounts.id as account_id', 'accounts.name', 'accounts.is_admin'])
+    .leftJoin('ram_users', 'ram_users.id', 'access_keys.user_id')
+    .select(['access_keys.id', 'access_keys.secret', 'access_keys.status', 'accounts.id as account_id', 'accounts.name', 'accounts.is_admin',
+      'access_keys.user_id', 'ram_users.name as user_name'])
     .where('access_keys.id', '=', id)
     .executeTakeFirst();
 }

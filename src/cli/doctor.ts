@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { configFromEnv } from '../config.js';
 import { probeAccelerator, qemuBinary, qemuVersion } from '../compute/host-probe.js';
-import { run, which } from '../compute/qemu/exec.js';
+import { run, which } from '../host/exec.js';
 import { loadImage, missingBuildInputs } from '../compute/qemu/image.js';
 import { netnsUnavailable } from '../network/netns.js';
 

@@ -49,6 +49,21 @@ export interface GuestSpec {
   metadataTags?: Record<string, string>;
   /** The primary network interface's id (DescribeNetworkInterfaces), for the metadata service. */
   eniId?: string;
+  /** The VNC password sealed with the data dir's key (ModifyInstanceVncPasswd); absent or '': none set. Applied at every boot. */
+  vncPasswordSealed?: string;
+  /** The metadata generation `metadataOptions` and `metadataTags` belong to (the instance row's). */
+  metadataGeneration?: number;
+}
+
+/**
+ * What a running guest has of its instance's live settings, as the driver recorded it when it
+ * applied them (qemu: vm.json); the engine pushes what differs from the instance row.
+ */
+export interface GuestSettings {
+  /** The sealed VNC password its console has ('' when none was set). */
+  vncPasswordSealed: string;
+  /** The metadata generation its metadata service serves. */
+  metadataGeneration: number;
 }
 
 /** One NIC's security groups with all their rules (network-enforcing drivers compile them). */
@@ -79,6 +94,11 @@ export interface ComputeDriver {
    * at the moment it became due, so moving the clock forward an hour completes every step.
    */
   readonly clockTimed?: boolean;
+  /**
+   * Where the server should open the guest gateway (RAM role credentials and the API for guests,
+   * src/api/guest-gateway.ts) that this driver's metadata service forwards to; undefined: none.
+   */
+  guestGatewayDir?(): Promise<string | undefined>;
   ensureCreated(spec: GuestSpec): Promise<void>;
   start(spec: GuestSpec): Promise<void>;
   stop(instanceId: string, force: boolean): Promise<void>;
@@ -119,13 +139,19 @@ export interface ComputeDriver {
   applySecurityPolicy?(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void>;
   /** A one-time WebSocket URL to the instance's VNC console (qemu), valid for a few seconds. */
   vncUrl?(instanceId: string): Promise<string>;
-  /** Sets the VNC password; a running guest gets it at once (ECS: immediately on I/O-optimized instances). */
-  setVncPassword?(instanceId: string, password: string): Promise<void>;
+  /** The settings a running guest has (see GuestSettings); undefined when it does not run: its next start applies them from the GuestSpec. */
+  guestSettings?(instanceId: string): Promise<GuestSettings | undefined>;
   /**
-   * ModifyInstanceMetadataOptions and tag changes: the guest's metadata service follows the options
-   * at once (qemu); `tags` is what it serves under meta-data/tags/instance/ (absent: not served).
+   * Sets a running guest's VNC password (sealed, as stored) and records it; idempotent, and a
+   * guest that does not run is left alone (start applies `GuestSpec.vncPasswordSealed`).
    */
-  setMetadataOptions?(instanceId: string, options: MetadataOptions, tags?: Record<string, string>): Promise<void>;
+  setVncPassword?(instanceId: string, passwordSealed: string): Promise<void>;
+  /**
+   * ModifyInstanceMetadataOptions and tag changes: a running guest's metadata service follows the
+   * options of `generation` (qemu), and the driver records that generation; `tags` is what it serves
+   * under meta-data/tags/instance/ (absent: not served). Idempotent; throws when it could not.
+   */
+  setMetadataOptions?(instanceId: string, generation: number, options: MetadataOptions, tags?: Record<string, string>): Promise<void>;
   /** Monitoring samples of the instance since `since` (epoch ms), oldest first. */
   monitorSamples?(instanceId: string, since: number): Promise<MonitorSample[]>;
 }

@@ -11,7 +11,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { dirname, join } from 'node:path';
-import { run, which } from './qemu/exec.js';
+import { run, which } from '../host/exec.js';
 import { PROBE_MARKER } from './qemu/guest-scripts.js';
 import { loadImage } from './qemu/image.js';
 import { findDebianKernel } from './qemu/kernel.js';

@@ -142,7 +142,13 @@ export function checkPrivateIp(s: string, vswitchCidr: Cidr): PrivateIpCheck {
 
 /** The lowest usable address of the block not in `used`, or undefined when the block is full. */
 export function lowestFree(c: Cidr, used: ReadonlySet<number>): number | undefined {
+  return lowestFreeN(c, used, 1)[0];
+}
+
+/** The `n` lowest usable addresses not in `used`, in order (fewer when the block runs out), in one pass. */
+export function lowestFreeN(c: Cidr, used: ReadonlySet<number>, n: number): number[] {
   const { first, last } = usableRange(c);
-  for (let ip = first; ip <= last; ip++) if (!used.has(ip)) return ip;
-  return undefined;
+  const out: number[] = [];
+  for (let ip = first; ip <= last && out.length < n; ip++) if (!used.has(ip)) out.push(ip);
+  return out;
 }

@@ -9,7 +9,7 @@
 import { createHash, generateKeyPair as generateKeyPairCb } from 'node:crypto';
 import { promisify } from 'node:util';
 import sshpk from 'sshpk';
-import { EcsError } from '../api/errors.js';
+import { EcsError } from './errors.js';
 
 const generateKeyPair = promisify(generateKeyPairCb);
 

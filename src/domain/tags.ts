@@ -1,5 +1,5 @@
 /** Tag rules shared by every taggable resource (api-protocol.md §3.6; SPEC.md: 20 per resource). */
-import { EcsError } from '../api/errors.js';
+import { EcsError } from './errors.js';
 
 export const MAX_TAGS_PER_RESOURCE = 20;
 

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { which } from '../compute/qemu/exec.js';
+import { which } from '../host/exec.js';
 import type { Netns } from './netns.js';
 
 export interface DhcpHost { instanceId: string; mac: string; ip: string; hostname: string; cidr: string }

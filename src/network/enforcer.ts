@@ -1,20 +1,18 @@
 /**
- * Keeps security groups on the wire in step with the store: an engine timer that gathers every
- * live NIC's groups and rules, and the member addresses of every group, and hands them to a
- * driver that enforces them (qemu with the netns network compiles them to nftables and applies
- * only when the rendered ruleset changed). Level-triggered, so rule changes, membership changes
- * (Join/LeaveSecurityGroup, new instances, releases) and restarts need no event plumbing; run at
- * most every THROTTLE_MS of wall time, and the engine ticks at least every 500 ms, so a change
- * reaches the kernel within a second.
+ * Keeps security groups on the wire in step with the store: the reconciler of the
+ * `security-policy` operation (src/engine/security-policy.ts) gathers every live NIC's groups and
+ * rules, and the member addresses of every group, and hands them to a driver that enforces them
+ * (qemu with the netns network compiles them to nftables and applies only when the rendered
+ * ruleset changed). The writes that change any of it request the operation in their own
+ * transaction, the instance reconciler does when a guest's network comes up (a new VPC bridge
+ * changes the isolation rule), and start-up does (a new driver has applied nothing yet).
  */
 import type { EvaluatedGroup } from '../domain/security-rules/evaluate.js';
 import type { GroupType, InnerAccessPolicy } from '../domain/security-rules/model.js';
 import type { NicSecurityPolicy } from '../compute/driver.js';
-import type { EngineEnv } from '../engine/engine.js';
+import type { EngineEnv, OperationRow, ReconcileResult } from '../engine/engine.js';
 import type { Db } from '../store/db.js';
 import { rulesOfGroups } from '../store/security-group-rules.js';
-
-const THROTTLE_MS = 150;
 
 export interface GatheredPolicy { nics: NicSecurityPolicy[]; members: Record<string, string[]> }
 
@@ -50,22 +48,15 @@ export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
   return { nics, members };
 }
 
-/** Per driver (several servers may share a process in tests): last run and whether one is under way. */
-const state = new WeakMap<object, { last: number; running: boolean }>();
-
-/** The engine timer. */
-export async function enforceSecurityGroups(env: EngineEnv): Promise<void> {
+/**
+ * The reconciler: compiles the whole policy from the store and applies it. Idempotent (the same
+ * store gives the same ruleset, which the driver skips when unchanged); a failure is retried by
+ * the engine with backoff, and the operation stays pending meanwhile, visible to an operator.
+ */
+export async function reconcileSecurityPolicy(_op: OperationRow, env: EngineEnv): Promise<ReconcileResult> {
   const apply = env.driver.applySecurityPolicy?.bind(env.driver);
-  if (!apply) return;
-  let st = state.get(env.driver);
-  if (!st) state.set(env.driver, (st = { last: 0, running: false }));
-  if (st.running || Date.now() - st.last < THROTTLE_MS) return;
-  st.running = true;
-  try {
-    st.last = Date.now();
-    const p = await gatherPolicy(env.db);
-    await apply(p.nics, p.members);
-  } finally {
-    st.running = false;
-  }
+  if (!apply) return { done: true };
+  const p = await gatherPolicy(env.db);
+  await apply(p.nics, p.members);
+  return { done: true };
 }

@@ -38,7 +38,16 @@ export interface InstanceMetadata {
 
 type Tree = { [k: string]: string | Tree };
 
-export function metadataTree(m: InstanceMetadata): Tree {
+/**
+ * The instance's RAM role as the host's gateway reports it per request (never from the document
+ * file, which outlives a detach): its name and, when it can be assumed, the credentials document.
+ */
+export interface RamRoleAnswer {
+  roleName: string;
+  credentials?: Record<string, string>;
+}
+
+export function metadataTree(m: InstanceMetadata, ram?: RamRoleAnswer): Tree {
   const nic: Tree = {
     'network-interface-id': m.eniId, netmask: m.netmask, gateway: m.gateway, 'primary-ip-address': m.privateIp,
     'private-ipv4s': JSON.stringify([m.privateIp]), 'vpc-id': m.vpcId, 'vswitch-id': m.vswitchId,
@@ -70,6 +79,10 @@ export function metadataTree(m: InstanceMetadata): Tree {
   };
   if (m.publicKeys.length) tree['public-keys'] = keys;
   if (m.tags) tree.tags = { instance: { ...m.tags } };
+  if (ram) {
+    const leaf: Tree = ram.credentials ? { [ram.roleName]: JSON.stringify(ram.credentials, null, 2) } : {};
+    tree.ram = { 'security-credentials': leaf };
+  }
   return tree;
 }
 
@@ -93,8 +106,14 @@ function listing(t: Tree) {
 /** The request path without its query, repeated slashes folded. */
 const metadataPath = (raw: string) => raw.split('?')[0]!.replace(/\/{2,}/g, '/');
 
+/** Whether answering `rawPath` needs the instance's RAM role (the meta-data listing or anything under `ram/`). */
+export function needsRamRole(rawPath: string): boolean {
+  const parts = metadataPath(rawPath).split('/').filter(Boolean);
+  return parts[1] === 'meta-data' && (parts.length === 2 || parts[2] === 'ram' || parts[2] === 'Ram');
+}
+
 /** Answers one request (method, path without query) for the instance `m` (undefined: unknown source). */
-export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string): MetadataAnswer {
+export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string, ram?: RamRoleAnswer): MetadataAnswer {
   const path = metadataPath(rawPath);
   if (path === '/' || path === '') return text('2016-01-01\nlatest');
   const parts = path.split('/').filter(Boolean);
@@ -117,12 +136,15 @@ export function answerMetadata(m: InstanceMetadata | undefined, method: string, 
     return notFound();
   }
   if (section !== 'meta-data') return notFound();
-  let node: string | Tree = metadataTree(m);
+  let node: string | Tree = metadataTree(m, ram);
+  // The guide (4.3.3) spells it `Ram/security-credentials/<role>`; the listing says `ram/`.
+  if (rest[0] === 'Ram') rest[0] = 'ram';
   for (const p of rest) {
     if (typeof node === 'string' || !(p in node)) return notFound();
     node = node[p]!;
   }
-  return typeof node === 'string' ? text(node) : text(listing(node));
+  if (typeof node === 'string') return rest[0] === 'ram' ? { status: 200, contentType: 'application/json', body: node } : text(node);
+  return text(listing(node));
 }
 
 export interface MetadataRequest {
@@ -148,7 +170,7 @@ export class MetadataService {
   private tokens = new Map<string, { ip: string; expiresAt: number }>();
   constructor(private readonly now: () => number = Date.now) {}
 
-  answer(doc: InstanceMetadata | undefined, req: MetadataRequest): MetadataAnswer {
+  answer(doc: InstanceMetadata | undefined, req: MetadataRequest, ram?: RamRoleAnswer): MetadataAnswer {
     const path = metadataPath(req.path);
     const header = (name: string) => { const v = req.headers[name]; return Array.isArray(v) ? v[0] : v; };
     if (doc?.httpEndpoint === 'disabled') return text('Forbidden: metadata access is disabled for this instance', 403);
@@ -169,7 +191,7 @@ export class MetadataService {
     } else if (doc?.httpTokens === 'required' && path !== '/' && path !== '') {
       return text('Forbidden', 403);
     }
-    return answerMetadata(doc, req.method, path);
+    return answerMetadata(doc, req.method, path, ram);
   }
 
   private prune() {

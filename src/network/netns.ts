@@ -10,7 +10,7 @@
  * several data dirs share a namespace) and removes those the store does not know.
  */
 import { createHash } from 'node:crypto';
-import { run, which } from '../compute/qemu/exec.js';
+import { run, which } from '../host/exec.js';
 import { METADATA_ADDRESS } from './nft-compiler.js';
 
 function h(s: string, n = 10) { return createHash('sha256').update(s).digest('hex').slice(0, n); }

@@ -18,6 +18,14 @@ import * as m0009 from './migrations/0009_instance_attributes.js';
 import * as m0010 from './migrations/0010_storage_specs.js';
 import * as m0011 from './migrations/0011_route_tables.js';
 import * as m0012 from './migrations/0012_image_mappings.js';
+import * as m0013 from './migrations/0013_disk_intent.js';
+import * as m0014 from './migrations/0014_unique_constraints.js';
+import * as m0015 from './migrations/0015_operation_leases.js';
+import * as m0016 from './migrations/0016_instance_console_intent.js';
+import * as m0017 from './migrations/0017_ram.js';
+import * as m0019 from './migrations/0019_instance_ram_role.js';
+import * as m0020 from './migrations/0020_audit_events.js';
+import * as m0021 from './migrations/0021_fault_rules.js';
 
 export type Db = Kysely<Database>;
 
@@ -35,6 +43,14 @@ const migrations: Record<string, Migration> = {
   '0010_storage_specs': m0010,
   '0011_route_tables': m0011,
   '0012_image_mappings': m0012,
+  '0013_disk_intent': m0013,
+  '0014_unique_constraints': m0014,
+  '0015_operation_leases': m0015,
+  '0016_instance_console_intent': m0016,
+  '0017_ram': m0017,
+  '0019_instance_ram_role': m0019,
+  '0020_audit_events': m0020,
+  '0021_fault_rules': m0021,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -49,3 +49,13 @@ export function matchesWildcard(dialect: DialectName, column: string, filter: st
 export function startsWith(dialect: DialectName, column: string, prefix: string): Expression<SqlBool> {
   return likeMatch(dialect, column, `${escapeLike(prefix)}%`);
 }
+
+/**
+ * `qb … FOR UPDATE` on PostgreSQL, `qb` unchanged on SQLite: a check made inside a writing
+ * transaction locks the rows it reads, so a concurrent transaction (another connection of the pool,
+ * another replica) checking the same rows waits for this one's commit and then sees its writes.
+ * SQLite refuses the clause and needs none: it runs one writing transaction at a time.
+ */
+export function forUpdate<QB extends { forUpdate(): QB }>(db: Pick<Kysely<any>, 'getExecutor'>, qb: QB): QB {
+  return dialectOf(db) === 'postgres' ? qb.forUpdate() : qb;
+}

@@ -81,9 +81,18 @@ export async function deleteImageRow(trx: Q, id: string): Promise<void> {
   await trx.deleteFrom('images').where('id', '=', id).execute();
 }
 
-export async function setImageStatus(trx: Q, row: Pick<ImageRow, 'id' | 'status'>, to: string, now: number, patch: Partial<ImageRow> = {}): Promise<void> {
-  await patchImage(trx, row.id, { ...patch, status: to });
+/**
+ * Compare-and-set: the image moves only while it is live and still in `row.status`; false (nothing
+ * written) when something else moved or deleted it since the caller read it.
+ */
+export async function setImageStatus(trx: Q, row: Pick<ImageRow, 'id' | 'status'>, to: string, now: number, patch: Partial<ImageRow> = {}): Promise<boolean> {
+  const { mappings, ...columns } = patch;
+  const r = await trx.updateTable('images').set({ ...columns, status: to })
+    .where('id', '=', row.id).where('status', '=', row.status).where('deleted_at', 'is', null).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  if (mappings !== undefined) await replaceMappings(trx, row.id, mappings);
   if (row.status !== to) await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: to, at: now }).execute();
+  return true;
 }
 
 /** A live image the account owns in the region. */

@@ -6,6 +6,7 @@ import { releasePrivateIps } from './network.js';
 import { releaseInstanceInterfaces } from './network-interfaces.js';
 import { releasePublicIps } from './public-ips.js';
 import { releaseDiskDependents } from './storage.js';
+import { requestSecurityPolicy } from '../engine/security-policy.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type InstanceRow = Selectable<InstanceTable>;
@@ -76,6 +77,28 @@ export async function listInstances(db: Q, f: InstanceFilter, offset: number, li
   return filtered(db, f).selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute();
 }
 
+/** Where a page ends in the listing order (created_at, id): the next page starts after it. */
+export type ListingKey = readonly [createdAt: number, id: string];
+
+/** The page after `after` in the listing order: an index range, whatever the page's depth. */
+export async function listInstancesAfter(db: Q, f: InstanceFilter, after: ListingKey, limit: number): Promise<InstanceRow[]> {
+  const [c, id] = after;
+  return filtered(db, f).selectAll()
+    .where((eb) => eb.or([eb('created_at', '>', c), eb.and([eb('created_at', '=', c), eb('id', '>', id)])]))
+    .orderBy('created_at').orderBy('id').limit(limit).execute();
+}
+
+/**
+ * A page by offset, its rows read through the listing index alone first (the skipped rows are
+ * index entries, not table rows), then the page's own rows.
+ */
+export async function listInstancesAt(db: Q, f: InstanceFilter, offset: number, limit: number): Promise<InstanceRow[]> {
+  if (offset === 0) return listInstances(db, f, 0, limit);
+  return db.selectFrom('instances').selectAll()
+    .where('id', 'in', filtered(db, f).select('id').orderBy('created_at').orderBy('id').offset(offset).limit(limit))
+    .orderBy('created_at').orderBy('id').execute();
+}
+
 export async function getInstance(db: Q, accountId: string, id: string): Promise<InstanceRow | undefined> {
   return db.selectFrom('instances').selectAll()
     .where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null)
@@ -120,12 +143,21 @@ export async function updateInstanceIfStatus(trx: Q, id: string, status: string,
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Changes status and records the transition in one place, for handlers and reconcilers alike. */
-export async function setInstanceStatus(trx: Q, row: Pick<InstanceRow, 'id' | 'status'>, to: string, now: number, patch: Partial<InstanceRow> = {}): Promise<void> {
-  await trx.updateTable('instances').set({ ...patch, status: to, status_changed_at: now }).where('id', '=', row.id).execute();
+/**
+ * Changes status and records the transition in one place, for handlers and reconcilers alike.
+ * Compare-and-set: the row moves only while it is still live and in `row.status`, the status the
+ * caller checked; false (nothing written) when another request or replica moved it first. A
+ * handler then answers its status error (throwing, so its transaction rolls back); a reconciler
+ * re-reads the row on its next run.
+ */
+export async function setInstanceStatus(trx: Q, row: Pick<InstanceRow, 'id' | 'status'>, to: string, now: number, patch: Partial<InstanceRow> = {}): Promise<boolean> {
+  const r = await trx.updateTable('instances').set({ ...patch, status: to, status_changed_at: now })
+    .where('id', '=', row.id).where('status', '=', row.status).where('deleted_at', 'is', null).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
   if (row.status !== to) {
     await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: to, at: now }).execute();
   }
+  return true;
 }
 
 export async function countLiveInstances(db: Q, accountId: string): Promise<number> {
@@ -147,8 +179,10 @@ export async function securityGroupsOf(db: Q, instanceIds: string[]): Promise<Ma
   return out;
 }
 
+/** Also every instance's creation: its groups are set in the transaction that inserts it. */
 export async function setSecurityGroups(trx: Q, instanceId: string, groupIds: string[]): Promise<void> {
   await trx.deleteFrom('instance_security_groups').where('instance_id', '=', instanceId).execute();
+  await requestSecurityPolicy(trx);
   if (groupIds.length === 0) return;
   await trx.insertInto('instance_security_groups')
     .values(groupIds.map((g, i) => ({ instance_id: instanceId, security_group_id: g, position: i })))
@@ -182,13 +216,20 @@ export async function liveInstanceIds(db: Q): Promise<string[]> {
  * releases disks marked DeleteWithInstance and detaches the others, drops its tags. The driver
  * is told by the engine afterwards.
  */
-export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'status'>, now: number): Promise<void> {
-  await trx.updateTable('instances').set({ deleted_at: now, desired_status: 'Deleted', auto_release_time: null }).where('id', '=', row.id).execute();
+export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'status'>, now: number): Promise<boolean> {
+  // Compare-and-set, as setInstanceStatus: a release checked against a status that has moved on
+  // (or an instance another request released first) changes nothing.
+  const r = await trx.updateTable('instances').set({ deleted_at: now, desired_status: 'Deleted', auto_release_time: null })
+    .where('id', '=', row.id).where('status', '=', row.status).where('deleted_at', 'is', null).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
   await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: 'Deleted', at: now }).execute();
   await releasePrivateIps(trx, row.id);
   await releasePublicIps(trx, row.id);
   await releaseInstanceInterfaces(trx, row.id);
   await trx.deleteFrom('instance_security_groups').where('instance_id', '=', row.id).execute();
+  // Its RAM role's credentials end with it (src/auth/instance-credentials.ts).
+  await trx.deleteFrom('sts_sessions').where('instance_id', '=', row.id).execute();
+  await requestSecurityPolicy(trx, now);
   const doomed = await trx.selectFrom('disks').select('id').where('instance_id', '=', row.id).where('delete_with_instance', '=', 1).execute();
   if (doomed.length) {
     const ids = doomed.map((d) => d.id);
@@ -199,4 +240,5 @@ export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'sta
   await trx.updateTable('disks').set({ instance_id: '', status: 'Available', device: '', detached_at: now })
     .where('instance_id', '=', row.id).execute();
   await trx.deleteFrom('tags').where('resource_id', '=', row.id).execute();
+  return true;
 }

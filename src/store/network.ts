@@ -8,8 +8,9 @@
  *   releasePrivateIps(trx, instanceId)                           → frees every address of the instance
  */
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import { EcsError } from '../api/errors.js';
-import { checkPrivateIp, formatIpv4, lowestFree, parseCidr, parseIpv4 } from '../domain/cidr.js';
+import { EcsError } from '../domain/errors.js';
+import { checkPrivateIp, formatIpv4, lowestFree, lowestFreeN, parseCidr, parseIpv4 } from '../domain/cidr.js';
+import { insertRows } from './batch.js';
 import type { Database, SecurityGroupTable, VpcTable, VSwitchTable } from './schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -203,6 +204,42 @@ export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instance
   await trx.insertInto('private_ips').values({ vswitch_id: vsw.id, ip: text, instance_id: o.instanceId }).execute();
   used.add(ip);
   return text;
+}
+
+/**
+ * Takes `count` private addresses of the VSwitch at once (RunInstances Amount=N), in one read of
+ * the used set and one INSERT: from `requested` on, each the next address after the one before
+ * (each checked as allocatePrivateIp checks it), or else the lowest free ones in order.
+ */
+export async function allocatePrivateIps(trx: Q, o: { vswitchId: string; instanceIds: string[]; requested?: string }): Promise<string[]> {
+  const vsw = await trx.selectFrom('vswitches').select(['id', 'cidr_block']).where('id', '=', o.vswitchId).executeTakeFirst();
+  if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The specified VSwitchId "${o.vswitchId}" does not exist.`);
+  const block = parseCidr(vsw.cidr_block);
+  if (!block.ok) throw new EcsError('InternalError', `VSwitch ${vsw.id} has a malformed CIDR block.`, 500);
+  const usedRows = await trx.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vsw.id).execute();
+  const used = new Set(usedRows.map((r) => parseIpv4(r.ip)).filter((n): n is number => n !== undefined));
+  let ips: number[];
+  if (o.requested !== undefined && o.requested !== '') {
+    ips = [];
+    let next = o.requested;
+    for (let i = 0; i < o.instanceIds.length; i++) {
+      const c = checkPrivateIp(next, block.cidr);
+      if (!c.ok) {
+        if (c.reason === 'malformed') throw new EcsError('InvalidPrivateIpAddress.Malformed', `The specified PrivateIpAddress "${next}" is malformed.`);
+        const why = c.reason === 'outside' ? `is not in the CIDR block ${vsw.cidr_block} of the VSwitch` : `is reserved by the VSwitch ${vsw.cidr_block} (its first and last three addresses)`;
+        throw new EcsError('InvalidPrivateIpAddress', `The specified PrivateIpAddress "${next}" ${why}.`);
+      }
+      if (used.has(c.ip)) throw new EcsError('InvalidPrivateIpAddress.Duplicated', `The specified PrivateIpAddress "${next}" is already in use.`);
+      ips.push(c.ip);
+      next = formatIpv4(c.ip + 1);
+    }
+  } else {
+    ips = lowestFreeN(block.cidr, used, o.instanceIds.length);
+    if (ips.length < o.instanceIds.length) throw new EcsError('QuotaExceeded.PrivateIpAddress', `Don't have enough private IPs in this switch ${vsw.id}.`, 403);
+  }
+  const texts = ips.map(formatIpv4);
+  await insertRows(trx, 'private_ips', texts.map((ip, i) => ({ vswitch_id: vsw.id, ip, instance_id: o.instanceIds[i]! })));
+  return texts;
 }
 
 /** Frees every address held by the instance (on release). */

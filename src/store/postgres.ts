@@ -27,10 +27,19 @@ const types = {
   },
 };
 
-export type StatementKind = 'read' | 'begin' | 'commit' | 'rollback' | 'write';
+export type StatementKind = 'read' | 'begin' | 'commit' | 'rollback' | 'write' | 'engine';
+
+/**
+ * Tables only the engine reads (operations, their leases): no API answer depends on them, so
+ * writing them moves no version. Claiming, renewing and finishing operations then neither costs
+ * a version bump nor empties every replica's read cache while the engine works. The audit trail
+ * (audit_events, src/audit/) is the same: written on every call, read by no cached answer.
+ */
+const ENGINE_WRITE = /^\s*(update|insert\s+into|delete\s+from)\s+"?(operations|engine_leases|audit_events)"?[\s(]/i;
 
 /** What a statement does to the store's version (reads and transaction control change nothing by themselves). */
 export function statementKind(sqlText: string): StatementKind {
+  if (ENGINE_WRITE.test(sqlText)) return 'engine';
   const m = /^\s*(\w+)/.exec(sqlText);
   const word = (m?.[1] ?? '').toLowerCase();
   if (word === 'select' || word === 'show') return 'read';
@@ -43,10 +52,16 @@ export function statementKind(sqlText: string): StatementKind {
 
 interface Tracked { inTransaction: boolean; dirty: boolean }
 
+/** An INSERT/UPDATE/DELETE/MERGE that touched no row changed nothing; anything else (DDL, LOCK …) may have. */
+export function changedData(r: { command?: string; rowCount?: number | null }): boolean {
+  if (/^(INSERT|UPDATE|DELETE|MERGE)$/.test(r.command ?? '')) return (r.rowCount ?? 1) > 0;
+  return true;
+}
+
 /**
- * A pool whose clients count this process's writes (before each one is sent and after it is
- * done, so a read overlapping a write or a COMMIT never caches under the version it started
- * with) and bump the shared version row in each writing transaction.
+ * A pool whose clients count this process's writes that changed data (around a writing COMMIT,
+ * and after an autocommit write, so a read overlapping either never keeps its answer under the
+ * version it started with) and bump the shared version row in each writing transaction.
  */
 function trackingPool(pool: pg.Pool, onWrite: () => void, onEnd: () => void): PostgresPool {
   const state = new WeakMap<pg.PoolClient, Tracked>();
@@ -58,31 +73,35 @@ function trackingPool(pool: pg.Pool, onWrite: () => void, onEnd: () => void): Po
       const st = s;
       const query = async (text: string, params: readonly unknown[]) => {
         const kind = statementKind(text);
-        if (kind === 'read') return client.query(text, params as unknown[]);
+        if (kind === 'read' || kind === 'engine') return client.query(text, params as unknown[]);
         if (kind === 'begin') {
           const r = await client.query(text, params as unknown[]);
           st.inTransaction = true; st.dirty = false;
           return r;
         }
         if (kind === 'commit' || kind === 'rollback') {
+          // A transaction that changed nothing (the engine's idle claim) leaves the version alone.
+          const dirty = st.dirty;
           try {
-            if (kind === 'commit' && st.dirty) await client.query(BUMP);
-            onWrite();
+            if (kind === 'commit' && dirty) await client.query(BUMP);
+            if (dirty) onWrite();
             return await client.query(text, params as unknown[]);
           } finally {
             st.inTransaction = false; st.dirty = false;
-            onWrite();
+            if (dirty) onWrite();
           }
         }
-        onWrite();
-        try {
-          const r = await client.query(text, params as unknown[]);
-          if (st.inTransaction) st.dirty = true;
-          else await client.query(BUMP);
-          return r;
-        } finally {
+        // Inside a transaction nothing shows before COMMIT; outside one, the count after the
+        // statement retires whatever a read overlapping it cached under the version before.
+        const r = await client.query(text, params as unknown[]);
+        if (!changedData(r)) return r;
+        if (st.inTransaction) st.dirty = true;
+        else {
+          onWrite();
+          await client.query(BUMP);
           onWrite();
         }
+        return r;
       };
       return { query: query as unknown as PostgresPoolClient['query'], release: () => client.release() };
     },

@@ -6,7 +6,7 @@
  *   releasePublicIps(trx, instanceId)                                                   → frees its addresses
  */
 import type { Kysely, Transaction } from 'kysely';
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { formatIpv4, parseIpv4, type Cidr } from '../domain/cidr.js';
 import { REGIONS } from '../domain/catalog/regions.js';
 import { inPool, lowestFreePublic, parsePublicIpPool } from '../domain/public-ip-pool.js';

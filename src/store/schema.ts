@@ -18,6 +18,120 @@ export interface AccessKeyTable {
   account_id: string;
   status: string; // Active | Inactive
   created_at: number;
+  user_id: ColumnType<string, string | undefined, string>; // the RAM user owning the key; '' for the account's own
+}
+
+/** A RAM user (RAM 2015-05-01); the name is unique within its account. */
+export interface RamUserTable {
+  id: string; // UserId: 16 digits
+  account_id: string;
+  name: string;
+  display_name: string;
+  mobile_phone: string;
+  email: string;
+  comments: string;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number;
+}
+
+/** A RAM user's console password: an scrypt hash `scrypt$<salt>$<hash>`, never the password. */
+export interface RamLoginProfileTable {
+  user_id: string;
+  account_id: string;
+  password_hash: string;
+  password_reset_required: number;
+  mfa_bind_required: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RamGroupTable {
+  id: string;
+  account_id: string;
+  name: string;
+  comments: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RamGroupMemberTable {
+  group_id: string;
+  user_id: string;
+  account_id: string;
+  joined_at: number;
+}
+
+export interface RamRoleTable {
+  id: string; // RoleId: 19 digits
+  account_id: string;
+  name: string;
+  description: string;
+  trust_policy: string; // AssumeRolePolicyDocument, as given
+  max_session_duration: number; // seconds, 3600..43200
+  created_at: number;
+  updated_at: number;
+}
+
+/** A custom policy (system policies live in code: src/auth/system-policies.ts). */
+export interface RamPolicyTable {
+  account_id: string;
+  name: string;
+  description: string;
+  default_version: string; // v1, v2, ...
+  next_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RamPolicyVersionTable {
+  account_id: string;
+  policy_name: string;
+  version_id: string;
+  document: string;
+  created_at: number;
+}
+
+/** A policy (System or Custom, by name) attached to a user, group or role (by id). */
+export interface RamPolicyAttachmentTable {
+  account_id: string;
+  policy_type: string; // System | Custom
+  policy_name: string;
+  principal_type: string; // User | Group | Role
+  principal_id: string;
+  attached_at: number;
+}
+
+export interface RamAccountSettingsTable {
+  account_id: string;
+  alias: string;
+  password_policy: string; // JSON of the PasswordPolicy fields set, '' for the defaults
+}
+
+/** A tag of a RAM role or policy (ResourceType role | policy), keyed by its ARN. */
+export interface RamTagTable {
+  account_id: string;
+  resource_type: string;
+  resource_arn: string;
+  resource_name: string;
+  key: string;
+  value: string;
+}
+
+/** Temporary credentials of an assumed role (STS AssumeRole), seen by every replica. */
+export interface StsSessionTable {
+  access_key_id: string; // STS.…
+  secret: string;
+  security_token: string;
+  account_id: string;
+  role_id: string;
+  role_name: string;
+  session_name: string;
+  policy: string; // the narrowing Policy given to AssumeRole, '' for none
+  created_at: number;
+  expires_at: number;
+  /** The instance whose RAM role the metadata service issued this session for, '' for AssumeRole's. */
+  instance_id: ColumnType<string, string | undefined, string>;
 }
 
 export interface QuotaTable {
@@ -185,6 +299,10 @@ export interface InstanceTable {
   metadata_http_tokens: string;
   metadata_hop_limit: number;
   metadata_tags: string; // enabled | disabled (InstanceMetadataTags)
+  /** The VNC password sealed with the data dir's key ('' until ModifyInstanceVncPasswd); the engine applies it to the guest. */
+  vnc_password_sealed: ColumnType<string, string | undefined, string>;
+  /** Bumped by every change the metadata service must serve (options, tags); the engine pushes when the guest's is behind. */
+  metadata_generation: ColumnType<number, number | undefined, number>;
   /** ModifyInstanceMaintenanceAttributes: one window (HH:mm:ss, UTC+8, as given; '' = none), Stop | AutoRecover | AutoRedeploy, 0/1. */
   maintenance_start_time: ColumnType<string, string | undefined, string>;
   maintenance_end_time: ColumnType<string, string | undefined, string>;
@@ -200,6 +318,10 @@ export interface InstanceTable {
   renewal_status: ColumnType<string, string | undefined, string>; // AutoRenewal | Normal | NotRenewal ('' pay-as-you-go)
   renewal_duration: ColumnType<number, number | undefined, number>;
   renewal_unit: ColumnType<string, string | undefined, string>; // Month | Week
+  /** ForceStop / ForceReboot of the last power action (0/1): the reconciler's next stop pulls the plug, then clears it. */
+  force_stop: ColumnType<number, number | undefined, number>;
+  /** The instance RAM role (AttachInstanceRamRole, RunInstances RamRoleName), '' for none; its credentials: src/auth/instance-credentials.ts. */
+  ram_role_name: ColumnType<string, string | undefined, string>;
 }
 
 /**
@@ -276,6 +398,10 @@ export interface DiskTable {
   created_at: number;
   attached_at: number | null;
   detached_at: number | null;
+  /** ResetDisk's snapshot until the driver has rolled the bytes back ('' = none; migration 0013). */
+  reset_snapshot_id: ColumnType<string, string | undefined, string>;
+  /** The size (GiB) the bytes had before a ResizeDisk the driver has not applied yet (0 = none). */
+  resize_from: ColumnType<number, number | undefined, number>;
 }
 
 export interface TagTable {
@@ -300,6 +426,18 @@ export interface OperationTable {
   error: string;
   created_at: number;
   updated_at: number;
+  /** The replica running it now and until when (database-clock ms); '' / 0 when nobody holds it. */
+  lease_owner: ColumnType<string, string | undefined, string>;
+  lease_until: ColumnType<number, number | undefined, number>;
+  /** Bumped by every request for it: a run that began before a request does not mark it done. */
+  generation: ColumnType<number, number | undefined, number>;
+}
+
+/** A named lease (src/engine/leadership.ts): which replica does a cluster-wide job, until when (database-clock ms). */
+export interface EngineLeaseTable {
+  name: string;
+  owner: string;
+  lease_until: number;
 }
 
 export interface IdempotencyTable {
@@ -348,6 +486,8 @@ export interface SnapshotTable {
   completes_at: number;
   modified_at: number;
   expires_at: number | null;
+  /** When the driver froze the bytes (null: not yet, or a copy sharing its source's; migration 0013). */
+  taken_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** An automatic snapshot policy; `next_run_at` is when the scheduler next looks at it. */
@@ -479,9 +619,67 @@ export interface ResourceGroupTable {
   created_at: number;
 }
 
+/** A fault rule (OpenECS extension, src/faults/): an API action's injected error or latency, or a failing driver step. */
+export interface FaultRuleTable {
+  id: string; // fr-...
+  target: string; // Api | InstanceStart | DiskAttach | SnapshotCreate | HostEvent
+  product: string; // api: the product key (ecs, vpc, …) or *
+  api_name: string; // api: the action, `*` matching any run of characters
+  account_id: string; // api: the caller's account; '' any
+  resource_id: string; // driver: the instance, disk or snapshot; '' any
+  error_code: string;
+  error_message: string;
+  latency_ms: number;
+  probability_ppm: number; // 0..1_000_000
+  remaining: number; // matching calls still to fault; -1 without a count
+  hits: number;
+  description: string;
+  created_at: number;
+}
+
+/** One recorded API call (src/audit/): what ActionTrail's LookupEvents answers. Times in ms. */
+export interface AuditEventTable {
+  id: string; // eventId
+  account_id: string;
+  event_time: number;
+  event_name: string; // the action
+  event_rw: string; // Read | Write
+  service_name: string; // Ecs, Vpc, Ram, …
+  api_version: string;
+  event_source: string; // the product's endpoint host
+  region: string; // acsRegion
+  request_id: string;
+  source_ip: string;
+  user_agent: string;
+  identity_type: string; // root-account | ram-user | assumed-role
+  principal_id: string;
+  access_key_id: string;
+  user_name: string;
+  session_name: string;
+  request_parameters: string; // JSON, secrets masked
+  http_status: number;
+  error_code: string; // '' when the call succeeded
+  error_message: string;
+  resource_names: string; // ';i-abc;d-xyz;' or ''
+  resource_types: string; // ';ACS::ECS::Instance;' or ''
+}
+
 export interface Database {
+  audit_events: AuditEventTable;
+  fault_rules: FaultRuleTable;
   accounts: AccountTable;
   access_keys: AccessKeyTable;
+  ram_users: RamUserTable;
+  ram_login_profiles: RamLoginProfileTable;
+  ram_groups: RamGroupTable;
+  ram_group_members: RamGroupMemberTable;
+  ram_roles: RamRoleTable;
+  ram_policies: RamPolicyTable;
+  ram_policy_versions: RamPolicyVersionTable;
+  ram_policy_attachments: RamPolicyAttachmentTable;
+  ram_account_settings: RamAccountSettingsTable;
+  ram_tags: RamTagTable;
+  sts_sessions: StsSessionTable;
   quotas: QuotaTable;
   vpcs: VpcTable;
   vswitches: VSwitchTable;
@@ -495,6 +693,7 @@ export interface Database {
   disks: DiskTable;
   tags: TagTable;
   operations: OperationTable;
+  engine_leases: EngineLeaseTable;
   idempotency: IdempotencyTable;
   transitions: TransitionTable;
   snapshots: SnapshotTable;

@@ -2,6 +2,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, SecurityGroupRuleTable, SecurityGroupTable } from './schema.js';
 import type { Direction, IpProtocol, NicType, RulePolicy, RuleSpec, SecurityGroupRule } from '../domain/security-rules/model.js';
+import { requestSecurityPolicy } from '../engine/security-policy.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type RuleRow = Selectable<SecurityGroupRuleTable>;
@@ -73,20 +74,24 @@ export async function insertRules(trx: Q, owner: { accountId: string; regionId: 
     id: r.id, account_id: owner.accountId, region_id: owner.regionId, security_group_id: owner.groupId,
     seq: ++seq, created_at: now, ...specColumns(r.spec),
   }))).execute();
+  await requestSecurityPolicy(trx, now);
 }
 
 export async function updateRule(trx: Q, id: string, spec: RuleSpec): Promise<void> {
   await trx.updateTable('security_group_rules').set(specColumns(spec)).where('id', '=', id).execute();
+  await requestSecurityPolicy(trx);
 }
 
 export async function deleteRules(trx: Q, groupId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await trx.deleteFrom('security_group_rules').where('security_group_id', '=', groupId).where('id', 'in', ids).execute();
+  await requestSecurityPolicy(trx);
 }
 
 /** A group's rules go with it (guide L936: deleting a group deletes its rules). */
 export async function deleteRulesOfGroup(trx: Q, groupId: string): Promise<void> {
   await trx.deleteFrom('security_group_rules').where('security_group_id', '=', groupId).execute();
+  await requestSecurityPolicy(trx);
 }
 
 /** Groups (any account) whose rules authorize each of `groupIds`, excluding a group's own rules. */
@@ -120,6 +125,7 @@ export async function isReferencedByRules(db: Q, groupId: string): Promise<boole
 
 export async function setInnerAccessPolicy(trx: Q, groupId: string, policy: string): Promise<void> {
   await trx.updateTable('security_groups').set({ inner_access_policy: policy }).where('id', '=', groupId).execute();
+  await requestSecurityPolicy(trx);
 }
 
 /** Security groups of an instance, in their order. */

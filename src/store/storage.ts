@@ -118,9 +118,14 @@ export async function updateDiskIfStatus(trx: Q, id: string, status: string, pat
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function setDiskStatus(trx: Q, row: Pick<DiskRow, 'id' | 'status'>, to: string, now: number, patch: Partial<DiskRow> = {}): Promise<void> {
-  await trx.updateTable('disks').set({ ...patch, status: to }).where('id', '=', row.id).execute();
+/**
+ * Compare-and-set: the disk moves only while it is still in `row.status`, the status the caller
+ * checked; false (nothing written) when another request or replica moved it first.
+ */
+export async function setDiskStatus(trx: Q, row: Pick<DiskRow, 'id' | 'status'>, to: string, now: number, patch: Partial<DiskRow> = {}): Promise<boolean> {
+  if (!(await updateDiskIfStatus(trx, row.id, row.status, { ...patch, status: to }))) return false;
   await recordTransition(trx, row.id, row.status, to, now);
+  return true;
 }
 
 /**
@@ -214,9 +219,12 @@ export async function updateSnapshot(trx: Q, id: string, patch: Partial<Snapshot
   await trx.updateTable('snapshots').set(patch).where('id', '=', id).execute();
 }
 
-export async function setSnapshotStatus(trx: Q, row: Pick<SnapshotRow, 'id' | 'status'>, to: string, now: number): Promise<void> {
-  await trx.updateTable('snapshots').set({ status: to, modified_at: now }).where('id', '=', row.id).execute();
+/** Compare-and-set, as setDiskStatus: false when the snapshot is gone or no longer in `row.status`. */
+export async function setSnapshotStatus(trx: Q, row: Pick<SnapshotRow, 'id' | 'status'>, to: string, now: number): Promise<boolean> {
+  const r = await trx.updateTable('snapshots').set({ status: to, modified_at: now }).where('id', '=', row.id).where('status', '=', row.status).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
   await recordTransition(trx, row.id, row.status, to, now);
+  return true;
 }
 
 /** The disk's snapshots, newest first. */

@@ -1,6 +1,6 @@
 /** Tag storage shared by every resource family. */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { EcsError } from '../api/errors.js';
+import { EcsError } from '../domain/errors.js';
 import { MAX_TAGS_PER_RESOURCE, type Tag } from '../domain/tags.js';
 import type { Database, TagTable } from './schema.js';
 

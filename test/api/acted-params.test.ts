@@ -28,7 +28,6 @@ describe('parameters OpenECS does not act on', () => {
     ['DeploymentSetId', { deploymentSetId: 'ds-bp1brhwhoqinyjd60000' }, undefined],
     ['SpotStrategy', { spotStrategy: 'SpotAsPriceGo' }, 'NoSpot'],
     ['Ipv6AddressCount', { ipv6AddressCount: 1 }, undefined],
-    ['RamRoleName', { ramRoleName: 'EcsRole' }, undefined],
   ] as const) {
     it(`RunInstances with ${name} answers UnsupportedParameter 400 naming it and creates nothing`, async () => {
       const before = await instanceCount();

@@ -270,8 +270,8 @@ describe('instance attributes for Terraform', () => {
     await refused(() => s.ecs.describeInstanceRamRole(new $Ecs.DescribeInstanceRamRoleRequest({ regionId: R })), 'InvalidParameter.AllEmpty', 403);
     await refused(() => post('DescribeInstanceRamRole', { InstanceIds: 'not-json' }), 'InvalidInstanceIds.Malformed', 400);
     await refused(() => post('DescribeInstanceRamRole', { InstanceIds: JSON.stringify(['i-doesnotexist0000000']) }), 'InvalidInstanceId.NotFound', 404);
-    await refused(() => s.ecs.runInstances(runRequest(n, { ramRoleName: 'EcsRole' })), 'UnsupportedParameter', 400, 'roles do not exist');
-    // Attach: the role is not found (no roles exist); Detach: nothing is attached, each instance stays without one.
+    await refused(() => s.ecs.runInstances(runRequest(n, { ramRoleName: 'EcsRole' })), 'InvalidRamRole.NotFound', 404, 'no such role');
+    // Attach: the role is not found (this account has none; test/api/instance-ram-role.test.ts binds real ones); Detach: nothing is attached, each instance stays without one.
     await refused(() => post('AttachInstanceRamRole', { InstanceIds: JSON.stringify([ids[0]]), RamRoleName: 'EcsRole' }), 'InvalidRamRole.NotFound', 404);
     await refused(() => post('AttachInstanceRamRole', { InstanceIds: JSON.stringify(['i-doesnotexist0000000']), RamRoleName: 'EcsRole' }), 'InvalidInstanceId.NotFound', 404);
     const detached = await post('DetachInstanceRamRole', { InstanceIds: JSON.stringify(ids) });

@@ -407,7 +407,7 @@ describe('security group rules through the official clients', () => {
     assert.equal(vm.status, 'Running');
     const privateIp = vm.vpcAttributes!.privateIpAddress!.ipAddress![0]!;
 
-    const principal = { accountId: s.app.root.accountId, accountName: 'root', isAdmin: true, accessKeyId: 'x' };
+    const principal = { accountId: s.app.root.accountId, accountName: 'root', isAdmin: true, accessKeyId: 'x', type: 'root' as const };
     const explain = (p: Omit<Parameters<typeof explainSecurityGroupAccess>[1], 'RegionId'>) => explainSecurityGroupAccess(
       makeContext(s.app.services, { requestId: 'r', product: 'openecs', action: 'ExplainSecurityGroupAccess', principal, regionId: R, dryRun: false }),
       { RegionId: R, ...p });

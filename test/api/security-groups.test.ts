@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { $Ecs, expectEcsError, startTestServer, type EcsClientT, type TestServer } from '../helpers/server.js';
 import { createAccount } from '../../src/auth/accounts.js';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import { onSecurityGroupDelete, securityGroupDeleteHooks } from '../../src/actions/security-groups.js';
 
 const R = 'cn-hangzhou';

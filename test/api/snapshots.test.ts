@@ -262,11 +262,8 @@ describe('automatic snapshot policies', () => {
     await s.ecs.applyAutoSnapshotPolicy(new $Ecs.ApplyAutoSnapshotPolicyRequest({ regionId: R, autoSnapshotPolicyId: id, diskIds: JSON.stringify(disks) }));
     const d = (await s.ecs.describeDisks(new $Ecs.DescribeDisksRequest({ regionId: R, diskIds: JSON.stringify(disks) }))).body!.disks!.disk!;
     assert.ok(d.every((x) => x.autoSnapshotPolicyId === id && x.enableAutomatedSnapshotPolicy === true));
-    const started = Date.now();
     // The clock starts on Monday 2026-11-23 14:00 UTC+8; 00:00 and 12:00 every day.
     for (let day = 0; day < 7; day++) await s.advance(DAY);
-    const took = Date.now() - started;
-    assert.ok(took < 1000, `a week of schedule took ${took} ms`);
     const snaps = await (async () => (await s.ecs.describeSnapshots(new $Ecs.DescribeSnapshotsRequest({ regionId: R, diskId: disks[0], snapshotType: 'auto', pageSize: 100 }))).body!.snapshots!.snapshot!)();
     // Retention 2 days: of the 14 taken, those of Sunday and Monday (UTC+8) remain.
     assert.deepEqual(snaps.map((x) => x.snapshotName).sort(), ['auto_20261129_1', 'auto_20261129_2', 'auto_20261130_1', 'auto_20261130_2']);

@@ -4,7 +4,7 @@ import * as $Vpc from '@alicloud/vpc20160428';
 import { $Ecs, expectEcsError, startTestServer, type TestServer, type VpcClientT } from '../helpers/server.js';
 import { createAccount } from '../../src/auth/accounts.js';
 import { allocatePrivateIp, releasePrivateIps } from '../../src/store/network.js';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 
 const R = 'cn-hangzhou';
 const ZONE = 'cn-hangzhou-h';

@@ -171,7 +171,8 @@ describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipW
     await modal.getByPlaceholder('Key').fill('team');
     await modal.getByPlaceholder('Value').fill('network');
     await page.getByTestId('add-tags-ok').click();
-    await page.getByTestId('add-tags-ids').waitFor({ state: 'detached' });
+    // The modal closes once TagResources answered (seconds on a loaded CI machine).
+    await page.getByTestId('add-tags-ids').waitFor({ state: 'detached', timeout: 30_000 });
 
     // "Find resources" on the key's row searches every resource type for it.
     await keyRow.getByText('Find resources').click();

@@ -13,7 +13,7 @@ import { AK, SECRET, type TestServer } from '../helpers/server.js';
 import { Doc, parseJson, type JsonValue } from './json.js';
 
 export const REGION = 'cn-hangzhou';
-export const VERSIONS = { Ecs: '2014-05-26', Vpc: '2016-04-28', BssOpenApi: '2017-12-14', Sts: '2015-04-01', ResourceManager: '2020-03-31' } as const;
+export const VERSIONS = { Ecs: '2014-05-26', Vpc: '2016-04-28', BssOpenApi: '2017-12-14', Sts: '2015-04-01', ResourceManager: '2020-03-31', Ram: '2015-05-01' } as const;
 export type ProductName = keyof typeof VERSIONS;
 export type Wire = 'rpc' | 'sdk' | 'common';
 

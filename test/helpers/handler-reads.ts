@@ -27,9 +27,10 @@ interface Found { names: Set<string>; opaque: string[]; dyn: Set<number> }
 
 const actionsDir = fileURLToPath(new URL('../../src/actions/', import.meta.url));
 
-/** What each handler of each `…Actions` object literal in src/actions reads. */
+/** What each handler of each `…Actions` object literal in src/actions and its subfolders reads. */
 export function handlerReads(): HandlerReads[] {
-  const files = readdirSync(actionsDir).filter((f) => f.endsWith('.ts')).map((f) => actionsDir + f);
+  // Handlers live in subfolders too (src/actions/ram/**).
+  const files = (readdirSync(actionsDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => actionsDir + f);
   const program = ts.createProgram(files, {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
     strict: true, noEmit: true, skipLibCheck: true, types: [],

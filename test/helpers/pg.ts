@@ -37,3 +37,24 @@ async function admin(clusterUrl: string, statement: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * The stores a test run has: SQLite in memory always, PostgreSQL (a fresh database, dropped by
+ * `done`) with OPENECS_TEST_DATABASE_URL. `open` is the store opener the test needs (migrated or not).
+ */
+export function storesUnderTest<D extends { destroy(): Promise<void> }>(
+  open: (o: { dataDir: string; databaseUrl?: string }) => Promise<D>,
+): ['sqlite' | 'postgres', () => Promise<{ db: D; done: () => Promise<void> }>][] {
+  const stores: ['sqlite' | 'postgres', () => Promise<{ db: D; done: () => Promise<void> }>][] = [
+    ['sqlite', async () => { const db = await open({ dataDir: ':memory:' }); return { db, done: () => db.destroy() }; }],
+  ];
+  const cluster = testDatabaseCluster();
+  if (cluster) {
+    stores.push(['postgres', async () => {
+      const database = await createTestDatabase(cluster);
+      const db = await open({ dataDir: ':memory:', databaseUrl: database.url });
+      return { db, done: async () => { await db.destroy(); await database.drop(); } };
+    }]);
+  }
+  return stores;
+}

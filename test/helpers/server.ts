@@ -10,6 +10,7 @@ import PopCore from '@alicloud/pop-core';
 import { createApp, type App } from '../../src/app.js';
 import { configFromEnv, type Config } from '../../src/config.js';
 import { ManualClock } from '../../src/engine/clock.js';
+import type { ComputeDriver } from '../../src/compute/driver.js';
 import { createTestDatabase, testDatabaseCluster, type TestDatabase } from './pg.js';
 
 export const AK = 'LTAItestaccesskey0000001';
@@ -30,6 +31,8 @@ export interface TestServer {
   url: string;
   port: number;
   clock: ManualClock;
+  /** The PostgreSQL database the store is on; undefined for the in-memory SQLite store. */
+  databaseUrl?: string;
   /** ECS SDK with its default V3 (ACS3-HMAC-SHA256) signing. */
   ecs: EcsClientT;
   /** The same SDK with `signatureAlgorithm: 'v2'` (HMAC-SHA1). */
@@ -46,8 +49,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const clock = new ManualClock(Date.parse('2026-11-23T06:00:00Z'));
+/** `driver`: a compute driver of the test's own (e.g. one that fails on purpose) instead of the configured one. */
+export interface TestServerOptions {
+  driver?: ComputeDriver;
+  /**
+   * A second server on this server's store and clock, as a second replica behind a load balancer
+   * (PostgreSQL only: an in-memory SQLite store is one process's own). The first server drops the
+   * database when it closes; close this one first.
+   */
+  sameStoreAs?: TestServer;
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}, opts: TestServerOptions = {}): Promise<TestServer> {
+  const shared = opts.sameStoreAs;
+  if (shared && !shared.databaseUrl) throw new Error('startTestServer: sameStoreAs needs a server on PostgreSQL (OPENECS_TEST_DATABASE_URL)');
+  const clock = shared?.clock ?? new ManualClock(Date.parse('2026-11-23T06:00:00Z'));
   const config: Config = {
     ...configFromEnv({}),
     dataDir: ':memory:',
@@ -57,15 +73,16 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     accessKeySecret: SECRET,
     ...overrides,
   };
+  if (shared) config.databaseUrl = shared.databaseUrl;
   const cluster = testDatabaseCluster();
   let database: TestDatabase | undefined;
-  if (cluster && overrides.databaseUrl === undefined) {
+  if (cluster && config.databaseUrl === undefined) {
     database = await createTestDatabase(cluster);
     config.databaseUrl = database.url;
   }
   let app: App;
   try {
-    app = await createApp(config, { clock, startEngine: false });
+    app = await createApp(config, { clock, startEngine: false, driver: opts.driver });
   } catch (e) {
     await database?.drop();
     throw e;
@@ -75,7 +92,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const clients = (c: Credentials) => makeClients(url, c);
   const mine = clients({ accessKeyId: AK, accessKeySecret: SECRET });
   return {
-    app, url, port, clock, ...mine,
+    app, url, port, clock, databaseUrl: config.databaseUrl, ...mine,
     popVpc: new PopClient({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: url, apiVersion: '2016-04-28' }),
     clients,
     async advance(ms: number) {

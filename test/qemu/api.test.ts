@@ -9,7 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/host/exec.js';
 import { expectEcsError, $Ecs, type TestServer } from '../helpers/server.js';
 import { openVnc, vncLogin } from './vnc-client.js';
 import { isoSecond } from '../../src/domain/time.js';
@@ -105,6 +105,7 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     // Security hardening mode from inside the guest: with HttpTokens=required only a token works.
     const md = 'http://100.100.100.200/latest/meta-data/instance-id';
     await s.ecs.modifyInstanceMetadataOptions(new $Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: R, instanceId: id, httpEndpoint: 'enabled', httpTokens: 'required' }));
+    await s.settle(); // the engine pushes the options to the guest
     assert.match(await ssh(`wget -qO- ${md} 2>&1; echo "exit $?"`), /403|exit 1/, 'no token: refused');
     // busybox wget cannot PUT: the token request goes through nc.
     // (the sleep keeps nc reading until the answer is in: busybox nc stops at the end of its input)
@@ -114,23 +115,29 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     assert.equal(await ssh(`wget -qO- --header 'X-aliyun-ecs-metadata-token: ${mdToken}' ${md}`), id, 'with the token: answered');
     assert.match(await ssh(`wget -qO- --header 'X-aliyun-ecs-metadata-token: forged' ${md} 2>&1; echo "exit $?"`), /401|exit 1/);
     await s.ecs.modifyInstanceMetadataOptions(new $Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: R, instanceId: id, httpEndpoint: 'enabled', httpTokens: 'optional' }));
+    await s.settle();
     assert.equal(await ssh(`wget -qO- ${md}`), id, 'tokens optional again');
 
     // Instance tags in metadata (InstanceMetadataTags): served once enabled, following tag changes.
     const tagsUrl = 'http://100.100.100.200/latest/meta-data/tags/instance';
     await s.ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: [id], tag: [new $Ecs.TagResourcesRequestTag({ key: 'team', value: 'storage' })] }));
+    await s.settle();
     assert.match(await ssh(`wget -qO- ${tagsUrl}/team 2>&1; echo "exit $?"`), /404|exit 1/, 'not served while disabled');
     await s.ecs.modifyInstanceMetadataOptions(new $Ecs.ModifyInstanceMetadataOptionsRequest({ regionId: R, instanceId: id, httpEndpoint: 'enabled', instanceMetadataTags: 'enabled' }));
+    await s.settle();
     assert.equal(await ssh(`wget -qO- ${tagsUrl}/team`), 'storage');
     await s.ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: [id], tag: [new $Ecs.TagResourcesRequestTag({ key: 'env', value: 'prod' })] }));
+    await s.settle();
     assert.equal(await ssh(`wget -qO- ${tagsUrl}/`), 'env\nteam');
     await s.ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: [id], tagKey: ['team'] }));
+    await s.settle();
     assert.equal(await ssh(`wget -qO- ${tagsUrl}/`), 'env');
 
     // The management terminal: a one-time WebSocket URL to QEMU's VNC; the password works at once.
     const vncReq = (vncPassword: string) => new $Ecs.ModifyInstanceVncPasswdRequest({ regionId: R, instanceId: id, vncPassword });
     assert.equal((await expectEcsError(() => s.ecs.modifyInstanceVncPasswd(vncReq('abc123')))).code, 'IncorrectVncPassword.Malformed');
     await s.ecs.modifyInstanceVncPasswd(vncReq('Ab12cd'));
+    await s.settle();
     const vncUrl = async () => (await s.ecs.describeInstanceVncUrl(new $Ecs.DescribeInstanceVncUrlRequest({ regionId: R, instanceId: id }))).body!.vncUrl!;
     const url1 = await vncUrl();
     assert.match(url1, /^ws:\/\/127\.0\.0\.1:\d+\/webSocket\/\?s=/);

@@ -10,7 +10,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpioArchive } from '../../src/compute/qemu/cpio.js';
-import { run, which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/host/exec.js';
 import { buildImage } from '../../src/compute/qemu/image.js';
 import { findDebianKernel } from '../../src/compute/qemu/kernel.js';
 

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { run } from '../../src/compute/qemu/exec.js';
+import { run } from '../../src/host/exec.js';
 import { metadataTree, type InstanceMetadata } from '../../src/network/metadata.js';
 import { freePort } from '../helpers/process.js';
 

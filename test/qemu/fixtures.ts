@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { qemuBinary } from '../../src/compute/host-probe.js';
 import type { QemuDriver } from '../../src/compute/qemu/driver.js';
-import { run, which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/host/exec.js';
 import { buildImage, missingBuildInputs } from '../../src/compute/qemu/image.js';
 import { Netns, netnsUnavailable } from '../../src/network/netns.js';
 import { $Ecs, startTestServer, type TestServer } from '../helpers/server.js';
@@ -46,8 +46,18 @@ export async function waitStatus(s: TestServer, regionId: string, id: string, wa
   try {
     return await until(s, `${id} to be ${want}`, async () => (st = await instanceStatus(s, regionId, id)) === want, timeoutMs);
   } catch (e) {
-    throw st === want ? e : new Error(`${id} is ${st}, not ${want}, after ${timeoutMs} ms`);
+    throw st === want ? e : new Error(`${id} is ${st}, not ${want}, after ${timeoutMs} ms\n${await whyNot(s, id)}`);
   }
+}
+
+/** What a stuck wait needs to be understood from a CI log alone: the engine's operations and the guest's console. */
+async function whyNot(s: TestServer, id: string): Promise<string> {
+  const driver = s.app.services.driver as QemuDriver;
+  const ops = await s.app.services.db.selectFrom('operations').selectAll().where('resource_id', '=', id).execute().catch((e) => String(e));
+  const power = await driver.powerState(id).catch((e) => String(e));
+  const pid = await driver.pid(id).catch((e) => String(e));
+  const console = await driver.consoleOutput(id).catch((e) => String(e));
+  return [`operations: ${JSON.stringify(ops)}`, `power: ${power}, pid: ${pid}`, `console of this boot (last 3000 chars):`, console.slice(-3000)].join('\n');
 }
 
 export interface QemuServer { s: TestServer; driver: QemuDriver; ns: Netns; nsName: string; dataDir: string; close(): Promise<void> }

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestSpec } from '../../src/compute/driver.js';
-import { run, which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/host/exec.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
 
 /** `qemu-img compare` exits 0 when two images (any formats) hold the same guest-visible bytes. */

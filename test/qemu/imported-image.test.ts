@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import PopCore from '@alicloud/pop-core';
-import { run, which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/host/exec.js';
 import { ObjectStore } from '../../src/store/objects.js';
 import { $Ecs, AK, SECRET } from '../helpers/server.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';

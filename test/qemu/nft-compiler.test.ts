@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyRule, evaluateAccess, type EvaluatedGroup, type RuleSpec } from '../../src/domain/security-rules/index.js';
 import { nicPrograms, renderRuleset, runProgram, type NicPolicy, type PolicyInput, type WirePacket } from '../../src/network/nft-compiler.js';
-import { run, which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/host/exec.js';
 
 function rule(direction: 'ingress' | 'egress', x: Partial<RuleSpec>): RuleSpec {
   return { ...emptyRule(direction), ...x };

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestSpec } from '../../src/compute/driver.js';
 import { QemuDriver } from '../../src/compute/qemu/driver.js';
+import { Sealer } from '../../src/auth/secrets.js';
 import { buildImage } from '../../src/compute/qemu/image.js';
 import { qemuSkipReason } from './fixtures.js';
 import { ink, vncSession, type Screen } from './vnc-client.js';
@@ -41,7 +42,8 @@ test('VNC screen: the console with a login prompt, keyboard to a login shell', a
     await driver.start(spec(id));
     t.diagnostic(`READY after ${await driver.waitReady(id, 90_000)} ms`);
     const readyAt = Date.now();
-    await driver.setVncPassword(id, 'Ab12cd');
+    // As the engine hands it over: sealed with the data dir's key, as the instance row keeps it.
+    await driver.setVncPassword(id, Sealer.forDataDir(dataDir).seal('Ab12cd'));
     session = await vncSession(await driver.vncUrl(id), 'Ab12cd');
 
     // Until the guest sets a graphics mode QEMU shows its 640x480 "not initialized" placeholder.

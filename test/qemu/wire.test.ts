@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, which } from '../../src/compute/qemu/exec.js';
+import { run, which } from '../../src/host/exec.js';
 import { emptyRule, type EvaluatedGroup, type RuleSpec } from '../../src/domain/security-rules/index.js';
 import { renderRuleset, type NicPolicy } from '../../src/network/nft-compiler.js';
 import { Netns, bridgeName, netnsUnavailable } from '../../src/network/netns.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { allHandlers } from '../../src/actions/index.js';
 import { ACTED_PARAMS } from '../../src/actions/acted-params.js';
 import { refuseUnacted } from '../../src/api/acted.js';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import { COMMON_PARAMS } from '../../src/api/params.js';
 import { actionSpec, type Product } from '../../src/api/spec.js';
 import type { ActionSpec } from '../../src/api/spec-types.js';
@@ -132,7 +132,6 @@ describe('refuseUnacted', () => {
     ['LaunchTemplateId', { LaunchTemplateId: 'lt-1' }, 'LaunchTemplateId'],
     ['DeploymentSetId', { DeploymentSetId: 'ds-1' }, 'DeploymentSetId'],
     ['Ipv6AddressCount', { Ipv6AddressCount: 1 }, 'Ipv6AddressCount'],
-    ['RamRoleName', { RamRoleName: 'role' }, 'RamRoleName'],
     ['a data disk field the handler reads, and a default one', { DataDisk: [{ Size: 20, Encrypted: false, DeleteWithInstance: true }] }, undefined],
     ['a data disk field it does not', { DataDisk: [{ Size: 20 }, { Size: 30, KMSKeyId: 'key' }] }, 'DataDisk.2.KMSKeyId'],
     ['a field of a flat object parameter', { SystemDisk: { Encrypted: true } }, 'SystemDisk.Encrypted'],

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { answerStatus, CodecError, EcsError } from '../../src/api/errors.js';
+import { answerStatus, CodecError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import { decodeParams } from '../../src/api/params.js';
 import type { ActionSpec } from '../../src/api/spec-types.js';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import {
   checkDiskSize, checkImageFitsType, checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, checkZoneOffersType,
   defaultIoMode, defaultSystemDiskCategory, defaultSystemDiskSize, diskCategoriesInZone, diskSizeRange, findInstanceType,

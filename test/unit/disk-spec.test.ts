@@ -1,7 +1,7 @@
 /** ModifyDiskSpec's rules, ESSD level sizes, ESSD AutoPL IOPS and a policy's cross-region copy settings, as tables. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import { checkDiskSize, performanceLevelFor } from '../../src/domain/catalog/disk-categories.js';
 import { autoPlBaselineIops, maxProvisionedIops, planDiskSpec, type DiskSpec, type DiskSpecRequest } from '../../src/domain/storage/disk-spec.js';
 import { mergeCopySettings, NO_COPY, parseTargetCopyRegions } from '../../src/domain/storage/policy-copy.js';

@@ -7,19 +7,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectStore, migrator, type Db } from '../../src/store/db.js';
 import { getImageAny, imagesUsingSnapshot, mappingsOf } from '../../src/store/images.js';
-import { createTestDatabase, testDatabaseCluster } from '../helpers/pg.js';
+import { storesUnderTest } from '../helpers/pg.js';
 
-const stores: [string, () => Promise<{ db: Db; done: () => Promise<void> }>][] = [
-  ['sqlite', async () => { const db = await connectStore({ dataDir: ':memory:' }); return { db, done: () => db.destroy() }; }],
-];
-const cluster = testDatabaseCluster();
-if (cluster) {
-  stores.push(['postgres', async () => {
-    const database = await createTestDatabase(cluster);
-    const db = await connectStore({ dataDir: ':memory:', databaseUrl: database.url });
-    return { db, done: async () => { await db.destroy(); await database.drop(); } };
-  }]);
-}
+const stores = storesUnderTest(connectStore);
 
 const cases: [string, string, unknown[]][] = [
   ['m-system', JSON.stringify([{ device: '/dev/xvda', type: 'system', size: 40, snapshotId: 's-sys' }]),

@@ -4,7 +4,7 @@ import { isValidHostName, isValidInstanceName, orderedName, defaultHostName, wit
 import { isValidPassword } from '../../src/domain/instances/password.js';
 import { allowed, nextStatus, settledStatus } from '../../src/domain/instances/states.js';
 import { checkReleaseTime } from '../../src/domain/instances/release-time.js';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 
 describe('ordered names (name_prefix[begin_number,bits]name_suffix)', () => {
   const cases: [string, number, boolean, string][] = [

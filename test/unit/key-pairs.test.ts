@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import {
   ACCEPTED_KEY_TYPES, generateRsaKeyPair, isValidKeyPairName, matchesNamePattern, md5Fingerprint, parsePublicKey,
 } from '../../src/domain/key-pairs.js';

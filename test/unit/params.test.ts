@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeParams, type Params } from '../../src/api/params.js';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import { actionSpec, type Product } from '../../src/api/spec.js';
 import type { ActionSpec } from '../../src/api/spec-types.js';
 

@@ -27,3 +27,21 @@ describe('read cache', () => {
   ];
   for (const t of cases) it(t.name, () => assert.deepEqual(t.steps(new ReadCache(1 << 20)), t.expect));
 });
+
+describe('read cache over its budget', () => {
+  const big = (n: string) => `{"RequestId":"${REQUEST_ID_PLACEHOLDER}","Items":[${Array.from({ length: 1000 }, (_, i) => `{"Id":"${n}-${i}","Status":"Running"}`).join(',')}]}`;
+  it('compresses large answers before it drops any, and serves them whole', () => {
+    const size = big('a').length;
+    const c = new ReadCache(size * 5); // five fit uncompressed; twenty fit compressed
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    for (const k of keys) c.put(k, 'v', 'json', big(k));
+    for (const k of keys) assert.equal(c.get(k, 'v', 'R')?.body.toString(), big(k).replace(REQUEST_ID_PLACEHOLDER, 'R'));
+  });
+  it('drops when even compressed answers do not fit', () => {
+    const c = new ReadCache(big("a").length * 5);
+    const keys = Array.from({ length: 2000 }, (_, i) => `k${i}`);
+    for (const k of keys) c.put(k, 'v', 'json', big(k));
+    assert.equal(c.get('k0', 'v', 'R'), undefined);
+    assert.ok(c.get('k1999', 'v', 'R'));
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 import {
   csvExportFileName, exportRulesCsv, exportRulesJson, jsonExportFileName, MAX_IMPORT_RULES, parseCsv, parseRuleFile, planImport, planRestore,
   ruleKey, validateRule, type GroupContext, type RuleInput, type RuleSet, type RuleSpec,

@@ -8,7 +8,7 @@ import {
   isValidBucketName, isValidObjectKey, isValidOssPrefix, detectFormat, virtualSizeBytes, bytesToGiB, parseImportFormat, parseExportFormat,
   hasUnsupportedSuffix, importDiskSize, importTraits, taskDurationMs, taskProgress, exportObjectKey,
 } from '../../src/domain/storage/index.js';
-import { EcsError } from '../../src/api/errors.js';
+import { EcsError } from '../../src/domain/errors.js';
 
 const code = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as EcsError).code; } return 'ok'; };
 

@@ -7,7 +7,7 @@ import {
 import { dialectOf, matchesWildcard, serialKey, startsWith, wildcardPattern, type DialectName } from '../../src/store/dialect.js';
 import { statementKind, type StatementKind } from '../../src/store/postgres.js';
 import { openStore, storeVersion, type Db } from '../../src/store/db.js';
-import { createTestDatabase, testDatabaseCluster, type TestDatabase } from '../helpers/pg.js';
+import { storesUnderTest } from '../helpers/pg.js';
 import { configFromEnv } from '../../src/config.js';
 
 /** A Kysely that compiles for `name` without a server. */
@@ -79,17 +79,7 @@ describe('what a PostgreSQL statement does to the store version', () => {
  * The same filters on each store a test run has (SQLite always; PostgreSQL with
  * OPENECS_TEST_DATABASE_URL): both must answer alike, whatever their LIKE rules.
  */
-const stores: [DialectName, () => Promise<{ db: Db; done: () => Promise<void> }>][] = [
-  ['sqlite', async () => { const db = await openStore({ dataDir: ':memory:' }); return { db, done: () => db.destroy() }; }],
-];
-const cluster = testDatabaseCluster();
-if (cluster) {
-  stores.push(['postgres', async () => {
-    const database: TestDatabase = await createTestDatabase(cluster);
-    const db = await openStore({ dataDir: ':memory:', databaseUrl: database.url });
-    return { db, done: async () => { await db.destroy(); await database.drop(); } };
-  }]);
-}
+const stores = storesUnderTest(openStore);
 
 for (const [name, open] of stores) {
   describe(`matching on ${name}`, () => {

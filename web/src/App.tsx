@@ -1,5 +1,4 @@
 /** Session handling and page routing. */
-import { acceptLanguage } from './api/language';
 import { Button, Result, Spin } from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiClient, ApiError, errorText, type Credentials } from './api/client';
@@ -8,15 +7,22 @@ import { AppLayout } from './components/AppLayout';
 import { ConsoleContext, type ConsoleState } from './hooks/console';
 import { AutoSnapshotPolicies } from './pages/AutoSnapshotPolicies';
 import { Disks } from './pages/Disks';
+import { FaultRules } from './pages/FaultRules';
 import { Images } from './pages/Images';
 import { InstanceCreate } from './pages/instance-create/InstanceCreate';
 import { InstanceDetail } from './pages/InstanceDetail';
 import { Instances } from './pages/Instances';
 import { KeyPairs } from './pages/KeyPairs';
+import { OperationLog } from './pages/OperationLog';
 import { Overview } from './pages/Overview';
 import { SecurityGroupDetail } from './pages/SecurityGroupDetail';
 import { SecurityGroups } from './pages/SecurityGroups';
-import { SignIn } from './pages/SignIn';
+import { regionsFor, SignIn } from './pages/SignIn';
+import { RamAccess } from './pages/ram/RamAccess';
+import { RamGroups } from './pages/ram/RamGroups';
+import { RamPolicies } from './pages/ram/RamPolicies';
+import { RamRoles } from './pages/ram/RamRoles';
+import { RamUsers } from './pages/ram/RamUsers';
 import { Snapshots } from './pages/Snapshots';
 import { Tags } from './pages/Tags';
 import { Vpcs } from './pages/Vpcs';
@@ -40,6 +46,13 @@ function route(path: string): ReactNode {
     case '/key-pairs': return <KeyPairs />;
     case '/tags': return <Tags />;
     case '/vpcs': return <Vpcs />;
+    case '/ram/users': return <RamUsers />;
+    case '/ram/groups': return <RamGroups />;
+    case '/ram/policies': return <RamPolicies />;
+    case '/ram/roles': return <RamRoles />;
+    case '/ram/access': return <RamAccess />;
+    case '/fault-injection': return <FaultRules />;
+    case '/operation-log': return <OperationLog />;
     case '/':
     case '/overview': return <Overview />;
     default: return <Result status="404" title="No such page" />;
@@ -60,9 +73,9 @@ export function App() {
   useEffect(() => {
     if (!client || regions) return;
     setLoadError(undefined);
-    client.call('DescribeRegions', { AcceptLanguage: acceptLanguage() }).then((r) => setRegions(r.Regions.Region), (e) => {
-      // A key that no longer works ends the session; anything else (server restarting) offers a retry.
-      if (e instanceof ApiError && /AccessKey|Signature/.test(e.code)) signOut();
+    regionsFor(client).then(setRegions, (e) => {
+      // A key that no longer works (or expired temporary credentials) ends the session; anything else (server restarting) offers a retry.
+      if (e instanceof ApiError && /AccessKey|Signature|SecurityToken/.test(e.code)) signOut();
       else setLoadError(e);
     });
   }, [client, regions]);

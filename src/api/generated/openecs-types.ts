@@ -71,6 +71,30 @@ export interface OpenEcsActions {
       Created?: boolean;
     };
   };
+  CreateFaultRule: {
+    request: {
+      Target?: "Api" | "InstanceStart" | "DiskAttach" | "SnapshotCreate" | "HostEvent";
+      Product?: string;
+      ApiName?: string;
+      AccountId?: string;
+      ResourceId?: string;
+      ErrorCode?: string;
+      ErrorMessage?: string;
+      LatencyMs?: number;
+      Probability?: number;
+      Count?: number;
+      Description?: string;
+    };
+    response: {
+      FaultRuleId?: string;
+    };
+  };
+  DeleteFaultRule: {
+    request: {
+      FaultRuleId: string;
+    };
+    response: Record<string, unknown>;
+  };
   DescribeAccountQuotas: {
     request: {
       AccountId?: string;
@@ -92,6 +116,73 @@ export interface OpenEcsActions {
           AccountId?: string;
           AccountName?: string;
           IsAdmin?: boolean;
+        }[];
+      };
+    };
+  };
+  DescribeFaultRules: {
+    request: {
+      FaultRuleId?: string;
+      Target?: "Api" | "InstanceStart" | "DiskAttach" | "SnapshotCreate" | "HostEvent";
+    };
+    response: {
+      TotalCount?: number;
+      FaultRules?: {
+        FaultRule?: {
+          FaultRuleId?: string;
+          Target?: string;
+          Product?: string;
+          ApiName?: string;
+          AccountId?: string;
+          ResourceId?: string;
+          ErrorCode?: string;
+          ErrorMessage?: string;
+          LatencyMs?: number;
+          Probability?: number;
+          Count?: number;
+          RemainingCount?: number;
+          HitCount?: number;
+          Status?: string;
+          Description?: string;
+          CreationTime?: string;
+        }[];
+      };
+    };
+  };
+  ExplainRamAccess: {
+    request: {
+      UserName?: string;
+      RoleName?: string;
+      AuthAction: string;
+      AuthResource?: string;
+      SourceIp?: string;
+      CurrentTime?: string;
+      SecureTransport?: boolean;
+      ResourceTag?: {
+        Key: string;
+        Value?: string;
+      }[];
+    };
+    response: {
+      Decision?: string;
+      DenyType?: string;
+      Reason?: string;
+      Principal?: string;
+      AuthAction?: string;
+      AuthResource?: string;
+      DecidingPolicy?: {
+        PolicyName?: string;
+        PolicyType?: string;
+        VersionId?: string;
+        StatementIndex?: number;
+        Effect?: string;
+        Statement?: string;
+      };
+      EvaluatedPolicies?: {
+        Policy?: {
+          PolicyName?: string;
+          PolicyType?: string;
+          VersionId?: string;
         }[];
       };
     };
@@ -287,5 +378,25 @@ export interface OpenEcsActions {
       Value: number;
     };
     response: Record<string, unknown>;
+  };
+  SignInWithPassword: {
+    request: {
+      PrincipalName: string;
+      Password: string;
+      NewPassword?: string;
+      DurationSeconds?: number;
+    };
+    response: {
+      AccountId?: string;
+      UserId?: string;
+      UserName?: string;
+      Arn?: string;
+      Credentials?: {
+        AccessKeyId?: string;
+        AccessKeySecret?: string;
+        SecurityToken?: string;
+        Expiration?: string;
+      };
+    };
   };
 }

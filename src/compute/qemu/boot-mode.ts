@@ -5,7 +5,7 @@
  * its own boot loader and kernel: it boots through the firmware (SeaBIOS) from the disk, and it
  * configures itself as on ECS, by DHCP and the metadata service.
  */
-import { run } from './exec.js';
+import { run } from '../../host/exec.js';
 
 export type BootMode = 'direct' | 'firmware';
 

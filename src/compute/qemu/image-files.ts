@@ -6,7 +6,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ExportFormat, ImportFormat } from '../../domain/storage/image-files.js';
-import { run } from './exec.js';
+import { run } from '../../host/exec.js';
 
 /** ECS format names → qemu-img's (`vhd` is qemu's `vpc`). */
 const IMPORT: Record<ImportFormat, string> = { RAW: 'raw', VHD: 'vpc', QCOW2: 'qcow2' };

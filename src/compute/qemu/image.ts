@@ -13,7 +13,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cpioArchive, type CpioEntry } from './cpio.js';
-import { filter, run, which } from './exec.js';
+import { filter, run, which } from '../../host/exec.js';
 import { ACPI_POWER, BOOT, INITTAB, LATE_MODULES_DIR, SHUTDOWN, initramfsInit } from './guest-scripts.js';
 import { extractVmlinux, findDebianKernel } from './kernel.js';
 import { DEFAULT_IMAGE, imageDir } from './paths.js';

@@ -7,7 +7,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
-import { filter } from './exec.js';
+import { filter } from '../../host/exec.js';
 
 export interface DebianKernel { version: string; bzImage: string; modulesDir: string }
 

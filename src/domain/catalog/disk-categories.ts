@@ -3,7 +3,7 @@
  * RunInstances `SystemDisk.Size` and `DataDisk.N.Size`, CreateDisk `Size`. They supersede the
  * older guide's figures (000:L146, L172-173: basic 5-2,000, SSD and Ultra 20-2,048 GB).
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 
 export type DiskKind = 'system' | 'data';
 export type PerformanceLevel = 'PL0' | 'PL1' | 'PL2' | 'PL3';

@@ -2,7 +2,7 @@
  * The public (system) images: ImageOwnerAlias `system`, ids in the vendor's style
  * (<os>_<version>_<arch>_<size>G_alibase_<date>.vhd), and the image × instance type rules.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 
 export type Architecture = 'x86_64' | 'i386' | 'arm64';
 export type OsType = 'linux' | 'windows';

@@ -3,7 +3,7 @@
  * current families; legacy zones also sell Generation I, non-I/O-optimized instances and basic
  * `cloud` disks; mainland China regions also sell ecs.e and ESSD Entry disks.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { DISK_CATEGORIES } from './disk-categories.js';
 import { diskCategoriesOf, findInstanceType, INSTANCE_TYPES, type InstanceType, type IoMode } from './instance-types.js';
 import { findRegion, type Region, type Zone } from './regions.js';

@@ -4,7 +4,7 @@
  * (`HttpTokens=required`, ECS's security hardening mode), and whether it serves the instance's
  * tags (`InstanceMetadataTags`). Errors are the API metadata's.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 
 export interface MetadataOptions {
   httpEndpoint: 'enabled' | 'disabled';

@@ -3,7 +3,7 @@
  * `name_prefix[begin_number,bits]name_suffix` ordered format, the 3-digit unique suffix, the
  * `${instance_id}` placeholder, and the validity rules of the API metadata.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { isValidResourceName } from '../names.js';
 
 const ORDERED = /\[(\d{0,6})(?:,(\d{0,1}))?\]/;

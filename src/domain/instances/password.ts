@@ -3,7 +3,7 @@
  * case, digits and ()`~!@#$%^&*-_+=|{}[]:;'<>,.?/ with at least three of the four classes;
  * a Windows password cannot start with `/`.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 
 const SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
 

@@ -3,7 +3,7 @@
  * `yyyy-MM-ddTHH:mm:ssZ`; seconds other than 00 count from the start of that minute; at least
  * 30 minutes and at most 3 years ahead.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { parseUtc } from '../time.js';
 
 const MIN_AHEAD_MS = 30 * 60_000;

@@ -3,7 +3,7 @@
  * (security guide §1.3, 001:L149–164, L2323) and the rule copy behind "Clone a security group"
  * (§1.10.3, 001:L878–910). The actions in src/actions/security-group-tools.ts add the store.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { referencedGroup, ruleKey, type Direction, type RuleSpec } from './model.js';
 import { validateRule, type GroupContext, type RuleInput } from './validate.js';
 import type { ImportProblem } from './transfer.js';

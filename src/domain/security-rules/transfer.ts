@@ -5,7 +5,7 @@
  * The guide gives file names but no content schema; ours uses the field names of
  * DescribeSecurityGroupAttribute's Permission, so an export imports back unchanged.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import {
   renderPolicy, renderProtocol, ruleKey, SYSTEM_RULE_PRIORITY,
   type Direction, type NetworkType, type RuleSpec,

@@ -4,7 +4,7 @@
  * action's metadata lists. Checks that need the store (does the referenced group exist, same
  * VPC, limits) are the action's; everything decidable from the text is here.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { normalizeCidr, parseCidr } from './cidr.js';
 import {
   emptyRule, hasPorts, parsePortRange, PROTOCOLS,

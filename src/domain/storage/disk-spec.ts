@@ -8,7 +8,7 @@
  * OperationDenied.PerformanceLevelNotMatch); ProvisionedIops is for cloud_auto only, from 0 to
  * min{50,000, 1,000 × size − baseline} with baseline = min{1,800 + 50 × size, 50,000}.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { DEFAULT_PERFORMANCE_LEVEL, PERFORMANCE_LEVELS, diskSizeRange, type DiskKind } from '../catalog/disk-categories.js';
 
 /** What ModifyDiskSpec can turn a disk into, fastest first. */

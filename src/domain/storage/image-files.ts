@@ -5,7 +5,7 @@
  * Facts: API metadata of ImportImage/ExportImage/DescribeTasks; 002:L2729–2898 (catalog-other-seeds
  * B.8.6–B.8.9); 000:L1735–1865.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 
 // ---------------------------------------------------------------- object store names
 

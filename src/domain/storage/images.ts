@@ -4,7 +4,7 @@
  * a blank SnapshotId is an empty disk, 000:L1510 "Default capacity: 5 GB, with up to 2,000 GB"),
  * and image statuses.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { DATA_DEVICES, MAX_DATA_DISKS_PER_INSTANCE, SYSTEM_DEVICE } from './disks.js';
 
 export const IMAGE_STATUSES = ['Creating', 'Waiting', 'Available', 'UnAvailable', 'CreateFailed', 'Deprecated'] as const;

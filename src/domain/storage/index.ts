@@ -7,3 +7,4 @@ export * from './quotas.js';
 export * from './names.js';
 export * from './launch-disks.js';
 export * from './image-files.js';
+export * from './disk-content.js';

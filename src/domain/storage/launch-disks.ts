@@ -6,7 +6,7 @@
  * on the next free devices. A disk made from a snapshot is at least the snapshot's size
  * (`InvalidDiskSize.TooSmall`).
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 import { DATA_DEVICES, isDataDevice, MAX_DATA_DISKS_PER_INSTANCE } from './disks.js';
 
 /** One data disk of the image (a snapshot-backed or an empty one). */

@@ -5,7 +5,7 @@
  * default -1) and `CopyEncryptionConfiguration.Encrypted`. Each automatic snapshot of the policy
  * is copied to the target region when it finishes.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 
 export const MAX_TARGET_COPY_REGIONS = 1;
 

@@ -4,7 +4,7 @@
  * as JSON arrays of strings, e.g. ["0","1"]. A policy fires on the hour, at every time point of
  * every repeat weekday, in UTC+8.
  */
-import { EcsError } from '../../api/errors.js';
+import { EcsError } from '../errors.js';
 
 export const POLICY_TZ_OFFSET_MS = 8 * 3_600_000;
 const HOUR_MS = 3_600_000;

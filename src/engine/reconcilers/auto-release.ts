@@ -8,10 +8,12 @@ export async function releaseDueInstances(env: EngineEnv): Promise<void> {
   const due = await dueForRelease(env.db, now);
   for (const row of due) {
     // DeletionProtection guards manual release only; the timer is a release by the system.
-    await env.db.transaction().execute(async (trx) => {
-      await releaseInstance(trx, row, now);
+    const released = await env.db.transaction().execute(async (trx) => {
+      // Its status moved since the read (a request, another replica): the next run reads it again.
+      if (!(await releaseInstance(trx, row, now))) return false;
       await enqueue(trx, { kind: 'instance', resourceId: row.id, accountId: row.account_id, dueAt: now }, now);
+      return true;
     });
-    env.log('auto-released instance', { instanceId: row.id });
+    if (released) env.log('auto-released instance', { instanceId: row.id });
   }
 }

@@ -24,7 +24,8 @@ export async function reconcileDisk(op: OperationRow, env: EngineEnv): Promise<R
   // CreateDisk with InstanceId makes a disk that is attached as soon as it exists.
   if (d.status === 'Creating' && d.instance_id) to = 'In_use';
   // ReInitDisk: the bytes go back to the disk's initial state before it counts as In_use again.
-  if (d.status === 'ReIniting' && JSON.parse(op.payload || '{}').reinit === true) await driver.discardDisk?.(d.id);
+  // The status is the intent (no payload flag a second request could lose); discarding is idempotent.
+  if (d.status === 'ReIniting') await driver.discardDisk?.(d.id);
   if (to === 'In_use' && d.status !== 'ReIniting' && d.instance_id && driver.attachDisk) {
     try {
       await driver.attachDisk(d.instance_id, guestDisk(d));
@@ -32,17 +33,18 @@ export async function reconcileDisk(op: OperationRow, env: EngineEnv): Promise<R
       if (op.attempts + 1 < ATTACH_ATTEMPTS) throw e;
       env.log('attach failed; the disk is detached again', { disk: d.id, instance: d.instance_id, error: String(e) });
       const now = clock.now();
-      await db.transaction().execute((trx) => setDiskStatus(trx, d, 'Available', now, { instance_id: '', device: '', detached_at: now }));
-      return { done: true };
+      const undone = await db.transaction().execute((trx) => setDiskStatus(trx, d, 'Available', now, { instance_id: '', device: '', detached_at: now }));
+      return undone ? { done: true } : { retryAt: now };
     }
   }
   if (d.status === 'Detaching' && d.instance_id && driver.detachDisk && !(await driver.detachDisk(d.instance_id, d.id))) {
     return { retryAt: clock.now() + DETACH_POLL_MS };
   }
   const now = clock.now();
-  await db.transaction().execute(async (trx) => {
+  const moved = await db.transaction().execute(async (trx) => {
     const patch = to === 'Available' && d.status === 'Detaching' ? { instance_id: '', device: '', detached_at: now } : {};
-    await setDiskStatus(trx, d, to!, now, patch);
+    return setDiskStatus(trx, d, to!, now, patch);
   });
-  return { done: true };
+  // Moved by a request or another replica since it was read: the next run re-reads it.
+  return moved ? { done: true } : { retryAt: now };
 }

@@ -14,6 +14,9 @@ import { authorizedKeyOf } from '../../store/key-pairs.js';
 import { tagsOf } from '../../store/tags.js';
 import { primaryInterfacesOf } from '../../store/network-interfaces.js';
 import { collectDiskFiles } from '../disk-files.js';
+import { syncGuestSettings } from './guest-settings.js';
+import { disksAwaitingContent } from '../../store/disk-intent.js';
+import { requestSecurityPolicy } from '../security-policy.js';
 
 const POLL_MS = 250;
 /** A booting real guest: the READY check is a file read, so it is cheap to look often (marker → Running latency). */
@@ -38,6 +41,9 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
     publicKey, vswitchCidr: vsw?.cidr_block, vpcCidr: vpc?.cidr_block,
     // Sealed with the data dir's key: the driver that needs the clear text opens it (qemu).
     passwordSealed: row.password_sealed,
+    // Applied at every boot; changes while it runs come through syncGuestSettings.
+    vncPasswordSealed: row.vnc_password_sealed,
+    metadataGeneration: Number(row.metadata_generation),
     metadataOptions: options,
     metadataTags: options.tags === 'enabled'
       ? Object.fromEntries(((await tagsOf(db, [row.id])).get(row.id) ?? []).map((t) => [t.Key, t.Value])) : undefined,
@@ -71,7 +77,13 @@ export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promi
   const now = clock.now();
   const power = await driver.powerState(row.id);
   const readyAt = row.status_changed_at + driver.transitionMs;
-  const force = JSON.parse(op.payload || '{}').force === true;
+  // A guest does not boot from a disk whose reset, resize, re-initialization or new snapshot has
+  // not reached its bytes yet (disk-content and snapshot operations); it waits for them.
+  if (power !== 'running' && (row.status === 'Starting' || row.status === 'Running') && (await disksAwaitingContent(db, row.id)).length) {
+    return { retryAt: now + POLL_MS };
+  }
+  // ForceStop / ForceReboot of the last power action, kept in the row (a later request's is not lost).
+  const force = row.force_stop === 1;
 
   if (!TRANSITIONAL.has(row.status)) {
     // Settled: make the guest match (after a restart, or a guest that died).
@@ -79,8 +91,11 @@ export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promi
       const spec = await guestSpec(db, row);
       await driver.ensureCreated(spec);
       await driver.start(spec);
+      await requestSecurityPolicy(db, now);
     } else if (row.status === 'Stopped' && power === 'running') {
       await driver.stop(row.id, true);
+    } else if (row.status === 'Running') {
+      await syncGuestSettings(env, row);
     }
     return { done: true };
   }
@@ -97,7 +112,11 @@ export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promi
       break;
     case 'Starting':
       await driver.ensureCreated(spec);
-      if (power !== 'running') await driver.start(spec);
+      if (power !== 'running') {
+        await driver.start(spec);
+        // Its network is up now: a VPC's first guest adds a bridge the isolation rule must name.
+        await requestSecurityPolicy(db, now);
+      }
       break;
     case 'Stopping':
       if (power === 'running') await driver.stop(row.id, force);
@@ -110,6 +129,14 @@ export async function reconcileInstance(op: OperationRow, env: EngineEnv): Promi
   const arrived = row.status === 'Pending' || (row.status === 'Starting' ? observed === 'running' && booted : observed !== 'running');
   if (!arrived) return { retryAt: now + POLL_MS };
   const at = driver.clockTimed ? readyAt : now;
-  await db.transaction().execute((trx) => setInstanceStatus(trx, row, target, at, target === 'Running' ? { started_at: at } : {}));
+  const moved = await db.transaction().execute((trx) => setInstanceStatus(trx, row, target, at, {
+    ...(target === 'Running' ? { started_at: at } : {}),
+    // Leaving Stopping, the forced stop it asked for is done.
+    ...(row.status === 'Stopping' ? { force_stop: 0 } : {}),
+  }));
+  // A request (or another replica) moved the row since it was read: look again.
+  if (!moved) return { retryAt: now };
+  // Settings changed while it booted (its boot applied the GuestSpec's).
+  if (target === 'Running') await syncGuestSettings(env, row);
   return TRANSITIONAL.has(target) ? { retryAt: now } : { done: true };
 }

@@ -1,32 +1,93 @@
 /**
- * Snapshots on the clock: the `snapshot` reconciler completes a progressing snapshot at its
- * `completes_at`; the `auto-snapshots` timer takes automatic snapshots at each policy's time
- * points (UTC+8) and deletes snapshots whose retention has run out.
+ * Snapshots on the clock: the `snapshot` reconciler freezes a new snapshot's bytes at once, completes
+ * it at its `completes_at`, and removes the file of a snapshot whose row is gone; the
+ * `auto-snapshots` timer takes automatic snapshots at each policy's time points (UTC+8) and deletes
+ * snapshots whose retention has run out.
  */
 import { autoSnapshotName, firesBetween, nextFireAfter, type Schedule } from '../../domain/storage/schedule.js';
 import { expiryOf } from '../../domain/storage/quotas.js';
 import { snapshotDurationMs } from '../../domain/storage/snapshots.js';
 import { imagesUsingSnapshot } from '../../store/images.js';
 import {
-  deleteSnapshots, disksOfPolicy, duePolicies, expiredSnapshots, getPolicy, getSnapshotForEngine, insertSnapshot, quotaOf,
+  deleteSnapshots, disksOfPolicy, duePolicies, expiredSnapshots, getDiskForEngine, getPolicy, getSnapshotForEngine, insertSnapshot, quotaOf,
   setSnapshotStatus, snapshotsOfDisk, updatePolicy, updateSnapshot, type PolicyRow, type SnapshotRow,
 } from '../../store/storage.js';
 import { newId } from '../../domain/ids.js';
+import { contentPlan, exhausted, SNAPSHOT_ATTEMPTS } from '../../domain/storage/disk-content.js';
+import { markSnapshotTaken, resetPendingFrom } from '../../store/disk-intent.js';
 import { enqueue } from '../operations.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
 
+/** How soon a snapshot waiting on its disk's pending reset or resize looks again. */
+const CONTENT_POLL_MS = 250;
+
 export async function reconcileSnapshot(op: OperationRow, env: EngineEnv): Promise<ReconcileResult> {
-  const { db, clock, driver } = env;
+  const { db, clock } = env;
   const s = await getSnapshotForEngine(db, op.resource_id);
-  if (!s || s.status !== 'progressing') return { done: true };
-  const now = clock.now();
+  if (!s) return removeSnapshotFiles(op.resource_id, env);
+  if (s.status !== 'progressing') return { done: true };
+  let now = clock.now();
+  const freeze = s.taken_at === null && !s.source_snapshot_id;
+  if (freeze) {
+    const frozen = await freezeBytes(op, s, env);
+    if (frozen !== true) return frozen;
+    now = clock.now();
+    if (now < s.completes_at) {
+      await markSnapshotTaken(db, s.id, now);
+      return { retryAt: s.completes_at };
+    }
+  }
   if (now < s.completes_at) return { retryAt: s.completes_at };
-  // A driver with real disk files freezes the bytes now (copies share the source's bytes).
-  if (!s.source_snapshot_id) await driver.snapshotDisk?.(s.source_disk_id, s.id);
   await db.transaction().execute(async (trx) => {
-    await setSnapshotStatus(trx, s, 'accomplished', now);
+    // Deleted or finished by someone else since it was read: nothing more to do here.
+    if (!(await setSnapshotStatus(trx, s, 'accomplished', now))) return;
+    if (freeze) await markSnapshotTaken(trx, s.id, now);
+    await wakeImage(trx, s, now);
     if (s.type === 'auto' && s.policy_id && !s.source_snapshot_id) await copyAcrossRegions(trx, s, now, env);
   });
+  return { done: true };
+}
+
+/**
+ * Freezes the snapshot's bytes as soon as it is asked for (the operation is enqueued due at once),
+ * not when it completes: the snapshot holds what the disk had when CreateSnapshot answered. A disk
+ * whose own reset or resize is still pending is waited for. A driver error is thrown (the engine
+ * logs it and retries with backoff); after SNAPSHOT_ATTEMPTS the snapshot is `failed`.
+ */
+async function freezeBytes(op: OperationRow, s: SnapshotRow, env: EngineEnv): Promise<true | ReconcileResult> {
+  const { db, clock, driver } = env;
+  if (!driver.snapshotDisk) return true; // no bytes of its own to freeze (sim)
+  const disk = await getDiskForEngine(db, s.source_disk_id);
+  if (disk && contentPlan(disk)) return { retryAt: clock.now() + CONTENT_POLL_MS };
+  try {
+    await driver.snapshotDisk(s.source_disk_id, s.id);
+  } catch (e) {
+    if (!exhausted(op.attempts, SNAPSHOT_ATTEMPTS)) throw e;
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      if (await setSnapshotStatus(trx, s, 'failed', now)) await wakeImage(trx, s, now);
+    });
+    env.log('snapshot failed: its bytes could not be frozen', { snapshot: s.id, disk: s.source_disk_id, attempts: op.attempts + 1, error: String(e) });
+    return { done: true };
+  }
+  return true;
+}
+
+/** The image a snapshot was made for (CreateImage, CopyImage) looks again now that the snapshot has ended. */
+async function wakeImage(trx: Parameters<typeof enqueue>[0], s: SnapshotRow, now: number): Promise<void> {
+  if (s.image_id) await enqueue(trx, { kind: 'image', resourceId: s.image_id, accountId: s.account_id, dueAt: now }, now);
+}
+
+/**
+ * A snapshot row that is gone (DeleteSnapshot, retention, a policy making room, its disk released)
+ * takes its file with it. The file stays while a disk is still to be rolled back to it; a missing
+ * file is already done. The operation is written with the deletion, so a crash or a driver error
+ * (thrown: the engine retries) leaves no file behind.
+ */
+async function removeSnapshotFiles(snapshotId: string, env: EngineEnv): Promise<ReconcileResult> {
+  if (!env.driver.deleteSnapshot) return { done: true }; // no snapshot files (sim)
+  if (await resetPendingFrom(env.db, snapshotId)) return { retryAt: env.clock.now() + CONTENT_POLL_MS };
+  await env.driver.deleteSnapshot(snapshotId);
   return { done: true };
 }
 
@@ -70,6 +131,7 @@ async function runPolicy(env: EngineEnv, policy: PolicyRow, now: number): Promis
           const oldestAuto = [...existing].reverse().find((s) => s.type === 'auto');
           if (!oldestAuto) continue;
           await deleteSnapshots(trx, [oldestAuto.id]);
+          await enqueue(trx, { kind: 'snapshot', resourceId: oldestAuto.id, accountId: d.account_id, dueAt: now }, now);
         }
         const prefix = autoSnapshotName(t, 0).slice(0, -1);
         const sameDay = existing.filter((s) => s.type === 'auto' && s.name.startsWith(prefix)).length;
@@ -84,7 +146,8 @@ async function runPolicy(env: EngineEnv, policy: PolicyRow, now: number): Promis
           modified_at: t, expires_at: expiryOf(t, retention),
         };
         await insertSnapshot(trx, row);
-        await enqueue(trx, { kind: 'snapshot', resourceId: row.id, accountId: d.account_id, dueAt: row.completes_at }, now);
+        // Due now: the bytes are frozen at once, the snapshot completes at `completes_at`.
+        await enqueue(trx, { kind: 'snapshot', resourceId: row.id, accountId: d.account_id, dueAt: now }, now);
       }
     }
     await updatePolicy(trx, policy.id, { next_run_at: nextFireAfter(schedule, Math.max(now, policy.next_run_at)) });
@@ -103,8 +166,8 @@ async function expireSnapshots(env: EngineEnv, now: number): Promise<void> {
       }
       await deleteSnapshots(trx, [s.id]);
       await trx.insertInto('transitions').values({ resource_id: s.id, from_status: s.status, to_status: 'Expired', at: now }).execute();
+      await enqueue(trx, { kind: 'snapshot', resourceId: s.id, accountId: s.account_id, dueAt: now }, now);
     });
-    await env.driver.deleteSnapshot?.(s.id).catch(() => undefined);
   }
 }
 

@@ -78,7 +78,8 @@ async function runImport(task: TaskRow, env: EngineEnv): Promise<ReconcileResult
 
   const waitingUntil = task.created_at + driver.transitionMs;
   if (now < waitingUntil) return { retryAt: waitingUntil };
-  if (image.status === 'Waiting') await db.transaction().execute((trx) => setImageStatus(trx, image, 'Creating', now));
+  // The row read above is what later steps compare-and-set against (fail → CreateFailed): keep it current.
+  if (image.status === 'Waiting' && await db.transaction().execute((trx) => setImageStatus(trx, image, 'Creating', now))) image.status = 'Creating';
   if (now < task.completes_at) return { retryAt: task.completes_at };
 
   const store = new ObjectStore(detail.ossRoot);

@@ -5,27 +5,27 @@
  * same endpoint and signature; failures become `ApiError` carrying the service's Code and Message.
  */
 import { nonce, signV2, timestamp } from './sign.js';
-import type { ActionName, Actions } from './types.js';
+import { ACTIONTRAIL_ACTIONS, OPENECS_ACTIONS, RAM_ACTIONS, VPC_ACTIONS, type ActionName, type ApiRequest, type ApiResponse } from './types.js';
 
-export interface Credentials { accessKeyId: string; accessKeySecret: string }
+/**
+ * An AccessKey pair, or temporary credentials (a RAM user's password sign-in) with their
+ * SecurityToken; `principal` is who they sign as, for display (`alice@corp`).
+ */
+export interface Credentials { accessKeyId: string; accessKeySecret: string; securityToken?: string; principal?: string }
 
-export const VERSIONS = { ecs: '2014-05-26', vpc: '2016-04-28', openecs: '2026-11-01' } as const;
+export const VERSIONS = { ecs: '2014-05-26', vpc: '2016-04-28', openecs: '2026-11-01', ram: '2015-05-01', actiontrail: '2020-07-06' } as const;
 export type Product = keyof typeof VERSIONS;
 
-const VPC_ACTIONS = new Set<string>([
-  'CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'ModifyVpcAttribute',
-  'CreateVSwitch', 'DescribeVSwitches', 'DeleteVSwitch', 'ModifyVSwitchAttribute',
-]);
-
-/** The OpenECS extension actions the console calls (product `openecs`). */
-const OPENECS_ACTIONS = new Set<string>([
-  'CloneSecurityGroup', 'ExportSecurityGroupRules', 'ImportSecurityGroupRules', 'RestoreSecurityGroupRules',
-  'ExplainSecurityGroupAccess', 'PutObject', 'GetObject', 'ListObjects',
-]);
+const VPC = new Set<string>(VPC_ACTIONS);
+const OPENECS = new Set<string>(OPENECS_ACTIONS);
+const RAM = new Set<string>(RAM_ACTIONS);
+const ACTIONTRAIL = new Set<string>(ACTIONTRAIL_ACTIONS);
 
 export function productOf(action: string): Product {
-  if (OPENECS_ACTIONS.has(action)) return 'openecs';
-  return VPC_ACTIONS.has(action) ? 'vpc' : 'ecs';
+  if (OPENECS.has(action)) return 'openecs';
+  if (RAM.has(action)) return 'ram';
+  if (ACTIONTRAIL.has(action)) return 'actiontrail';
+  return VPC.has(action) ? 'vpc' : 'ecs';
 }
 
 export class ApiError extends Error {
@@ -65,9 +65,12 @@ export class ApiClient {
   constructor(private creds: Credentials, private endpoint = '/') {}
 
   get accessKeyId(): string { return this.creds.accessKeyId; }
+  /** Who the credentials sign as, for display. */
+  get principal(): string { return this.creds.principal ?? this.creds.accessKeyId; }
 
-  async call<A extends ActionName>(action: A, params: Actions[A][0]): Promise<Actions[A][1]> {
-    return this.raw(action, params as Params) as Promise<Actions[A][1]>;
+  /** Any action of the spec, its request and answer typed from the generated types (types.ts). */
+  async call<A extends ActionName>(action: A, params: ApiRequest<A>): Promise<ApiResponse<A>> {
+    return this.raw(action, params as Params) as Promise<ApiResponse<A>>;
   }
 
   /**
@@ -85,33 +88,55 @@ export class ApiClient {
       SignatureVersion: '1.0',
       SignatureNonce: nonce(),
       Timestamp: timestamp(),
+      ...(this.creds.securityToken ? { SecurityToken: this.creds.securityToken } : {}),
     };
     signed.Signature = await signV2('POST', signed, this.creds.accessKeySecret);
-    let res: Response;
-    try {
-      res = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams(signed).toString(),
-      });
-    } catch (e) {
-      throw new ApiError('NetworkError', `The server could not be reached: ${(e as Error).message}`, 0);
-    }
-    const text = await res.text();
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      throw new ApiError('InvalidResponse', `HTTP ${res.status}: the server did not answer JSON.`, res.status);
-    }
-    if (!res.ok || body.Code) {
-      throw new ApiError(body.Code ?? `HTTP${res.status}`, body.Message ?? res.statusText, res.status, body.RequestId);
-    }
-    return body;
+    return post(this.endpoint, signed);
   }
 }
 
+/**
+ * A RAM user's sign-in with `user@alias` and password: unsigned, as RAM's sign-in page takes it,
+ * answered with temporary credentials (SignInWithPassword, src/actions/console-sign-in.ts).
+ */
+export async function signInWithPassword(params: ApiRequest<'SignInWithPassword'>, endpoint = '/'): Promise<ApiResponse<'SignInWithPassword'>> {
+  return post(endpoint, { ...flatten(params as Params), Action: 'SignInWithPassword', Version: VERSIONS.openecs, Format: 'JSON' });
+}
+
+async function post(endpoint: string, form: Record<string, string>): Promise<any> {
+  let res: Response;
+  try {
+    res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(form).toString(),
+    });
+  } catch (e) {
+    throw new ApiError('NetworkError', `The server could not be reached: ${(e as Error).message}`, 0);
+  }
+  const text = await res.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    throw new ApiError('InvalidResponse', `HTTP ${res.status}: the server did not answer JSON.`, res.status);
+  }
+  if (!res.ok || body.Code) {
+    throw new ApiError(body.Code ?? `HTTP${res.status}`, body.Message ?? res.statusText, res.status, body.RequestId);
+  }
+  return body;
+}
+
+/** A RAM refusal's action and resource, from Forbidden.RAM's message `… (Action: ecs:StopInstance, Resource: acs:ecs:…)`. */
+export function refusalOf(e: unknown): { action: string; resource: string } | undefined {
+  if (!(e instanceof ApiError) || e.code !== 'Forbidden.RAM') return undefined;
+  const m = /\(Action: ([^,]+), Resource: ([^)]+)\)/.exec(e.message);
+  return m ? { action: m[1]!, resource: m[2]! } : { action: 'this action', resource: 'this resource' };
+}
+
 export function errorText(e: unknown): string {
+  const refused = refusalOf(e);
+  if (refused) return `You are not allowed to ${refused.action} on ${refused.resource}. (Forbidden.RAM: the signed-in RAM identity's policies do not allow it.)`;
   if (e instanceof ApiError) return `${e.code}: ${e.message}`;
   return e instanceof Error ? e.message : String(e);
 }

@@ -6,7 +6,8 @@
  * {ResourceId, ResourceType, TagKey, TagValue}, one per tag.
  */
 import type { ApiClient, Product } from './client.js';
-import type { TagParam, TagResource } from './types.js';
+import { itemsWith } from './answers.js';
+import type { ApiResponse, Tag, TagParam, TagResource } from './types.js';
 
 export interface TagTarget { type: string; label: string; product: Product }
 
@@ -28,7 +29,7 @@ export function targetOf(type: string): TagTarget {
 }
 
 /** One resource and every tag it carries (ListTagResources lists one entry per tag). */
-export interface TaggedResource { ResourceId: string; ResourceType: string; Tags: { TagKey: string; TagValue: string }[] }
+export interface TaggedResource { ResourceId: string; ResourceType: string; Tags: Tag[] }
 
 export function tagResources(client: ApiClient, region: string, type: string, ids: string[], tags: TagParam[]) {
   const t = targetOf(type);
@@ -56,10 +57,11 @@ export async function listTagEntries(client: ApiClient, region: string, t: TagTa
     const tagParams = !q.key ? {}
       : q.key.includes('*') ? { TagFilter: [{ TagKey: q.key }] }
       : { Tag: [{ Key: q.key, Value: q.value || undefined }] };
-    const r = await client.raw('ListTagResources', {
+    // Not `call`: the product varies (ECS or VPC); both answer the ECS shape.
+    const r: ApiResponse<'ListTagResources'> = await client.raw('ListTagResources', {
       RegionId: region, ResourceType: t.type, ResourceId: q.ids?.length ? q.ids : undefined, NextToken: token, ...tagParams,
     }, t.product);
-    out.push(...(r.TagResources?.TagResource ?? []));
+    out.push(...itemsWith(r.TagResources?.TagResource, 'ResourceId', 'ResourceType'));
     token = r.NextToken || undefined;
     if (!token) break;
   }
@@ -71,7 +73,7 @@ export function groupByResource(entries: TagResource[]): TaggedResource[] {
   const byId = new Map<string, TaggedResource>();
   for (const e of entries) {
     const id = `${e.ResourceType.toLowerCase()}/${e.ResourceId}`;
-    const r = byId.get(id) ?? { ResourceId: e.ResourceId, ResourceType: e.ResourceType, Tags: [] };
+    const r: TaggedResource = byId.get(id) ?? { ResourceId: e.ResourceId, ResourceType: e.ResourceType, Tags: [] };
     r.Tags.push({ TagKey: e.TagKey, TagValue: e.TagValue });
     byId.set(id, r);
   }

@@ -1,149 +1,93 @@
 /**
- * The wire shapes the console reads (a subset of each action's response, names as on the wire)
- * and the action table that types `ApiClient.call`. Request parameters use wire names too;
- * lists and `Tag` arrays are flattened by the client.
+ * The console's view of the API, derived from the same spec as the server: request and response
+ * types come from src/api/generated/<product>-types.ts (tools/gen-api-types.ts, `npm run
+ * gen:spec`), so a field the spec renames or drops breaks `npm run typecheck:web`, not a page at
+ * run time. Nothing here is hand-typed but the routing lists and a few narrowings, each saying why.
+ *
+ * Responses are as the spec says: every field optional (a page decides what an absent field
+ * shows). Requests are what a handler decodes, in the form the console sends: lists and objects
+ * go out flattened (`Tag.1.Key`) by the client, or as one JSON string where the action takes one
+ * (`InstanceIds='["i-…"]'`).
  */
-import type { Params } from './client.js';
+// Relative, with the extension: the server's tsc follows this file too (test/browser imports client.ts).
+import type { EcsActions } from '../../../src/api/generated/ecs-types.js';
+import type { VpcActions } from '../../../src/api/generated/vpc-types.js';
+import type { OpenEcsActions } from '../../../src/api/generated/openecs-types.js';
+import type { RamActions } from '../../../src/api/generated/ram-types.js';
+import type { ActionTrailActions } from '../../../src/api/generated/actiontrail-types.js';
+import type { Has } from './answers.js';
 
-export interface Tag { TagKey: string; TagValue: string }
-export interface TagParam { Key: string; Value?: string }
-interface Tagged { Tags?: { Tag?: Tag[] } }
-interface Paged { PageNumber: number; PageSize: number; TotalCount: number; NextToken?: string }
+/** Actions the console sends to the VPC API (2016-04-28); ECS answers the same names too (issue 11), but the console uses the VPC product. */
+export const VPC_ACTIONS = [
+  'CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'ModifyVpcAttribute',
+  'CreateVSwitch', 'DescribeVSwitches', 'DeleteVSwitch', 'ModifyVSwitchAttribute',
+] as const satisfies readonly (keyof VpcActions)[];
 
-export interface Region { RegionId: string; LocalName: string; Status?: string }
-export interface Zone {
-  ZoneId: string; LocalName: string;
-  AvailableInstanceTypes?: { InstanceTypes: string[] };
-  AvailableDiskCategories?: { DiskCategories: string[] };
-}
-export interface InstanceType {
-  InstanceTypeId: string; InstanceTypeFamily: string; CpuCoreCount: number; MemorySize: number; GPUAmount?: number;
-}
-export interface Image extends Tagged {
-  ImageId: string; ImageName: string; ImageOwnerAlias: string; OSName: string; OSType: string; Architecture: string;
-  Status: string; Progress?: string; Size: number; CreationTime: string; Description?: string; Platform?: string;
-}
-export interface Instance extends Tagged {
-  InstanceId: string; InstanceName: string; Status: string; ZoneId: string; InstanceType: string; Cpu: number; Memory: number;
-  ImageId: string; OSName?: string; CreationTime: string; HostName?: string; Description?: string; KeyPairName?: string;
-  AutoReleaseTime?: string; ExpiredTime?: string; InstanceChargeType?: string; DeletionProtection?: boolean;
-  VpcAttributes?: { VpcId: string; VSwitchId: string; PrivateIpAddress?: { IpAddress: string[] } };
-  PublicIpAddress?: { IpAddress: string[] };
-  SecurityGroupIds?: { SecurityGroupId: string[] };
-}
-export interface Disk extends Tagged {
-  DiskId: string; DiskName: string; Status: string; Type: string; Category: string; Size: number; ZoneId: string;
-  InstanceId?: string; Device?: string; CreationTime: string; Portable?: boolean; DeleteWithInstance?: boolean;
-  AutoSnapshotPolicyId?: string; SourceSnapshotId?: string; ImageId?: string;
-}
-export interface Snapshot extends Tagged {
-  SnapshotId: string; SnapshotName: string; Status: string; Progress: string; SourceDiskId: string; SourceDiskSize: string;
-  SourceDiskType: string; CreationTime: string; RetentionDays?: number; Description?: string;
-}
-export interface AutoSnapshotPolicy extends Tagged {
-  AutoSnapshotPolicyId: string; AutoSnapshotPolicyName: string; TimePoints: string; RepeatWeekdays: string;
-  RetentionDays: number; DiskNums: number; Status: string; CreationTime: string;
-}
-export interface SecurityGroup extends Tagged {
-  SecurityGroupId: string; SecurityGroupName: string; Description: string; SecurityGroupType: string; VpcId: string;
-  CreationTime: string; EcsCount?: number;
-}
-export interface Permission {
-  SecurityGroupRuleId: string; Direction: 'ingress' | 'egress'; IpProtocol: string; PortRange: string; Policy: string;
-  Priority: string; SourceCidrIp?: string; DestCidrIp?: string; SourceGroupId?: string; DestGroupId?: string;
-  Description?: string; CreateTime?: string; NicType?: string;
-}
-export interface KeyPair extends Tagged { KeyPairName: string; KeyPairFingerPrint: string; CreationTime: string; PublicKey?: string }
-export interface TagResource { ResourceId: string; ResourceType: string; TagKey: string; TagValue: string }
-export interface Vpc {
-  VpcId: string; VpcName: string; CidrBlock: string; Status: string; IsDefault: boolean; CreationTime: string;
-  Description?: string; VSwitchIds?: { VSwitchId: string[] }; VRouterId?: string;
-}
-export interface VSwitch {
-  VSwitchId: string; VSwitchName: string; VpcId: string; ZoneId: string; CidrBlock: string; Status: string;
-  AvailableIpAddressCount: number; CreationTime: string; Description?: string; IsDefault?: boolean;
-}
-export interface MonitorPoint {
-  TimeStamp: string; CPU?: number; InternetRX?: number; InternetTX?: number; IntranetRX?: number; IntranetTX?: number;
-  BPSRead?: number; BPSWrite?: number; IOPSRead?: number; IOPSWrite?: number;
-}
-export interface SupportedResource { Value: string; Status: string; Min?: number; Max?: number; Unit?: string }
-export interface AvailableZone {
-  ZoneId: string;
-  AvailableResources: { AvailableResource: { Type: string; SupportedResources: { SupportedResource: SupportedResource[] } }[] };
-}
-export interface ImageShare { Accounts: { Account: { AliyunId: string; SharedTime: string }[] } }
+/** The OpenECS extension actions the console calls (product `openecs`, src/api/extensions.ts). */
+export const OPENECS_ACTIONS = [
+  'CloneSecurityGroup', 'ExportSecurityGroupRules', 'ImportSecurityGroupRules', 'RestoreSecurityGroupRules',
+  'ExplainSecurityGroupAccess', 'PutObject', 'GetObject', 'ListObjects', 'ExplainRamAccess', 'SignInWithPassword',
+  'CreateFaultRule', 'DescribeFaultRules', 'DeleteFaultRule',
+] as const satisfies readonly (keyof OpenEcsActions)[];
 
-type Ok = { RequestId: string };
-type Res<T> = T & Ok;
+/** The RAM actions the console's RAM pages send (2015-05-01, src/actions/ram). */
+export const RAM_ACTIONS = [
+  'ListUsers', 'CreateUser', 'DeleteUser', 'CreateLoginProfile', 'DeleteLoginProfile', 'ListAccessKeys', 'CreateAccessKey', 'DeleteAccessKey',
+  'ListGroups', 'CreateGroup', 'DeleteGroup', 'AddUserToGroup', 'RemoveUserFromGroup', 'ListGroupsForUser',
+  'ListPolicies', 'CreatePolicy', 'DeletePolicy', 'GetPolicy', 'AttachPolicyToUser', 'DetachPolicyFromUser', 'AttachPolicyToGroup',
+  'ListPoliciesForUser', 'ListPoliciesForGroup', 'ListRoles', 'CreateRole', 'DeleteRole', 'GetAccountAlias',
+] as const satisfies readonly (keyof RamActions)[];
 
-/** Action → [request params, response]. */
-export interface Actions {
-  DescribeRegions: [Params, Res<{ Regions: { Region: Region[] } }>];
-  DescribeZones: [Params, Res<{ Zones: { Zone: Zone[] } }>];
-  DescribeInstanceTypes: [Params, Res<{ InstanceTypes: { InstanceType: InstanceType[] }; NextToken?: string }>];
-  DescribeAvailableResource: [Params, Res<{ AvailableZones: { AvailableZone: AvailableZone[] } }>];
-  DescribeImages: [Params, Res<Paged & { Images: { Image: Image[] } }>];
-  CreateImage: [Params, Res<{ ImageId: string }>];
-  CopyImage: [Params, Res<{ ImageId: string }>];
-  DeleteImage: [Params, Ok];
-  ModifyImageSharePermission: [Params, Ok];
-  DescribeImageSharePermission: [Params, Res<Paged & ImageShare>];
+/** ActionTrail (2020-07-06): the operation log page reads the audit trail through LookupEvents. */
+export const ACTIONTRAIL_ACTIONS = ['LookupEvents'] as const satisfies readonly (keyof ActionTrailActions)[];
 
-  RunInstances: [Params, Res<{ InstanceIdSets: { InstanceIdSet: string[] } }>];
-  DescribeInstances: [Params, Res<Paged & { Instances: { Instance: Instance[] } }>];
-  StartInstance: [Params, Ok];
-  StopInstance: [Params, Ok];
-  RebootInstance: [Params, Ok];
-  DeleteInstance: [Params, Ok];
-  ModifyInstanceAttribute: [Params, Ok];
-  ModifyInstanceAutoReleaseTime: [Params, Ok];
-  DescribeInstanceMonitorData: [Params, Res<{ MonitorData: { InstanceMonitorData: MonitorPoint[] } }>];
+type VpcName = (typeof VPC_ACTIONS)[number];
+type OpenEcsName = (typeof OPENECS_ACTIONS)[number];
+type RamName = (typeof RAM_ACTIONS)[number];
+type ActionTrailName = (typeof ACTIONTRAIL_ACTIONS)[number];
+export type ActionName = VpcName | OpenEcsName | RamName | ActionTrailName | Exclude<keyof EcsActions, VpcName | OpenEcsName | RamName | ActionTrailName>;
 
-  CreateDisk: [Params, Res<{ DiskId: string }>];
-  DescribeDisks: [Params, Res<Paged & { Disks: { Disk: Disk[] } }>];
-  AttachDisk: [Params, Ok];
-  DetachDisk: [Params, Ok];
-  ResizeDisk: [Params, Ok];
-  ReInitDisk: [Params, Ok];
-  ResetDisk: [Params, Ok];
-  DeleteDisk: [Params, Ok];
+type SpecOf<A extends ActionName> = A extends VpcName ? VpcActions[A]
+  : A extends OpenEcsName ? OpenEcsActions[A]
+  : A extends RamName ? RamActions[A]
+  : A extends ActionTrailName ? ActionTrailActions[A]
+  : A extends keyof EcsActions ? EcsActions[A] : never;
 
-  CreateSnapshot: [Params, Res<{ SnapshotId: string }>];
-  DescribeSnapshots: [Params, Res<Paged & { Snapshots: { Snapshot: Snapshot[] } }>];
-  DeleteSnapshot: [Params, Ok];
+/** A decoded value as the console may send it: a list or object as such (flattened) or as its JSON string. */
+export type WireValue<T> = T extends readonly (infer U)[] ? WireValue<U>[] | string
+  : T extends object ? { [K in keyof T]: WireValue<T[K]> } | string
+  : T;
+export type WireRequest<R> = { [K in keyof R]: WireValue<R[K]> };
 
-  CreateAutoSnapshotPolicy: [Params, Res<{ AutoSnapshotPolicyId: string }>];
-  DescribeAutoSnapshotPolicyEx: [Params, Res<Paged & { AutoSnapshotPolicies: { AutoSnapshotPolicy: AutoSnapshotPolicy[] } }>];
-  ApplyAutoSnapshotPolicy: [Params, Ok];
-  CancelAutoSnapshotPolicy: [Params, Ok];
-  DeleteAutoSnapshotPolicy: [Params, Ok];
+export type ApiRequest<A extends ActionName> = WireRequest<SpecOf<A>['request']>;
+/** The dispatcher adds RequestId to every answer. */
+export type ApiResponse<A extends ActionName> = SpecOf<A>['response'] & { RequestId?: string };
 
-  CreateSecurityGroup: [Params, Res<{ SecurityGroupId: string }>];
-  DescribeSecurityGroups: [Params, Res<Paged & { SecurityGroups: { SecurityGroup: SecurityGroup[] } }>];
-  DeleteSecurityGroup: [Params, Ok];
-  DescribeSecurityGroupAttribute: [Params, Res<{ SecurityGroupId: string; SecurityGroupName: string; VpcId: string; Description: string; Permissions: { Permission: Permission[] } }>];
-  AuthorizeSecurityGroup: [Params, Ok];
-  AuthorizeSecurityGroupEgress: [Params, Ok];
-  RevokeSecurityGroup: [Params, Ok];
-  RevokeSecurityGroupEgress: [Params, Ok];
+/** The item type of a list in an answer. */
+type Item<T> = NonNullable<T> extends readonly (infer U)[] ? U : never;
+type Field<T, K extends string> = K extends keyof NonNullable<T> ? NonNullable<T>[K] : never;
 
-  CreateKeyPair: [Params, Res<{ KeyPairName: string; KeyPairFingerPrint: string; PrivateKeyBody: string; KeyPairId?: string }>];
-  ImportKeyPair: [Params, Res<{ KeyPairName: string; KeyPairFingerPrint: string }>];
-  DescribeKeyPairs: [Params, Res<Paged & { KeyPairs: { KeyPair: KeyPair[] } }>];
-  DeleteKeyPairs: [Params, Ok];
-  AttachKeyPair: [Params, Res<{ FailCount: string; Results?: { Result: { InstanceId: string; Success: string | boolean; Code: string; Message: string }[] } }>];
-  DetachKeyPair: [Params, Res<{ FailCount: string; Results?: { Result: { InstanceId: string; Success: string | boolean; Code: string; Message: string }[] } }>];
+// The resources the pages list, each with the field it is keyed by present (answers.ts
+// `itemsWith` keeps only such items).
 
-  TagResources: [Params, Ok];
-  UntagResources: [Params, Ok];
-  ListTagResources: [Params, Res<{ NextToken?: string; TagResources: { TagResource: TagResource[] } }>];
-
-  CreateVpc: [Params, Res<{ VpcId: string; VRouterId: string }>];
-  DescribeVpcs: [Params, Res<Paged & { Vpcs: { Vpc: Vpc[] } }>];
-  DeleteVpc: [Params, Ok];
-  CreateVSwitch: [Params, Res<{ VSwitchId: string }>];
-  DescribeVSwitches: [Params, Res<Paged & { VSwitches: { VSwitch: VSwitch[] } }>];
-  DeleteVSwitch: [Params, Ok];
-}
-export type ActionName = keyof Actions;
+export type Region = Has<Item<Field<Field<ApiResponse<'DescribeRegions'>, 'Regions'>, 'Region'>>, 'RegionId'>;
+export type Zone = Has<Item<Field<Field<ApiResponse<'DescribeZones'>, 'Zones'>, 'Zone'>>, 'ZoneId'>;
+export type InstanceType = Has<Item<Field<Field<ApiResponse<'DescribeInstanceTypes'>, 'InstanceTypes'>, 'InstanceType'>>, 'InstanceTypeId'>;
+export type AvailableZone = Has<Item<Field<Field<ApiResponse<'DescribeAvailableResource'>, 'AvailableZones'>, 'AvailableZone'>>, 'ZoneId'>;
+export type Image = Has<Item<Field<Field<ApiResponse<'DescribeImages'>, 'Images'>, 'Image'>>, 'ImageId'>;
+export type Instance = Has<Item<Field<Field<ApiResponse<'DescribeInstances'>, 'Instances'>, 'Instance'>>, 'InstanceId'>;
+export type Disk = Has<Item<Field<Field<ApiResponse<'DescribeDisks'>, 'Disks'>, 'Disk'>>, 'DiskId'>;
+export type Snapshot = Has<Item<Field<Field<ApiResponse<'DescribeSnapshots'>, 'Snapshots'>, 'Snapshot'>>, 'SnapshotId'>;
+export type AutoSnapshotPolicy = Has<Item<Field<Field<ApiResponse<'DescribeAutoSnapshotPolicyEx'>, 'AutoSnapshotPolicies'>, 'AutoSnapshotPolicy'>>, 'AutoSnapshotPolicyId'>;
+export type SecurityGroup = Has<Item<Field<Field<ApiResponse<'DescribeSecurityGroups'>, 'SecurityGroups'>, 'SecurityGroup'>>, 'SecurityGroupId'>;
+export type Permission = Has<Item<Field<Field<ApiResponse<'DescribeSecurityGroupAttribute'>, 'Permissions'>, 'Permission'>>, 'SecurityGroupRuleId'>;
+export type KeyPair = Has<Item<Field<Field<ApiResponse<'DescribeKeyPairs'>, 'KeyPairs'>, 'KeyPair'>>, 'KeyPairName'>;
+export type TagResource = Has<Item<Field<Field<ApiResponse<'ListTagResources'>, 'TagResources'>, 'TagResource'>>, 'ResourceId' | 'ResourceType'>;
+export type Vpc = Has<Item<Field<Field<ApiResponse<'DescribeVpcs'>, 'Vpcs'>, 'Vpc'>>, 'VpcId'>;
+export type VSwitch = Has<Item<Field<Field<ApiResponse<'DescribeVSwitches'>, 'VSwitches'>, 'VSwitch'>>, 'VSwitchId'>;
+export type MonitorPoint = Has<Item<Field<Field<ApiResponse<'DescribeInstanceMonitorData'>, 'MonitorData'>, 'InstanceMonitorData'>>, 'TimeStamp'>;
+export type Task = Has<Item<Field<Field<ApiResponse<'DescribeTasks'>, 'TaskSet'>, 'Task'>>, 'TaskId'>;
+/** A resource's tag as Describe* answers list it. */
+export type Tag = Item<Field<Field<Instance, 'Tags'>, 'Tag'>>;
+/** A tag as requests take it (`Tag.N.Key`, `Tag.N.Value`). */
+export type TagParam = Item<EcsActions['TagResources']['request']['Tag']>;

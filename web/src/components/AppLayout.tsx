@@ -1,7 +1,8 @@
 /** The signed-in frame: navigation on the left, region and account on top, the page inside. */
 import {
   AppstoreOutlined, CameraOutlined, CloudServerOutlined, DashboardOutlined, DatabaseOutlined, FieldTimeOutlined,
-  KeyOutlined, LogoutOutlined, SafetyOutlined, ApartmentOutlined, TagsOutlined,
+  KeyOutlined, LogoutOutlined, SafetyOutlined, ApartmentOutlined, TagsOutlined, UserOutlined, TeamOutlined, FileProtectOutlined,
+  IdcardOutlined, QuestionCircleOutlined, ThunderboltOutlined, HistoryOutlined,
 } from '@ant-design/icons';
 import { Button, Flex, Layout, Menu, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -20,6 +21,13 @@ export const NAV = [
   { key: '/key-pairs', icon: <KeyOutlined />, label: 'Key Pairs' },
   { key: '/tags', icon: <TagsOutlined />, label: 'Tags' },
   { key: '/vpcs', icon: <ApartmentOutlined />, label: 'VPCs & VSwitches' },
+  { key: '/ram/users', icon: <UserOutlined />, label: 'RAM Users' },
+  { key: '/ram/groups', icon: <TeamOutlined />, label: 'RAM Groups' },
+  { key: '/ram/policies', icon: <FileProtectOutlined />, label: 'RAM Policies' },
+  { key: '/ram/roles', icon: <IdcardOutlined />, label: 'RAM Roles' },
+  { key: '/ram/access', icon: <QuestionCircleOutlined />, label: 'RAM Access Explainer' },
+  { key: '/fault-injection', icon: <ThunderboltOutlined />, label: 'Fault Injection' },
+  { key: '/operation-log', icon: <HistoryOutlined />, label: 'Operation Log' },
 ];
 
 export function AppLayout({ path, children }: { path: string; children: ReactNode }) {
@@ -41,7 +49,7 @@ export function AppLayout({ path, children }: { path: string; children: ReactNod
           <Flex justify="space-between" align="center" style={{ height: '100%' }}>
             <RegionSelect />
             <Flex gap={12} align="center">
-              <Typography.Text type="secondary" data-testid="account">{client.accessKeyId}</Typography.Text>
+              <Typography.Text type="secondary" data-testid="account">{client.principal}</Typography.Text>
               <Button icon={<LogoutOutlined />} onClick={signOut}>Sign out</Button>
             </Flex>
           </Flex>

@@ -1,7 +1,7 @@
 /** Tags as the VPC API renders them (`Tags.Tag[]` of {Key, Value}, not ECS's {TagKey, TagValue}). */
 import { Tag as AntTag } from 'antd';
 
-export interface KeyValue { Key: string; Value?: string }
+export interface KeyValue { Key?: string; Value?: string }
 
 export function KeyValueTags({ tags }: { tags?: { Tag?: KeyValue[] } }) {
   const list = tags?.Tag ?? [];

@@ -4,11 +4,15 @@
  */
 import { App } from 'antd';
 import { useState } from 'react';
-import { ApiError, errorText } from '../api/client';
+import { createElement, useContext } from 'react';
+import { ConsoleContext } from './console';
+import { ApiError, refusalOf } from '../api/client';
+import { ErrorDescription } from '../components/ErrorDescription';
 
 export function useAction() {
   const { message, notification } = App.useApp();
   const [busy, setBusy] = useState(false);
+  const principal = useContext(ConsoleContext)?.client.principal;
   async function run<T>(label: string, fn: () => Promise<T>, done?: string): Promise<T | undefined> {
     setBusy(true);
     try {
@@ -18,8 +22,8 @@ export function useAction() {
     } catch (e) {
       const unsupported = e instanceof ApiError && e.unsupported;
       notification[unsupported ? 'warning' : 'error']({
-        title: unsupported ? `${label}: not available on this server yet` : `${label} failed`,
-        description: errorText(e),
+        title: unsupported ? `${label}: not available on this server yet` : refusalOf(e) ? `${label}: not allowed` : `${label} failed`,
+        description: createElement(ErrorDescription, { error: e, principal }),
         placement: 'topRight',
         className: 'api-error-notification',
       });

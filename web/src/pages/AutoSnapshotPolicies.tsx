@@ -5,6 +5,7 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { AutoSnapshotPolicy } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageHeader } from '../components/PageHeader';
@@ -69,11 +70,11 @@ export function AutoSnapshotPolicies() {
   const [disks, setDisks] = useState<{ policy: AutoSnapshotPolicy; mode: 'apply' | 'cancel' }>();
   const list = useServerList<AutoSnapshotPolicy>(async (q) => {
     const r = await client.call('DescribeAutoSnapshotPolicyEx', { RegionId: region, PageNumber: q.pageNumber, PageSize: q.pageSize });
-    return { items: r.AutoSnapshotPolicies.AutoSnapshotPolicy, total: r.TotalCount };
+    return { items: itemsWith(r.AutoSnapshotPolicies?.AutoSnapshotPolicy, 'AutoSnapshotPolicyId'), total: r.TotalCount };
   }, [region]);
   const close = (changed?: boolean) => { setCreating(false); setDisks(undefined); if (changed) list.reload(); };
-  const days = (json: string) => { try { return (JSON.parse(json) as string[]).map((d) => DAYS[Number(d) - 1]?.label ?? d).join(', '); } catch { return json; } };
-  const hours = (json: string) => { try { return (JSON.parse(json) as string[]).map((h) => `${h.padStart(2, '0')}:00`).join(', '); } catch { return json; } };
+  const days = (json = '') => { try { return (JSON.parse(json) as string[]).map((d) => DAYS[Number(d) - 1]?.label ?? d).join(', '); } catch { return json; } };
+  const hours = (json = '') => { try { return (JSON.parse(json) as string[]).map((h) => `${h.padStart(2, '0')}:00`).join(', '); } catch { return json; } };
   return (
     <>
       <PageHeader title="Automatic Snapshot Policies" extra={<>

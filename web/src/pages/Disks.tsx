@@ -2,6 +2,7 @@
 import { DownOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { App, Button, Dropdown, Select, Space, Table } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { Disk } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageHeader } from '../components/PageHeader';
@@ -25,7 +26,7 @@ export function Disks() {
   const [op, setOp] = useState<{ kind: DiskOp; disk: Disk }>();
   const list = useServerList<Disk>(async (q) => {
     const r = await client.call('DescribeDisks', { RegionId: region, Status: status, DiskType: type, PageNumber: q.pageNumber, PageSize: q.pageSize });
-    return { items: r.Disks.Disk, total: r.TotalCount };
+    return { items: itemsWith(r.Disks?.Disk, 'DiskId'), total: r.TotalCount };
   }, [region, status, type], { transitional: (d) => isTransitional(d.Status) });
 
   const confirmThen = (title: string, label: string, fn: () => Promise<unknown>) => modal.confirm({
@@ -42,7 +43,7 @@ export function Disks() {
       { key: 'delete', label: 'Release', danger: true, disabled: d.Status !== 'Available' },
     ],
     onClick: ({ key }: { key: string }) => {
-      if (key === 'detach') confirmThen(`Detach ${d.DiskId} from ${d.InstanceId}?`, 'Detach disk', () => client.call('DetachDisk', { DiskId: d.DiskId, InstanceId: d.InstanceId }));
+      if (key === 'detach') confirmThen(`Detach ${d.DiskId} from ${d.InstanceId}?`, 'Detach disk', () => client.call('DetachDisk', { DiskId: d.DiskId, InstanceId: d.InstanceId ?? '' }));
       else if (key === 'reinit') confirmThen(`Re-initialize ${d.DiskId}? It returns to its initial state; the instance must be Stopped.`, 'Re-initialize disk', () => client.call('ReInitDisk', { DiskId: d.DiskId }));
       else if (key === 'delete') confirmThen(`Release ${d.DiskId}? This cannot be undone.`, 'Release disk', () => client.call('DeleteDisk', { DiskId: d.DiskId }));
       else setOp({ kind: key as DiskOp, disk: d });

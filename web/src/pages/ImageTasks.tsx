@@ -7,7 +7,9 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, Badge, Button, Descriptions, Flex, Form, Input, InputNumber, Modal, Popconfirm, Progress, Radio, Select, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { base64Of, callExt, type Task } from '../api/extensions';
+import { itemsWith } from '../api/answers';
+import { base64Of } from '../api/extensions';
+import type { Task } from '../api/types';
 import type { Image } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { downloadText } from '../components/download';
@@ -30,8 +32,8 @@ const EXPORT_FORMATS = ['raw', 'vhd', 'qcow2', 'vmdk', 'vdi'];
 
 const TASK_BADGE: Record<string, 'processing' | 'success' | 'error' | 'default'> = { Processing: 'processing', Finished: 'success', Failed: 'error', Cancelled: 'default' };
 
-export function TaskStatus({ status }: { status: string }) {
-  return <Badge status={TASK_BADGE[status] ?? 'default'} text={<span data-testid="task-status">{status}</span>} />;
+export function TaskStatus({ status = '' }: { status?: string }) {
+  return <Badge status={TASK_BADGE[status] ?? 'default'} text={<span data-testid="task-status">{status || '-'}</span>} />;
 }
 
 /**
@@ -40,19 +42,20 @@ export function TaskStatus({ status }: { status: string }) {
  */
 export function TaskProgress({ taskId, imageId }: { taskId: string; imageId?: string }) {
   const { client, region } = useConsole();
-  const t = useApiData(() => callExt(client, 'DescribeTaskAttribute', { RegionId: region, TaskId: taskId }), [region, taskId]);
+  const t = useApiData(() => client.call('DescribeTaskAttribute', { RegionId: region, TaskId: taskId }), [region, taskId]);
   usePolling(t.reload, t.data?.TaskStatus === 'Processing' && !t.error);
-  const op = t.data?.OperationProgressSet.OperationProgress[0];
-  const items = op?.RelatedItemSet.RelatedItem ?? [];
+  const op = t.data?.OperationProgressSet?.OperationProgress?.[0];
+  const items = op?.RelatedItemSet?.RelatedItem ?? [];
   const item = (name: string) => items.find((i) => i.Name === name)?.Value;
   const object = t.data?.TaskAction === 'ExportImage' ? item('OSSObject') : undefined;
   const bucket = item('OSSBucket');
   const download = async () => {
-    const r = await client.raw('GetObject', { RegionId: region, Bucket: bucket, Key: object });
-    const bin = atob(r.Content as string);
+    if (!bucket || !object) return;
+    const r = await client.call('GetObject', { RegionId: region, Bucket: bucket, Key: object });
+    const bin = atob(r.Content ?? '');
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    downloadText(object!.split('/').pop()!, bytes, 'application/octet-stream');
+    downloadText(object.split('/').pop() || object, bytes, 'application/octet-stream');
   };
   return (
     <div data-testid="task-progress">
@@ -62,7 +65,7 @@ export function TaskProgress({ taskId, imageId }: { taskId: string; imageId?: st
           <Descriptions.Item label="Task">{t.data.TaskId} ({t.data.TaskAction})</Descriptions.Item>
           <Descriptions.Item label="Status"><TaskStatus status={t.data.TaskStatus} /></Descriptions.Item>
           <Descriptions.Item label="Progress">
-            <Progress percent={Number.parseInt(t.data.TaskProcess, 10) || 0} size="small" style={{ width: 240 }}
+            <Progress percent={Number.parseInt(t.data.TaskProcess ?? '', 10) || 0} size="small" style={{ width: 240 }}
               status={t.data.TaskStatus === 'Failed' ? 'exception' : t.data.TaskStatus === 'Processing' ? 'active' : undefined} />
           </Descriptions.Item>
           {imageId ? <Descriptions.Item label="Image">{imageId}</Descriptions.Item> : null}
@@ -101,7 +104,7 @@ export function ImportImageModal({ onClose }: { onClose(changed?: boolean): void
   const [file, setFile] = useState<File>();
   const [done, setDone] = useState<{ ImageId: string; TaskId: string }>();
   const objects = useApiData(async () => (source === 'bucket' && BUCKET.test(bucket)
-    ? (await callExt(client, 'ListObjects', { RegionId: region, Bucket: bucket, MaxKeys: 1000 })).Objects.Object
+    ? itemsWith((await client.call('ListObjects', { RegionId: region, Bucket: bucket, MaxKeys: 1000 })).Objects?.Object, 'Key')
     : []), [region, source, bucket]);
 
   const submit = async (v: ImportValues) => {
@@ -110,14 +113,14 @@ export function ImportImageModal({ onClose }: { onClose(changed?: boolean): void
       if (v.Source === 'upload') {
         if (!file) throw new Error('Choose a disk image file to upload.');
         key = (v.Key || keyOf(file.name)).trim();
-        await callExt(client, 'PutObject', { RegionId: region, Bucket: v.Bucket.trim(), Key: key, Content: await base64Of(file) });
+        await client.call('PutObject', { RegionId: region, Bucket: v.Bucket.trim(), Key: key, Content: await base64Of(file) });
       }
-      return callExt(client, 'ImportImage', {
+      return client.call('ImportImage', {
         RegionId: region, ImageName: v.ImageName, Description: v.Description, OSType: v.OSType, Platform: v.Platform, Architecture: v.Architecture,
         DiskDeviceMapping: [{ OSSBucket: v.Bucket.trim(), OSSObject: key, Format: v.Format, DiskImageSize: v.DiskImageSize }],
       });
     }, 'Import started');
-    if (r) setDone(r);
+    if (r?.ImageId && r.TaskId) setDone({ ImageId: r.ImageId, TaskId: r.TaskId });
   };
 
   if (done) {
@@ -193,7 +196,7 @@ export function ExportImageModal({ image, onClose }: { image: Image; onClose(cha
   const [form] = Form.useForm();
   const [taskId, setTaskId] = useState<string>();
   const submit = async (v: { OSSBucket: string; OSSPrefix?: string; ImageFormat: string }) => {
-    const r = await run('Export image', () => callExt(client, 'ExportImage', { RegionId: region, ImageId: image.ImageId, ...v, OSSBucket: v.OSSBucket.trim() }), 'Export started');
+    const r = await run('Export image', () => client.call('ExportImage', { RegionId: region, ImageId: image.ImageId, ...v, OSSBucket: v.OSSBucket.trim() }), 'Export started');
     if (r) setTaskId(r.TaskId);
   };
   if (taskId) {
@@ -230,8 +233,8 @@ export function TasksTable({ version }: { version: number }) {
   const { run } = useAction();
   const [watching, setWatching] = useState<string>();
   const list = useServerList<Task>(async (q) => {
-    const r = await callExt(client, 'DescribeTasks', { RegionId: region, PageNumber: q.pageNumber, PageSize: q.pageSize });
-    return { items: r.TaskSet.Task, total: r.TotalCount };
+    const r = await client.call('DescribeTasks', { RegionId: region, PageNumber: q.pageNumber, PageSize: q.pageSize });
+    return { items: itemsWith(r.TaskSet?.Task, 'TaskId'), total: r.TotalCount };
   }, [region, version], { transitional: (t) => t.TaskStatus === 'Processing' });
   return (
     <>
@@ -247,7 +250,7 @@ export function TasksTable({ version }: { version: number }) {
           { title: 'Finished', dataIndex: 'FinishedTime' },
           {
             title: 'Actions', render: (_, t) => (t.SupportCancel === 'true'
-              ? <Popconfirm title={`Cancel ${t.TaskId}?`} onConfirm={async () => { if (await run('Cancel task', () => callExt(client, 'CancelTask', { RegionId: region, TaskId: t.TaskId }))) list.reload(); }}>
+              ? <Popconfirm title={`Cancel ${t.TaskId}?`} onConfirm={async () => { if (await run('Cancel task', () => client.call('CancelTask', { RegionId: region, TaskId: t.TaskId }))) list.reload(); }}>
                 <Button size="small" danger>Cancel</Button>
               </Popconfirm>
               : null),

@@ -5,6 +5,7 @@
 import { ExportOutlined, ImportOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Modal, Popconfirm, Progress, Select, Space, Table, Tabs } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { Image } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageHeader } from '../components/PageHeader';
@@ -49,7 +50,7 @@ function ShareModal({ image, onClose }: { image: Image; onClose(): void }) {
         <Input placeholder="Account ID" data-testid="share-account" value={account} onChange={(e) => setAccount(e.target.value)} />
         <Button type="primary" loading={busy} disabled={!account} data-testid="share-ok" onClick={() => modify({ AddAccount: [account.trim()] })}>Share</Button>
       </Space.Compact>
-      <Table size="small" rowKey="AliyunId" data-testid="image-shares" pagination={false} dataSource={shares.data?.Accounts.Account ?? []}
+      <Table size="small" rowKey="AliyunId" data-testid="image-shares" pagination={false} dataSource={itemsWith(shares.data?.Accounts?.Account, 'AliyunId')}
         columns={[
           { title: 'Account', dataIndex: 'AliyunId' },
           { title: 'Shared', dataIndex: 'SharedTime' },
@@ -73,7 +74,7 @@ function ImageTable({ owner, version = 0 }: { owner: Owner; version?: number }) 
       // Custom images being made are listed too, so their progress shows.
       Status: owner === 'self' ? 'Creating,Waiting,Available,UnAvailable,CreateFailed' : undefined,
     });
-    return { items: r.Images.Image, total: r.TotalCount };
+    return { items: itemsWith(r.Images?.Image, 'ImageId'), total: r.TotalCount };
   }, [region, owner, name, os, version], { transitional: (i) => isTransitional(i.Status) });
   const custom = owner === 'self';
   return (

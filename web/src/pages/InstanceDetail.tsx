@@ -1,6 +1,7 @@
 /** One instance: details, actions, attribute edits, monitoring. */
 import { Button, Descriptions, Result, Space, Spin, Tabs } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { Instance } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { InstanceActions } from '../components/InstanceActions';
@@ -14,14 +15,14 @@ import { usePolling } from '../hooks/usePolling';
 import { Link } from '../router';
 import { AutoReleaseModal, CreateImageModal, KeyPairModal, ModifyAttributeModal } from './InstanceModals';
 import { InstanceMonitoring } from './InstanceMonitoring';
-import { ipsOf } from './Instances';
+import { gib, ipsOf } from './Instances';
 
 type ModalKind = 'modify' | 'release' | 'keypair' | 'image';
 
 export function InstanceDetail({ id }: { id: string }) {
   const { client, region } = useConsole();
   const [modal, setModal] = useState<ModalKind>();
-  const d = useApiData(async () => (await client.call('DescribeInstances', { RegionId: region, InstanceIds: JSON.stringify([id]) })).Instances.Instance[0], [region, id]);
+  const d = useApiData(async () => itemsWith((await client.call('DescribeInstances', { RegionId: region, InstanceIds: JSON.stringify([id]) })).Instances?.Instance, 'InstanceId')[0], [region, id]);
   usePolling(d.reload, isTransitional(d.data?.Status));
   if (d.error) return <ApiErrorAlert error={d.error} what="Reading the instance" />;
   if (!d.data) return d.loading ? <Spin /> : <Result status="404" title={`Instance ${id} not found in ${region}`} extra={<Link to="/instances">Back to instances</Link>} />;
@@ -48,7 +49,7 @@ export function InstanceDetail({ id }: { id: string }) {
               <Descriptions.Item label="Name">{i.InstanceName}</Descriptions.Item>
               <Descriptions.Item label="Status"><StatusBadge status={i.Status} /></Descriptions.Item>
               <Descriptions.Item label="Zone">{i.ZoneId}</Descriptions.Item>
-              <Descriptions.Item label="Instance type">{i.InstanceType} ({i.Cpu} vCPU, {i.Memory / 1024} GiB)</Descriptions.Item>
+              <Descriptions.Item label="Instance type">{i.InstanceType} ({i.Cpu} vCPU, {gib(i.Memory)} GiB)</Descriptions.Item>
               <Descriptions.Item label="Image">{i.ImageId} {i.OSName && `(${i.OSName})`}</Descriptions.Item>
               <Descriptions.Item label="Host name">{i.HostName}</Descriptions.Item>
               <Descriptions.Item label="Key pair">{i.KeyPairName || '-'}</Descriptions.Item>

@@ -2,6 +2,7 @@
 import { Card, Col, Radio, Row } from 'antd';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { itemsWith } from '../api/answers';
 import type { MonitorPoint } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { useConsole } from '../hooks/console';
@@ -15,9 +16,9 @@ export function InstanceMonitoring({ instanceId }: { instanceId: string }) {
   const d = useApiData(async () => {
     const end = Date.now();
     const r = await client.call('DescribeInstanceMonitorData', {
-      RegionId: region, InstanceId: instanceId, StartTime: iso(end - hours * 3600_000), EndTime: iso(end), Period: hours > 1 ? 600 : 60,
+      InstanceId: instanceId, StartTime: iso(end - hours * 3600_000), EndTime: iso(end), Period: hours > 1 ? 600 : 60,
     });
-    return r.MonitorData.InstanceMonitorData.map((p: MonitorPoint) => ({ ...p, t: p.TimeStamp.slice(11, 16) }));
+    return itemsWith(r.MonitorData?.InstanceMonitorData, 'TimeStamp').map((p: MonitorPoint) => ({ ...p, t: p.TimeStamp.slice(11, 16) }));
   }, [region, instanceId, hours]);
   return (
     <>

@@ -2,6 +2,7 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Input, Select, Space, Table } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { Instance } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { InstanceActions } from '../components/InstanceActions';
@@ -14,6 +15,9 @@ import { useServerList } from '../hooks/useServerList';
 import { Link, navigate } from '../router';
 
 const STATUSES = ['Pending', 'Starting', 'Running', 'Stopping', 'Stopped'];
+
+/** Memory in GiB from the answer's MiB (`-` when left out). */
+export const gib = (mib?: number) => (mib === undefined ? '-' : mib / 1024);
 
 export const ipsOf = (i: Instance) => [
   ...(i.VpcAttributes?.PrivateIpAddress?.IpAddress ?? []),
@@ -28,7 +32,7 @@ export function Instances() {
     const r = await client.call('DescribeInstances', {
       RegionId: region, PageNumber: q.pageNumber, PageSize: q.pageSize, InstanceName: name || undefined, Status: status,
     });
-    return { items: r.Instances.Instance, total: r.TotalCount };
+    return { items: itemsWith(r.Instances?.Instance, 'InstanceId'), total: r.TotalCount };
   }, [region, name, status], { transitional: (i) => isTransitional(i.Status) });
 
   return (
@@ -49,7 +53,7 @@ export function Instances() {
           { title: 'Instance', render: (_, i) => <><Link to={`/instances/${i.InstanceId}`}>{i.InstanceId}</Link><div style={{ color: '#888' }}>{i.InstanceName}</div></> },
           { title: 'Status', render: (_, i) => <StatusBadge status={i.Status} /> },
           { title: 'Zone', dataIndex: 'ZoneId' },
-          { title: 'Type', render: (_, i) => <>{i.InstanceType}<div style={{ color: '#888' }}>{i.Cpu} vCPU, {i.Memory / 1024} GiB</div></> },
+          { title: 'Type', render: (_, i) => <>{i.InstanceType}<div style={{ color: '#888' }}>{i.Cpu} vCPU, {gib(i.Memory)} GiB</div></> },
           { title: 'IP addresses', render: (_, i) => ipsOf(i) || '-' },
           { title: 'Tags', render: (_, i) => <TagList tags={i.Tags} /> },
           { title: 'Created', dataIndex: 'CreationTime' },

@@ -5,6 +5,7 @@
 import { DownloadOutlined, ImportOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input, Modal, Popconfirm, Table } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { KeyPair } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { downloadText } from '../components/download';
@@ -23,8 +24,9 @@ function CreateModal({ onClose }: { onClose(changed?: boolean): void }) {
   const submit = async (v: { KeyPairName: string }) => {
     const r = await run('Create key pair', () => client.call('CreateKeyPair', { RegionId: region, ...v }));
     if (!r) return;
-    setCreated({ name: r.KeyPairName, key: r.PrivateKeyBody, fingerprint: r.KeyPairFingerPrint });
-    downloadText(`${r.KeyPairName}.pem`, r.PrivateKeyBody);
+    const created = { name: r.KeyPairName ?? v.KeyPairName, key: r.PrivateKeyBody ?? '', fingerprint: r.KeyPairFingerPrint ?? '' };
+    setCreated(created);
+    downloadText(`${created.name}.pem`, created.key);
   };
   if (created) {
     return (
@@ -74,7 +76,7 @@ export function KeyPairs() {
   const [name, setName] = useState('');
   const list = useServerList<KeyPair>(async (q) => {
     const r = await client.call('DescribeKeyPairs', { RegionId: region, KeyPairName: name || undefined, PageNumber: q.pageNumber, PageSize: q.pageSize });
-    return { items: r.KeyPairs.KeyPair, total: r.TotalCount };
+    return { items: itemsWith(r.KeyPairs?.KeyPair, 'KeyPairName'), total: r.TotalCount };
   }, [region, name]);
   const remove = async (names: string[]) => {
     if (await run('Delete key pairs', () => client.call('DeleteKeyPairs', { RegionId: region, KeyPairNames: JSON.stringify(names) }))) {

@@ -8,7 +8,7 @@ import { Link } from '../router';
 
 interface Counter { key: string; title: string; to: string; count(c: ApiClient, region: string): Promise<number> }
 
-const total = (r: { TotalCount: number }) => r.TotalCount;
+const total = (r: { TotalCount?: number }) => r.TotalCount ?? 0;
 
 const COUNTERS: Counter[] = [
   { key: 'instances', title: 'Instances', to: '/instances', count: async (c, r) => total(await c.call('DescribeInstances', { RegionId: r, PageSize: 1 })) },

@@ -5,6 +5,7 @@
 import { CopyOutlined, HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Table, Tabs } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { Permission } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageHeader } from '../components/PageHeader';
@@ -37,7 +38,7 @@ function AddRuleModal({ groupId, direction, onClose }: { groupId: string; direct
   const submit = async (v: RuleValues) => {
     const peer = v.Peer.trim();
     const isGroup = peer.startsWith('sg-');
-    const common = { RegionId: region, SecurityGroupId: groupId, Policy: v.Policy, Priority: v.Priority, IpProtocol: v.IpProtocol, PortRange: v.PortRange, Description: v.Description };
+    const common = { RegionId: region, SecurityGroupId: groupId, Policy: v.Policy, Priority: String(v.Priority), IpProtocol: v.IpProtocol, PortRange: v.PortRange, Description: v.Description };
     const ok = direction === 'ingress'
       ? await run('Add inbound rule', () => client.call('AuthorizeSecurityGroup', { ...common, [isGroup ? 'SourceGroupId' : 'SourceCidrIp']: peer }))
       : await run('Add outbound rule', () => client.call('AuthorizeSecurityGroupEgress', { ...common, [isGroup ? 'DestGroupId' : 'DestCidrIp']: peer }));
@@ -111,7 +112,7 @@ function GroupDetail({ id }: { id: string }) {
   const { client, region } = useConsole();
   const d = useApiData(() => client.call('DescribeSecurityGroupAttribute', { RegionId: region, SecurityGroupId: id }), [region, id]);
   const [tool, setTool] = useState<'clone' | 'import' | 'restore'>();
-  const rules = d.data?.Permissions.Permission ?? [];
+  const rules = itemsWith(d.data?.Permissions?.Permission, 'SecurityGroupRuleId');
   const of = (dir: Direction) => rules.filter((r) => r.Direction === dir);
   const group = { id, name: d.data?.SecurityGroupName, vpcId: d.data?.VpcId };
   const closeTool = (changed?: boolean) => { setTool(undefined); if (changed) d.reload(); };

@@ -6,7 +6,9 @@
 import { DownloadOutlined, DownOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions, Dropdown, Flex, Form, Input, InputNumber, Modal, Radio, Select, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { callExt, peerOf, type CloneAnswer, type ExplainAnswer, type ImportAnswer, type RestoreAnswer, type RuleProblem, type RuleRow } from '../api/extensions';
+import { itemsWith } from '../api/answers';
+import { decidingRuleOf, peerOf, problemsOf, type ExplainAnswer, type RuleProblem, type RuleRow } from '../api/extensions';
+import type { ApiResponse } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { downloadText } from '../components/download';
 import { useConsole } from '../hooks/console';
@@ -16,11 +18,11 @@ import { navigate } from '../router';
 
 export interface GroupInfo { id: string; name?: string; vpcId?: string }
 
-const policyText = (p: string) => (/^drop$/i.test(p) ? 'Deny' : 'Allow');
-const directionText = (d: string) => (d === 'egress' ? 'Outbound' : 'Inbound');
+const policyText = (p = '') => (/^drop$/i.test(p) ? 'Deny' : 'Allow');
+const directionText = (d?: string) => (d === 'egress' ? 'Outbound' : 'Inbound');
 
 /** Rules the tools answer (file rows, a diff): direction, action, priority, protocol, ports, peer. */
-export function RuleRowsTable({ rules, testId }: { rules: RuleRow[]; testId: string }) {
+export function RuleRowsTable({ rules = [], testId }: { rules?: readonly RuleRow[]; testId: string }) {
   return (
     <Table<RuleRow> size="small" pagination={false} data-testid={testId} dataSource={rules.map((r, i) => ({ ...r, key: r.SecurityGroupRuleId ?? String(i) }))}
       columns={[
@@ -58,20 +60,20 @@ export function CloneModal({ group, onClose }: { group: GroupInfo; onClose(chang
   const { run, busy } = useAction();
   const [form] = Form.useForm();
   const dest: string = Form.useWatch('DestinationRegionId', form) ?? region;
-  const vpcs = useApiData(async () => (await client.call('DescribeVpcs', { RegionId: dest, PageSize: 50 })).Vpcs.Vpc, [dest]);
-  const [done, setDone] = useState<CloneAnswer>();
+  const vpcs = useApiData(async () => itemsWith((await client.call('DescribeVpcs', { RegionId: dest, PageSize: 50 })).Vpcs?.Vpc, 'VpcId'), [dest]);
+  const [done, setDone] = useState<ApiResponse<'CloneSecurityGroup'>>();
   const submit = async (v: Record<string, string | undefined>) => {
-    const r = await run('Clone security group', () => callExt(client, 'CloneSecurityGroup', { RegionId: region, SecurityGroupId: group.id, ...v }));
+    const r = await run('Clone security group', () => client.call('CloneSecurityGroup', { RegionId: region, SecurityGroupId: group.id, ...v }));
     if (r) setDone(r);
   };
   const open = () => {
     if (!done) return;
-    if (done.RegionId !== region) setRegion(done.RegionId);
+    if (done.RegionId && done.RegionId !== region) setRegion(done.RegionId);
     onClose(true);
     navigate(`/security-groups/${done.SecurityGroupId}`);
   };
   if (done) {
-    const skipped = done.SkippedRules.Item;
+    const skipped = problemsOf(done.SkippedRules?.Item);
     return (
       <Modal open width={820} title={`Clone of ${group.id}`} onCancel={() => onClose(true)}
         footer={<><Button onClick={() => onClose(true)}>Close</Button><Button type="primary" onClick={open} data-testid="clone-open">Open the clone</Button></>}>
@@ -110,8 +112,8 @@ export function ExportRulesButton({ groupId }: { groupId: string }) {
   const { client, region } = useConsole();
   const { run, busy } = useAction();
   const exportAs = async (format: 'json' | 'csv') => {
-    const r = await run('Export rules', () => callExt(client, 'ExportSecurityGroupRules', { RegionId: region, SecurityGroupId: groupId, FileFormat: format }), 'Rules exported');
-    if (r) downloadText(r.FileName, r.Content, format === 'csv' ? 'text/csv' : 'application/json');
+    const r = await run('Export rules', () => client.call('ExportSecurityGroupRules', { RegionId: region, SecurityGroupId: groupId, FileFormat: format }), 'Rules exported');
+    if (r) downloadText(r.FileName ?? `${groupId}.${format}`, r.Content ?? '', format === 'csv' ? 'text/csv' : 'application/json');
   };
   return (
     <Dropdown trigger={['click']} menu={{
@@ -135,7 +137,7 @@ export function ImportRulesModal({ groupId, onClose }: { groupId: string; onClos
   const [content, setContent] = useState('');
   const [fileName, setFileName] = useState<string>();
   const [format, setFormat] = useState<FileFormat>('auto');
-  const [preview, setPreview] = useState<ImportAnswer>();
+  const [preview, setPreview] = useState<ApiResponse<'ImportSecurityGroupRules'>>();
   const [error, setError] = useState<unknown>();
   const [checking, setChecking] = useState(false);
   const params = (text: string, f: FileFormat) => ({ RegionId: region, SecurityGroupId: groupId, Content: text, FileFormat: f === 'auto' ? undefined : f });
@@ -145,7 +147,7 @@ export function ImportRulesModal({ groupId, onClose }: { groupId: string; onClos
     setChecking(true);
     setError(undefined);
     try {
-      setPreview(await callExt(client, 'ImportSecurityGroupRules', { ...params(content, format), Preview: true }));
+      setPreview(await client.call('ImportSecurityGroupRules', { ...params(content, format), Preview: true }));
     } catch (e) {
       setPreview(undefined);
       setError(e);
@@ -153,12 +155,12 @@ export function ImportRulesModal({ groupId, onClose }: { groupId: string; onClos
       setChecking(false);
     }
   };
-  const failed = preview?.FailedRules.Item ?? [];
+  const failed = preview?.FailedRules?.Item ?? [];
   const importNow = async () => {
     if (!preview) return;
     // A file with a failing rule imports nothing (like Authorize with several rules): send only the accepted ones.
-    const body = failed.length ? params(JSON.stringify({ Permissions: preview.Permissions.Permission }), 'json') : params(content, format);
-    const r = await run('Import rules', () => callExt(client, 'ImportSecurityGroupRules', body), undefined);
+    const body = failed.length ? params(JSON.stringify({ Permissions: preview.Permissions?.Permission ?? [] }), 'json') : params(content, format);
+    const r = await run('Import rules', () => client.call('ImportSecurityGroupRules', body), undefined);
     if (r) onClose(true);
   };
   const nothing = !preview || preview.ImportCount === 0;
@@ -196,9 +198,9 @@ export function ImportRulesModal({ groupId, onClose }: { groupId: string; onClos
   );
 }
 
-function ImportPreview({ preview }: { preview: ImportAnswer }) {
-  const skipped = preview.SkippedRules.Item;
-  const failed = preview.FailedRules.Item;
+function ImportPreview({ preview }: { preview: ApiResponse<'ImportSecurityGroupRules'> }) {
+  const skipped = problemsOf(preview.SkippedRules?.Item);
+  const failed = problemsOf(preview.FailedRules?.Item);
   return (
     <div data-testid="import-summary">
       <Alert type={failed.length ? 'warning' : 'info'} showIcon style={{ marginBottom: 12 }}
@@ -206,7 +208,7 @@ function ImportPreview({ preview }: { preview: ImportAnswer }) {
           + (preview.TruncatedCount ? `, ${preview.TruncatedCount} beyond the first 100 not read` : '') + '.'}
         description={failed.length ? 'Rules that fail are left out; the accepted rules can still be imported.' : undefined} />
       <Typography.Title level={5}>To import ({preview.ImportCount})</Typography.Title>
-      <RuleRowsTable rules={preview.Permissions.Permission} testId="import-accepted" />
+      <RuleRowsTable rules={preview.Permissions?.Permission} testId="import-accepted" />
       {skipped.length > 0 && <><Typography.Title level={5} style={{ marginTop: 12 }}>Skipped ({skipped.length})</Typography.Title><ProblemsTable items={skipped} testId="import-skipped" /></>}
       {failed.length > 0 && <><Typography.Title level={5} style={{ marginTop: 12 }}>Failed ({failed.length})</Typography.Title><ProblemsTable items={failed} testId="import-failed" /></>}
     </div>
@@ -218,18 +220,18 @@ function ImportPreview({ preview }: { preview: ImportAnswer }) {
 export function RestoreRulesModal({ group, onClose }: { group: GroupInfo; onClose(changed?: boolean): void }) {
   const { client, region } = useConsole();
   const { run, busy } = useAction();
-  const groups = useApiData(async () => (await client.call('DescribeSecurityGroups', { RegionId: region, PageSize: 50 })).SecurityGroups.SecurityGroup, [region]);
+  const groups = useApiData(async () => itemsWith((await client.call('DescribeSecurityGroups', { RegionId: region, PageSize: 50 })).SecurityGroups?.SecurityGroup, 'SecurityGroupId'), [region]);
   const [source, setSource] = useState<string>();
   const [mode, setMode] = useState<'Complete' | 'Partial'>('Complete');
-  const [preview, setPreview] = useState<RestoreAnswer>();
+  const [preview, setPreview] = useState<ApiResponse<'RestoreSecurityGroupRules'>>();
   const [error, setError] = useState<unknown>();
   const [checking, setChecking] = useState(false);
-  const params = () => ({ RegionId: region, SecurityGroupId: group.id, SourceSecurityGroupId: source, Mode: mode });
+  const params = () => ({ RegionId: region, SecurityGroupId: group.id, SourceSecurityGroupId: source ?? '', Mode: mode });
   const check = async () => {
     setChecking(true);
     setError(undefined);
     try {
-      setPreview(await callExt(client, 'RestoreSecurityGroupRules', { ...params(), Preview: true }));
+      setPreview(await client.call('RestoreSecurityGroupRules', { ...params(), Preview: true }));
     } catch (e) {
       setPreview(undefined);
       setError(e);
@@ -238,17 +240,21 @@ export function RestoreRulesModal({ group, onClose }: { group: GroupInfo; onClos
     }
   };
   const apply = async () => {
-    const r = await run('Restore rules', () => callExt(client, 'RestoreSecurityGroupRules', params()));
+    const r = await run('Restore rules', () => client.call('RestoreSecurityGroupRules', params()));
     if (r) onClose(true);
   };
-  const changes = preview ? preview.ToAdd.Permission.length + preview.ToRemove.Permission.length : 0;
-  const blocked = !preview || preview.Identical || changes === 0 || preview.FailedRules.Item.length > 0;
+  const toAdd = preview?.ToAdd?.Permission ?? [];
+  const toRemove = preview?.ToRemove?.Permission ?? [];
+  const system = preview?.SkippedSystemRules?.Permission ?? [];
+  const failed = problemsOf(preview?.FailedRules?.Item);
+  const changes = toAdd.length + toRemove.length;
+  const blocked = !preview || preview.Identical || changes === 0 || failed.length > 0;
   return (
     <Modal open width={900} title={`Restore the rules of ${group.name || group.id}`} onCancel={() => onClose()}
       footer={<>
         <Button onClick={() => onClose()}>Cancel</Button>
         <Button onClick={check} loading={checking} disabled={!source} data-testid="restore-preview">Preview</Button>
-        <Button type="primary" danger={mode === 'Complete' && !!preview?.ToRemove.Permission.length} onClick={apply} loading={busy} disabled={blocked} data-testid="restore-ok">
+        <Button type="primary" danger={mode === 'Complete' && toRemove.length > 0} onClick={apply} loading={busy} disabled={blocked} data-testid="restore-ok">
           Apply {changes || ''} change(s)
         </Button>
       </>}>
@@ -273,20 +279,20 @@ export function RestoreRulesModal({ group, onClose }: { group: GroupInfo; onClos
         <div data-testid="restore-summary">
           {preview.Identical
             ? <Alert type="success" showIcon title="The rules are already identical to the source group's: nothing to change." style={{ marginBottom: 12 }} />
-            : <Alert type="info" showIcon style={{ marginBottom: 12 }} title={`${preview.ToAdd.Permission.length} rule(s) to add, ${preview.ToRemove.Permission.length} to remove (${preview.Mode}).`} />}
-          <Typography.Title level={5}>To add ({preview.ToAdd.Permission.length})</Typography.Title>
-          <RuleRowsTable rules={preview.ToAdd.Permission} testId="restore-add" />
+            : <Alert type="info" showIcon style={{ marginBottom: 12 }} title={`${toAdd.length} rule(s) to add, ${toRemove.length} to remove (${preview.Mode}).`} />}
+          <Typography.Title level={5}>To add ({toAdd.length})</Typography.Title>
+          <RuleRowsTable rules={toAdd} testId="restore-add" />
           {preview.Mode === 'Complete' && <>
-            <Typography.Title level={5} style={{ marginTop: 12 }}>To remove ({preview.ToRemove.Permission.length})</Typography.Title>
-            <RuleRowsTable rules={preview.ToRemove.Permission} testId="restore-remove" />
+            <Typography.Title level={5} style={{ marginTop: 12 }}>To remove ({toRemove.length})</Typography.Title>
+            <RuleRowsTable rules={toRemove} testId="restore-remove" />
           </>}
-          {preview.SkippedSystemRules.Permission.length > 0 && <>
-            <Typography.Title level={5} style={{ marginTop: 12 }}>System rules kept as they are ({preview.SkippedSystemRules.Permission.length})</Typography.Title>
-            <RuleRowsTable rules={preview.SkippedSystemRules.Permission} testId="restore-system" />
+          {system.length > 0 && <>
+            <Typography.Title level={5} style={{ marginTop: 12 }}>System rules kept as they are ({system.length})</Typography.Title>
+            <RuleRowsTable rules={system} testId="restore-system" />
           </>}
-          {preview.FailedRules.Item.length > 0 && <>
-            <Typography.Title level={5} style={{ marginTop: 12 }}>Cannot be added to this group ({preview.FailedRules.Item.length})</Typography.Title>
-            <ProblemsTable items={preview.FailedRules.Item} testId="restore-failed" />
+          {failed.length > 0 && <>
+            <Typography.Title level={5} style={{ marginTop: 12 }}>Cannot be added to this group ({failed.length})</Typography.Title>
+            <ProblemsTable items={failed} testId="restore-failed" />
           </>}
         </div>
       )}
@@ -313,7 +319,7 @@ export function AccessExplainer({ groupId }: { groupId: string }) {
     setError(undefined);
     const peer = v.Peer.trim();
     try {
-      setAnswer(await callExt(client, 'ExplainSecurityGroupAccess', {
+      setAnswer(await client.call('ExplainSecurityGroupAccess', {
         RegionId: region, SecurityGroupId: [groupId], Direction: v.Direction, IpProtocol: v.IpProtocol, Port: ported ? v.Port : undefined,
         [peer.startsWith('sg-') ? 'PeerSecurityGroupId' : 'PeerAddress']: peer,
       }));
@@ -324,7 +330,7 @@ export function AccessExplainer({ groupId }: { groupId: string }) {
       setBusy(false);
     }
   };
-  const rule = answer?.DecidingRule;
+  const rule = decidingRuleOf(answer);
   return (
     <>
       <Typography.Paragraph type="secondary">

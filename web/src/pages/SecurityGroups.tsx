@@ -2,6 +2,7 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { SecurityGroup } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageHeader } from '../components/PageHeader';
@@ -54,7 +55,7 @@ export function SecurityGroups() {
     const r = await client.call('DescribeSecurityGroups', {
       RegionId: region, VpcId: vpcId, SecurityGroupName: name || undefined, PageNumber: q.pageNumber, PageSize: q.pageSize,
     });
-    return { items: r.SecurityGroups.SecurityGroup, total: r.TotalCount };
+    return { items: itemsWith(r.SecurityGroups?.SecurityGroup, 'SecurityGroupId'), total: r.TotalCount };
   }, [region, vpcId, name]);
   return (
     <>

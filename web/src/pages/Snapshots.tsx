@@ -2,6 +2,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Modal, Popconfirm, Progress, Select, Space, Table } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { Snapshot } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageHeader } from '../components/PageHeader';
@@ -10,7 +11,7 @@ import { useConsole } from '../hooks/console';
 import { useAction } from '../hooks/useAction';
 import { useServerList } from '../hooks/useServerList';
 
-const percent = (p: string) => Number.parseInt(p, 10) || 0;
+const percent = (p = '') => Number.parseInt(p, 10) || 0;
 
 function ImageFromSnapshotModal({ snapshot, onClose }: { snapshot: Snapshot; onClose(): void }) {
   const { client, region } = useConsole();
@@ -36,7 +37,7 @@ export function Snapshots() {
   const [imaging, setImaging] = useState<Snapshot>();
   const list = useServerList<Snapshot>(async (q) => {
     const r = await client.call('DescribeSnapshots', { RegionId: region, Status: status, DiskId: diskId || undefined, PageNumber: q.pageNumber, PageSize: q.pageSize });
-    return { items: r.Snapshots.Snapshot, total: r.TotalCount };
+    return { items: itemsWith(r.Snapshots?.Snapshot, 'SnapshotId'), total: r.TotalCount };
   }, [region, status, diskId], { transitional: (s) => s.Status === 'progressing' });
   return (
     <>

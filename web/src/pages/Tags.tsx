@@ -8,7 +8,8 @@ import { CloseOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@an
 import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag as AntTag } from 'antd';
 import { useState } from 'react';
 import { findTagged, TAG_TARGETS, tagResources, targetOf, untagResources, type TaggedResource, type TagQuery } from '../api/tag-calls';
-import type { TagParam } from '../api/types';
+import { itemsWith, type Has } from '../api/answers';
+import type { ApiResponse, TagParam } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { TagsInput } from '../components/TagsInput';
@@ -21,7 +22,7 @@ const ALL = 'all';
 const TYPE_OPTIONS = TAG_TARGETS.map((t) => ({ value: t.type, label: t.label }));
 const splitIds = (s?: string) => (s ?? '').split(/[\s,]+/).filter(Boolean);
 
-interface TagCount { TagKey: string; TagValue: string; ResourceTypeCount?: Record<string, number> }
+type TagCount = Has<NonNullable<NonNullable<ApiResponse<'DescribeTags'>['Tags']>['Tag']>[number], 'TagKey'>;
 
 function AddTagsModal({ preset, onClose }: { preset?: { type: string; id: string }; onClose(changed?: boolean): void }) {
   const { client, region } = useConsole();
@@ -73,7 +74,7 @@ function TaggedResources({ query, version, onChanged, onAdd }: {
             title: 'Tags', render: (_, r) => r.Tags.map((t) => (
               <AntTag key={t.TagKey} data-testid="tag-chip">
                 {t.TagKey}{t.TagValue ? `: ${t.TagValue}` : ''}
-                <Popconfirm title={`Remove tag ${t.TagKey} from ${r.ResourceId}?`} onConfirm={() => untag(r, t.TagKey)} okButtonProps={{ 'data-testid': 'confirm-untag' }}>
+                <Popconfirm title={`Remove tag ${t.TagKey} from ${r.ResourceId}?`} onConfirm={() => untag(r, t.TagKey ?? '')} okButtonProps={{ 'data-testid': 'confirm-untag' }}>
                   <CloseOutlined data-testid={`untag-${t.TagKey}`} style={{ marginInlineStart: 6, fontSize: 10, cursor: 'pointer' }} />
                 </Popconfirm>
               </AntTag>
@@ -89,11 +90,11 @@ function TagKeys({ version, onFind }: { version: number; onFind(key: string, val
   const { client, region } = useConsole();
   const [filter, setFilter] = useState<{ key?: string; value?: string }>({});
   const list = useServerList<TagCount>(async (q) => {
-    const r = await client.raw('DescribeTags', {
+    const r = await client.call('DescribeTags', {
       RegionId: region, PageNumber: q.pageNumber, PageSize: q.pageSize,
       Tag: filter.key ? [{ Key: filter.key, Value: filter.value || undefined }] : undefined,
     });
-    return { items: r.Tags?.Tag ?? [], total: r.TotalCount };
+    return { items: itemsWith(r.Tags?.Tag, 'TagKey'), total: r.TotalCount };
   }, [region, filter, version]);
   return (
     <>
@@ -108,10 +109,10 @@ function TagKeys({ version, onFind }: { version: number; onFind(key: string, val
           { title: 'Key', dataIndex: 'TagKey' },
           { title: 'Value', dataIndex: 'TagValue', render: (v: string) => v || <span style={{ color: '#bbb' }}>(empty)</span> },
           {
-            title: 'Resources', render: (_, t) => Object.entries(t.ResourceTypeCount ?? {}).filter(([, n]) => n > 0)
+            title: 'Resources', render: (_, t) => Object.entries(t.ResourceTypeCount ?? {}).filter(([, n]) => (n ?? 0) > 0)
               .map(([type, n]) => <AntTag key={type}>{type}: {n}</AntTag>),
           },
-          { title: '', render: (_, t) => <a onClick={() => onFind(t.TagKey, t.TagValue)}>Find resources</a> },
+          { title: '', render: (_, t) => <a onClick={() => onFind(t.TagKey, t.TagValue ?? '')}>Find resources</a> },
         ]} />
     </>
   );

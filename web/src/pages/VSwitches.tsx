@@ -2,9 +2,10 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Input, Popconfirm, Select, Space, Table } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { VSwitch } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
-import { KeyValueTags, type KeyValue } from '../components/KeyValueTags';
+import { KeyValueTags } from '../components/KeyValueTags';
 import { PageHeader } from '../components/PageHeader';
 import { isTransitional } from '../components/status';
 import { StatusBadge } from '../components/StatusBadge';
@@ -14,7 +15,6 @@ import { useVpcs, useZones } from '../hooks/useOptions';
 import { useServerList } from '../hooks/useServerList';
 import { CreateVSwitchModal, EditNetworkModal } from './VpcModals';
 
-type VSwitchRow = VSwitch & { Tags?: { Tag?: KeyValue[] } };
 
 export function VSwitchTable({ vpcId, setVpcId }: { vpcId?: string; setVpcId(v?: string): void }) {
   const { client, region } = useConsole();
@@ -25,16 +25,16 @@ export function VSwitchTable({ vpcId, setVpcId }: { vpcId?: string; setVpcId(v?:
   const [by, setBy] = useState<'name' | 'id'>('name');
   const [text, setText] = useState('');
   const [creating, setCreating] = useState(false);
-  const [editing, setEditing] = useState<VSwitchRow>();
-  const list = useServerList<VSwitchRow>(async (q) => {
+  const [editing, setEditing] = useState<VSwitch>();
+  const list = useServerList<VSwitch>(async (q) => {
     const r = await client.call('DescribeVSwitches', {
       RegionId: region, VpcId: vpcId, ZoneId: zoneId,
       VSwitchName: by === 'name' && text ? text : undefined, VSwitchId: by === 'id' && text ? text : undefined,
       PageNumber: q.pageNumber, PageSize: q.pageSize,
     });
-    return { items: r.VSwitches.VSwitch, total: r.TotalCount };
+    return { items: itemsWith(r.VSwitches?.VSwitch, 'VSwitchId'), total: r.TotalCount };
   }, [region, vpcId, zoneId, by, text], { transitional: (v) => isTransitional(v.Status) });
-  const remove = async (v: VSwitchRow) => {
+  const remove = async (v: VSwitch) => {
     if (await run('Delete VSwitch', () => client.call('DeleteVSwitch', { RegionId: region, VSwitchId: v.VSwitchId }))) list.reload();
   };
   return (
@@ -54,7 +54,7 @@ export function VSwitchTable({ vpcId, setVpcId }: { vpcId?: string; setVpcId(v?:
         </Space.Compact>
       </Space>
       <ApiErrorAlert error={list.error} what="Listing VSwitches" />
-      <Table<VSwitchRow> rowKey="VSwitchId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination} data-testid="vswitches-table" scroll={{ x: 'max-content' }}
+      <Table<VSwitch> rowKey="VSwitchId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination} data-testid="vswitches-table" scroll={{ x: 'max-content' }}
         columns={[
           { title: 'VSwitch', render: (_, v) => <><span style={{ whiteSpace: 'nowrap' }}>{v.VSwitchId}</span><div style={{ color: '#888' }}>{v.VSwitchName}</div></> },
           { title: 'VPC', dataIndex: 'VpcId', render: (id: string) => <span style={{ whiteSpace: 'nowrap' }}>{id}</span> },

@@ -1,5 +1,6 @@
 /** Forms of the VPC page: create a VPC or VSwitch, rename/re-describe either (VPC API 2016-04-28). */
 import { AutoComplete, Form, Input, Modal, Select } from 'antd';
+import type { ApiRequest } from '../api/types';
 import { TagsInput } from '../components/TagsInput';
 import { useConsole } from '../hooks/console';
 import { useAction } from '../hooks/useAction';
@@ -13,8 +14,8 @@ export function CreateVpcModal({ onClose }: { onClose(changed?: boolean): void }
   const { client, region } = useConsole();
   const { run, busy } = useAction();
   const [form] = Form.useForm();
-  const submit = async (v: Record<string, unknown>) => {
-    if (await run('Create VPC', () => client.call('CreateVpc', { RegionId: region, ...(v as object) }))) onClose(true);
+  const submit = async (v: Omit<ApiRequest<'CreateVpc'>, 'RegionId'>) => {
+    if (await run('Create VPC', () => client.call('CreateVpc', { RegionId: region, ...v }))) onClose(true);
   };
   return (
     <Modal open title="Create VPC" onCancel={() => onClose()} onOk={form.submit} confirmLoading={busy} okButtonProps={{ 'data-testid': 'vpc-ok' }}>
@@ -37,8 +38,8 @@ export function CreateVSwitchModal({ vpcId, zoneId, onClose }: { vpcId?: string;
   const vpcs = useVpcs();
   const zones = useZones();
   const [form] = Form.useForm();
-  const submit = async (v: Record<string, unknown>) => {
-    if (await run('Create VSwitch', () => client.call('CreateVSwitch', { RegionId: region, ...(v as object) }))) onClose(true);
+  const submit = async (v: Omit<ApiRequest<'CreateVSwitch'>, 'RegionId'>) => {
+    if (await run('Create VSwitch', () => client.call('CreateVSwitch', { RegionId: region, ...v }))) onClose(true);
   };
   useFormDefaults(form, { VpcId: vpcId ?? vpcs.data?.[0]?.VpcId, ZoneId: zoneId ?? zones.data?.[0]?.ZoneId });
   const watchedVpc = Form.useWatch('VpcId', form);
@@ -67,7 +68,7 @@ export function CreateVSwitchModal({ vpcId, zoneId, onClose }: { vpcId?: string;
 
 /** ModifyVpcAttribute / ModifyVSwitchAttribute: only the name and description (empty fields are left as they are). */
 export function EditNetworkModal({ kind, id, name, description, onClose }: {
-  kind: 'VPC' | 'VSwitch'; id: string; name: string; description?: string; onClose(changed?: boolean): void;
+  kind: 'VPC' | 'VSwitch'; id: string; name?: string; description?: string; onClose(changed?: boolean): void;
 }) {
   const { client, region } = useConsole();
   const { run, busy } = useAction();

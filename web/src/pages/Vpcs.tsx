@@ -6,9 +6,10 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Input, Popconfirm, Select, Space, Table, Tabs } from 'antd';
 import { useState } from 'react';
+import { itemsWith } from '../api/answers';
 import type { Vpc } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
-import { KeyValueTags, type KeyValue } from '../components/KeyValueTags';
+import { KeyValueTags } from '../components/KeyValueTags';
 import { PageHeader } from '../components/PageHeader';
 import { isTransitional } from '../components/status';
 import { StatusBadge } from '../components/StatusBadge';
@@ -18,7 +19,6 @@ import { useServerList } from '../hooks/useServerList';
 import { CreateVpcModal, EditNetworkModal } from './VpcModals';
 import { VSwitchTable } from './VSwitches';
 
-type VpcRow = Vpc & { Tags?: { Tag?: KeyValue[] } };
 
 function VpcTable({ onVSwitches }: { onVSwitches(vpcId: string): void }) {
   const { client, region } = useConsole();
@@ -26,15 +26,15 @@ function VpcTable({ onVSwitches }: { onVSwitches(vpcId: string): void }) {
   const [by, setBy] = useState<'name' | 'id'>('name');
   const [text, setText] = useState('');
   const [creating, setCreating] = useState(false);
-  const [editing, setEditing] = useState<VpcRow>();
-  const list = useServerList<VpcRow>(async (q) => {
+  const [editing, setEditing] = useState<Vpc>();
+  const list = useServerList<Vpc>(async (q) => {
     const r = await client.call('DescribeVpcs', {
       RegionId: region, VpcName: by === 'name' && text ? text : undefined, VpcId: by === 'id' && text ? text : undefined,
       PageNumber: q.pageNumber, PageSize: q.pageSize,
     });
-    return { items: r.Vpcs.Vpc, total: r.TotalCount };
+    return { items: itemsWith(r.Vpcs?.Vpc, 'VpcId'), total: r.TotalCount };
   }, [region, by, text], { transitional: (v) => isTransitional(v.Status) });
-  const remove = async (v: VpcRow) => {
+  const remove = async (v: Vpc) => {
     if (await run('Delete VPC', () => client.call('DeleteVpc', { RegionId: region, VpcId: v.VpcId }))) list.reload();
   };
   return (
@@ -48,14 +48,14 @@ function VpcTable({ onVSwitches }: { onVSwitches(vpcId: string): void }) {
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-vpc">Create VPC</Button>
       </>} />
       <ApiErrorAlert error={list.error} what="Listing VPCs" />
-      <Table<VpcRow> rowKey="VpcId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination} data-testid="vpcs-table" scroll={{ x: 'max-content' }}
+      <Table<Vpc> rowKey="VpcId" size="middle" loading={list.loading} dataSource={list.items} pagination={list.pagination} data-testid="vpcs-table" scroll={{ x: 'max-content' }}
         columns={[
           { title: 'VPC', render: (_, v) => <><span style={{ whiteSpace: 'nowrap' }}>{v.VpcId}</span><div style={{ color: '#888' }}>{v.VpcName}</div></> },
           { title: 'CIDR', dataIndex: 'CidrBlock' },
           { title: 'Status', render: (_, v) => <StatusBadge status={v.Status} /> },
           {
             title: 'VSwitches',
-            render: (_, v) => <a onClick={() => onVSwitches(v.VpcId)} data-testid="vpc-vswitches">{v.VSwitchIds?.VSwitchId.length ?? 0}</a>,
+            render: (_, v) => <a onClick={() => onVSwitches(v.VpcId)} data-testid="vpc-vswitches">{v.VSwitchIds?.VSwitchId?.length ?? 0}</a>,
           },
           { title: 'Default', render: (_, v) => (v.IsDefault ? 'yes' : 'no') },
           { title: 'Tags', render: (_, v) => <KeyValueTags tags={v.Tags} /> },

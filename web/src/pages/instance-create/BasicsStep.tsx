@@ -2,6 +2,7 @@
 import { Form, Select } from 'antd';
 import { useEffect } from 'react';
 import type { FormInstance } from 'antd';
+import { itemsWith } from '../../api/answers';
 import type { InstanceType } from '../../api/types';
 import { useConsole } from '../../hooks/console';
 import { useApiData } from '../../hooks/useApiData';
@@ -21,7 +22,7 @@ export function BasicsStep({ form }: { form: FormInstance }) {
     let token: string | undefined;
     for (let i = 0; i < 20; i++) {
       const r = await client.call('DescribeInstanceTypes', { MaxResults: 100, NextToken: token });
-      all.push(...r.InstanceTypes.InstanceType);
+      all.push(...itemsWith(r.InstanceTypes?.InstanceType, 'InstanceTypeId'));
       if (!r.NextToken) break;
       token = r.NextToken;
     }
@@ -29,7 +30,7 @@ export function BasicsStep({ form }: { form: FormInstance }) {
   }, []);
   const images = useApiData(async () => (await client.call('DescribeImages', {
     RegionId: region, ImageOwnerAlias: 'system', InstanceType: instanceType, PageSize: 100,
-  })).Images.Image, [region, instanceType]);
+  })).Images?.Image, [region, instanceType]);
 
   const zone = zones.data?.find((z) => z.ZoneId === zoneId);
   const sold = zone?.AvailableInstanceTypes?.InstanceTypes ?? [];

@@ -33,7 +33,8 @@ export function InstanceCreate() {
   const create = async () => {
     const values = form.getFieldsValue(true) as WizardValues;
     const r = await run('Create instance', () => client.call('RunInstances', runInstancesParams(region, values)));
-    if (r) navigate(r.InstanceIdSets.InstanceIdSet.length === 1 ? `/instances/${r.InstanceIdSets.InstanceIdSet[0]}` : '/instances');
+    const ids = r ? r.InstanceIdSets?.InstanceIdSet ?? [] : undefined;
+    if (ids) navigate(ids.length === 1 ? `/instances/${ids[0]}` : '/instances');
   };
   const v = form.getFieldsValue(true) as WizardValues;
   return (

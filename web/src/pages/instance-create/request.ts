@@ -1,6 +1,5 @@
 /** The wizard's form values and how they become RunInstances parameters. */
-import type { Params, ParamValue } from '../../api/client';
-import type { TagParam } from '../../api/types';
+import type { ApiRequest, TagParam } from '../../api/types';
 
 export interface DataDiskValue { Category: string; Size: number; DeleteWithInstance: boolean }
 
@@ -33,15 +32,16 @@ export function base64Utf8(text: string): string {
   return btoa(bin);
 }
 
-export function runInstancesParams(region: string, v: WizardValues): Params {
+export function runInstancesParams(region: string, v: WizardValues): ApiRequest<'RunInstances'> {
   return {
     RegionId: region,
     ZoneId: v.ZoneId,
     InstanceType: v.InstanceType,
     ImageId: v.ImageId,
     'SystemDisk.Category': v.SystemDiskCategory,
-    'SystemDisk.Size': v.SystemDiskSize,
-    DataDisk: (v.DataDisk ?? []).map((d) => ({ Category: d.Category, Size: d.Size, DeleteWithInstance: d.DeleteWithInstance })) as ParamValue[],
+    // The spec lists the system disk's fields flat, as strings (the real API's own metadata).
+    'SystemDisk.Size': String(v.SystemDiskSize),
+    DataDisk: (v.DataDisk ?? []).map((d) => ({ Category: d.Category, Size: d.Size, DeleteWithInstance: d.DeleteWithInstance })),
     VSwitchId: v.VSwitchId,
     SecurityGroupId: v.SecurityGroupId,
     InternetMaxBandwidthOut: v.InternetMaxBandwidthOut || undefined,
@@ -51,7 +51,7 @@ export function runInstancesParams(region: string, v: WizardValues): Params {
     HostName: v.HostName,
     Description: v.Description,
     UserData: v.UserData ? base64Utf8(v.UserData) : undefined,
-    Tag: (v.Tag ?? []).filter((t) => t?.Key) as unknown as ParamValue[],
+    Tag: (v.Tag ?? []).filter((t) => t?.Key),
     Amount: v.Amount,
   };
 }

@@ -1,4 +1,8 @@
-/** Runs host tools (qemu-img, mke2fs, xz, ip) and fails with their stderr, so errors say what broke. */
+/**
+ * Runs host tools (qemu-img, mke2fs, xz, ip, nft) and fails with their stderr, so errors say what
+ * broke. Shared by the compute driver, the host network (src/network) and the CLI; it knows
+ * nothing of OpenECS.
+ */
 import { execFile, spawn } from 'node:child_process';
 
 export interface RunResult { stdout: string; stderr: string }

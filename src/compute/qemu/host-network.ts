@@ -1,0 +1,180 @@
+/**
+ * The host side of guest networking (`OPENECS_QEMU_NET`): in `netns` mode each guest's tap sits in
+ * its VPC's bridge inside the instance namespace (src/network/netns.ts), with DHCP, the metadata
+ * service at 100.100.100.200 (one document per private IP, read per request) and security groups
+ * compiled to nftables; `user` and `none` have none of these.
+ */
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { GuestSpec, NicSecurityPolicy } from '../driver.js';
+import { macAddress } from '../../domain/instances/mac.js';
+import type { MetadataOptions } from '../../domain/instances/metadata-options.js';
+import { DhcpService } from '../../network/dhcp.js';
+import type { InstanceMetadata } from '../../network/metadata.js';
+import { Netns, netnsUnavailable } from '../../network/netns.js';
+import { METADATA_ADDRESS, renderRuleset } from '../../network/nft-compiler.js';
+import { pidAlive, type VmRecord } from './layout.js';
+import type { guestNetwork } from './seed.js';
+
+export type NetworkMode = 'netns' | 'user' | 'none';
+export type GuestNet = NonNullable<ReturnType<typeof guestNetwork>>;
+
+const HELPER = fileURLToPath(new URL('../../network/metadata-helper.ts', import.meta.url));
+
+export interface QemuHostNetworkOptions {
+  /** `<dataDir>/qemu`: tells this data dir's taps and nft table apart from another's. */
+  root: string;
+  env: NodeJS.ProcessEnv;
+  log: (msg: string, extra?: Record<string, unknown>) => void;
+}
+
+export class QemuHostNetwork {
+  /** The instance namespace (netns mode); `owner` tells this data dir's taps and nft table apart. */
+  readonly netns: Netns;
+  readonly owner: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly log: QemuHostNetworkOptions['log'];
+  private readonly dhcp: DhcpService;
+  private netMode?: Promise<NetworkMode>;
+  /** VPC bridges in the namespace, for the isolation rule (read once, then kept as start() adds them). */
+  private bridges?: Set<string>;
+  private lastRuleset = '';
+  lastAppliedAt = 0;
+  /** How long the last `nft -f` took (diagnostics). */
+  lastApplyMs = 0;
+
+  constructor(o: QemuHostNetworkOptions) {
+    this.env = o.env;
+    this.log = o.log;
+    this.owner = createHash('sha256').update(o.root).digest('hex').slice(0, 8);
+    this.netns = new Netns(this.env.OPENECS_NETNS || 'openecs', this.owner);
+    this.dhcp = new DhcpService(this.netns, join(this.runtimeDir(), 'dhcp'), this.log);
+  }
+
+  /** How guests are networked here: OPENECS_QEMU_NET, else netns when it works, else user mode (logged once). */
+  mode(): Promise<NetworkMode> {
+    this.netMode ??= (async () => {
+      const want = this.env.OPENECS_QEMU_NET;
+      if (want === 'user' || want === 'none') return want;
+      const why = await netnsUnavailable();
+      if (!why) return 'netns';
+      if (want === 'netns') throw new Error(`OPENECS_QEMU_NET=netns but the instance namespace cannot be used: ${why}`);
+      this.log('instance network: user-mode networking (no namespace, metadata service or security groups)', { reason: why });
+      return 'user';
+    })();
+    return this.netMode;
+  }
+
+  /** Per-namespace runtime files: the metadata documents (one per private IP) and the helper's pid. */
+  runtimeDir() { return join(this.env.OPENECS_RUN_DIR || '/run/openecs', this.netns.name); }
+  metadataDocPath(ip: string) { return join(this.runtimeDir(), 'meta', `${ip}.json`); }
+  /** The server's guest gateway sockets (src/api/guest-gateway.ts) the metadata service forwards to. */
+  gatewayDir() { return join(this.runtimeDir(), 'gateway'); }
+
+  /** Starts the metadata service in the namespace unless it already runs (it outlives the server). */
+  async ensureMetadataService(): Promise<void> {
+    const dir = this.runtimeDir();
+    await mkdir(join(dir, 'meta'), { recursive: true });
+    const pidFile = join(dir, 'metadata.pid');
+    const old = await readFile(pidFile, 'utf8').then(Number, () => 0);
+    if (old && pidAlive(old)) {
+      const cmd = await readFile(`/proc/${old}/cmdline`, 'utf8').catch(() => '');
+      if (cmd.includes('metadata-helper') && (await this.netns.pids()).includes(old)) {
+        if (cmd.includes(this.gatewayDir())) return;
+        // A helper from before the guest gateway: replace it so RAM roles and the API are served.
+        process.kill(old, 'SIGTERM');
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    const tsx = fileURLToPath(import.meta.resolve('tsx'));
+    const log = openSync(join(dir, 'metadata.log'), 'a');
+    const child = spawn('ip', ['netns', 'exec', this.netns.name, process.execPath, '--import', tsx, HELPER, join(dir, 'meta'), METADATA_ADDRESS, '80', this.gatewayDir()],
+      { detached: true, stdio: ['ignore', log, log] });
+    child.unref();
+    // `ip netns exec` execs node in place, so the child's pid is the helper's.
+    await writeFile(pidFile, String(child.pid));
+    this.log('metadata service started', { netns: this.netns.name, pid: child.pid });
+  }
+
+  private metadataDoc(spec: GuestSpec, net: GuestNet): InstanceMetadata {
+    const mask = net.prefix === 0 ? 0 : (0xffffffff << (32 - net.prefix)) >>> 0;
+    return {
+      instanceId: spec.instanceId, hostname: spec.hostName || spec.instanceId, privateIp: net.ip, mac: macAddress(spec.instanceId),
+      regionId: spec.regionId ?? '', zoneId: spec.zoneId ?? '', imageId: spec.imageId, instanceType: spec.instanceType ?? '',
+      vpcId: spec.vpcId, vswitchId: spec.vswitchId, vpcCidr: spec.vpcCidr ?? '', vswitchCidr: spec.vswitchCidr ?? net.cidr,
+      gateway: net.gateway, netmask: [24, 16, 8, 0].map((b) => (mask >>> b) & 255).join('.'),
+      serialNumber: spec.serialNumber ?? '', ownerAccountId: spec.accountId ?? '',
+      publicKeys: spec.publicKey ? [spec.publicKey] : [], userData: spec.userData,
+      eniId: spec.eniId ?? `eni-${createHash('sha256').update(spec.instanceId).digest('hex').slice(0, 20)}`,
+      httpEndpoint: spec.metadataOptions?.httpEndpoint, httpTokens: spec.metadataOptions?.httpTokens, tags: spec.metadataTags,
+    };
+  }
+
+  /**
+   * Wires a netns guest for a boot: its VPC's bridge, its DHCP host, its tap and its metadata
+   * document. `before` is the record of its previous boot. Returns the tap.
+   */
+  async plug(spec: GuestSpec, net: GuestNet, before: VmRecord | undefined): Promise<string> {
+    // The address moved while the guest was stopped (ModifyInstanceVpcAttribute): the metadata
+    // service must stop answering the old address with this instance's document.
+    // Only while the document there is still this instance's: another guest may hold that address now.
+    if (before?.privateIp && before.privateIp !== net.ip && before.network === 'netns') {
+      const old = this.metadataDocPath(before.privateIp);
+      const doc = await readFile(old, 'utf8').then((t) => JSON.parse(t) as { instanceId?: string }, () => undefined);
+      if (doc?.instanceId === spec.instanceId) await rm(old, { force: true });
+    }
+    // Not `this.bridges?.add(await …)`: optional chaining would skip the call when bridges is unset.
+    const bridge = await this.netns.ensureBridge(spec.vpcId, [`${net.gateway}/${net.prefix}`]);
+    this.bridges?.add(bridge);
+    // Not awaited: only guests that configure themselves use DHCP, seconds into their boot.
+    void this.dhcp.addHost({ instanceId: spec.instanceId, mac: macAddress(spec.instanceId), ip: net.ip, hostname: spec.hostName || spec.instanceId, cidr: net.cidr })
+      .catch((e) => this.log('DHCP host not served', { instance: spec.instanceId, error: String(e) }));
+    const [tap] = await Promise.all([
+      this.netns.ensureTap(spec.instanceId, spec.vpcId),
+      // The service's folder exists once ensureMetadataService has run.
+      this.ensureMetadataService().then(() => writeFile(this.metadataDocPath(net.ip), JSON.stringify(this.metadataDoc(spec, net)), { mode: 0o600 })),
+    ]);
+    return tap;
+  }
+
+  /** Removes what plug() set up for a guest that is destroyed. */
+  async unplug(instanceId: string, rec: VmRecord | undefined): Promise<void> {
+    if (rec?.privateIp && rec.network === 'netns') await rm(this.metadataDocPath(rec.privateIp), { force: true });
+    await this.netns.deleteTap(instanceId);
+    await this.dhcp.removeHost(instanceId);
+  }
+
+  /** Compiles the security groups into this data dir's nft table in the namespace; applies only changes. */
+  async applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> {
+    if ((await this.mode()) !== 'netns') return;
+    this.bridges ??= new Set((await this.netns.links().catch(() => [])).filter((l) => l.ifalias?.startsWith('openecs-vpc:')).map((l) => l.ifname));
+    const text = renderRuleset({ table: `openecs_${this.owner}`, nics, members, bridges: [...this.bridges] });
+    // Unchanged text is skipped, but re-applied now and then in case the namespace was recreated.
+    if (text === this.lastRuleset && Date.now() - this.lastAppliedAt < 30_000) return;
+    const t0 = Date.now();
+    await this.netns.applyNft(text);
+    this.lastRuleset = text;
+    this.lastAppliedAt = Date.now();
+    this.lastApplyMs = this.lastAppliedAt - t0;
+  }
+
+  /** The metadata document of a started netns guest follows its options and tags (the service reads it per request). */
+  async writeMetadataOptions(rec: VmRecord, options: MetadataOptions, tags?: Record<string, string>): Promise<void> {
+    const ip = rec.privateIp;
+    if (!ip || rec.network !== 'netns') return;
+    const file = this.metadataDocPath(ip);
+    const doc = await readFile(file, 'utf8').then((t) => JSON.parse(t) as InstanceMetadata, () => undefined);
+    if (!doc || doc.instanceId !== rec.instanceId) return;
+    await writeFile(`${file}.tmp`, JSON.stringify({ ...doc, httpEndpoint: options.httpEndpoint, httpTokens: options.httpTokens, tags }), { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
+  }
+
+  /** The private IP and the namespace to reach a netns guest from the host (`ip netns exec <netns> …`). */
+  address(rec: VmRecord): { netns?: string; ip?: string; sshPort?: number; httpPort?: number } {
+    return rec.network === 'netns' ? { netns: this.netns.name, ip: rec.privateIp } : { ip: '127.0.0.1', sshPort: rec.sshPort, httpPort: rec.httpPort };
+  }
+}
