@@ -4,11 +4,10 @@
  * way src/engine/retention.ts ages out operations.
  */
 import type { Db } from '../store/db.js';
-import type { EngineEnv, Timer } from '../engine/engine.js';
+import type { Timer } from '../engine/engine.js';
+import { batches, intervalTimer } from '../engine/retention.js';
 
 const DAY = 86_400_000;
-/** Most batches per sweep, so a huge backlog is worked off over several sweeps. */
-const MAX_BATCHES = 50;
 
 export interface AuditRetention {
   /** 0: forever. */
@@ -28,24 +27,14 @@ export function auditRetentionFromEnv(env: NodeJS.ProcessEnv = process.env): Aud
 export async function sweepAuditEvents(db: Db, now: number, r: AuditRetention): Promise<number> {
   if (r.retentionMs <= 0) return 0;
   const cutoff = now - r.retentionMs;
-  let total = 0;
-  for (let i = 0; i < MAX_BATCHES; i++) {
-    const n = Number((await db.deleteFrom('audit_events')
-      .where('id', 'in', db.selectFrom('audit_events').select('id').where('event_time', '<', cutoff).limit(r.batch))
-      .executeTakeFirst()).numDeletedRows);
-    total += n;
-    if (n < r.batch) break;
-  }
-  return total;
+  return batches(r.batch, async () => Number((await db.deleteFrom('audit_events')
+    .where('id', 'in', db.selectFrom('audit_events').select('id').where('event_time', '<', cutoff).limit(r.batch))
+    .executeTakeFirst()).numDeletedRows));
 }
 
 export function auditRetentionTimer(r: AuditRetention): Timer {
-  let last = -Infinity;
-  return async (env: EngineEnv) => {
-    const now = env.clock.now();
-    if (now - last < r.intervalMs) return;
-    last = now;
+  return intervalTimer(r.intervalMs, async (env, now) => {
     const n = await sweepAuditEvents(env.db, now, r);
     if (n) env.log('audit retention sweep', { events: n });
-  };
+  });
 }

@@ -43,7 +43,8 @@ export async function sweep(db: Db, now: number, r: RetentionSettings): Promise<
   return out;
 }
 
-async function batches(size: number, one: () => Promise<number>): Promise<number> {
+/** Runs `one` (a delete of at most `size` rows) until it deletes fewer, at most MAX_BATCHES times; the rows deleted. */
+export async function batches(size: number, one: () => Promise<number>): Promise<number> {
   let total = 0;
   for (let i = 0; i < MAX_BATCHES; i++) {
     const n = await one();
@@ -53,14 +54,20 @@ async function batches(size: number, one: () => Promise<number>): Promise<number
   return total;
 }
 
-/** The engine timer: a sweep when `intervalMs` has passed on the service clock since the last one. */
-export function retentionTimer(settings: RetentionSettings): Timer {
+/** An engine timer that runs `run` when `intervalMs` has passed on the service clock since its last run. */
+export function intervalTimer(intervalMs: number, run: (env: EngineEnv, now: number) => Promise<void>): Timer {
   let last = -Infinity;
   return async (env: EngineEnv) => {
     const now = env.clock.now();
-    if (now - last < settings.intervalMs) return;
+    if (now - last < intervalMs) return;
     last = now;
+    await run(env, now);
+  };
+}
+
+export function retentionTimer(settings: RetentionSettings): Timer {
+  return intervalTimer(settings.intervalMs, async (env, now) => {
     const swept = await sweep(env.db, now, settings);
     if (swept.operations || swept.transitions || swept.idempotency) env.log('retention sweep', { ...swept });
-  };
+  });
 }
