@@ -17,8 +17,13 @@ import { registerReconcilers } from './engine/reconcilers/index.js';
 import { convergeAll } from './engine/converge.js';
 import { engineSettingsFromEnv, replicaName, type EngineSettings } from './engine/settings.js';
 import { retentionTimer } from './engine/retention.js';
+import { meterTimer } from './engine/metering.js';
+import { spotInterruptionTimer } from './engine/spot-interruptions.js';
 import { auditRetentionFromEnv, auditRetentionTimer } from './audit/retention.js';
 import { openStore } from './store/db.js';
+import { bindSealer, Sealer } from './auth/secrets.js';
+import { sealStoreSecrets } from './auth/seal-store.js';
+import { ensurePrivateDataDir } from './auth/data-dir.js';
 import { loadTlsIdentity, type TlsIdentity } from './api/tls-cert.js';
 import { startGuestGateway, type GuestGateway } from './api/guest-gateway.js';
 
@@ -41,28 +46,41 @@ export interface AppOverrides {
   startEngine?: boolean;
   /** Engine settings over those of the environment (OPENECS_ENGINE_*, OPENECS_OPERATION_*, OPENECS_RETAIN_*). */
   engine?: Partial<EngineSettings>;
+  /** The server key's sealer (tests give a second replica the first one's, as OPENECS_SERVER_KEY_FILE does). */
+  sealer?: Sealer;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  ensurePrivateDataDir(config.dataDir);
+  const sealer = overrides.sealer ?? Sealer.forDataDir(config.dataDir, config.serverKeyFile);
   const db = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const clock = overrides.clock ?? (config.clock === 'offset' ? new OffsetClock() : new SystemClock());
+  bindSealer(db, sealer);
+  try {
+    await sealStoreSecrets(db, sealer, clock.now());
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
   const log = (msg: string, extra?: Record<string, unknown>) => console.error(`[openecs] ${msg}`, extra ? JSON.stringify(extra) : '');
   // Fault rules (src/faults/) can fail the driver's steps; without rules it is the driver itself.
   const driver = withFaults(overrides.driver
-    ?? (config.driver === 'qemu' ? new QemuDriver({ dataDir: config.dataDir, log }) : new SimDriver(config.simDelayMs)), db);
+    ?? (config.driver === 'qemu' ? new QemuDriver({ dataDir: config.dataDir, log, sealer }) : new SimDriver(config.simDelayMs)), db);
   const engineSettings = { ...engineSettingsFromEnv(process.env, replicaName(config.dataDir)), ...overrides.engine };
   const engine = new Engine({ db, clock, driver, log }, engineSettings);
   registerReconcilers(engine);
   engine.addTimer(retentionTimer(engineSettings.retention));
   engine.addTimer(auditRetentionTimer(auditRetentionFromEnv()));
-  const services: Services = { db, clock, engine, driver, config };
+  engine.addTimer(meterTimer(config.prices));
+  engine.addTimer(spotInterruptionTimer(config.prices));
+  const services: Services = { db, clock, engine, driver, config, sealer };
   const root = await bootstrapRoot(db, config.dataDir, clock.now(),
     config.accessKeyId && config.accessKeySecret ? { id: config.accessKeyId, secret: config.accessKeySecret } : undefined);
-  const dispatcher = createDispatcher(services, new Authenticator(db, config.signatureWindowMs, clock), allHandlers());
+  const dispatcher = createDispatcher(services, new Authenticator(db, config.signatureWindowMs, sealer, clock), allHandlers());
   const tls = config.tls.enabled
     ? await loadTlsIdentity({ dataDir: config.dataDir, host: config.host, certFile: config.tls.certFile, keyFile: config.tls.keyFile })
     : undefined;
-  const http = buildHttpServer(dispatcher, { logRequests: config.logRequests, tls });
+  const http = buildHttpServer(dispatcher, { logRequests: config.logRequests, tls, limits: config.limits });
   let gateway: GuestGateway | undefined;
 
   const app: App = {
@@ -77,7 +95,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       app.url = `http://${config.host}:${port}`;
       // The driver's guests reach RAM role credentials and the API through its metadata service.
       const gatewayDir = await (driver as ComputeDriver).guestGatewayDir?.();
-      if (gatewayDir) gateway = await startGuestGateway(gatewayDir, { db, clock, http, log });
+      if (gatewayDir) gateway = await startGuestGateway(gatewayDir, { db, sealer, clock, http, log });
       await engine.recover();
       await convergeAll(engine.env);
       if (overrides.startEngine !== false) engine.start();

@@ -2,6 +2,8 @@
 import { resolve } from 'node:path';
 import { REGIONS } from './domain/catalog/regions.js';
 import { parsePublicIpPool } from './domain/public-ip-pool.js';
+import type { PriceTable } from './domain/billing/price-table.js';
+import { loadPriceTable } from './price-table-file.js';
 
 export interface Config {
   host: string;
@@ -24,6 +26,43 @@ export interface Config {
   publicIpPool?: string;
   /** HTTPS on the API port beside HTTP; the certificate is the operator's or made in the data dir. */
   tls: { enabled: boolean; certFile?: string; keyFile?: string };
+  /**
+   * The server key sealing the store's secrets (OPENECS_SERVER_KEY_FILE): one file every replica of
+   * a database is given; undefined: `server.key` in the data dir, made on first start.
+   */
+  serverKeyFile?: string;
+  /** What one request and one connection may cost the server (src/api/connection-limits.ts). */
+  limits: HttpLimits;
+  /** Requests per second per AccessKey (src/api/rate-limit.ts); undefined: not limited. */
+  rateLimit?: RateLimitSettings;
+  /** Prices and the account credit (OPENECS_PRICE_TABLE, else the shipped table), checked at start. */
+  prices: PriceTable;
+}
+
+export interface HttpLimits {
+  /** Request line (URL) and headers together: beyond it, 431. */
+  maxHeaderBytes: number;
+  /** The URL's query string alone: beyond it, 414. */
+  maxQueryBytes: number;
+  /** The body: beyond it, 413. */
+  maxBodyBytes: number;
+  /** Query and form parameters together: beyond it, 400. */
+  maxParameters: number;
+  /** From a connection's first byte (or the end of its previous answer) to the end of a request's headers. */
+  headersTimeoutMs: number;
+  /** From a request's first byte to the end of its body. */
+  requestTimeoutMs: number;
+  /** How long a kept-alive connection may sit idle between requests. */
+  keepAliveTimeoutMs: number;
+  /** Open connections from one peer address (0: no cap). */
+  maxConnectionsPerIp: number;
+}
+
+export interface RateLimitSettings {
+  /** Tokens added per second to each AccessKey's bucket. */
+  perSecond: number;
+  /** The bucket's size: calls one AccessKey may make at once after a quiet spell. */
+  burst: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,7 +83,61 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     readCacheBytes: intOf('OPENECS_READ_CACHE_MB', env.OPENECS_READ_CACHE_MB, 32) * 1024 * 1024,
     publicIpPool: publicIpPoolOf(env.OPENECS_PUBLIC_IP_POOL),
     tls: { enabled: env.OPENECS_TLS !== '0', certFile: env.OPENECS_TLS_CERT || undefined, keyFile: env.OPENECS_TLS_KEY || undefined },
+    serverKeyFile: env.OPENECS_SERVER_KEY_FILE ? resolve(env.OPENECS_SERVER_KEY_FILE) : undefined,
+    limits: limitsOf(env),
+    rateLimit: rateLimitOf(env),
+    prices: loadPriceTable(env.OPENECS_PRICE_TABLE || undefined),
   };
+}
+
+/**
+ * The V3 SDK puts every parameter, 32 KiB of UserData included, into the URL (api-protocol.md
+ * §1.1): 128 KiB of query is about 2.5 times the largest RunInstances seen. The timeouts follow
+ * nginx's order of magnitude, shorter for headers (what a slowloris client trickles); the
+ * keep-alive idle time stays Node's, which the SDKs' agents already live with.
+ */
+function limitsOf(env: NodeJS.ProcessEnv): HttpLimits {
+  const maxHeaderBytes = intOf('OPENECS_MAX_HEADER_KB', env.OPENECS_MAX_HEADER_KB, 256) * 1024;
+  const requestTimeoutMs = intOf('OPENECS_REQUEST_TIMEOUT_MS', env.OPENECS_REQUEST_TIMEOUT_MS, 60_000);
+  const limits: HttpLimits = {
+    maxHeaderBytes,
+    // Unset, it follows a header limit set lower than itself.
+    maxQueryBytes: env.OPENECS_MAX_QUERY_KB ? intOf('OPENECS_MAX_QUERY_KB', env.OPENECS_MAX_QUERY_KB, 128) * 1024 : Math.min(128 * 1024, maxHeaderBytes),
+    maxBodyBytes: intOf('OPENECS_MAX_BODY_MB', env.OPENECS_MAX_BODY_MB, 8) * 1024 * 1024,
+    maxParameters: intOf('OPENECS_MAX_PARAMETERS', env.OPENECS_MAX_PARAMETERS, 5000),
+    // Unset, it follows a request timeout set shorter than itself.
+    headersTimeoutMs: env.OPENECS_HEADERS_TIMEOUT_MS ? intOf('OPENECS_HEADERS_TIMEOUT_MS', env.OPENECS_HEADERS_TIMEOUT_MS, 20_000) : Math.min(20_000, requestTimeoutMs),
+    requestTimeoutMs,
+    keepAliveTimeoutMs: intOf('OPENECS_KEEP_ALIVE_TIMEOUT_MS', env.OPENECS_KEEP_ALIVE_TIMEOUT_MS, 5_000),
+    maxConnectionsPerIp: intOf('OPENECS_MAX_CONNECTIONS_PER_IP', env.OPENECS_MAX_CONNECTIONS_PER_IP, 0),
+  };
+  // A zero limit would refuse every request, a zero timeout would mean none (Node's meaning): both
+  // are mistakes to stop at start.
+  for (const [name, value] of [
+    ['OPENECS_MAX_HEADER_KB', limits.maxHeaderBytes], ['OPENECS_MAX_QUERY_KB', limits.maxQueryBytes], ['OPENECS_MAX_BODY_MB', limits.maxBodyBytes],
+    ['OPENECS_MAX_PARAMETERS', limits.maxParameters], ['OPENECS_REQUEST_TIMEOUT_MS', limits.requestTimeoutMs],
+    ['OPENECS_HEADERS_TIMEOUT_MS', limits.headersTimeoutMs], ['OPENECS_KEEP_ALIVE_TIMEOUT_MS', limits.keepAliveTimeoutMs],
+  ] as const) {
+    if (value === 0) throw new Error(`${name} must be greater than 0`);
+  }
+  if (limits.maxQueryBytes > limits.maxHeaderBytes) throw new Error('OPENECS_MAX_QUERY_KB must not exceed OPENECS_MAX_HEADER_KB (the URL is part of the headers)');
+  // Node's rule: a request whose headers are late must also be late as a whole.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new Error('OPENECS_HEADERS_TIMEOUT_MS must not exceed OPENECS_REQUEST_TIMEOUT_MS');
+  return limits;
+}
+
+/**
+ * Off unless OPENECS_RATE_LIMIT_RPS is set: OpenECS mostly serves test suites, CI and Terraform
+ * runs, where one AccessKey legitimately sends hundreds of calls a second, and real ECS's quotas
+ * (per account and per API, tuned by Alibaba) are not published to copy. A shared deployment turns
+ * it on; the burst defaults to two seconds' worth.
+ */
+function rateLimitOf(env: NodeJS.ProcessEnv): RateLimitSettings | undefined {
+  const perSecond = intOf('OPENECS_RATE_LIMIT_RPS', env.OPENECS_RATE_LIMIT_RPS, 0);
+  if (perSecond === 0) return undefined;
+  const burst = intOf('OPENECS_RATE_LIMIT_BURST', env.OPENECS_RATE_LIMIT_BURST, 2 * perSecond);
+  if (burst === 0) throw new Error('OPENECS_RATE_LIMIT_BURST must be greater than 0');
+  return { perSecond, burst };
 }
 
 function databaseUrlOf(v: string | undefined): string | undefined {

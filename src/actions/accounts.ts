@@ -36,7 +36,7 @@ export const accountActions = openEcsHandlers({
     const account = await ctx.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
     if (!account) throw new EcsError('InvalidAccountId.NotFound', `The account ${accountId} does not exist.`);
     const key = newAccessKey();
-    await ctx.db.insertInto('access_keys').values({ id: key.id, secret: key.secret, account_id: accountId, status: 'Active', created_at: ctx.now() }).execute();
+    await ctx.db.insertInto('access_keys').values({ id: key.id, secret: ctx.sealer.seal(key.secret), account_id: accountId, status: 'Active', created_at: ctx.now() }).execute();
     return { AccessKeyId: key.id, AccessKeySecret: key.secret };
   },
 

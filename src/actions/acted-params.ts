@@ -24,7 +24,7 @@ export const ACTED_PARAMS: ActedParams = {
     AddTags: ['ResourceId', 'ResourceType', 'Tag'],
     AllocatePublicIpAddress: ['InstanceId', 'IpAddress'],
     AssignPrivateIpAddresses: ['NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount'],
-    AttachInstanceRamRole: ['InstanceIds', 'RamRoleName'],
+    AttachInstanceRamRole: ['InstanceIds', 'Policy', 'RamRoleName'],
     ApplyAutoSnapshotPolicy: ['autoSnapshotPolicyId', 'diskIds'],
     AttachDisk: ['DeleteWithInstance', 'Device', 'DiskId', 'InstanceId', 'KeyPairName', 'Password'],
     AttachKeyPair: ['InstanceIds', 'KeyPairName'],
@@ -41,6 +41,20 @@ export const ACTED_PARAMS: ActedParams = {
     CancelAutoSnapshotPolicy: ['diskIds'],
     CancelCopyImage: ['ImageId'],
     CancelTask: ['TaskId'],
+    // System events (src/actions/system-events.ts); Tag, ResourceGroupId and ImpactLevel filters are not acted on.
+    AcceptInquiredSystemEvent: ['EventId'],
+    DescribeAccountAttributes: ['AttributeName', 'ZoneId'],
+    CancelSimulatedSystemEvents: ['EventId'],
+    CreateSimulatedSystemEvents: ['EventType', 'InstanceId', 'NotBefore'],
+    DescribeDisksFullStatus: ['DiskId', 'EventId', 'EventTime.End', 'EventTime.Start', 'EventType', 'HealthStatus', 'PageNumber', 'PageSize', 'ResourceGroupId', 'Status'],
+    DescribeInstanceHistoryEvents: [
+      'EventCycleStatus', 'EventId', 'EventPublishTime.End', 'EventPublishTime.Start', 'EventType', 'InstanceEventCycleStatus',
+      'InstanceEventType', 'InstanceId', 'NotBefore.End', 'NotBefore.Start', 'PageNumber', 'PageSize', 'ResourceId', 'ResourceType',
+    ],
+    DescribeInstancesFullStatus: [
+      'EventId', 'EventPublishTime.End', 'EventPublishTime.Start', 'EventType', 'HealthStatus', 'InstanceEventType', 'InstanceId',
+      'NotBefore.End', 'NotBefore.Start', 'PageNumber', 'PageSize', 'Status',
+    ],
     CopyImage: [
       'DestinationDescription', 'DestinationImageName', 'DestinationRegionId', 'ImageId', 'ResourceGroupId', 'Tag',
     ],
@@ -69,6 +83,7 @@ export const ACTED_PARAMS: ActedParams = {
       'InternetChargeType', 'InternetMaxBandwidthIn', 'InternetMaxBandwidthOut', 'IoOptimized', 'KeyPairName', 'Password',
       'PasswordInherit', 'Period', 'PeriodUnit', 'PrivateIpAddress', 'PrivatePoolOptions.Id', 'PrivatePoolOptions.MatchCriteria',
       'RamRoleName', 'ResourceGroupId', 'SecurityGroupId', 'SystemDisk.Category',
+      'SpotDuration', 'SpotInterruptionBehavior', 'SpotPriceLimit', 'SpotStrategy',
       'SystemDisk.Description', 'SystemDisk.DiskName', 'SystemDisk.PerformanceLevel', 'SystemDisk.Size', 'Tag',
       'UserData', 'VSwitchId', 'ZoneId',
     ],
@@ -79,8 +94,8 @@ export const ACTED_PARAMS: ActedParams = {
     DetachInstanceRamRole: ['InstanceIds', 'RamRoleName'],
     DeleteDisk: ['DiskId'],
     DeleteImage: ['Force', 'ImageId'],
-    DeleteInstance: ['Force', 'InstanceId'],
-    DeleteInstances: ['Force', 'InstanceId'],
+    DeleteInstance: ['Force', 'InstanceId', 'TerminateSubscription'],
+    DeleteInstances: ['Force', 'InstanceId', 'TerminateSubscription'],
     DeleteKeyPairs: ['KeyPairNames'],
     DeleteSecurityGroup: ['SecurityGroupId'],
     DeleteSnapshot: ['Force', 'SnapshotId'],
@@ -112,6 +127,7 @@ export const ACTED_PARAMS: ActedParams = {
     DescribeInstanceMaintenanceAttributes: ['InstanceId', 'PageNumber', 'PageSize'],
     DescribeInstanceRamRole: ['InstanceIds', 'PageNumber', 'PageSize', 'RamRoleName'],
     DescribeInstanceMonitorData: ['EndTime', 'InstanceId', 'Period', 'StartTime'],
+    DescribeInstanceModificationPrice: ['InstanceId', 'InstanceType'],
     DescribeInstanceStatus: ['InstanceId', 'PageNumber', 'PageSize', 'ZoneId'],
     DescribeInstanceTypeFamilies: ['Generation'],
     DescribeInstanceTypes: [
@@ -134,7 +150,7 @@ export const ACTED_PARAMS: ActedParams = {
       'AdditionalAttributes', 'EipAddresses', 'Filter.1.Key', 'Filter.1.Value', 'Filter.2.Key', 'Filter.2.Value',
       'Filter.3.Key', 'Filter.3.Value', 'Filter.4.Key', 'Filter.4.Value', 'ImageId', 'InnerIpAddresses',
       'InstanceChargeType', 'InstanceIds', 'InstanceName', 'InstanceNetworkType', 'InstanceType',
-      'InstanceTypeFamily', 'InternetChargeType', 'KeyPairName', 'MaxResults', 'NextToken', 'PageNumber', 'PageSize',
+      'InstanceTypeFamily', 'InternetChargeType', 'KeyPairName', 'LockReason', 'MaxResults', 'NextToken', 'PageNumber', 'PageSize',
       'PrivateIpAddresses', 'PublicIpAddresses', 'ResourceGroupId', 'SecurityGroupId', 'Status', 'Tag', 'VSwitchId',
       'VpcId', 'ZoneId',
     ],
@@ -146,7 +162,15 @@ export const ACTED_PARAMS: ActedParams = {
     DescribeKeyPairs: [
       'IncludePublicKey', 'KeyPairFingerPrint', 'KeyPairName', 'PageNumber', 'PageSize', 'ResourceGroupId', 'Tag',
     ],
+    DescribePrice: [
+      'Amount', 'DataDisk.1.Category', 'DataDisk.1.PerformanceLevel', 'DataDisk.1.Size', 'DataDisk.2.Category', 'DataDisk.2.PerformanceLevel',
+      'DataDisk.2.Size', 'DataDisk.3.Category', 'DataDisk.3.PerformanceLevel', 'DataDisk.3.Size', 'DataDisk.4.Category',
+      'DataDisk.4.PerformanceLevel', 'DataDisk.4.Size', 'DataDisk.Category', 'DataDisk.PerformanceLevel', 'DataDisk.Size',
+      'InstanceType', 'InternetChargeType', 'InternetMaxBandwidthOut', 'Period', 'PriceUnit', 'ResourceType',
+      'SystemDisk.Category', 'SystemDisk.PerformanceLevel', 'SystemDisk.Size', 'ZoneId',
+    ],
     DescribeRegions: ['AcceptLanguage', 'InstanceChargeType', 'ResourceType'],
+    DescribeRenewalPrice: ['Period', 'PriceUnit', 'ResourceId', 'ResourceType'],
     DescribeSecurityGroupAttribute: ['Direction', 'MaxResults', 'NextToken', 'NicType', 'SecurityGroupId'],
     DescribeSecurityGroupReferences: ['SecurityGroupId'],
     DescribeSecurityGroups: [
@@ -165,6 +189,10 @@ export const ACTED_PARAMS: ActedParams = {
     ],
     DescribeUserData: ['InstanceId'],
     DescribeZones: ['AcceptLanguage', 'InstanceChargeType', 'SpotStrategy', 'Verbose'],
+    DescribeSpotAdvice: [
+      'Cores', 'GpuAmount', 'GpuSpec', 'InstanceFamilyLevel', 'InstanceTypeFamily', 'InstanceTypes', 'Memory', 'MinCores', 'MinMemory', 'ZoneId',
+    ],
+    DescribeSpotPriceHistory: ['EndTime', 'InstanceType', 'IoOptimized', 'NetworkType', 'OSType', 'Offset', 'SpotDuration', 'StartTime', 'ZoneId'],
     DetachDisk: ['DeleteWithInstance', 'DiskId', 'InstanceId'],
     DetachKeyPair: ['InstanceIds', 'KeyPairName'],
     ExportImage: ['ImageFormat', 'ImageId', 'OSSBucket', 'OSSPrefix'],
@@ -186,6 +214,7 @@ export const ACTED_PARAMS: ActedParams = {
       'BurstingEnabled', 'DeleteAutoSnapshot', 'DeleteWithInstance', 'Description', 'DiskId', 'DiskIds', 'DiskName',
       'EnableAutoSnapshot',
     ],
+    ModifyDiskChargeType: ['DiskChargeType', 'DiskIds', 'InstanceId'],
     ModifyDiskSpec: ['DiskCategory', 'DiskId', 'PerformanceControlOptions', 'PerformanceLevel', 'ProvisionedIops'],
     ModifyImageAttribute: [
       'BootMode', 'Description', 'Features', 'ImageFamily', 'ImageId', 'ImageName', 'LicenseType', 'Status',
@@ -207,6 +236,7 @@ export const ACTED_PARAMS: ActedParams = {
     ModifyInstanceSpec: ['InstanceId', 'InstanceType', 'InternetMaxBandwidthIn', 'InternetMaxBandwidthOut'],
     ModifyInstanceVpcAttribute: ['InstanceId', 'PrivateIpAddress', 'SecurityGroupId', 'VSwitchId', 'VpcId'],
     ModifyInstanceVncPasswd: ['InstanceId', 'VncPassword'],
+    ModifyPrepayInstanceSpec: ['InstanceId', 'InstanceType', 'OperatorType', 'RebootWhenFinished'],
     ModifySecurityGroupAttribute: ['Description', 'SecurityGroupId', 'SecurityGroupName'],
     ModifySecurityGroupEgressRule: [
       'Description', 'DestCidrIp', 'DestGroupId', 'DestGroupOwnerAccount', 'DestGroupOwnerId', 'DestPrefixListId',
@@ -220,7 +250,9 @@ export const ACTED_PARAMS: ActedParams = {
       'SourceGroupOwnerAccount', 'SourceGroupOwnerId', 'SourcePortRange', 'SourcePrefixListId',
     ],
     ModifySnapshotAttribute: ['Description', 'DisableInstantAccess', 'RetentionDays', 'SnapshotId', 'SnapshotName'],
+    ReActivateInstances: ['InstanceId'],
     ReInitDisk: ['DiskId', 'KeyPairName', 'Password'],
+    RenewInstance: ['InstanceId', 'Period', 'PeriodUnit'],
     RebootInstance: ['ForceStop', 'InstanceId'],
     RebootInstances: ['BatchOptimization', 'ForceReboot', 'InstanceId'],
     RemoveTags: ['ResourceId', 'ResourceType', 'Tag'],
@@ -247,7 +279,8 @@ export const ACTED_PARAMS: ActedParams = {
       'InstanceChargeType', 'InstanceName', 'InstanceType', 'InternetChargeType', 'InternetMaxBandwidthIn',
       'InternetMaxBandwidthOut', 'AutoRenew', 'AutoRenewPeriod', 'IoOptimized', 'KeyPairName', 'MinAmount', 'NetworkOptions.EnableJumboFrame', 'Password', 'PasswordInherit',
       'Period', 'PeriodUnit',
-      'PrivateIpAddress', 'PrivatePoolOptions.Id', 'PrivatePoolOptions.MatchCriteria', 'RamRoleName', 'ResourceGroupId', 'SecurityGroupId', 'SecurityGroupIds', 'SystemDisk.Category', 'SystemDisk.Description',
+      'PrivateIpAddress', 'PrivatePoolOptions.Id', 'PrivatePoolOptions.MatchCriteria', 'RamRoleName', 'ResourceGroupId', 'SecurityGroupId', 'SecurityGroupIds',
+      'SpotDuration', 'SpotInterruptionBehavior', 'SpotPriceLimit', 'SpotStrategy', 'SystemDisk.Category', 'SystemDisk.Description',
       'SystemDisk.DiskName', 'SystemDisk.PerformanceLevel', 'SystemDisk.Size', 'Tag', 'UniqueSuffix', 'UserData',
       'VSwitchId', 'ZoneId',
     ],
@@ -322,7 +355,7 @@ export const ACTED_PARAMS: ActedParams = {
     ModifyVRouterAttribute: ['Description', 'VRouterId', 'VRouterName'],
   },
   sts: {
-    AssumeRole: ['DurationSeconds', 'Policy', 'RoleArn', 'RoleSessionName'],
+    AssumeRole: ['DurationSeconds', 'ExternalId', 'Policy', 'RoleArn', 'RoleSessionName'],
     GetCallerIdentity: [],
   },
   ram: {
@@ -330,6 +363,7 @@ export const ACTED_PARAMS: ActedParams = {
     AttachPolicyToGroup: ['GroupName', 'PolicyName', 'PolicyType'],
     AttachPolicyToRole: ['PolicyName', 'PolicyType', 'RoleName'],
     AttachPolicyToUser: ['PolicyName', 'PolicyType', 'UserName'],
+    ChangePassword: ['NewPassword', 'OldPassword'],
     ClearAccountAlias: [],
     CreateAccessKey: ['UserName'],
     CreateGroup: ['Comments', 'GroupName'],
@@ -349,6 +383,7 @@ export const ACTED_PARAMS: ActedParams = {
     DetachPolicyFromGroup: ['GroupName', 'PolicyName', 'PolicyType'],
     DetachPolicyFromRole: ['PolicyName', 'PolicyType', 'RoleName'],
     DetachPolicyFromUser: ['PolicyName', 'PolicyType', 'UserName'],
+    GetAccessKeyLastUsed: ['UserAccessKeyId', 'UserName'],
     GetAccountAlias: [],
     GetGroup: ['GroupName'],
     GetLoginProfile: ['UserName'],
@@ -356,6 +391,7 @@ export const ACTED_PARAMS: ActedParams = {
     GetPolicy: ['PolicyName', 'PolicyType'],
     GetPolicyVersion: ['PolicyName', 'PolicyType', 'VersionId'],
     GetRole: ['RoleName'],
+    GetSecurityPreference: [],
     GetUser: ['UserName'],
     GetUserMFAInfo: ['UserName'],
     ListAccessKeys: ['UserName'],
@@ -375,6 +411,10 @@ export const ACTED_PARAMS: ActedParams = {
     RemoveUserFromGroup: ['GroupName', 'UserName'],
     SetAccountAlias: ['AccountAlias'],
     SetDefaultPolicyVersion: ['PolicyName', 'VersionId'],
+    // EnableSaveMFATicket and AllowUserToManagePublicKeys are left out: nothing here could honour them.
+    SetSecurityPreference: [
+      'AllowUserToChangePassword', 'AllowUserToManageAccessKeys', 'AllowUserToManageMFADevices', 'LoginNetworkMasks', 'LoginSessionDuration',
+    ],
     SetPasswordPolicy: [
       'HardExpiry', 'MaxLoginAttemps', 'MaxPasswordAge', 'MinimumPasswordLength', 'PasswordReusePrevention',
       'RequireLowercaseCharacters', 'RequireNumbers', 'RequireSymbols', 'RequireUppercaseCharacters',
@@ -390,6 +430,17 @@ export const ACTED_PARAMS: ActedParams = {
     UpdateUser: ['NewComments', 'NewDisplayName', 'NewEmail', 'NewMobilePhone', 'NewUserName', 'UserName'],
   },
   bssopenapi: {
+    GetPayAsYouGoPrice: ['ModuleList.Config', 'ModuleList.ModuleCode', 'ModuleList.PriceType', 'ProductCode', 'ProductType', 'Region', 'SubscriptionType'],
+    GetSubscriptionPrice: [
+      'ModuleList.Config', 'ModuleList.ModuleCode', 'OrderType', 'ProductCode', 'ProductType', 'Quantity', 'Region',
+      'ServicePeriodQuantity', 'ServicePeriodUnit', 'SubscriptionType',
+    ],
+    QueryAccountBalance: [],
+    QueryBill: ['BillOwnerId', 'BillingCycle', 'IsHideZeroCharge', 'PageNum', 'PageSize', 'ProductCode', 'ProductType', 'SubscriptionType', 'Type'],
+    QueryInstanceBill: [
+      'BillOwnerId', 'BillingCycle', 'BillingDate', 'Granularity', 'IsBillingItem', 'IsHideZeroCharge', 'PageNum', 'PageSize',
+      'ProductCode', 'ProductType', 'SubscriptionType',
+    ],
     QueryAvailableInstances: [
       'CreateTimeEnd', 'CreateTimeStart', 'EndTimeEnd', 'EndTimeStart', 'InstanceIDs', 'PageNum', 'PageSize',
       'ProductCode', 'ProductType', 'Region', 'RenewStatus', 'SubscriptionType',
@@ -410,6 +461,7 @@ export const ACTED_PARAMS: ActedParams = {
   },
   openecs: {
     AdvanceClock: ['Seconds'],
+    InterruptSpotInstance: ['InstanceId'],
     CloneSecurityGroup: [
       'Description', 'DestinationRegionId', 'DestinationVpcId', 'SecurityGroupId', 'SecurityGroupName',
     ],

@@ -19,8 +19,9 @@ import {
 import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
 import { policyItem, tagFilterOf } from './storage-view.js';
 import { ecsHandlers } from './typed-handlers.js';
-import type { ActionContext } from './types.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import type { ActionContext, Tx } from './types.js';
+import { lockAccount, lockRow, lockRows } from '../store/row-locks.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 
 function checkPolicyName(name: unknown): void {
   if (name !== undefined && name !== '' && !isValidName(String(name))) {
@@ -55,11 +56,21 @@ function copyColumns(c: CopySettings) {
   return { enable_cross_region_copy: c.enabled ? 1 : 0, target_copy_regions: JSON.stringify(c.targets), copied_snapshots_retention_days: c.retentionDays, copy_encrypted: c.encrypted ? 1 : 0, copy_kms_key_id: '' };
 }
 
-async function requirePolicy(ctx: ActionContext, id: string): Promise<PolicyRow> {
-  const row = await getPolicy(ctx.db, ctx.principal.accountId, ctx.regionId, id);
+async function requirePolicy(ctx: ActionContext, id: string, q: Tx | ActionContext['db'] = ctx.db): Promise<PolicyRow> {
+  const row = await getPolicy(q, ctx.principal.accountId, ctx.regionId, id);
   // The metadata's code for an unknown policy: ParameterInvalid ("The specified automatic snapshot policy does not exist").
   if (!row) throw new EcsError('ParameterInvalid', `The specified automatic snapshot policy "${id}" does not exist.`, 404);
   return row;
+}
+
+/**
+ * The policy's row locked and read again inside `trx` (after any disk: store/row-locks.ts order):
+ * ApplyAutoSnapshotPolicy and DeleteAutoSnapshotPolicy take it, so a disk is never given a policy
+ * that a concurrent delete removes.
+ */
+async function lockPolicy(ctx: ActionContext, trx: Tx, id: string): Promise<PolicyRow> {
+  await lockRow(trx, 'auto_snapshot_policies', id);
+  return requirePolicy(ctx, id, trx);
 }
 
 /** `diskIds`: a JSON array of disk ids, all the caller's, in the request's region. */
@@ -79,6 +90,13 @@ async function disksOf(ctx: ActionContext, p: Params): Promise<DiskRow[]> {
   return out;
 }
 
+async function checkPolicyQuota(ctx: ActionContext, q: Tx | ActionContext['db']): Promise<void> {
+  const quota = await quotaOf(q, ctx.principal.accountId, 'auto-snapshot-policies-per-region');
+  if (await countPolicies(q, ctx.principal.accountId, ctx.regionId) >= quota) {
+    throw new EcsError('AutoSnapshotPolicy.QuotaExceed', `The maximum number of automatic snapshot policy has been reached (${quota} per region).`);
+  }
+}
+
 export const autoSnapshotPolicyActions = ecsHandlers({
   async CreateAutoSnapshotPolicy(ctx, p) {
     checkPolicyName(p.autoSnapshotPolicyName);
@@ -88,14 +106,15 @@ export const autoSnapshotPolicyActions = ecsHandlers({
     const copy = mergeCopySettings(NO_COPY, copyChange(ctx, p));
     const tags = tagsFromParams(p.Tag);
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A policy can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
-    const quota = await quotaOf(ctx.db, ctx.principal.accountId, 'auto-snapshot-policies-per-region');
-    if (await countPolicies(ctx.db, ctx.principal.accountId, ctx.regionId) >= quota) {
-      throw new EcsError('AutoSnapshotPolicy.QuotaExceed', `The maximum number of automatic snapshot policy has been reached (${quota} per region).`);
-    }
+    await checkPolicyQuota(ctx, ctx.db);
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('sp-');
     const now = ctx.now();
     return ctx.mutate(async (trx) => {
+      // Again with the account's row locked: concurrent creates count one another's policy.
+      await lockAccount(trx, ctx.principal.accountId);
+      await holdResourceGroup(ctx, trx, resourceGroupId);
+      await checkPolicyQuota(ctx, trx);
       await insertPolicy(trx, {
         id, account_id: ctx.principal.accountId, region_id: ctx.regionId, name: p.autoSnapshotPolicyName ?? '',
         time_points: JSON.stringify(timePoints), repeat_weekdays: JSON.stringify(repeatWeekdays), retention_days: p.retentionDays,
@@ -133,6 +152,7 @@ export const autoSnapshotPolicyActions = ecsHandlers({
     const policy = await requirePolicy(ctx, p.autoSnapshotPolicyId);
     // Disks using it simply have no policy afterwards; their automatic snapshots stay.
     await ctx.mutate(async (trx) => {
+      await lockPolicy(ctx, trx, policy.id);
       await deletePolicy(trx, policy.id);
       return {};
     });
@@ -150,10 +170,14 @@ export const autoSnapshotPolicyActions = ecsHandlers({
         : new EcsError('PartofDiskCategory.OperationNotSupported', `Basic cloud disks not in use cannot take automatic snapshot policies: ${idle.map((d) => d.id).join(', ')}.`);
     }
     await ctx.mutate(async (trx) => {
-      await applyPolicy(trx, ctx.principal.accountId, policy.id, disks.map((d) => d.id));
+      // The disks' rows locked: two applications to one disk replace its policy one after the
+      // other instead of both inserting its row (a unique violation).
+      await lockRows(trx, 'disks', disks.map((d) => d.id));
+      const current = await lockPolicy(ctx, trx, policy.id);
+      await applyPolicy(trx, ctx.principal.accountId, current.id, disks.map((d) => d.id));
       // A policy nobody used was not looked at; its schedule starts now, not in the past.
-      if (policy.next_run_at <= ctx.now()) {
-        await updatePolicy(trx, policy.id, { next_run_at: nextFireAfter({ timePoints: JSON.parse(policy.time_points), repeatWeekdays: JSON.parse(policy.repeat_weekdays) }, ctx.now()) });
+      if (current.next_run_at <= ctx.now()) {
+        await updatePolicy(trx, current.id, { next_run_at: nextFireAfter({ timePoints: JSON.parse(current.time_points), repeatWeekdays: JSON.parse(current.repeat_weekdays) }, ctx.now()) });
       }
       return {};
     });

@@ -23,7 +23,7 @@ const PLATFORM_SELLER_ID = 26842;
 /** Pay-as-you-go ends when ECS says it does (its ExpiredTime sentinel), to the second. */
 const PAY_AS_YOU_GO_END = PAY_AS_YOU_GO_EXPIRED_TIME.replace(/Z$/, ':00Z');
 
-function invalid(name: string, why: string): EcsError {
+export function invalid(name: string, why: string): EcsError {
   return new EcsError('InvalidParameter', `The specified parameter "${name}" is not valid. ${why}`, 400);
 }
 

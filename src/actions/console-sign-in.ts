@@ -3,20 +3,21 @@
  * `user@<accountId>`) and login-profile password exchanged for temporary credentials that sign
  * as that user, what RAM's console sign-in page does. Unauthenticated (dispatch.ts); the rules
  * are in src/auth/console-sign-in.ts. A login profile with PasswordResetRequired signs in only
- * with a NewPassword that meets the account's password policy, which replaces the old one.
+ * with a NewPassword that meets the account's password policy, which replaces the old one. The
+ * account's security preference bounds the session (LoginSessionDuration, 6 hours unless set) and
+ * the networks sign-in is allowed from (LoginNetworkMasks).
  */
 import { FailedSignIns, parseSignInName, signInFailed } from '../auth/console-sign-in.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { EcsError } from '../domain/errors.js';
 import { checkPassword, readPasswordPolicy } from '../domain/ram/passwords.js';
+import { readSecurityPreference, signInAllowedFrom } from '../domain/ram/security-preference.js';
 import { isoSecond } from '../domain/time.js';
 import { accountByAlias, accountSettings, findUser, loginProfile } from '../store/ram.js';
 import { createUserSession } from '../store/sts-sessions.js';
 import { openEcsHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
 
-/** RAM's default console session: 6 hours. */
-const DEFAULT_SESSION_SECONDS = 6 * 3600;
 
 /** Attempts are counted per store (per server), like the other caches keyed by it. */
 const attempts = new WeakMap<object, FailedSignIns>();
@@ -37,7 +38,8 @@ export const consoleSignInActions = openEcsHandlers({
     const accountId = await accountOf(ctx, name.account);
     const user = accountId ? await findUser(ctx.db, accountId, name.userName) : undefined;
     if (!accountId || !user) throw signInFailed();
-    const policy = readPasswordPolicy((await accountSettings(ctx.db, accountId)).password_policy);
+    const settings = await accountSettings(ctx.db, accountId);
+    const policy = readPasswordPolicy(settings.password_policy);
     const tries = attemptsOf(ctx);
     const key = `${accountId}/${user.id}`;
     const now = ctx.now();
@@ -61,14 +63,25 @@ export const consoleSignInActions = openEcsHandlers({
       newHash = await hashPassword(p.NewPassword);
     }
     tries.succeed(key);
-    const duration = p.DurationSeconds ?? DEFAULT_SESSION_SECONDS;
+    // The account's security preference: where from, and for how long, its users sign in.
+    const preference = readSecurityPreference(settings.security_preference);
+    if (!signInAllowedFrom(preference.LoginNetworkMasks, ctx.sourceIp)) {
+      throw new EcsError('SignInForbidden.NetworkMask',
+        `Console sign-in of this account's RAM users is allowed only from ${preference.LoginNetworkMasks} (SetSecurityPreference LoginNetworkMasks); this request comes from ${ctx.sourceIp ?? 'an unknown address'}.`, 403);
+    }
+    const longest = preference.LoginSessionDuration * 3600;
+    const duration = p.DurationSeconds ?? longest;
+    if (duration > longest) {
+      throw new EcsError('InvalidParameter.DurationSeconds',
+        `The parameter "DurationSeconds" must not exceed the account's console session length, ${longest} seconds (SetSecurityPreference LoginSessionDuration ${preference.LoginSessionDuration} hours).`, 400);
+    }
     return ctx.mutate(async (trx) => {
       await trx.updateTable('ram_users').set({ last_login_at: now }).where('id', '=', user.id).execute();
       if (newHash) {
         await trx.updateTable('ram_login_profiles').set({ password_hash: newHash, password_reset_required: 0, updated_at: now })
           .where('user_id', '=', user.id).where('password_hash', '=', profile.password_hash).execute();
       }
-      const creds = await createUserSession(trx, { accountId, userId: user.id, userName: user.name, durationSeconds: duration }, now);
+      const creds = await createUserSession(trx, ctx.sealer, { accountId, userId: user.id, userName: user.name, durationSeconds: duration }, now);
       return {
         AccountId: accountId, UserId: user.id, UserName: user.name, Arn: `acs:ram::${accountId}:user/${user.name}`,
         Credentials: {

@@ -12,7 +12,7 @@ export interface Idempotency {
 
 export function makeContext(
   services: Services,
-  req: { requestId: string; product: Product; action: string; principal: Principal; regionId: string; dryRun: boolean },
+  req: { requestId: string; product: Product; action: string; principal: Principal; regionId: string; dryRun: boolean; sourceIp?: string },
   idempotency?: Idempotency,
 ): ActionContext {
   return {

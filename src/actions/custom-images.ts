@@ -5,8 +5,9 @@
  * DescribeImages lists (see images.ts `candidateImages`).
  */
 import { EcsError } from '../domain/errors.js';
+import { refuseIfExpiryLocked } from './expiry-lock.js';
 import type { Params } from '../api/params.js';
-import { checkDiskSize, checkImageFitsType as fits, findInstanceType, findSystemImage, isKnownRegion } from '../domain/catalog/index.js';
+import { checkDiskSize, checkImageFitsType as fits, findInstanceType, findRegion, findSystemImage, isKnownRegion } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
 import { checkPassword } from '../domain/instances/password.js';
 import { SYSTEM_DEVICE } from '../domain/storage/disks.js';
@@ -28,14 +29,15 @@ import { passwordSealer } from './instance-create.js';
 import { requireInstance } from './instance-describe.js';
 import { keyPairExists } from './launch-deps.js';
 import { imageSystemSnapshot } from './launch-disks.js';
-import { addSnapshot, checkCanSnapshot } from './snapshots.js';
+import { addSnapshot, checkCanSnapshot, lockDiskForSnapshot } from './snapshots.js';
 import { requireSnapshot } from './storage-view.js';
 import { ecsHandlers, type EcsResponse } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
-import { lockAccount, lockRow } from '../store/row-locks.js';
+import { lockAccount, lockRow, lockRows } from '../store/row-locks.js';
+import { holdImage, holdSnapshots } from './launch-holds.js';
 import { getInstance } from '../store/instances.js';
 import { UNIQUE, onViolation } from '../store/unique.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 
 export interface ImageTraits { osType: 'linux' | 'windows'; osName: string; osNameEn: string; platform: string; architecture: string; bootMode: string; sizeGiB: number; nvme?: string }
 
@@ -171,10 +173,22 @@ async function createFromInstance(ctx: ActionContext, p: Params) {
   }
   const disks = (await disksOn(ctx.db, inst.id)).filter((d) => d.status === 'In_use');
   if (!disks.some((d) => d.type === 'system')) throw new EcsError('InvalidInstance.NotFoundSystemDisk', 'The specified instance does not have system disk.');
-  const durations = new Map<string, number>();
-  for (const d of disks) durations.set(d.id, await checkCanSnapshot(ctx, d));
+  for (const d of disks) await checkCanSnapshot(ctx, d);
   const traits = (await imageTraits(ctx, inst.image_id)) ?? { osType: inst.os_type === 'windows' ? 'windows' : 'linux', osName: inst.os_name, osNameEn: inst.os_name, platform: '', architecture: 'x86_64', bootMode: 'BIOS', sizeGiB: 20 };
-  return { inst, disks, durations, traits };
+  return { inst, disks, traits };
+}
+
+/** DeleteImage's rules, checked to answer early and again in its transaction with the image's row locked. */
+async function checkImageDeletable(ctx: ActionContext, image: ImageRow, force: boolean, q: Tx | ActionContext['db'] = ctx.db): Promise<void> {
+  if (image.is_copied === 1 && image.status === 'Creating') throw new EcsError('OperationDenied.ImageCopying', 'The Image is coping: cancel the copy with CancelCopyImage.');
+  if ((await copiesInFlight(q, image.id)).length) throw new EcsError('OperationDenied.ImageCopying', 'The Image is coping to another region.');
+  if (image.import_task_id && (image.status === 'Waiting' || image.status === 'Creating')) throw new EcsError('ImageIsImporting', 'The specified Image is importing: cancel the import with CancelTask first.');
+  if (await exportInProgress(q, image.id)) throw new EcsError('ImageIsExporting', 'The specified Image is exporting.');
+  if (image.is_public === 1 && !force) throw new EcsError('ImageIsPublic', 'You can not delete public image, please modify it to private.');
+  // 004:L31: "first you need to remove all of the relationships for that custom mirror" (or Force).
+  if (!force && (await sharesOf(q, image.id)).length) throw new EcsError('ImageUseShared', 'The specified image has been shared to others; remove the shared accounts first or set Force=true.');
+  // 000:L1894: instances created from the image block deletion unless forced.
+  if (!force && await countInstancesUsingImage(q, image.id) > 0) throw new EcsError('ImageUsingByInstance', 'The specified image has been used to create instances; set Force=true to delete it anyway.');
 }
 
 export const customImageActions = ecsHandlers({
@@ -197,12 +211,18 @@ export const customImageActions = ecsHandlers({
     if (p.InstanceId) {
       // 000:L1553: "snapshots are automatically created for all disks of the instance".
       const plan = await createFromInstance(ctx, p);
-      await ctx.mutate(async (trx, enqueue) => {
+      return ctx.mutate(async (trx, enqueue) => {
+        // The account first (the image quota, insertNewImage), then each disk: lock order of store/row-locks.ts.
+        await lockAccount(trx, ctx.principal.accountId);
+        await holdResourceGroup(ctx, trx, resourceGroupId);
         const mappings: Mapping[] = [];
-        for (const d of plan.disks) {
+        for (const planned of plan.disks) {
+          // Each disk's snapshot checks again with its row locked (one in progress, the per-disk quota).
+          const d = await lockDiskForSnapshot(ctx, trx, planned.id);
+          const durationMs = await checkCanSnapshot(ctx, d, trx);
           const s = await addSnapshot(trx, {
             accountId: ctx.principal.accountId, regionId: ctx.regionId, disk: d, type: 'user', name: '',
-            description: `Created for image ${id}`, retentionDays: 0, createdAt: now, durationMs: plan.durations.get(d.id)!, imageId: id,
+            description: `Created for image ${id}`, retentionDays: 0, createdAt: now, durationMs, imageId: id,
           });
           // Due now: the bytes are frozen when the image is asked for (see CreateSnapshot).
           await enqueue({ kind: 'snapshot', resourceId: s.id, dueAt: now });
@@ -214,9 +234,8 @@ export const customImageActions = ecsHandlers({
         await insertNewImage(ctx, trx, row);
         await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: id }, tags);
         await enqueue({ kind: 'image', resourceId: id, dueAt: now });
-        return {};
+        return { ImageId: id };
       });
-      return { ImageId: id };
     }
 
     const plan = ddm.length ? planMappings(ddm) : planMappings([{ SnapshotId: p.SnapshotId, DiskType: 'system', Device: SYSTEM_DEVICE }]);
@@ -235,15 +254,22 @@ export const customImageActions = ecsHandlers({
       if (m.type === 'system') traits = await traitsFromSnapshot(ctx, s.source_disk_id, p);
       mappings.push({ device: m.device, type: m.type, size: mappingSize(m.size, s.source_disk_size), snapshotId: s.id });
     }
-    await ctx.mutate(async (trx, enqueue) => {
+    return ctx.mutate(async (trx, enqueue) => {
+      // The account (insertNewImage's quota), then the source snapshots, locked: DeleteSnapshot
+      // takes a snapshot's row to find it unused, so it either sees this image or it is gone here.
+      await lockAccount(trx, ctx.principal.accountId);
+      await holdResourceGroup(ctx, trx, resourceGroupId);
+      const sources = [...new Set(mappings.map((m) => m.snapshotId).filter((s) => s !== ''))];
+      const held = new Set(await lockRows(trx, 'snapshots', sources));
+      const gone = sources.find((s) => !held.has(s));
+      if (gone) throw new EcsError('InvalidSnapshotId.NotFound', `The specified snapshot "${gone}" does not exist.`);
       await insertNewImage(ctx, trx, { ...baseImageRow(ctx, p, id, ctx.regionId, traits!, mappings, now), resource_group_id: resourceGroupId });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'image', resourceId: id }, tags);
       // Made of finished snapshots, the image is ready after one engine step.
       await enqueue({ kind: 'image', resourceId: id, dueAt: now + ctx.driver.transitionMs });
       await updateImage(trx, id, { completes_at: now + ctx.driver.transitionMs });
-      return {};
+      return { ImageId: id };
     });
-    return { ImageId: id };
   },
 
   async ModifyImageAttribute(ctx, p) {
@@ -305,20 +331,17 @@ export const customImageActions = ecsHandlers({
   async DeleteImage(ctx, p) {
     const image = await requireOwnImage(ctx, p.ImageId);
     const force = p.Force === true;
-    if (image.is_copied === 1 && image.status === 'Creating') throw new EcsError('OperationDenied.ImageCopying', 'The Image is coping: cancel the copy with CancelCopyImage.');
-    if ((await copiesInFlight(ctx.db, image.id)).length) throw new EcsError('OperationDenied.ImageCopying', 'The Image is coping to another region.');
-    if (image.import_task_id && (image.status === 'Waiting' || image.status === 'Creating')) throw new EcsError('ImageIsImporting', 'The specified Image is importing: cancel the import with CancelTask first.');
-    if (await exportInProgress(ctx.db, image.id)) throw new EcsError('ImageIsExporting', 'The specified Image is exporting.');
-    if (image.is_public === 1 && !force) throw new EcsError('ImageIsPublic', 'You can not delete public image, please modify it to private.');
-    // 004:L31: "first you need to remove all of the relationships for that custom mirror" (or Force).
-    if (!force && (await sharesOf(ctx.db, image.id)).length) throw new EcsError('ImageUseShared', 'The specified image has been shared to others; remove the shared accounts first or set Force=true.');
-    // 000:L1894: instances created from the image block deletion unless forced.
-    if (!force && await countInstancesUsingImage(ctx.db, image.id) > 0) throw new EcsError('ImageUsingByInstance', 'The specified image has been used to create instances; set Force=true to delete it anyway.');
+    await checkImageDeletable(ctx, image, force);
     await ctx.mutate(async (trx) => {
+      // Again with the image's row locked: RunInstances, CreateInstance, ReplaceSystemDisk and
+      // CopyImage hold it until they commit (launch-holds.ts), so their instances and copies count here.
+      const locked = await lockRow(trx, 'images', image.id) ? await getOwnImage(trx, ctx.principal.accountId, image.region_id, image.id) : undefined;
+      if (!locked) throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${image.id}" does not exist among your custom images in ${image.region_id}.`);
+      await checkImageDeletable(ctx, locked, force, trx);
       await removeShares(trx, image.id);
       await trx.deleteFrom('tags').where('resource_id', '=', image.id).execute();
       await updateImage(trx, image.id, { deleted_at: ctx.now(), is_public: 0 });
-      await trx.insertInto('transitions').values({ resource_id: image.id, from_status: image.status, to_status: 'Deleted', at: ctx.now() }).execute();
+      await trx.insertInto('transitions').values({ resource_id: image.id, from_status: locked.status, to_status: 'Deleted', at: ctx.now() }).execute();
       return {};
     });
     return {};
@@ -349,7 +372,17 @@ export const customImageActions = ecsHandlers({
     // 000:L1606: "A snapshot and a custom image will be automatically created in the target region".
     const duration = snapshotDurationMs(ctx.driver.transitionMs, true);
     const sources = await getSnapshotsByIds(ctx.db, mappingsOf(own).map((m) => m.snapshotId).filter(Boolean));
-    await ctx.mutate(async (trx, enqueue) => {
+    return ctx.mutate(async (trx, enqueue) => {
+      // The account (insertNewImage's quota), the group, then the source image, locked and read
+      // again (a DeleteImage waits, then sees this copy in flight; a second copy to the same region
+      // sees this one), then its snapshots, shared: none is deleted under the copy.
+      await lockAccount(trx, ctx.principal.accountId);
+      await holdResourceGroup(ctx, trx, resourceGroupId);
+      const source = await lockRow(trx, 'images', own.id) ? await getOwnImage(trx, ctx.principal.accountId, ctx.regionId, own.id) : undefined;
+      if (!source) throw new EcsError('InvalidImageId.NotFound', `The specified ImageId "${own.id}" does not exist (it was deleted meanwhile).`);
+      if (source.status !== 'Available') throw new EcsError('IncorrectImageStatus', `The image not available (status ${source.status}).`);
+      if ((await copiesInFlight(trx, own.id)).some((c) => c.region_id === dest)) throw new EcsError('OperationDenied.ImageCopying', `The image ${own.id} is already being copied to ${dest}.`);
+      await holdSnapshots(trx, sources.map((s) => s.id), (id) => new EcsError('InvalidSnapshotId.NotFound', `The snapshot ${id} of the image ${own.id} does not exist.`));
       const mappings: Mapping[] = [];
       for (const m of mappingsOf(own)) {
         const src = sources.find((s) => s.id === m.snapshotId);
@@ -370,9 +403,8 @@ export const customImageActions = ecsHandlers({
       });
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: dest, resourceType: 'image', resourceId: id }, tags);
       await enqueue({ kind: 'image', resourceId: id, dueAt: now + duration });
-      return {};
+      return { ImageId: id };
     });
-    return { ImageId: id };
   },
 
   async CancelCopyImage(ctx, p) {
@@ -411,18 +443,27 @@ export const customImageActions = ecsHandlers({
     const known = await accountsExist(ctx.db, add);
     const unknown = add.filter((a) => !known.has(a));
     if (unknown.length) throw new EcsError('InvalidAccount.NotFound', `The specified parameter "AddAccount.n" (${unknown.join(', ')}) does not exist.`);
-    const current = new Set((await sharesOf(ctx.db, own.id)).map((s) => s.account_id));
-    const newcomers = add.filter((a) => !current.has(a));
-    const after = new Set([...current, ...newcomers].filter((a) => !remove.includes(a)));
-    const perImage = await quotaOf(ctx.db, ctx.principal.accountId, 'accounts-per-shared-image');
-    if (after.size > perImage) throw new EcsError('QuotaExceed.ShareImageUser', `The shared Image user Quota exceeds: an image can be shared with at most ${perImage} accounts (004:L21).`);
-    for (const a of newcomers) {
-      const perReceiver = await quotaOf(ctx.db, a, 'shared-images-per-account');
-      if (await countSharedTo(ctx.db, a, own.region_id) >= perReceiver) {
-        throw new EcsError('QuotaExceed.ShareImage', `The shared Image Quota exceeds: account ${a} already has ${perReceiver} images shared to it (004:L19).`);
+    /** The accounts to add that do not have the image yet, within both share quotas. */
+    const plan = async (q: Tx | ActionContext['db']): Promise<string[]> => {
+      const current = new Set((await sharesOf(q, own.id)).map((s) => s.account_id));
+      const newcomers = add.filter((a) => !current.has(a));
+      const after = new Set([...current, ...newcomers].filter((a) => !remove.includes(a)));
+      const perImage = await quotaOf(q, ctx.principal.accountId, 'accounts-per-shared-image');
+      if (after.size > perImage) throw new EcsError('QuotaExceed.ShareImageUser', `The shared Image user Quota exceeds: an image can be shared with at most ${perImage} accounts (004:L21).`);
+      for (const a of newcomers) {
+        const perReceiver = await quotaOf(q, a, 'shared-images-per-account');
+        if (await countSharedTo(q, a, own.region_id) >= perReceiver) {
+          throw new EcsError('QuotaExceed.ShareImage', `The shared Image Quota exceeds: account ${a} already has ${perReceiver} images shared to it (004:L19).`);
+        }
       }
-    }
+      return newcomers;
+    };
+    await plan(ctx.db);
     await ctx.mutate(async (trx) => {
+      // Again with the owner's and the receivers' rows locked (one statement, in id order): concurrent
+      // shares of this image, or to these accounts, count one another.
+      await lockRows(trx, 'accounts', [ctx.principal.accountId, ...add]);
+      const newcomers = await plan(trx);
       for (const a of newcomers) {
         await addShare(trx, { image_id: own.id, account_id: a, owner_account_id: ctx.principal.accountId, region_id: own.region_id, created_at: ctx.now() });
       }
@@ -447,6 +488,7 @@ export const customImageActions = ecsHandlers({
 
   async ReplaceSystemDisk(ctx, p) {
     const inst = await requireInstance(ctx, p.InstanceId);
+    refuseIfExpiryLocked(inst);
     if (p.DiskId) throw new EcsError('InvalidParameter.NotMatch', 'Replacing the system disk with an existing disk (DiskId) is not supported by OpenECS; use ImageId.', 403);
     const imageId = p.ImageId;
     if (!imageId) throw new EcsError('MissingParameter', 'The input parameter "ImageId" that is mandatory for processing this request is not supplied.');
@@ -458,6 +500,12 @@ export const customImageActions = ecsHandlers({
     // 002:L2320: "Custom images that contain data-disk data cannot be used to replace a system disk."
     if (custom && mappingsOf(custom).some((m) => m.type === 'data')) throw new EcsError('OperationDenied', 'The specified image contains the snapshot of the data disk,does not support this operation.');
     const traits = (await imageTraits(ctx, imageId))!;
+    // 000 L584, L993; 002 L962: outside mainland China a system disk changes only within its OS
+    // type (another Linux, another Windows version), never between Linux and Windows.
+    if (traits.osType !== inst.os_type && !findRegion(inst.region_id)?.mainland) {
+      throw new EcsError('OperationDenied.ImageNotValid',
+        `The region ${inst.region_id} is outside mainland China, where a system disk cannot be replaced between Linux and Windows: the instance runs ${inst.os_type === 'windows' ? 'Windows' : 'Linux'} and the image ${imageId} is ${traits.osType === 'windows' ? 'Windows' : 'Linux'}.`);
+    }
     const type = findInstanceType(inst.instance_type);
     if (type) fits({ id: imageId, architecture: traits.architecture, osType: traits.osType, bootMode: traits.bootMode }, type);
     const old = (await disksOn(ctx.db, inst.id)).find((d) => d.type === 'system');
@@ -483,7 +531,9 @@ export const customImageActions = ecsHandlers({
     const id = newId('d-');
     const now = ctx.now();
     const sourceSnapshot = await imageSystemSnapshot(ctx, imageId);
-    await ctx.mutate(async (trx, enqueue) => {
+    return ctx.mutate(async (trx, enqueue) => {
+      // The image first (store/row-locks.ts order), shared: a DeleteImage waits and then counts this instance.
+      if (custom) await holdImage(ctx, trx, imageId, inst.region_id);
       // The instance locked and read again: a StartInstance (or another replacement) that committed
       // since the checks above refuses this one, rather than a disk swapped under a booting guest.
       await lockRow(trx, 'instances', inst.id);
@@ -500,9 +550,10 @@ export const customImageActions = ecsHandlers({
       // Their bytes go in the engine (the instance is Stopped, so no guest holds them).
       await enqueueFileRemoval(enqueue, now, { diskIds: [old.id], snapshotIds: oldSnapshots });
       await trx.insertInto('transitions').values({ resource_id: old.id, from_status: old.status, to_status: 'Deleted', at: now }).execute();
+      await holdSnapshots(trx, [sourceSnapshot], (sid) => new EcsError('InvalidImageId.NotFound', `The snapshot ${sid} of the image "${imageId}" does not exist.`));
       await trx.insertInto('disks').values({
         ...old, id, size, image_id: imageId, source_snapshot_id: sourceSnapshot, name: '', description: '', status: 'In_use', device: SYSTEM_DEVICE,
-        reset_snapshot_id: '', resize_from: 0,
+        reset_snapshot_id: '', resize_from: 0, charge_type_changed_at: null,
         delete_with_instance: 1, delete_auto_snapshot: 1, enable_auto_snapshot: 0, created_at: now, attached_at: now, detached_at: null,
       }).execute();
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'In_use', at: now }).execute();
@@ -510,8 +561,7 @@ export const customImageActions = ecsHandlers({
       await trx.updateTable('instances').set({
         image_id: imageId, os_type: traits.osType, os_name: traits.osNameEn || traits.osName, password_sealed: sealed, key_pair_name: keyPair,
       }).where('id', '=', inst.id).execute();
-      return {};
+      return { DiskId: id };
     });
-    return { DiskId: id };
   },
 });

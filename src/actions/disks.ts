@@ -4,6 +4,7 @@
  * ReIniting) are settled by the `disk` reconciler one driver transition time later.
  */
 import { EcsError } from '../domain/errors.js';
+import { refuseIfExpiryLocked } from './expiry-lock.js';
 import { DISK_CONTENT, enqueueFileRemoval } from '../engine/disk-files.js';
 import { checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, diskSizeRange, performanceLevelFor, findDiskCategory, findSystemImage, findZone, checkDiskSize } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
@@ -30,8 +31,9 @@ import { boolParam, creationFilter, diskItem, requireDisk, requireSnapshot, tagF
 import { ecsHandlers, type EcsRequest } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
 import { lockAccount, lockRow } from '../store/row-locks.js';
+import { holdSnapshots } from './launch-holds.js';
 import { UNIQUE, onViolation } from '../store/unique.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 
 export function checkDiskName(name: unknown): void {
   if (name !== undefined && name !== '' && !isValidName(String(name))) {
@@ -66,6 +68,7 @@ function newDiskDevice(on: DiskRow[]): string {
 
 /** AttachDisk's rules for one disk and instance (the device slots aside: attachDevice). */
 function checkAttach(instance: InstanceRow, d: DiskRow): void {
+  refuseIfExpiryLocked(instance);
   if (d.region_id !== instance.region_id) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${d.id}" does not exist in the region of the instance.`);
   if (!diskStatusAllows('Attach', d.status)) throw incorrectDiskStatus(d, 'attaching: the disk must be Available');
   if (d.type === 'data' && d.portable !== 1) throw new EcsError('DiskNotPortable', 'The specified disk is not a portable disk.');
@@ -130,6 +133,8 @@ async function checkAttachedInstance(ctx: ActionContext, d: DiskRow, action: Dis
   if (!d.instance_id) return undefined;
   const inst = await getInstance(ctx.db, ctx.principal.accountId, d.instance_id);
   if (!inst) return undefined;
+  // Resize, ReInit, Reset: their metadata refuse a subscription stopped for expiry.
+  refuseIfExpiryLocked(inst);
   if (!instanceStatusAllows(action, d.type, inst.status)) {
     throw new EcsError('IncorrectInstanceStatus', `The current status of the instance ${inst.id} (${inst.status}) does not support ${what}.`);
   }
@@ -182,7 +187,7 @@ async function describeFilter(ctx: ActionContext, p: EcsRequest<'DescribeDisks'>
   if (p.DiskChargeType && !['PrePaid', 'PostPaid'].includes(p.DiskChargeType)) {
     throw new EcsError('InvalidDiskChargeType.NotFound', `The DiskChargeType "${p.DiskChargeType}" does not exist in our records.`);
   }
-  if (p.DiskChargeType === 'PrePaid') f.ids = [];
+  if (p.DiskChargeType) f.chargeType = p.DiskChargeType;
   if (p.LockReason && !['financial', 'security', 'recycling', 'dedicatedhostfinancial'].includes(p.LockReason)) {
     throw new EcsError('InvalidLockReason.NotFound', `The specified LockReason "${p.LockReason}" is not found.`);
   }
@@ -238,15 +243,18 @@ export const diskActions = ecsHandlers({
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('d-');
     const now = ctx.now();
-    await ctx.mutate(async (trx, enqueue) => {
+    return ctx.mutate(async (trx, enqueue) => {
       // Quota and device slot again, with the account (and the instance) locked for this transaction.
       await lockAccount(trx, ctx.principal.accountId);
+      await holdResourceGroup(ctx, trx, resourceGroupId);
       await checkDiskQuota(ctx, trx);
       let device = '';
       if (instance) {
         await lockRow(trx, 'instances', instance.id);
         device = newDiskDevice(await disksOn(trx, instance.id));
       }
+      // The source snapshot locked (DeleteSnapshot takes it too): deleted meanwhile, it is not found.
+      if (snapshotId && !(await lockRow(trx, 'snapshots', snapshotId))) throw new EcsError('InvalidSnapshotId.NotFound', `The specified snapshot "${snapshotId}" does not exist.`);
       await onViolation(UNIQUE.diskDevice, () => deviceInUse(device), () => trx.insertInto('disks').values({
         id, account_id: ctx.principal.accountId, region_id: ctx.regionId, zone_id: zoneId,
         instance_id: instance?.id ?? '', type: 'data', category, size: size!, name: p.DiskName ?? '', description: p.Description ?? '',
@@ -258,9 +266,9 @@ export const diskActions = ecsHandlers({
       await trx.insertInto('transitions').values({ resource_id: id, from_status: '', to_status: 'Creating', at: now }).execute();
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: ctx.regionId, resourceType: 'disk', resourceId: id }, tags);
       await enqueue({ kind: 'disk', resourceId: id, dueAt: transitionDue(ctx) });
-      return {};
+      // The answer is returned from the transaction: it is what a ClientToken replays.
+      return { DiskId: id, OrderId: '' };
     });
-    return { DiskId: id, OrderId: '' };
   },
 
   async AttachDisk(ctx, p) {
@@ -343,13 +351,12 @@ export const diskActions = ecsHandlers({
       if (inst && inst.status !== 'Running') throw new EcsError('InvalidInstanceStatus.NotRunning', 'The status of instance to which the disk attachs must be running when resizing online.');
     }
     if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
-    await ctx.mutate(async (trx, enqueue) => {
+    return ctx.mutate(async (trx, enqueue) => {
       // The bytes grow in the engine (disk-content); an instance does not boot from the disk before.
       if (!(await requestResize(trx, d, newSize))) throw new EcsError('IncorrectDiskStatus', `The disk ${d.id} changed while being resized; try again.`, 403);
       await enqueue({ kind: DISK_CONTENT, resourceId: d.id, dueAt: ctx.now() });
-      return {};
+      return { OrderId: '' };
     });
-    return { OrderId: '' };
   },
 
   async ReInitDisk(ctx, p) {
@@ -402,6 +409,11 @@ export const diskActions = ecsHandlers({
     if (snap.status !== 'accomplished') throw new EcsError('InvalidSnapshotId.NotReady', `The specified snapshot ${snap.id} has not completed yet.`);
     if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('IncorrectDiskStatus.HasUnfinishedSnapshot', 'The current disk has unfinished snapshot.');
     await ctx.mutate(async (trx, enqueue) => {
+      // The disk, then the snapshot, shared (store/row-locks.ts order): a concurrent DeleteSnapshot
+      // waits and then sees the rollback pending (the snapshot's file stays until the engine has
+      // rolled back to it), or went first and the snapshot is not found here.
+      await lockRow(trx, 'disks', d.id);
+      await holdSnapshots(trx, [snap.id], (id) => new EcsError('InvalidSnapshotId.NotFound', `The specified snapshot "${id}" does not exist.`));
       // The bytes roll back in the engine (disk-content; qemu: a fresh overlay on the snapshot's
       // file); the instance does not boot from the disk before.
       if (!(await requestReset(trx, d, snap.id, ctx.now()))) throw incorrectDiskStatus(d, 'rolling back: it changed meanwhile; try again');

@@ -26,7 +26,8 @@ import { checkBucketName, checkObjectKey, mayUseBucket, objectStore } from './ob
 import { addSnapshot } from './snapshots.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
+import { lockAccount } from '../store/row-locks.js';
 
 const LICENSE_TYPES = ['Auto', 'Aliyun', 'BYOL'];
 
@@ -121,6 +122,8 @@ export const imageTaskActions = ecsHandlers({
     };
     const detail: ImportDetail = { imageId, ossRoot: objectStore(ctx).root };
     return ctx.mutate(async (trx, enqueue) => {
+      await lockAccount(trx, ctx.principal.accountId);
+      await holdResourceGroup(ctx, trx, resourceGroupId);
       const mappings: Mapping[] = [];
       // Like an image made from disks, an imported one is held by snapshots (one per file); the task completes them.
       for (const m of plan) {

@@ -2,6 +2,8 @@
 import type { Product } from '../api/spec.js';
 import type { HandlerMap } from './types.js';
 import { regionActions } from './regions.js';
+import { spotMarketActions } from './spot-market.js';
+import { spotInterruptionActions } from './spot-interruption.js';
 import { imagesActions } from './images.js';
 import { vpcActions } from './vpc.js';
 import { securityGroupsActions } from './security-groups.js';
@@ -31,10 +33,15 @@ import { stsActions } from './sts.js';
 import { ramActions } from './ram/index.js';
 import { joinResourceGroupActions, moveResourceGroupActions, resourceManagerActions } from './resource-groups.js';
 import { bssActions } from './bss.js';
+import { bssPriceActions } from './bss-prices.js';
+import { bssBillActions } from './bss-bills.js';
+import { priceActions } from './prices.js';
 import { actionTrailActions } from '../audit/lookup-events.js';
 import { explainRamAccessActions } from './explain-ram-access.js';
 import { consoleSignInActions } from './console-sign-in.js';
 import { ramDiagnosticActions } from './ram-diagnostics.js';
+import { systemEventActions } from './system-events.js';
+import { accountAttributeActions } from './account-attributes.js';
 
 export function allHandlers(): Record<Product, HandlerMap> {
   return {
@@ -43,14 +50,16 @@ export function allHandlers(): Record<Product, HandlerMap> {
       ...keyPairsActions, ...tagsActions, ...instancesActions,
       ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions, ...imageTaskActions, ...vncActions, ...monitoringActions,
       ...metadataOptionsActions, ...joinResourceGroupActions,
-      ...ecsVpcActions, ...networkInterfaceActions,
+      ...ecsVpcActions, ...networkInterfaceActions, ...systemEventActions, ...accountAttributeActions,
+      ...spotMarketActions, ...priceActions,
     },
     vpc: { ...vpcActions, ...vpcTagActions, ...moveResourceGroupActions, ...routeTableActions, ...vpcDefaultActions, ...vpcCidrActions },
     sts: { ...stsActions },
     ram: { ...ramActions, ...ramDiagnosticActions },
-    bssopenapi: { ...bssActions },
+    bssopenapi: { ...bssActions, ...bssPriceActions, ...bssBillActions },
     resourcemanager: { ...resourceManagerActions },
     actiontrail: { ...actionTrailActions },
-    openecs: { ...accountActions, ...faultRuleActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions, ...explainRamAccessActions, ...consoleSignInActions },
+    openecs: { ...accountActions, ...faultRuleActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions, ...explainRamAccessActions, ...consoleSignInActions,
+      ...spotInterruptionActions },
   };
 }

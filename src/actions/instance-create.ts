@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
-import { Sealer } from '../auth/secrets.js';
+import type { Sealer } from '../auth/secrets.js';
 import { newId } from '../domain/ids.js';
 import { defaultSystemDiskCategory, findInstanceType } from '../domain/catalog/instance-types.js';
 import { performanceLevelFor } from '../domain/catalog/disk-categories.js';
@@ -28,6 +28,8 @@ import { macAddress } from '../domain/instances/mac.js';
 import { DEFAULT_ACTION_ON_MAINTENANCE } from '../domain/instances/maintenance.js';
 import { launchJumboFrames } from '../domain/instances/jumbo-frames.js';
 import { checkSubscription, type Subscription, type SubscriptionCheck } from '../domain/instances/subscription.js';
+import { spotOptionsOf, type SpotOptions } from '../domain/instances/spot.js';
+import { currentSpotPrice } from './spot-market.js';
 
 function subscriptionOf(c: SubscriptionCheck): Subscription {
   if (!c.ok) throw new EcsError(c.code, c.message);
@@ -39,11 +41,12 @@ import {
   type GroupInfo, type ImageInfo, type TypeInfo, type VSwitchInfo,
 } from './launch-deps.js';
 import { lockRows } from '../store/row-locks.js';
+import { holdImage, holdSnapshots } from './launch-holds.js';
 import { imageSystemSnapshot, resolveDataDisks } from './launch-disks.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
-import { resolveResourceGroup } from './resource-groups.js';
-import { usableInstanceRole } from './instance-role-check.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
+import { holdInstanceRole, usableInstanceRole } from './instance-role-check.js';
 
 const MAX_DATA_DISKS = 16;
 const MAX_GROUPS_PER_INSTANCE = 5;
@@ -82,13 +85,12 @@ interface LaunchPlan {
   privatePool: PrivatePoolOptions;
   jumboFrames: boolean;
   subscription: Subscription;
+  spot: SpotOptions;
 }
 
-const sealers = new WeakMap<object, Sealer>();
+/** The server key's sealer (the one every replica shares), for passwords kept in the store. */
 function sealer(ctx: ActionContext): Sealer {
-  let s = sealers.get(ctx.db);
-  if (!s) { s = Sealer.forDataDir(ctx.config.dataDir); sealers.set(ctx.db, s); }
-  return s;
+  return ctx.sealer;
 }
 export { sealer as passwordSealer };
 
@@ -232,6 +234,11 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
   if (bandwidthOut < 0 || bandwidthOut > 100) throw new EcsError('InvalidParameter.Bandwidth', 'InternetMaxBandwidthOut must be from 0 to 100 Mbit/s.', 400);
   const chargeType = p.InstanceChargeType ?? 'PostPaid';
   if (chargeType !== 'PostPaid' && chargeType !== 'PrePaid') throw new EcsError('InvalidInstanceChargeType.ValueNotSupported', `InstanceChargeType "${chargeType}" is not supported.`, 400);
+  const privatePool = privatePoolFrom(p['PrivatePoolOptions.MatchCriteria'], p['PrivatePoolOptions.Id']);
+  const spot = spotOptionsOf({
+    strategy: p.SpotStrategy, priceLimit: p.SpotPriceLimit, duration: p.SpotDuration, interruptionBehavior: p.SpotInterruptionBehavior,
+    chargeType, deletionProtection: p.DeletionProtection === true, privatePoolTarget: privatePool.matchCriteria === 'Target', mode,
+  }, () => currentSpotPrice(ctx, vswitch.zoneId, type.id, image.osType));
   if (p.Description !== undefined && (String(p.Description).length > 256 || /^https?:\/\//i.test(p.Description))) {
     throw new EcsError('InvalidDescription.Malformed', 'The specified parameter "Description" is not valid: at most 256 characters, not starting with http:// or https://.');
   }
@@ -247,7 +254,8 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
     resourceGroupId: await resolveResourceGroup(ctx, p.ResourceGroupId),
     creditSpecification: p.CreditSpecification ?? (type.id.startsWith('ecs.t') ? 'Standard' : ''),
     metadataOptions,
-    privatePool: privatePoolFrom(p['PrivatePoolOptions.MatchCriteria'], p['PrivatePoolOptions.Id']),
+    privatePool,
+    spot,
     jumboFrames: launchJumboFrames(type.id, p.NetworkOptions?.EnableJumboFrame),
     subscription: subscriptionOf(checkSubscription({ chargeType, period: p.Period, periodUnit: p.PeriodUnit, autoRenew: p.AutoRenew, autoRenewPeriod: p.AutoRenewPeriod }, ctx.now())),
   };
@@ -257,12 +265,21 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
   const ids = Array.from({ length: plan.amount }, () => newId('i-'));
   const now = ctx.now();
   return ctx.mutate(async (trx) => {
+    // Locks in the order of store/row-locks.ts: the resource group, the security groups, the role,
+    // the VSwitch (its addresses), then the image and snapshots the disks start from.
+    await holdResourceGroup(ctx, trx, plan.resourceGroupId);
     // The groups' capacity again with their rows locked: concurrent launches into one group count one another.
     await lockRows(trx, 'security_groups', plan.groupIds);
     await checkGroupCapacity(ctx, plan.groups, plan.amount, 'SecurityGroupInstanceLimitExceed', trx);
+    // The role stays until these instances hold it: a concurrent DeleteRole waits, then sees them.
+    if (plan.ramRoleName) await holdInstanceRole(trx, { account_id: ctx.principal.accountId, name: plan.ramRoleName });
     // Every row of the batch is built first and written with one INSERT per table (store/batch.ts):
     // a statement per row made RunInstances Amount=100 cost ~1,000 statements.
     const privateIps = await allocatePrivateIps(trx, { vswitchId: plan.vswitch.id, instanceIds: ids, requested: plan.privateIp });
+    // A concurrent DeleteImage waits and then counts these instances; DeleteSnapshot these disks.
+    await holdImage(ctx, trx, plan.image.id, ctx.regionId);
+    await holdSnapshots(trx, [plan.systemDisk.snapshotId], (id) => new EcsError('InvalidImageId.NotFound', `The snapshot ${id} of the image "${plan.image.id}" does not exist.`));
+    await holdSnapshots(trx, plan.dataDisks.map((d) => d.snapshotId), (id) => new EcsError('InvalidDataDiskSnapshotId.NotFound', `The specified parameter "DataDisk.n.SnapshotId" (${id}) is not valid: the snapshot was deleted.`));
     const publicBatch: PublicIpBatch = {};
     const rows: InstanceRow[] = [];
     const enis: NetworkInterfaceRow[] = [];
@@ -327,10 +344,18 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         renewal_status: plan.subscription.renewalStatus,
         renewal_duration: plan.subscription.renewalDuration,
         renewal_unit: plan.subscription.renewalUnit,
+        expiry_stopped_at: null,
+        expiry_restart: 0,
         force_stop: 0,
         vnc_password_sealed: '',
         metadata_generation: 0,
         ram_role_name: plan.ramRoleName,
+        ram_role_policy: '',
+        spot_strategy: plan.spot.strategy,
+        spot_price_limit: plan.spot.priceLimit,
+        spot_duration: plan.spot.duration,
+        spot_interruption_behavior: plan.spot.interruptionBehavior,
+        spot_termination_at: null,
       };
       rows.push(row);
       enis.push({
@@ -372,6 +397,9 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
           detached_at: null,
           reset_snapshot_id: '',
           resize_from: 0,
+          // A subscription's disks are bought with it (DescribeDisks DiskChargeType).
+          charge_type: plan.chargeType,
+          charge_type_changed_at: null,
         };
         diskRows.push(diskRow);
       }

@@ -65,6 +65,16 @@ async function filterOf(ctx: ActionContext, p: Params): Promise<InstanceFilter> 
     throw new EcsError('InvalidStatus.ValueNotSupported', `The specified Status "${p.Status}" is not valid.`, 400);
   }
   if (p.InstanceNetworkType && p.InstanceNetworkType !== 'vpc') f.ids = [];
+  if (p.LockReason) {
+    // The metadata's values; `financial` (a subscription stopped for expiry) and `Recycling` (a spot
+    // instance's interruption notice) happen here.
+    if (!['financial', 'security', 'Recycling', 'recycling', 'dedicatedhostfinancial', 'refunded'].includes(p.LockReason)) {
+      throw new EcsError('InvalidLockReason.NotFound', `The specified LockReason "${p.LockReason}" is not found.`);
+    }
+    if (p.LockReason === 'financial') f.financialLock = true;
+    else if (p.LockReason === 'Recycling' || p.LockReason === 'recycling') f.recyclingLock = true;
+    else f.ids = [];
+  }
   checkAdditionalAttributes(p.AdditionalAttributes);
   // Filter.N.Key CreationStartTime / CreationEndTime (ISO 8601 UTC).
   for (let i = 1; i <= 4; i++) {

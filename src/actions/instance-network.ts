@@ -6,6 +6,7 @@
  * src/domain/public-ip-pool.ts; shown by DescribeInstances, not routed anywhere: issue 14).
  */
 import { randomInt } from 'node:crypto';
+import { refuseIfExpiryLocked } from './expiry-lock.js';
 import { EcsError } from '../domain/errors.js';
 import { parseIpv4 } from '../domain/cidr.js';
 import { planVpcMove, type MoveGroup } from '../domain/instances/vpc-move.js';
@@ -16,6 +17,7 @@ import { allocatePublicIp } from '../store/public-ips.js';
 import { requestSecurityPolicy } from '../engine/security-policy.js';
 import { requireInstance } from './instance-describe.js';
 import { checkGroupCapacity } from './launch-deps.js';
+import { lockRow, lockRows } from '../store/row-locks.js';
 import type { ActionContext, Tx } from './types.js';
 import { ecsHandlers } from './typed-handlers.js';
 
@@ -60,6 +62,13 @@ export const instanceNetworkActions = ecsHandlers({
     if (plan.groupIds) await checkGroupCapacity(ctx, groups, 1, 'SecurityGroupInstanceLimitExceed');
     return ctx.mutate(async (trx) => {
       if (!plan.changed) return {};
+      if (plan.groupIds) {
+        // The groups' capacity again with their rows locked: concurrent joins of one group count one another.
+        await lockRows(trx, 'security_groups', plan.groupIds);
+        await checkGroupCapacity(ctx, groups, 1, 'SecurityGroupInstanceLimitExceed', trx);
+      }
+      // The target VSwitch before the instance (lock order of store/row-locks.ts); the allocation below takes it anyway.
+      await lockRow(trx, 'vswitches', plan.vswitchId);
       const moved = await updateInstanceIfStatus(trx, row.id, 'Stopped', { vpc_id: plan.vpcId, vswitch_id: plan.vswitchId, private_ip: plan.privateIp });
       if (!moved) throw new EcsError('IncorrectInstanceStatus', `The instance ${row.id} is no longer Stopped.`);
       await releasePrivateIps(trx, row.id);
@@ -74,6 +83,7 @@ export const instanceNetworkActions = ecsHandlers({
 
   async ModifyInstanceNetworkSpec(ctx, p) {
     const row = await requireInstance(ctx, p.InstanceId);
+    refuseIfExpiryLocked(row);
     if (row.status !== 'Running' && row.status !== 'Stopped') {
       throw new EcsError('InvalidOperation.InstanceStatusUnsupported', `The instance ${row.id} is ${row.status}; its network spec changes while Running or Stopped.`);
     }
@@ -103,6 +113,7 @@ export const instanceNetworkActions = ecsHandlers({
 
   async AllocatePublicIpAddress(ctx, p) {
     const row = await requireInstance(ctx, p.InstanceId);
+    refuseIfExpiryLocked(row);
     if (row.status !== 'Running' && row.status !== 'Stopped') {
       throw new EcsError('IncorrectInstanceStatus', `The instance ${row.id} is ${row.status}; a public address is allocated while Running or Stopped.`);
     }

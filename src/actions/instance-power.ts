@@ -6,11 +6,28 @@
 import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { allowed, nextStatus, type PowerAction } from '../domain/instances/states.js';
-import { getInstancesByIds, releaseInstance, setInstanceStatus, type InstanceRow } from '../store/instances.js';
+import { getInstancesByIds, releaseInstance, type InstanceRow } from '../store/instances.js';
+import { avoidScheduledReboots } from '../store/system-events.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
 import type { NewOperation } from '../engine/operations.js';
 import { nextHopInstanceIds } from '../store/route-tables.js';
+import { lockRows } from '../store/row-locks.js';
+import { expiryLockError, isExpiryLocked } from './expiry-lock.js';
+import { casInstance } from '../store/subscriptions.js';
+import { instanceMarketPrice } from '../engine/spot-interruptions.js';
+import type { PriceTable } from '../domain/billing/price-table.js';
+
+/**
+ * A price-limited spot instance whose bid the market has passed does not start (it would be
+ * interrupted at once): StartInstance(s)' OperationDenied.SpotPriceLowerThanPublicPrice.
+ */
+function spotBidError(row: InstanceRow, prices: PriceTable, now: number): EcsError | undefined {
+  if (row.spot_strategy !== 'SpotWithPriceLimit') return undefined;
+  const market = instanceMarketPrice(prices, row, now);
+  if (row.spot_price_limit >= market) return undefined;
+  return new EcsError('OperationDenied.SpotPriceLowerThanPublicPrice', `The spot instance price is lower than public price: instance ${row.id} bids ${row.spot_price_limit} an hour, the market is at ${market}.`, 403);
+}
 
 const MAX_BATCH = 100;
 
@@ -22,15 +39,23 @@ function statusError(verb: Verb, row: InstanceRow): EcsError {
   return new EcsError('IncorrectInstanceStatus', `The current status of the resource does not support this operation: ${verb} needs ${verb === 'Start' ? 'Stopped' : verb === 'Delete' ? 'Stopped (or Force=true)' : 'Running'}, instance ${row.id} is ${row.status}.`);
 }
 
+function nextHopError(row: InstanceRow): EcsError {
+  return new EcsError('DependencyViolation.RouteEntry', `The instance ${row.id} is the next hop of a route entry; delete the entry first.`);
+}
+
 /** Checks one instance for a verb; returns the error to report, if any. */
-function check(verb: Verb, row: InstanceRow, p: Params, nextHops: ReadonlySet<string> = new Set(), now = 0): EcsError | undefined {
+function check(verb: Verb, row: InstanceRow, p: Params, nextHops: ReadonlySet<string> = new Set(), now = 0, single = false, prices?: PriceTable): EcsError | undefined {
   if (verb === 'Delete') {
-    // A subscription is released at its expiry, or after ModifyInstanceChargeType to PostPaid (Terraform's force_delete).
+    // An unexpired subscription is released after ModifyInstanceChargeType to PostPaid (Terraform's
+    // force_delete); an expired one with TerminateSubscription=true, or by the engine 15 days after its stop.
     if (row.instance_charge_type === 'PrePaid' && row.expires_at !== null && row.expires_at > now) {
       return new EcsError('ChargeTypeViolation', `The instance ${row.id} is a subscription (PrePaid) until ${new Date(row.expires_at).toISOString()}; change it to PostPaid (ModifyInstanceChargeType) to release it now.`);
     }
+    if (row.instance_charge_type === 'PrePaid' && row.expires_at !== null && p.TerminateSubscription !== true) {
+      return new EcsError('ChargeTypeViolation', `The subscription (PrePaid) instance ${row.id} expired at ${new Date(row.expires_at).toISOString()}; set TerminateSubscription=true to release it.`);
+    }
     // A route entry leading to the instance keeps it (DeleteInstance: DependencyViolation.RouteEntry).
-    if (nextHops.has(row.id)) return new EcsError('DependencyViolation.RouteEntry', `The instance ${row.id} is the next hop of a route entry; delete the entry first.`);
+    if (nextHops.has(row.id)) return nextHopError(row);
     if (row.deletion_protection === 1) return new EcsError('InvalidOperation.DeletionProtection', `The instance ${row.id} has DeletionProtection enabled; disable it before releasing the instance.`);
     const action: PowerAction = p.Force === true ? 'ForceDelete' : 'Delete';
     if (!allowed(action, row.status)) return row.status === 'Pending'
@@ -38,6 +63,10 @@ function check(verb: Verb, row: InstanceRow, p: Params, nextHops: ReadonlySet<st
       : statusError(verb, row);
     return undefined;
   }
+  // Stopped for expiry: the lock stays until RenewInstance (StartInstance's metadata names it InstanceExpired).
+  if (isExpiryLocked(row)) return expiryLockError(row, verb === 'Start' && single ? 'InstanceExpired' : 'InstanceExpiredOrInArrears');
+  const bid = verb === 'Start' && prices ? spotBidError(row, prices, now) : undefined;
+  if (bid) return bid;
   return allowed(verb, row.status) ? undefined : statusError(verb, row);
 }
 
@@ -47,6 +76,8 @@ function check(verb: Verb, row: InstanceRow, p: Params, nextHops: ReadonlySet<st
  */
 async function apply(trx: Tx, enqueue: (op: NewOperation) => Promise<void>, verb: Verb, row: InstanceRow, p: Params, now: number): Promise<string | EcsError> {
   if (verb === 'Delete') {
+    // Counted again with the row locked (by the caller): CreateRouteEntry locks it to route to it.
+    if ((await nextHopInstanceIds(trx, [row.id])).size > 0) return nextHopError(row);
     if (!(await releaseInstance(trx, row, now))) return await movedOn(trx, verb, row);
     await enqueue({ kind: 'instance', resourceId: row.id, dueAt: now });
     return row.status;
@@ -57,7 +88,10 @@ async function apply(trx: Tx, enqueue: (op: NewOperation) => Promise<void>, verb
   if (verb === 'Stop') patch.stopped_mode = p.StoppedMode === 'StopCharging' ? 'StopCharging' : 'KeepCharging';
   // Intent in the row, read by the instance reconciler: a second request's ForceStop is never lost.
   patch.force_stop = verb !== 'Start' && (p.ForceStop === true || p.ForceReboot === true) ? 1 : 0;
-  if (!(await setInstanceStatus(trx, row, to, now, patch))) return await movedOn(trx, verb, row);
+  // Also compare-and-set on the expiry and its lock: the engine may lock a Stopped instance in between.
+  if (!(await casInstance(trx, row, { ...patch, status: to }, now))) return await movedOn(trx, verb, row);
+  // A reboot ahead of a scheduled maintenance reboot does its work: the event is Avoided.
+  if (verb === 'Reboot') await avoidScheduledReboots(trx, [row.id], now);
   await enqueue({ kind: 'instance', resourceId: row.id, dueAt: now });
   return to;
 }
@@ -66,6 +100,7 @@ async function apply(trx: Tx, enqueue: (op: NewOperation) => Promise<void>, verb
 async function movedOn(trx: Tx, verb: Verb, row: InstanceRow): Promise<EcsError> {
   const [now] = await getInstancesByIds(trx, row.account_id, [row.id]);
   if (!now) return notFound([row.id], false);
+  if (verb !== 'Delete' && isExpiryLocked(now)) return expiryLockError(now);
   return statusError(verb, now);
 }
 
@@ -79,9 +114,10 @@ async function single(ctx: ActionContext, p: Params, verb: Verb) {
   const id: string = p.InstanceId;
   const [row] = await getInstancesByIds(ctx.db, ctx.principal.accountId, [id]);
   if (!row || (ctx.regionId && row.region_id !== ctx.regionId)) throw notFound([id], false);
-  const err = check(verb, row, p, verb === 'Delete' ? await nextHopInstanceIds(ctx.db, [row.id]) : undefined, ctx.now());
+  const err = check(verb, row, p, verb === 'Delete' ? await nextHopInstanceIds(ctx.db, [row.id]) : undefined, ctx.now(), true, ctx.config.prices);
   if (err) throw err;
   return ctx.mutate(async (trx, enqueue) => {
+    if (verb === 'Delete') await lockRows(trx, 'instances', [row.id]);
     const done = await apply(trx, enqueue, verb, row, p, ctx.now());
     if (done instanceof EcsError) throw done;
     return {};
@@ -98,7 +134,7 @@ async function batch(ctx: ActionContext, p: Params, verb: Verb) {
   const outcomes: Outcome[] = ids.map((id) => {
     const row = byId.get(id);
     if (!row) return { id, error: notFound([id], true) };
-    return { id, row, error: check(verb, row, p, nextHops, ctx.now()) };
+    return { id, row, error: check(verb, row, p, nextHops, ctx.now(), false, ctx.config.prices) };
   });
   const successFirst = p.BatchOptimization === 'SuccessFirst';
   if (!successFirst) {
@@ -110,6 +146,8 @@ async function batch(ctx: ActionContext, p: Params, verb: Verb) {
   }
   if (ctx.dryRun) throw new EcsError('DRYRUN.SUCCESS', 'This request is a dryrun request with successful result.', 400);
   return ctx.mutate(async (trx, enqueue) => {
+    // All the rows at once, in id order, before apply() counts their route entries.
+    if (verb === 'Delete') await lockRows(trx, 'instances', outcomes.filter((o) => o.row && !o.error).map((o) => o.id));
     const responses = [];
     for (const o of outcomes) {
       if (o.error || !o.row) {

@@ -4,14 +4,16 @@
  * serves the role's temporary credentials (src/auth/instance-credentials.ts). Passing a role is
  * authorised before the handler runs (ram:PassRole, policy-enforcer.ts); here the role must exist
  * and trust `ecs.aliyuncs.com`. Attach and Detach answer per instance, as ECS does: an instance that
- * cannot take the change fails alone (FailCount) and the others go on.
+ * cannot take the change fails alone (FailCount) and the others go on. Attach's `Policy` is kept
+ * with the attachment and narrows the credentials the instance is handed (instance-credentials.ts).
  */
 import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { endInstanceSessions } from '../auth/instance-credentials.js';
 import type { InstanceRow } from '../store/instances.js';
 import { instancesInOrder, jsonIdList, pageOfInstances } from './instance-lookup.js';
-import { usableInstanceRole } from './instance-role-check.js';
+import { holdInstanceRole, usableInstanceRole } from './instance-role-check.js';
+import { checkPolicyDocument } from '../domain/ram/documents.js';
 import type { ActionContext } from './types.js';
 import { ecsHandlers } from './typed-handlers.js';
 
@@ -30,29 +32,57 @@ async function namedInstances(ctx: ActionContext, p: Params): Promise<InstanceRo
 
 const sameRole = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** ECS's limit on AttachInstanceRamRole's Policy (the metadata: 1 to 1,024 characters). */
+const INSTANCE_ROLE_POLICY_MAX = 1024;
+
+/**
+ * The session policy an attachment narrows the role with ('' for none): a RAM policy document the
+ * credentials are evaluated against together with the role's policies, as AssumeRole's Policy is.
+ */
+function instanceRolePolicy(text: string | undefined): string {
+  if (text === undefined || text === '') return '';
+  const invalid = (why: string) => new EcsError('InvalidParameter.Policy', `The specified parameter "Policy" is not valid: ${why}`, 400);
+  if (text.length > INSTANCE_ROLE_POLICY_MAX) throw invalid(`it has ${text.length} characters; at most ${INSTANCE_ROLE_POLICY_MAX} are allowed.`);
+  try {
+    checkPolicyDocument(text, 'policy', 'Policy');
+  } catch (e) {
+    throw invalid((e as Error).message);
+  }
+  return text;
+}
+
 interface Outcome { InstanceId: string; Success: boolean; Code: string; Message: string }
 const ok = (id: string): Outcome => ({ InstanceId: id, Success: true, Code: '200', Message: 'success' });
 const failed = (id: string, code: string, message: string): Outcome => ({ InstanceId: id, Success: false, Code: code, Message: message });
 
 export const instanceRamRoleActions = ecsHandlers({
   async AttachInstanceRamRole(ctx, p) {
+    const policy = instanceRolePolicy(p.Policy);
     const rows = await namedInstances(ctx, p);
     const role = await usableInstanceRole(ctx, p.RamRoleName);
     return ctx.mutate(async (trx) => {
+      await holdInstanceRole(trx, role);
       const results: Outcome[] = [];
+      const renewed: string[] = [];
       for (const r of rows) {
         if (r.ram_role_name && !sameRole(r.ram_role_name, role.name)) {
           results.push(failed(r.id, 'InvalidInstance.RamRoleAlreadyAttached',
             `The instance already holds the RAM role "${r.ram_role_name}": an instance holds one role at a time, detach it first.`));
           continue;
         }
-        if (r.ram_role_name === role.name) { results.push(ok(r.id)); continue; }
-        // Compare-and-set: a concurrent attach of another role wins or loses as a whole.
-        const res = await trx.updateTable('instances').set({ ram_role_name: role.name })
-          .where('id', '=', r.id).where('ram_role_name', '=', r.ram_role_name).where('deleted_at', 'is', null).executeTakeFirst();
-        results.push(Number(res.numUpdatedRows) === 1 ? ok(r.id)
+        if (r.ram_role_name === role.name && r.ram_role_policy === policy) { results.push(ok(r.id)); continue; }
+        // Compare-and-set: a concurrent attach of another role (or policy) wins or loses as a whole.
+        const res = await trx.updateTable('instances').set({ ram_role_name: role.name, ram_role_policy: policy })
+          .where('id', '=', r.id).where('ram_role_name', '=', r.ram_role_name).where('ram_role_policy', '=', r.ram_role_policy)
+          .where('deleted_at', 'is', null).executeTakeFirst();
+        const done = Number(res.numUpdatedRows) === 1;
+        if (done && r.ram_role_name) renewed.push(r.id);
+        results.push(done ? ok(r.id)
           : failed(r.id, 'InvalidInstance.RamRoleAlreadyAttached', 'The instance\'s RAM role changed meanwhile; describe it and retry.'));
       }
+      // Same role, another policy: the credentials already handed out carry the old one, so they end
+      // here and the metadata service issues narrowed ones on the next read.
+      await endInstanceSessions(trx, renewed);
       return {
         RamRoleName: role.name,
         TotalCount: results.length,
@@ -78,7 +108,7 @@ export const instanceRamRoleActions = ecsHandlers({
           results.push({ ...failed(r.id, 'InvalidRamRole.NotAttached', `The instance holds the RAM role "${r.ram_role_name}", not "${only}".`), InstanceRamRoleSets: { InstanceRamRoleSet: [] } });
           continue;
         }
-        const res = await trx.updateTable('instances').set({ ram_role_name: '' })
+        const res = await trx.updateTable('instances').set({ ram_role_name: '', ram_role_policy: '' })
           .where('id', '=', r.id).where('ram_role_name', '=', r.ram_role_name).executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) {
           results.push({ ...failed(r.id, 'InvalidRamRole.NotAttached', 'The instance\'s RAM role changed meanwhile; describe it and retry.'), InstanceRamRoleSets: { InstanceRamRoleSet: [] } });

@@ -2,13 +2,14 @@
  * Subscription instances (src/domain/instances/subscription.ts): DescribeInstanceAutoRenewAttribute
  * (Terraform's Read of a PrePaid instance), ModifyInstanceAutoRenewAttribute and
  * ModifyInstanceChargeType (PostPaid ↔ PrePaid; Terraform's `force_delete` turns a subscription to
- * pay-as-you-go before DeleteInstance, which refuses an unexpired subscription). Expiry is shown
- * (ExpiredTime); the engine does not yet stop, renew or release instances when it comes.
+ * pay-as-you-go before DeleteInstance, which refuses an unexpired subscription). What happens at
+ * expiry: src/engine/reconcilers/subscriptions.ts; renewal and the rest: instance-renewal.ts.
  */
 import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { checkSubscription, isPeriodUnit, PAY_AS_YOU_GO, RENEWAL_STATUSES, validRenewPeriod } from '../domain/instances/subscription.js';
 import { listInstances, updateInstance, type InstanceRow } from '../store/instances.js';
+import { setDisksChargeType } from '../store/subscriptions.js';
 import { instancesInOrder, jsonIdList } from './instance-lookup.js';
 import type { ActionContext } from './types.js';
 import { ecsHandlers } from './typed-handlers.js';
@@ -74,7 +75,8 @@ export const instanceSubscriptionActions = ecsHandlers({
     if (rows.length === 0) throw new EcsError('MissingParameter.InstanceId', 'InstanceId should not be null.');
     requirePrePaid(rows);
     const unit: string = p.PeriodUnit ?? 'Month';
-    if (!isPeriodUnit(unit)) throw new EcsError('InvalidPeriodUnit.ValueNotSupported', `The specified PeriodUnit "${unit}" is not valid: Month or Week.`);
+    // Year too (this action's metadata: Duration 1–5), for renewals at expiry only.
+    if (!isPeriodUnit(unit) && unit !== 'Year') throw new EcsError('InvalidPeriodUnit.ValueNotSupported', `The specified PeriodUnit "${unit}" is not valid: Month, Week or Year.`);
     const status: string = p.RenewalStatus ?? (p.AutoRenew === true ? 'AutoRenewal' : 'Normal');
     if (!(RENEWAL_STATUSES as readonly string[]).includes(status)) {
       throw new EcsError('InvalidParameter.RenewalStatus', `The specified RenewalStatus "${status}" is not valid: AutoRenewal, Normal or NotRenewal.`);
@@ -82,7 +84,7 @@ export const instanceSubscriptionActions = ecsHandlers({
     let duration = 0;
     if (status === 'AutoRenewal') {
       duration = p.Duration ?? 1;
-      if (!validRenewPeriod(duration, unit)) throw new EcsError('InvalidParameter.Duration', `The specified Duration ${duration} is not valid for PeriodUnit ${unit}.`);
+      if (unit === 'Year' ? !(Number.isInteger(duration) && duration >= 1 && duration <= 5) : !validRenewPeriod(duration, unit)) throw new EcsError('InvalidParameter.Duration', `The specified Duration ${duration} is not valid for PeriodUnit ${unit}.`);
     }
     return ctx.mutate(async (trx) => {
       for (const r of rows) await updateInstance(trx, r.id, { renewal_status: status, renewal_duration: duration, renewal_unit: unit });
@@ -101,12 +103,10 @@ export const instanceSubscriptionActions = ecsHandlers({
     for (const r of rows) {
       if (r.status !== 'Running' && r.status !== 'Stopped') throw new EcsError('InvalidStatus.ValueNotSupported', `The instance ${r.id} is ${r.status}; its charge type changes while Running or Stopped.`);
       if (r.instance_charge_type === target) throw new EcsError('InvalidInstanceChargeType.ValueNotSupported', `The instance ${r.id} is already ${target}.`);
+      // A spot instance stays pay-as-you-go (src/domain/instances/spot.ts).
+      if (target === 'PrePaid' && r.spot_strategy !== 'NoSpot') throw new EcsError('InvalidSpotStrategy', `The specified spotStrategy is not valid: the instance ${r.id} is a spot instance (${r.spot_strategy}) and cannot become a subscription.`);
       if (target === 'PrePaid' && r.auto_release_time) throw new EcsError('ReleaseTimeHaveBeenSet', `The instance ${r.id} has an automatic release time; cancel it first.`);
-    }
-    // Disks are pay-as-you-go here (DescribeDisks DiskChargeType): a change to PostPaid includes them as
-    // they are; turning them into subscriptions is not offered.
-    if (target === 'PrePaid' && p.IncludeDataDisks === true) {
-      throw new EcsError('InvalidParameter', 'IncludeDataDisks=true with PrePaid is not supported: data disks stay pay-as-you-go in OpenECS.');
+      if (r.expires_at !== null && r.expires_at <= ctx.now()) throw new EcsError('ExpiredInstance', `The subscription of the instance ${r.id} expired at ${new Date(r.expires_at).toISOString()}; renew it (RenewInstance) first.`);
     }
     const now = ctx.now();
     let sub = PAY_AS_YOU_GO;
@@ -119,10 +119,15 @@ export const instanceSubscriptionActions = ecsHandlers({
     }
     return ctx.mutate(async (trx) => {
       for (const r of rows) {
-        await updateInstance(trx, r.id, {
+        // Compare-and-set on the charge type and expiry read: a concurrent change or renewal is not overwritten.
+        const r2 = await trx.updateTable('instances').set({
           instance_charge_type: target, expires_at: sub.expiresAt, renewal_status: sub.renewalStatus,
           renewal_duration: sub.renewalDuration, renewal_unit: sub.renewalUnit,
-        });
+        }).where('id', '=', r.id).where('instance_charge_type', '=', r.instance_charge_type).where('expiry_stopped_at', 'is', null)
+          .where('deleted_at', 'is', null).executeTakeFirst();
+        if (Number(r2.numUpdatedRows) === 0) throw new EcsError('InvalidStatus.ValueNotSupported', `The instance ${r.id} changed while its charge type was being changed; try again.`);
+        // The disks follow: all of them to pay-as-you-go; to a subscription the system disk, the data disks with IncludeDataDisks.
+        await setDisksChargeType(trx, r.id, target, target === 'PostPaid' || p.IncludeDataDisks === true);
       }
       return {
         OrderId: String(now).slice(-12),

@@ -14,6 +14,17 @@ export function instanceTypeFamily(type: string): string {
 
 const ips = (ip: string) => ({ IpAddress: ip ? [ip] : [] });
 
+/**
+ * The instance's locks: `financial` while a subscription is stopped for expiry, `Recycling` while
+ * a spot instance's interruption notice runs (src/domain/instances/spot.ts).
+ */
+function operationLocks(r: InstanceRow): { LockReason: string }[] {
+  const locks: { LockReason: string }[] = [];
+  if (r.expiry_stopped_at !== null) locks.push({ LockReason: 'financial' });
+  if (r.spot_termination_at !== null) locks.push({ LockReason: 'Recycling' });
+  return locks;
+}
+
 function common(r: InstanceRow, groups: string[]) {
   return {
     InstanceId: r.id,
@@ -42,7 +53,8 @@ function common(r: InstanceRow, groups: string[]) {
     InnerIpAddress: { IpAddress: [] as string[] },
     VpcAttributes: { VpcId: r.vpc_id, VSwitchId: r.vswitch_id, NatIpAddress: '', PrivateIpAddress: ips(r.private_ip) },
     EipAddress: { IpAddress: '', AllocationId: '', InternetChargeType: '', Bandwidth: 0 },
-    OperationLocks: { LockReason: [] as { LockReason: string }[] },
+    // A subscription stopped for expiry is locked until renewed (src/domain/instances/subscription-lifecycle.ts).
+    OperationLocks: { LockReason: operationLocks(r) },
   };
 }
 
@@ -135,11 +147,10 @@ function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, en
     GPUSpec: '',
     LocalStorageAmount: 0,
     LocalStorageCapacity: 0,
-    SpotStrategy: 'NoSpot',
-    SpotPriceLimit: 0,
-    SpotDuration: 0,
-    // What RunInstances defaults to; no instance here is a spot instance.
-    SpotInterruptionBehavior: 'Terminate',
+    SpotStrategy: r.spot_strategy,
+    SpotPriceLimit: r.spot_price_limit,
+    SpotDuration: r.spot_duration,
+    SpotInterruptionBehavior: r.spot_interruption_behavior,
     DeploymentSetId: '',
     DeploymentSetGroupNo: 0,
     HpcClusterId: '',

@@ -8,6 +8,7 @@ import { instanceAttachmentActions } from './instance-attachment.js';
 import { instanceRamRoleActions } from './instance-ram-role.js';
 import { instanceNetworkActions } from './instance-network.js';
 import { instanceSubscriptionActions } from './instance-subscription.js';
+import { instanceRenewalActions } from './instance-renewal.js';
 import type { HandlerMap } from './types.js';
 
 export const instancesActions: HandlerMap = {
@@ -20,4 +21,5 @@ export const instancesActions: HandlerMap = {
   ...instanceRamRoleActions,
   ...instanceNetworkActions,
   ...instanceSubscriptionActions,
+  ...instanceRenewalActions,
 };

@@ -19,7 +19,7 @@ import { UNIQUE, onViolation } from '../store/unique.js';
 import { idsWithTags, putTags, removeTags, renderTags, tagsOf } from '../store/tags.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 
 const scopeOf = (ctx: ActionContext): KeyPairScope => ({ accountId: ctx.principal.accountId, regionId: ctx.regionId });
 
@@ -49,6 +49,7 @@ async function storeKeyPair(ctx: ActionContext, trx: Tx, k: NewKeyPair): Promise
   // With the account locked, concurrent creates count one another against the quota; the unique
   // (account, region, name) index settles two creates of one name.
   await lockAccount(trx, ctx.principal.accountId);
+  await holdResourceGroup(ctx, trx, k.resourceGroupId);
   await checkRoomFor(trx, ctx, k.name);
   const id = newId('ssh-');
   await onViolation(UNIQUE.keyPairName, () => new EcsError('KeyPair.AlreadyExist', `The key pair "${k.name}" already exist.`), () => insertKeyPair(trx, {

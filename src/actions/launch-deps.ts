@@ -60,11 +60,11 @@ export async function resolveVSwitch(ctx: ActionContext, id: string): Promise<VS
   return { id: v.id, vpcId: v.vpc_id, zoneId: v.zone_id, cidr: v.cidr_block };
 }
 
-export async function resolveSecurityGroups(ctx: ActionContext, ids: string[]): Promise<GroupInfo[]> {
+export async function resolveSecurityGroups(ctx: ActionContext, ids: string[], q: Tx | ActionContext['db'] = ctx.db): Promise<GroupInfo[]> {
   const scope = { accountId: ctx.principal.accountId, regionId: ctx.regionId };
   const out: GroupInfo[] = [];
   for (const id of ids) {
-    const g = await findSecurityGroup(ctx.db, scope, id);
+    const g = await findSecurityGroup(q, scope, id);
     if (!g) throw new EcsError('InvalidSecurityGroupId.NotFound', `The SecurityGroupId "${id}" provided does not exist in our records.`);
     out.push({ id: g.id, vpcId: g.vpc_id, type: g.type });
   }

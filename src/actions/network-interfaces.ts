@@ -21,7 +21,8 @@ import { planSecondaryIps } from '../domain/instances/secondary-ips.js';
 import { idsWithTags, renderTags, tagsOf } from '../store/tags.js';
 import type { Tag } from '../domain/tags.js';
 import { pageFields, pageOf } from './paging.js';
-import type { ActionContext } from './types.js';
+import type { ActionContext, Tx } from './types.js';
+import { lockRow } from '../store/row-locks.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { EcsActions } from '../api/generated/ecs-types.js';
 
@@ -99,14 +100,22 @@ export const networkInterfaceActions = ecsHandlers({
     const { eni, instanceType } = await requireAttachedInterface(ctx, p.NetworkInterfaceId);
     const vsw = await findVSwitch(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId }, eni.vswitch_id);
     if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The VSwitch ${eni.vswitch_id} of the network interface does not exist.`);
-    const current = (await secondaryIpsOf(ctx.db, [eni.id])).get(eni.id) ?? [];
-    const used = new Set((await addressesOfVSwitch(ctx.db, vsw.id)).map(parseIpv4).filter((n): n is number => n !== undefined));
-    const plan = planSecondaryIps({
-      vswitchCidr: vsw.cidr_block, used, current: current.length, limit: findInstanceType(instanceType)?.eniPrivateIps ?? 1,
-      requested: p.PrivateIpAddress, count: p.SecondaryPrivateIpAddressCount,
-    });
-    if (!plan.ok) throw new EcsError(plan.code, plan.message);
+    const planIn = async (q: Tx | ActionContext['db']) => {
+      const current = (await secondaryIpsOf(q, [eni.id])).get(eni.id) ?? [];
+      const used = new Set((await addressesOfVSwitch(q, vsw.id)).map(parseIpv4).filter((n): n is number => n !== undefined));
+      const plan = planSecondaryIps({
+        vswitchCidr: vsw.cidr_block, used, current: current.length, limit: findInstanceType(instanceType)?.eniPrivateIps ?? 1,
+        requested: p.PrivateIpAddress, count: p.SecondaryPrivateIpAddressCount,
+      });
+      if (!plan.ok) throw new EcsError(plan.code, plan.message);
+      return plan;
+    };
+    await planIn(ctx.db);
     return ctx.mutate(async (trx) => {
+      // Planned again with the VSwitch's row locked (as every address allocation takes it): two
+      // concurrent assignments neither pick one free address nor pass the interface's limit together.
+      if (!(await lockRow(trx, 'vswitches', vsw.id))) throw new EcsError('InvalidVSwitchId.NotFound', `The VSwitch ${eni.vswitch_id} of the network interface does not exist.`);
+      const plan = await planIn(trx);
       await addSecondaryIps(trx, eni, plan.ips);
       return { AssignedPrivateIpAddressesSet: { NetworkInterfaceId: eni.id, PrivateIpSet: { PrivateIpAddress: plan.ips } } };
     });

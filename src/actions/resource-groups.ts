@@ -22,7 +22,7 @@ import {
   countGroupResources, countGroups, deleteGroup, ensureDefaultGroup, findGroup, findGroupByName, groupedResources, insertGroup, listGroups,
   newGroupId, setDisplayName, setResourceGroup, type ResourceGroupRow,
 } from '../store/resource-groups.js';
-import { lockAccount } from '../store/row-locks.js';
+import { lockAccount, lockRow } from '../store/row-locks.js';
 import { UNIQUE, onViolation } from '../store/unique.js';
 import { idsWithTags, putTags, removeTags, tagsOf } from '../store/tags.js';
 import { ecsHandlers, resourceManagerHandlers, vpcHandlers } from './typed-handlers.js';
@@ -58,6 +58,18 @@ export async function resolveResourceGroup(ctx: ActionContext, requested: unknow
     return group.id;
   }
   return ensureDefaultGroup(ctx.db, accountId, ctx.now());
+}
+
+/**
+ * The group `resolveResourceGroup` chose, held (a shared row lock) inside the create's transaction,
+ * first or right after the account's row (store/row-locks.ts): a concurrent DeleteResourceGroup
+ * either waits and then counts the new resource, or deleted the group first and this create answers
+ * the action's not-found code.
+ */
+export async function holdResourceGroup(ctx: ActionContext, trx: Tx, groupId: string): Promise<void> {
+  if (groupId && !(await lockRow(trx, 'resource_groups', groupId, 'share'))) {
+    throw new EcsError(notFoundCode(ctx), `The specified ResourceGroupId "${groupId}" does not exist in our records.`);
+  }
 }
 
 async function requireGroup(ctx: ActionContext, id: unknown, code = notFoundCode(ctx)): Promise<ResourceGroupRow> {
@@ -168,7 +180,9 @@ export const resourceManagerActions = resourceManagerHandlers({
     const g = await requireGroup(ctx, p.ResourceGroupId);
     throwUnless(checkDeletable({ isDefault: g.is_default === 1 }, await countGroupResources(ctx.db, ctx.principal.accountId, g.id)), 409);
     return ctx.mutate(async (trx) => {
-      // Checked again inside the transaction: a resource created meanwhile keeps its group alive.
+      // Checked again with the group's row locked: a create into it holds the row until it commits
+      // (holdResourceGroup), so its resource is counted here, or it finds the group gone.
+      if (!(await lockRow(trx, 'resource_groups', g.id))) throw new EcsError(notFoundCode(ctx), `The specified resource group "${g.id}" does not exist. You must first create a resource group.`);
       throwUnless(checkDeletable({ isDefault: false }, await countGroupResources(trx, ctx.principal.accountId, g.id)), 409);
       await deleteGroup(trx, g.id);
       await removeTags(trx, g.id);
@@ -220,6 +234,7 @@ export const joinResourceGroupActions = ecsHandlers({
     const found = await findOwnResource(ctx, table, p.ResourceId, ctx.regionId);
     if (!found) throw new EcsError('InvalidResourceId.NotFound', `The ResourceId "${p.ResourceId}" provided does not exist in our records.`);
     return ctx.mutate(async (trx) => {
+      await holdResourceGroup(ctx, trx, group.id);
       await setResourceGroup(trx, table, found.id, group.id);
       return {};
     });
@@ -236,6 +251,7 @@ export const moveResourceGroupActions = vpcHandlers({
     const found = await findOwnResource(ctx, table, String(p.ResourceId ?? ''), ctx.regionId);
     if (!found) throw new EcsError('InvalidResourceId.NotFound', `The specified ResourceId "${p.ResourceId}" does not exist.`);
     return ctx.mutate(async (trx) => {
+      await holdResourceGroup(ctx, trx, group.id);
       await setResourceGroup(trx, table, found.id, group.id);
       return {};
     });

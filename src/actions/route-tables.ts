@@ -27,7 +27,9 @@ import {
   type RouteEntryRow, type RouteTableRow,
 } from '../store/route-tables.js';
 import { vpcHandlers } from './typed-handlers.js';
-import type { ActionContext } from './types.js';
+import type { ActionContext, Tx } from './types.js';
+import { lockRow } from '../store/row-locks.js';
+import { UNIQUE, onViolation } from '../store/unique.js';
 
 const DEFAULT_PAGE_SIZE = 10;
 const ENTRY_LIST_DEFAULT = 50;
@@ -71,6 +73,43 @@ async function requireRouteTable(ctx: ActionContext, id: string, code: string): 
   const t = given(id) ? await findRouteTable(ctx.db, scope(ctx), id) : undefined;
   if (!t) throw new EcsError(code, `The specified route table "${id}" does not exist.`);
   return t;
+}
+
+function duplicateDestination(destination: string, tableId: string): EcsError {
+  return new EcsError('InvalidCIDRBlock.Duplicate', `Specified CIDR block ${destination} already has a route entry in route table ${tableId}.`);
+}
+
+/**
+ * Whether a custom entry for `destination` fits in the table: a valid destination not taken by a
+ * VSwitch's system route or another entry, and the table's entry quota. Checked once to answer
+ * early, and again in the writing transaction with the VPC's row locked.
+ */
+async function checkRoom(ctx: ActionContext, q: Tx | ActionContext['db'], table: RouteTableRow, destination: string): Promise<void> {
+  const vswitches = await vswitchesOfVpcs(q, [table.vpc_id]);
+  const custom = await customEntriesOf(q, [table.id]);
+  const dest = checkDestination(destination, vswitches.map((s) => s.cidr_block), custom.map((e) => e.destination_cidr_block));
+  if (!dest.ok) {
+    switch (dest.reason) {
+      case 'prefix-list': throw new EcsError(byProduct(ctx, { ecs: 'InvalidCidrBlock.Malformed', vpc: 'ResourceNotFound.PrefixList' }), `Specified prefix list "${destination}" does not exist.`);
+      case 'ipv6': throw new EcsError(byProduct(ctx, { ecs: 'InvalidCidrBlock.Malformed', vpc: 'OperationDenied.VpcIpv6NotEnabled' }), 'IPv6 is not enabled for the VPC: OpenECS VPCs are IPv4 only.');
+      case 'cloud-service': throw new EcsError('InvalidDestinationCidrBlock', 'The destination CIDR block must not be 100.64.0.0/10 or inside it (reserved for cloud services).');
+      case 'vswitch': throw new EcsError(byProduct(ctx, { ecs: 'RouteConflict.AlreadyExist', vpc: 'OperationUnsupported.DestinationCidrBlockOverlapWithVSwitch' }),
+        `The destination CIDR block ${destination} lies inside the CIDR block ${dest.conflict} of a VSwitch of the VPC, whose system route takes it.`);
+      case 'duplicate': throw duplicateDestination(destination, table.id);
+      default: throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${destination}" is not valid.`);
+    }
+  }
+  const limit = await quotaFor(q, ctx.principal.accountId, 'route-entries-per-table');
+  if (!fitsQuota(custom.length, limit)) throw new EcsError('QuotaExceeded', `Route entry quota exceeded: at most ${limit} custom entries per route table.`);
+}
+
+async function checkHopInstance(ctx: ActionContext, q: Tx | ActionContext['db'], table: RouteTableRow, hopId: string): Promise<void> {
+  const instance = await nextHopInstance(q, scope(ctx), hopId);
+  if (!instance) throw new EcsError('InvalidNextHopId.NotFound', `Specified next hop "${hopId}" does not exist.`);
+  if (instance.vpc_id !== table.vpc_id) throw new EcsError('OperationFailed.InstanceDismatchCurrentVpc', `The instance ${hopId} is not in the VPC ${table.vpc_id} of the route table.`);
+  if (!NEXT_HOP_INSTANCE_STATES.includes(instance.status)) {
+    throw new EcsError('IncorrectInstanceStatus', `The instance ${hopId} is ${instance.status}: a next hop must be Running or Stopped.`);
+  }
 }
 
 export const routeTableActions = vpcHandlers({
@@ -165,34 +204,23 @@ export const routeTableActions = vpcHandlers({
         default: throw new EcsError('InvalidNextHop.NotFound', `Specified next hop "${p.NextHopId}" does not exist: OpenECS has no ${p.NextHopType} resources.`);
       }
     }
-    const vswitches = await vswitchesOfVpcs(ctx.db, [table.vpc_id]);
-    const custom = await customEntriesOf(ctx.db, [table.id]);
-    const dest = checkDestination(String(p.DestinationCidrBlock ?? ''), vswitches.map((s) => s.cidr_block), custom.map((e) => e.destination_cidr_block));
-    if (!dest.ok) {
-      switch (dest.reason) {
-        case 'prefix-list': throw new EcsError(byProduct(ctx, { ecs: 'InvalidCidrBlock.Malformed', vpc: 'ResourceNotFound.PrefixList' }), `Specified prefix list "${p.DestinationCidrBlock}" does not exist.`);
-        case 'ipv6': throw new EcsError(byProduct(ctx, { ecs: 'InvalidCidrBlock.Malformed', vpc: 'OperationDenied.VpcIpv6NotEnabled' }), 'IPv6 is not enabled for the VPC: OpenECS VPCs are IPv4 only.');
-        case 'cloud-service': throw new EcsError('InvalidDestinationCidrBlock', 'The destination CIDR block must not be 100.64.0.0/10 or inside it (reserved for cloud services).');
-        case 'vswitch': throw new EcsError(byProduct(ctx, { ecs: 'RouteConflict.AlreadyExist', vpc: 'OperationUnsupported.DestinationCidrBlockOverlapWithVSwitch' }),
-          `The destination CIDR block ${p.DestinationCidrBlock} lies inside the CIDR block ${dest.conflict} of a VSwitch of the VPC, whose system route takes it.`);
-        case 'duplicate': throw new EcsError('InvalidCIDRBlock.Duplicate', `Specified CIDR block ${p.DestinationCidrBlock} already has a route entry in route table ${table.id}.`);
-        default: throw new EcsError('InvalidCidrBlock.Malformed', `Specified CIDR block "${p.DestinationCidrBlock}" is not valid.`);
-      }
-    }
-    const instance = await nextHopInstance(ctx.db, scope(ctx), hop.id);
-    if (!instance) throw new EcsError('InvalidNextHopId.NotFound', `Specified next hop "${hop.id}" does not exist.`);
-    if (instance.vpc_id !== table.vpc_id) throw new EcsError('OperationFailed.InstanceDismatchCurrentVpc', `The instance ${hop.id} is not in the VPC ${table.vpc_id} of the route table.`);
-    if (!NEXT_HOP_INSTANCE_STATES.includes(instance.status)) {
-      throw new EcsError('IncorrectInstanceStatus', `The instance ${hop.id} is ${instance.status}: a next hop must be Running or Stopped.`);
-    }
-    const limit = await quotaFor(ctx.db, ctx.principal.accountId, 'route-entries-per-table');
-    if (!fitsQuota(custom.length, limit)) throw new EcsError('QuotaExceeded', `Route entry quota exceeded: at most ${limit} custom entries per route table.`);
+    const destination = String(p.DestinationCidrBlock ?? '');
+    await checkRoom(ctx, ctx.db, table, destination);
+    await checkHopInstance(ctx, ctx.db, table, hop.id);
     const id = newId('rte-');
     return ctx.mutate(async (trx) => {
-      await insertRouteEntry(trx, {
-        id, route_table_id: table.id, destination_cidr_block: p.DestinationCidrBlock.trim(), type: 'Custom', next_hop_type: hop.type,
+      // Again with the VPC's row locked (DeleteVpc and CreateVSwitch take it too): concurrent
+      // creates in one table count one another's entries, and the table is still there.
+      const locked = await lockRow(trx, 'vpcs', table.vpc_id) ? await findRouteTable(trx, scope(ctx), table.id) : undefined;
+      if (!locked) throw new EcsError('InvalidRouteTableId.NotFound', `The specified route table "${table.id}" does not exist.`);
+      await checkRoom(ctx, trx, locked, destination);
+      // The next hop's row too (vpcs → instances): an instance being released is not routed to.
+      await lockRow(trx, 'instances', hop.id);
+      await checkHopInstance(ctx, trx, locked, hop.id);
+      await onViolation(UNIQUE.routeDestination, () => duplicateDestination(destination, table.id), () => insertRouteEntry(trx, {
+        id, route_table_id: table.id, destination_cidr_block: destination.trim(), type: 'Custom', next_hop_type: hop.type,
         next_hop_id: hop.id, name: p.RouteEntryName ?? '', description: p.Description ?? '', status: 'Available', created_at: ctx.now(),
-      });
+      }));
       return { RouteEntryId: id };
     });
   },

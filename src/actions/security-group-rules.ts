@@ -433,7 +433,8 @@ export const explainSecurityGroupAccess = async (ctx: ActionContext, p: OpenEcsR
 
   let peerGroupIds: string[] = [];
   if (p.PeerSecurityGroupId) {
-    const peer = (await groupsByIds(ctx.db, [p.PeerSecurityGroupId])).find((g) => g.region_id === ctx.regionId);
+    // The caller's own group only: another account's would answer differently from an id nobody has (tenant isolation).
+    const peer = (await groupsByIds(ctx.db, [p.PeerSecurityGroupId])).find((g) => g.region_id === ctx.regionId && g.account_id === ctx.principal.accountId);
     if (!peer) throw new EcsError('InvalidSecurityGroupId.NotFound', `The specified PeerSecurityGroupId "${p.PeerSecurityGroupId}" does not exist.`);
     peerGroupIds = [peer.id];
   } else if (peerAddress) {

@@ -29,7 +29,8 @@ import { quotaFor } from '../store/quotas.js';
 import { deleteRules, groupsByIds, insertRules, rulesOfGroups, type GroupRow } from '../store/security-group-rules.js';
 import { checkAuthorizedGroup, checkLimits, loadGroup } from './security-group-rules.js';
 import { openEcsHandlers, type OpenEcsRequest } from './typed-handlers.js';
-import type { ActionContext, ResponseBody } from './types.js';
+import type { ActionContext, ResponseBody, Tx } from './types.js';
+import { lockAccount, lockRow } from '../store/row-locks.js';
 
 type Db = ActionContext['db'];
 
@@ -62,10 +63,11 @@ function refuse(x: ImportProblem & { direction?: Direction }, what: string): nev
   throw new EcsError(x.code, `${what} ${x.index + 1}: ${x.message}`, x.direction ? authorizeStatus(x.code, x.direction) : undefined);
 }
 
-async function checkGroupQuota(ctx: ActionContext, regionId: string): Promise<void> {
+/** Checked to answer early, and again in the writing transaction after `lockAccount` (as CreateSecurityGroup does). */
+async function checkGroupQuota(ctx: ActionContext, regionId: string, q: Tx | ActionContext['db'] = ctx.db): Promise<void> {
   const { accountId } = ctx.principal;
-  const limit = await quotaFor(ctx.db, accountId, 'security-groups-per-region');
-  if (!fitsQuota(await countSecurityGroups(ctx.db, accountId, regionId), limit)) {
+  const limit = await quotaFor(q, accountId, 'security-groups-per-region');
+  if (!fitsQuota(await countSecurityGroups(q, accountId, regionId), limit)) {
     throw new EcsError('QuotaExceed.SecurityGroup', `The maximum number of security groups is reached: ${limit} per region.`);
   }
 }
@@ -126,6 +128,10 @@ async function cloneSecurityGroup(ctx: ActionContext, p: OpenEcsRequest<'CloneSe
   );
   checkLimits([], plan.toAdd);
   return ctx.mutate(async (trx) => {
+    // Again with the account locked, then the VPC (which DeleteVpc locks to find it empty).
+    await lockAccount(trx, accountId);
+    await checkGroupQuota(ctx, destRegion, trx);
+    if (destVpc && !(await lockRow(trx, 'vpcs', destVpc))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${destVpc}" does not exist in region ${destRegion}.`);
     await insertSecurityGroup(trx, {
       id, account_id: accountId, region_id: destRegion, vpc_id: destVpc, name, description, type: src.type,
       inner_access_policy: src.inner_access_policy, resource_group_id: src.resource_group_id, created_at: ctx.now(),
@@ -199,10 +205,14 @@ async function importRules(ctx: ActionContext, p: OpenEcsRequest<'ImportSecurity
   if (check.errors.length) refuse(check.errors[0]!, 'Rule');
   checkLimits(existing, check.accepted);
   return ctx.mutate(async (trx) => {
+    // The group's row locked (as Authorize locks it): rules written meanwhile count against its limits.
+    await lockRow(trx, 'security_groups', g.id);
     await loadGroup(ctx, g.id, trx);
     // Identical rules written meanwhile are not added twice.
-    const have = new Set((await rulesOfGroups(trx, [g.id])).map(ruleKey));
+    const now = await rulesOfGroups(trx, [g.id]);
+    const have = new Set(now.map(ruleKey));
     const add = check.accepted.filter((r) => !have.has(ruleKey(r)));
+    checkLimits(now, add);
     await insertRules(trx, { accountId: ctx.principal.accountId, regionId: g.region_id, groupId: g.id }, add.map((spec) => ({ id: newId('sgr-'), spec })), ctx.now());
     return body(false);
   });
@@ -251,7 +261,9 @@ async function restoreRules(ctx: ActionContext, p: OpenEcsRequest<'RestoreSecuri
   if (errors.length) refuse(errors[0]!, 'Template rule');
   checkLimits(current.filter((r) => !removeIds.has(r.id)), toAdd);
   return ctx.mutate(async (trx) => {
+    await lockRow(trx, 'security_groups', g.id);
     await loadGroup(ctx, g.id, trx);
+    checkLimits((await rulesOfGroups(trx, [g.id])).filter((r) => !removeIds.has(r.id)), toAdd);
     await deleteRules(trx, g.id, [...removeIds]);
     await insertRules(trx, { accountId: ctx.principal.accountId, regionId: g.region_id, groupId: g.id }, toAdd.map((spec) => ({ id: newId('sgr-'), spec })), ctx.now());
     return body(false);
@@ -277,9 +289,13 @@ async function createDefaultSecurityGroup(ctx: ActionContext, p: OpenEcsRequest<
   const existing = await defaultGroupOf(ctx.db, ctx, vpc.id);
   if (!existing) await checkGroupQuota(ctx, ctx.regionId);
   return ctx.mutate(async (trx) => {
+    // The account, then the VPC, locked: two concurrent calls make one default group, within the quota.
+    await lockAccount(trx, ctx.principal.accountId);
+    if (!(await lockRow(trx, 'vpcs', vpc.id))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpc.id}" does not exist in region ${ctx.regionId}.`);
     const owner = { accountId: ctx.principal.accountId, regionId: ctx.regionId };
     const found = await defaultGroupOf(trx, ctx, vpc.id);
     if (found) {
+      await lockRow(trx, 'security_groups', found.id);
       const rules = await rulesOfGroups(trx, [found.id]);
       const have = new Set(rules.map(ruleKey));
       const add = wanted.filter((r) => !have.has(ruleKey(r)));
@@ -287,6 +303,7 @@ async function createDefaultSecurityGroup(ctx: ActionContext, p: OpenEcsRequest<
       await insertRules(trx, { ...owner, groupId: found.id }, add.map((spec) => ({ id: newId('sgr-'), spec })), ctx.now());
       return { SecurityGroupId: found.id, VpcId: vpc.id, Created: false };
     }
+    await checkGroupQuota(ctx, ctx.regionId, trx);
     const id = newId('sg-');
     await insertSecurityGroup(trx, {
       id, account_id: ctx.principal.accountId, region_id: ctx.regionId, vpc_id: vpc.id, name: id, description: DEFAULT_GROUP_DESCRIPTION,

@@ -24,7 +24,7 @@ import { tagFilterOf } from './storage-view.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
 import { lockAccount, lockRow } from '../store/row-locks.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 
 const SG_TAG = 'securitygroup';
 const TYPES = ['normal', 'enterprise'];
@@ -162,6 +162,7 @@ export const securityGroupsActions = ecsHandlers({
     return ctx.mutate(async (trx) => {
       // Again with the account locked (then the VPC, which DeleteVpc locks to find it empty).
       await lockAccount(trx, accountId);
+      await holdResourceGroup(ctx, trx, resourceGroupId);
       await checkGroupQuota(ctx, trx);
       if (vpcId && !(await lockRow(trx, 'vpcs', vpcId))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpcId}" does not exist.`);
       await insertSecurityGroup(trx, {

@@ -15,16 +15,17 @@ import { imagesUsingSnapshot } from '../store/images.js';
 import { enqueueFileRemoval } from '../engine/disk-files.js';
 import { getInstance } from '../store/instances.js';
 import {
-  countSnapshots, deleteSnapshots, disksFromSnapshot, insertSnapshot, listSnapshots, quotaOf, snapshotsOfDisk, updateSnapshot,
-  type SnapshotFilter, type SnapshotRow,
+  countSnapshots, deleteSnapshots, disksFromSnapshot, getDisk, insertSnapshot, listSnapshots, quotaOf, snapshotsOfDisk, updateSnapshot,
+  type DiskRow, type SnapshotFilter, type SnapshotRow,
 } from '../store/storage.js';
+import { lockRow } from '../store/row-locks.js';
 import { idsWithTags, putTags, tagsOf } from '../store/tags.js';
 import { jsonList } from './instance-describe.js';
 import { pageFields, pageOf } from './paging.js';
 import { creationFilter, requireDisk, requireSnapshot, snapshotItem, tagFilterOf } from './storage-view.js';
 import { ecsHandlers, type EcsRequest } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 import { defaultGroupId } from '../store/resource-groups.js';
 
 function checkSnapshotName(name: unknown, code = 'InvalidSnapshotName.Malformed'): void {
@@ -117,21 +118,34 @@ export async function addSnapshot(trx: Tx | Parameters<typeof insertSnapshot>[0]
  * disk status, the instance Running or Stopped, attached at least once, no snapshot in progress
  * (000:L1348), and the per-disk quota (000:L1325). Returns the snapshot's duration.
  */
-export async function checkCanSnapshot(ctx: ActionContext, disk: { id: string; status: string; type: string; instance_id: string; attached_at: number | null; region_id: string }): Promise<number> {
+/**
+ * Whether the disk can be snapshotted now; the snapshot's duration. Run once to answer early and
+ * again inside the writing transaction with the disk's row locked (`lockDiskForSnapshot`), so
+ * concurrent requests for one disk count one another's snapshot (one in progress, the quota).
+ */
+export async function checkCanSnapshot(ctx: ActionContext, disk: { id: string; status: string; type: string; instance_id: string; attached_at: number | null; region_id: string }, q: Tx | ActionContext['db'] = ctx.db): Promise<number> {
   if (!diskStatusAllows('Snapshot', disk.status)) throw new EcsError('IncorrectDiskStatus', `The current disk status (${disk.status}) does not support creating a snapshot.`);
   if (disk.attached_at === null) throw new EcsError('IncorrectDiskStatus.NeverAttached', `The specified disk ${disk.id} has never been attached to any instance.`);
   if (disk.instance_id && disk.status === 'In_use') {
-    const inst = await getInstance(ctx.db, ctx.principal.accountId, disk.instance_id);
+    const inst = await getInstance(q, ctx.principal.accountId, disk.instance_id);
     if (inst && !instanceStatusAllows('Snapshot', disk.type, inst.status)) {
       throw new EcsError('IncorrectInstanceStatus', `The current status of the instance ${inst.id} (${inst.status}) does not support creating a snapshot: it must be Running or Stopped.`, 403);
     }
   }
-  const existing = (await snapshotsOfDisk(ctx.db, disk.id)).filter((s) => s.region_id === disk.region_id && s.source_snapshot_id === '');
+  const existing = (await snapshotsOfDisk(q, disk.id)).filter((s) => s.region_id === disk.region_id && s.source_snapshot_id === '');
   if (existing.some((s) => s.status === 'progressing')) throw new EcsError('IncorrectDiskStatus.CreatingSnapshot', 'A previous snapshot creation is in process.');
-  if (existing.length >= await quotaOf(ctx.db, ctx.principal.accountId, 'snapshots-per-disk')) {
-    throw new EcsError('QuotaExceed.Snapshot', `The snapshot quota exceeds: a disk keeps at most ${await quotaOf(ctx.db, ctx.principal.accountId, 'snapshots-per-disk')} snapshots.`);
+  const quota = await quotaOf(q, ctx.principal.accountId, 'snapshots-per-disk');
+  if (existing.length >= quota) {
+    throw new EcsError('QuotaExceed.Snapshot', `The snapshot quota exceeds: a disk keeps at most ${quota} snapshots.`);
   }
   return snapshotDurationMs(ctx.driver.transitionMs, existing.length === 0);
+}
+
+/** The disk's row locked and read again inside `trx` (then `checkCanSnapshot(ctx, disk, trx)`). */
+export async function lockDiskForSnapshot(ctx: ActionContext, trx: Tx, diskId: string): Promise<DiskRow> {
+  const disk = await lockRow(trx, 'disks', diskId) ? await getDisk(trx, ctx.principal.accountId, diskId) : undefined;
+  if (!disk) throw new EcsError('InvalidDiskId.NotFound', `The specified disk "${diskId}" does not exist.`);
+  return disk;
 }
 
 async function describeFilter(ctx: ActionContext, p: EcsRequest<'DescribeSnapshots'>): Promise<SnapshotFilter & { usage?: string }> {
@@ -189,11 +203,14 @@ export const snapshotActions = ecsHandlers({
     const tags = tagsFromParams(p.Tag);
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A snapshot can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
-    const duration = await checkCanSnapshot(ctx, disk);
+    await checkCanSnapshot(ctx, disk);
     const now = ctx.now();
     const row = await ctx.mutate(async (trx, enqueue) => {
+      await holdResourceGroup(ctx, trx, resourceGroupId);
+      const locked = await lockDiskForSnapshot(ctx, trx, disk.id);
+      const duration = await checkCanSnapshot(ctx, locked, trx);
       const s = await addSnapshot(trx, {
-        accountId: ctx.principal.accountId, regionId: disk.region_id, disk, type: 'user',
+        accountId: ctx.principal.accountId, regionId: locked.region_id, disk: locked, type: 'user',
         name: p.SnapshotName ?? '', description: p.Description ?? '', retentionDays: retention, createdAt: now, durationMs: duration,
         resourceGroupId, encrypted: disk.encrypted === 1, category: p.Category ? String(p.Category).toLowerCase() : 'standard',
       });
@@ -209,13 +226,20 @@ export const snapshotActions = ecsHandlers({
   async DeleteSnapshot(ctx, p) {
     if (!p.SnapshotId) throw new EcsError('MissingParameter', 'The input parameter SnapshotId that is mandatory for processing this request is not supplied.');
     const snap = await requireSnapshot(ctx, p.SnapshotId);
-    // 000:L1420 "you must delete the associated image before you can delete the snapshot" (Force does not help).
-    const images = await imagesUsingSnapshot(ctx.db, ctx.principal.accountId, snap.id);
-    if (images.length) throw new EcsError('SnapshotCreatedImage', `The snapshot has been used to create user defined image(s): ${images.map((i) => i.id).join(', ')}.`);
-    // "如果快照已经被用于创建云盘，且未设置Force…不能直接删除快照"; forced, those disks cannot re-initialize.
-    const disks = await disksFromSnapshot(ctx.db, snap.id);
-    if (disks.length && p.Force !== true) throw new EcsError('SnapshotCreatedDisk', `The snapshot has been used to create disk(s): ${disks.map((d) => d.id).join(', ')}. Set Force=true to delete it anyway.`);
+    const checkUnused = async (q: Tx | ActionContext['db']) => {
+      // 000:L1420 "you must delete the associated image before you can delete the snapshot" (Force does not help).
+      const images = await imagesUsingSnapshot(q, ctx.principal.accountId, snap.id);
+      if (images.length) throw new EcsError('SnapshotCreatedImage', `The snapshot has been used to create user defined image(s): ${images.map((i) => i.id).join(', ')}.`);
+      // "如果快照已经被用于创建云盘，且未设置Force…不能直接删除快照"; forced, those disks cannot re-initialize.
+      const disks = await disksFromSnapshot(q, snap.id);
+      if (disks.length && p.Force !== true) throw new EcsError('SnapshotCreatedDisk', `The snapshot has been used to create disk(s): ${disks.map((d) => d.id).join(', ')}. Set Force=true to delete it anyway.`);
+    };
+    await checkUnused(ctx.db);
     await ctx.mutate(async (trx, enqueue) => {
+      // Again with the snapshot's row locked: CreateImage, CreateDisk, RunInstances, CopyImage,
+      // CopySnapshot and ResetDisk lock it to use it, so what they make is counted (or finds it gone).
+      if (!(await lockRow(trx, 'snapshots', snap.id))) throw new EcsError('InvalidSnapshotId.NotFound', `The specified snapshot "${snap.id}" does not exist.`);
+      await checkUnused(trx);
       await deleteSnapshots(trx, [snap.id]);
       await trx.insertInto('transitions').values({ resource_id: snap.id, from_status: snap.status, to_status: 'Deleted', at: ctx.now() }).execute();
       // The file goes in the engine (the snapshot reconciler of a missing row), retried until it has.
@@ -291,6 +315,9 @@ export const snapshotActions = ecsHandlers({
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const now = ctx.now();
     return ctx.mutate(async (trx, enqueue) => {
+      await holdResourceGroup(ctx, trx, resourceGroupId);
+      // The source locked shared: a concurrent DeleteSnapshot waits for this copy, or it is gone here.
+      if (!(await lockRow(trx, 'snapshots', snap.id, 'share'))) throw new EcsError('InvalidSnapshotId.NotFound', `The specified snapshot "${snap.id}" does not exist.`);
       const copy = await addSnapshot(trx, {
         accountId: ctx.principal.accountId, regionId: dest,
         disk: { id: snap.source_disk_id, type: snap.source_disk_type, category: snap.source_disk_category, size: snap.source_disk_size, instance_id: snap.source_instance_id },

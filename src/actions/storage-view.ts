@@ -84,7 +84,7 @@ export function diskItem(d: DiskRow, policyId: string | undefined, tags: Tag[] |
     Portable: d.portable === 1,
     Encrypted: d.encrypted === 1,
     KMSKeyId: '',
-    DiskChargeType: 'PostPaid',
+    DiskChargeType: d.charge_type || 'PostPaid',
     ResourceGroupId: d.resource_group_id,
     SerialNumber: d.id.slice(2),
     CreationTime: time(d.created_at),

@@ -2,7 +2,8 @@
  * STS (2015-04-01). GetCallerIdentity: who signed — the account root (Terraform's provider calls
  * it first to learn the account id), a RAM user, or an assumed role's session. AssumeRole: a RAM
  * user (or a role session) whose account a role's trust policy names gets temporary credentials
- * for it, optionally narrowed by a Policy; the account root may not assume roles, as in STS.
+ * for it, optionally narrowed by a Policy; the account root may not assume roles, as in STS. A
+ * trust policy's conditions on `sts:ExternalId` are decided on AssumeRole's ExternalId.
  */
 import { issueRoleSession, maxDurationFor, SESSION_MIN_SECONDS, trusts } from '../auth/role-sessions.js';
 import { checkPolicyDocument } from '../domain/ram/documents.js';
@@ -47,20 +48,29 @@ export const stsActions = stsHandlers({
         throw new EcsError('InvalidParameter.PolicyGrammar', `The parameter Policy has not passed grammar check: ${(e as Error).message}`, 400);
       }
     }
+    const externalId = p.ExternalId;
+    if (externalId !== undefined && (externalId.length < 2 || externalId.length > 1224 || !/^[\w+=,.@:\/-]+$/.test(externalId))) {
+      throw invalid('ExternalId', '2 to 1224 letters, digits, underscores and the characters = , . @ : / - + only.');
+    }
     const caller = ctx.principal;
     if (caller.type === 'root') throw new EcsError('NoPermission', 'Roles may not be assumed by root accounts.', 403);
     const role = await findRoleByArnName(ctx.db, m[1]!, m[2]!);
-    if (!role) throw new EcsError('EntityNotExist.Role', `The specified Role not exists: ${arn}.`, 404);
-    if (!trusts(role, { caller })) {
-      throw new EcsError('NoPermission', `You are not authorized to assume the role ${arn}: its trust policy does not name the caller.`, 403);
-    }
+    const notTrusted = () => new EcsError('NoPermission', `You are not authorized to assume the role ${arn}: it does not exist or its trust policy does not name the caller.`, 403);
+    // Another account's role that does not exist answers as one that does not trust the caller,
+    // so the answer never tells which role names another account has (tenant isolation).
+    if (!role) throw m[1] === caller.accountId ? new EcsError('EntityNotExist.Role', `The specified Role not exists: ${arn}.`, 404) : notTrusted();
+    // The trust policy's conditions read what this assumption carries: `sts:ExternalId` (StringEquals
+    // on it is how a role guards against the confused deputy) and the time.
+    const assumption = new Map<string, string[]>([['acs:currenttime', [new Date(ctx.now()).toISOString()]]]);
+    if (externalId !== undefined) assumption.set('sts:externalid', [externalId]);
+    if (!trusts(role, { caller }, assumption)) throw notTrusted();
     const max = maxDurationFor(role, caller);
     const duration = p.DurationSeconds ?? Math.min(3600, max);
     if (!Number.isInteger(duration) || duration < SESSION_MIN_SECONDS || duration > max) {
       throw invalid('DurationSeconds', `it must be between ${SESSION_MIN_SECONDS} and the role's MaxSessionDuration ${max}.`);
     }
     const now = ctx.now();
-    const creds = await ctx.mutate((trx) => issueRoleSession(trx, role, { sessionName, policy: p.Policy, durationSeconds: duration }, now)
+    const creds = await ctx.mutate((trx) => issueRoleSession(trx, ctx.sealer, role, { sessionName, policy: p.Policy, durationSeconds: duration }, now)
       .then((c) => ({ c })));
     return {
       Credentials: {

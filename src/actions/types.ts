@@ -13,6 +13,7 @@ import type { NewOperation } from '../engine/operations.js';
 import type { Clock } from '../engine/clock.js';
 import type { ComputeDriver } from '../compute/driver.js';
 import type { Db } from '../store/db.js';
+import type { Sealer } from '../auth/secrets.js';
 import type { Database } from '../store/schema.js';
 
 export type Tx = Transaction<Database>;
@@ -24,6 +25,8 @@ export interface Services {
   engine: Engine;
   driver: ComputeDriver;
   config: Config;
+  /** Seals and opens what the store keeps of secrets, under the server key (src/auth/secrets.ts). */
+  sealer: Sealer;
 }
 
 export interface ActionContext extends Services {
@@ -34,6 +37,8 @@ export interface ActionContext extends Services {
   /** The request's RegionId when the action takes one. */
   regionId: string;
   dryRun: boolean;
+  /** The caller's address as the connection gives it (console sign-in's LoginNetworkMasks). */
+  sourceIp?: string;
   now(): number;
   /**
    * Runs `fn` in one transaction after the DryRun gate; `enqueue` schedules durable engine work

@@ -34,7 +34,7 @@ import { vpcHandlers, type EcsRequest } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
 import { lockAccount, lockRow } from '../store/row-locks.js';
 import { UNIQUE, onViolation } from '../store/unique.js';
-import { resolveResourceGroup } from './resource-groups.js';
+import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 
 /** Tag resource types of the VPC product (its ListTagResources: VPC, VSWITCH), stored lower-case like ECS's. */
 const VPC_TAG = 'vpc';
@@ -204,12 +204,23 @@ async function checkVSwitchRoom(ctx: ActionContext, q: Tx | ActionContext['db'],
 }
 
 /** DeleteVpc: no VSwitch and no security group left in the VPC. */
+/**
+ * What DeleteVpc refuses over. Checked once to answer early and again in the deleting transaction
+ * with the VPC's row locked: CreateVSwitch, CreateSecurityGroup and CreateRouteEntry lock it to add
+ * to it, so none of theirs is on its way.
+ */
 async function checkVpcEmpty(q: Tx | ActionContext['db'], vpc: VpcRow): Promise<void> {
   if ((await vswitchesOfVpcs(q, [vpc.id])).length > 0) {
     throw new EcsError('DependencyViolation.VSwitch', `Specified object has dependent resources: VPC ${vpc.id} still has VSwitches.`);
   }
   if (await securityGroupsInVpc(q, vpc.id) > 0) {
     throw new EcsError('DependencyViolation.SecurityGroup', `Specified object has dependent resources SecurityGroup: VPC ${vpc.id} still has security groups.`);
+  }
+  if (await instancesInVpc(q, vpc.id) > 0) {
+    throw new EcsError('DependencyViolation.Instance', `Specified object has dependent resources: VPC ${vpc.id} still has instances.`);
+  }
+  if (await countCustomEntriesOfVpc(q, vpc.id) > 0) {
+    throw new EcsError('DependencyViolation.RouteEntry', `Specified object has dependent resources: VPC ${vpc.id} still has custom route entries.`);
   }
 }
 
@@ -236,6 +247,7 @@ export const vpcActions = vpcHandlers({
     return ctx.mutate(async (trx) => {
       // Again with the account locked: concurrent creates are counted one after the other.
       await lockAccount(trx, accountId);
+      await holdResourceGroup(ctx, trx, resourceGroupId);
       await checkVpcRoom(ctx, trx);
       await onViolation(UNIQUE.defaultVpc, () => defaultVpcExists(ctx), () => insertVpc(trx, {
         id, account_id: accountId, region_id: ctx.regionId, name: p.VpcName ?? '', description: p.Description ?? '',
@@ -336,14 +348,7 @@ export const vpcActions = vpcHandlers({
   async DeleteVpc(ctx, p) {
     const vpc = await requireVpc(ctx, p.VpcId);
     await checkVpcEmpty(ctx.db, vpc);
-    if (await instancesInVpc(ctx.db, vpc.id) > 0) {
-      throw new EcsError('DependencyViolation.Instance', `Specified object has dependent resources: VPC ${vpc.id} still has instances.`);
-    }
-    if (await countCustomEntriesOfVpc(ctx.db, vpc.id) > 0) {
-      throw new EcsError('DependencyViolation.RouteEntry', `Specified object has dependent resources: VPC ${vpc.id} still has custom route entries.`);
-    }
     return ctx.mutate(async (trx) => {
-      // CreateVSwitch and CreateSecurityGroup lock the VPC to add to it: with the lock held, none is on its way.
       if (!(await lockRow(trx, 'vpcs', vpc.id))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpc.id}" does not exist.`);
       await checkVpcEmpty(trx, vpc);
       await deleteVpc(trx, vpc.id);
@@ -439,10 +444,17 @@ export const vpcActions = vpcHandlers({
 
   async DeleteVSwitch(ctx, p) {
     const vsw = await requireVSwitch(ctx, p.VSwitchId);
-    if (await instancesInVSwitch(ctx.db, vsw.id) > 0) {
-      throw new EcsError('DependencyViolation', `Resources deployed in the vSwitch ${vsw.id} have not been deleted.`);
-    }
+    const checkEmpty = async (q: Tx | ActionContext['db']) => {
+      if (await instancesInVSwitch(q, vsw.id) > 0) {
+        throw new EcsError('DependencyViolation', `Resources deployed in the vSwitch ${vsw.id} have not been deleted.`);
+      }
+    };
+    await checkEmpty(ctx.db);
     return ctx.mutate(async (trx) => {
+      // Again with the VSwitch's row locked: every address allocation in it takes the same lock, so
+      // an instance or address on its way is counted (or finds the VSwitch gone).
+      if (!(await lockRow(trx, 'vswitches', vsw.id))) throw new EcsError('InvalidVSwitchId.NotFound', `Specified virtual switch "${vsw.id}" does not exist.`);
+      await checkEmpty(trx);
       await deleteVSwitch(trx, vsw.id);
       await removeTags(trx, vsw.id);
       return {};

@@ -11,6 +11,7 @@ import { findAccessKey, type Principal } from '../auth/accounts.js';
 import { parseUtc } from '../domain/time.js';
 import { storeVersion, type Db } from '../store/db.js';
 import { findSession, USER_SESSION_PREFIX } from '../store/sts-sessions.js';
+import type { Sealer } from '../auth/secrets.js';
 
 export interface SignedRequest {
   method: string;
@@ -57,7 +58,11 @@ export class Authenticator {
   /** Keys looked up at a store version; any write (a disabled or deleted key included) retires them. */
   private keys = new Map<string, { version: string; key: AccessKey }>();
   /** `clock` decides when STS sessions expire (the server's clock, which tests and emulator mode move). */
-  constructor(private db: Db, private windowMs: number, private clock: { now(): number } = { now: () => Date.now() }) {
+  /**
+   * `sealer` opens the stored secrets (and tokens): opened values are remembered by their sealed
+   * text, so a key looked up again after an unrelated write costs no decryption.
+   */
+  constructor(private db: Db, private windowMs: number, private sealer: Sealer, private clock: { now(): number } = { now: () => Date.now() }) {
     this.nonces = new NonceCache(windowMs);
   }
 
@@ -78,11 +83,26 @@ export class Authenticator {
     const version = storeVersion(this.db);
     const hit = this.keys.get(accessKeyId);
     if (hit?.version === version) return hit.key;
-    const key = await findKey(this.db, accessKeyId);
+    const stored = await findKey(this.db, accessKeyId);
+    if (!stored) return undefined;
+    const key = this.opened(stored);
     if (!key) return undefined;
     if (this.keys.size >= 10_000) this.keys.clear();
     if (storeVersion(this.db) === version) this.keys.set(accessKeyId, { version, key });
     return key;
+  }
+
+  /** The key with its secret (and token) in clear; undefined when they do not open under this server's key. */
+  private opened(stored: AccessKey): AccessKey | undefined {
+    try {
+      const secret = this.sealer.openCached(stored.secret);
+      return stored.session
+        ? { ...stored, secret, session: { ...stored.session, token: this.sealer.openCached(stored.session.token) } }
+        : { ...stored, secret };
+    } catch {
+      console.error(`[openecs] AccessKey ${stored.id}: its stored secret does not open under this server's key; the key is refused`);
+      return undefined;
+    }
   }
 
   private checkFresh(stamp: string, name: string) {

@@ -24,6 +24,9 @@ import type { Principal } from '../auth/accounts.js';
 import { beginAuditedCall, type AuditedCall } from '../audit/call.js';
 import { auditRecorder } from '../audit/recorder.js';
 import { faultHeaders, injectApiFault } from '../faults/api-faults.js';
+import { RateLimiter, throttleHeaders, UserThrottled } from './rate-limit.js';
+import { conflictAnswer } from '../store/conflicts.js';
+import { noteKeyUse } from '../auth/key-usage.js';
 
 export interface RpcResponse {
   status: number;
@@ -78,6 +81,7 @@ const CACHEABLE_READS = new Set(['ecs:DescribeInstances', 'ecs:DescribeInstanceS
 
 export function createDispatcher(services: Services, auth: Authenticator, handlers: Record<Product, HandlerMap>): Dispatcher {
   const cache = new ReadCache(services.config.readCacheBytes);
+  const limiter = services.config.rateLimit ? new RateLimiter(services.config.rateLimit) : undefined;
   return {
     async handle(req) {
       const requestId = newRequestId();
@@ -115,6 +119,13 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
 
       const principal = ANONYMOUS_ACTIONS.has(`${product}:${action}`) ? ANONYMOUS : await auth.authenticate(req);
       call.principal = principal;
+      // GetAccessKeyLastUsed: the key signed a call (written at most once a minute per key).
+      if (principal.accessKeyId) await noteKeyUse(services.db, principal.accessKeyId, HOSTS[product], services.clock.now());
+      // Only once the signature holds: unsigned or forged calls cannot spend someone's allowance.
+      if (limiter && principal.accessKeyId) {
+        const admitted = limiter.take(principal.accessKeyId);
+        if (!admitted.ok) throw new UserThrottled(admitted.retryAfterMs);
+      }
       const handler = handlers[product][action];
       if (!handler) {
         throw new EcsError('UnsupportedOperation', `OpenECS does not implement the ${PRODUCT_NAMES[product]} action ${action} (${version}) yet.`, 400);
@@ -148,7 +159,7 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
         const hit = cache.get(cacheKey, readVersion, requestId);
         if (hit) return { status: 200, headers: { 'content-type': hit.type, 'x-acs-request-id': requestId }, body: hit.body };
       }
-      const ctx = makeContext(services, { requestId, product, action, principal, regionId, dryRun }, idempotency);
+      const ctx = makeContext(services, { requestId, product, action, principal, regionId, dryRun, sourceIp: req.sourceIp }, idempotency);
       let body: Record<string, unknown>;
       try {
         body = await handler(ctx, watchReads(product, action, spec, params));
@@ -173,7 +184,11 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
       return respond(200, { RequestId: requestId, ...body }, `${action}Response`);
     } catch (e) {
       let err: EcsError;
+      // A store conflict with a concurrent request (a unique index, a serialization failure, a
+      // deadlock) is the caller's to retry, never an InternalError (store/conflicts.ts).
+      const conflict = e instanceof EcsError ? undefined : conflictAnswer(e, (code) => product === 'openecs' || spec?.e[code] !== undefined);
       if (e instanceof EcsError) err = e;
+      else if (conflict) err = conflict;
       else {
         console.error(`[openecs] ${requestId} ${action} internal error:`, e);
         err = new EcsError('InternalError', 'The request processing has failed due to some unknown error.', 500);
@@ -189,7 +204,7 @@ export function createDispatcher(services: Services, auth: Authenticator, handle
         Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${PRODUCT_NAMES[product]}&requestId=${requestId}`,
         ...(err instanceof AccessDeniedError ? { AccessDeniedDetail: err.detail } : {}),
       }, 'Error');
-      Object.assign(answer.headers, faultHeaders(e));
+      Object.assign(answer.headers, faultHeaders(e), throttleHeaders(e));
       return answer;
     }
   }

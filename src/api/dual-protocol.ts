@@ -8,10 +8,14 @@ import type { Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
 
 const TLS_HANDSHAKE = 0x16;
-/** A connection must show its first byte, and a TLS one finish its handshake, within this. */
-const UNDECIDED_TIMEOUT_MS = 30_000;
 
+/**
+ * A connection must show its first byte, and a TLS one finish its handshake, within the headers
+ * timeout (`options.headersTimeout`): until then the HTTP server does not know the socket, so its
+ * own clock does not run on it.
+ */
 export function createDualProtocolServer(options: ServerOptions, tls: { key: string; cert: string }, handler: RequestListener): HttpServer {
+  const undecidedTimeoutMs = options.headersTimeout ?? 30_000;
   const server = createHttpServer(options, handler);
   // The HTTP server's own connection handling, taken over so that TLS connections can be
   // unwrapped first and then handed to it like any other.
@@ -24,7 +28,7 @@ export function createDualProtocolServer(options: ServerOptions, tls: { key: str
   const undecided = new Set<Socket>();
   const hold = (socket: Socket) => {
     undecided.add(socket);
-    socket.setTimeout(UNDECIDED_TIMEOUT_MS, () => socket.destroy());
+    socket.setTimeout(undecidedTimeoutMs, () => socket.destroy());
   };
   const release = (socket: Socket) => {
     undecided.delete(socket);

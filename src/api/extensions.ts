@@ -42,6 +42,17 @@ export const extensionSpec: ProductSpec = {
       e: {}, r: { Bucket: 's', RegionId: 's', Prefix: 's', Objects: { Object: [{ Key: 's', Size: 'i', LastModified: 's' }] } },
     },
     AdvanceClock: { p: [{ n: 'Seconds', t: 'integer', r: 1, min: 1 }], e: {}, r: { Now: 's' } },
+    // Issue 15: a spot interruption drill, as if the market reclaimed the instance now (spot-interruption.ts).
+    InterruptSpotInstance: {
+      p: [regionR, { n: 'InstanceId', t: 'string', r: 1 }, ...writes],
+      e: {
+        'InvalidInstanceId.NotFound': [404, 'The specified InstanceId does not exist.'],
+        IncorrectInstanceStatus: [403, 'The current status of the resource does not support this operation.'],
+        'OperationDenied.NotSpotInstance': [403, 'The specified instance is not a spot instance.'],
+        'OperationDenied.SpotProtected': [403, 'The specified spot instance is within its SpotDuration protection period.'],
+      },
+      r: { InstanceId: 's', TerminationTime: 's' },
+    },
     ExplainSecurityGroupAccess: {
       p: [region, { n: 'InstanceId', t: 'string' }, { n: 'SecurityGroupId', t: 'array', s: 'repeatList', items: { t: 'string' }, maxItems: 5 },
         { n: 'Direction', t: 'string', r: 1, e: ['ingress', 'egress'] }, { n: 'IpProtocol', t: 'string', r: 1 },

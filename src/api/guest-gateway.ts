@@ -4,6 +4,7 @@
  * in the instance namespace can connect while guests cannot):
  *  - `credentials.sock`: `GET /instances/<id>/ram-role` answers the instance's RAM role and its
  *    temporary credentials from the store (src/auth/instance-credentials.ts), 404 when it holds none;
+ *    `GET /instances/<id>/active-system-events` its system events under way (a JSON list);
  *  - `api.sock`: the OpenECS API itself, the same routes and authentication as the TCP port.
  * Only the helper forwards to them: it sends API calls to `api.sock` and never a guest's request
  * to `credentials.sock`.
@@ -13,9 +14,21 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { instanceRoleCredentials } from '../auth/instance-credentials.js';
+import type { SecretBox } from '../auth/secrets.js';
 import type { Clock } from '../engine/clock.js';
 import type { Db } from '../store/db.js';
 import { API_SOCKET, CREDENTIALS_SOCKET, GUEST_IP_HEADER } from '../network/metadata-server.js';
+import type { ActiveSystemEvent } from '../network/metadata.js';
+import { activeEventsOf } from '../store/system-events.js';
+import { isoSecond } from '../domain/time.js';
+
+/** The metadata service's `maintenance/active-system-events` of one instance. */
+export async function activeSystemEventsOf(db: Db, instanceId: string): Promise<ActiveSystemEvent[]> {
+  return (await activeEventsOf(db, instanceId)).map((e) => ({
+    EventId: e.id, EventType: e.event_type, EventCycleStatus: e.cycle_status,
+    NotBefore: isoSecond(e.not_before), EventPublishTime: isoSecond(e.publish_time), Reason: e.reason,
+  }));
+}
 
 export interface GuestGateway { dir: string; close(): Promise<void> }
 
@@ -26,13 +39,24 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-export async function startGuestGateway(dir: string, o: { db: Db; clock: Clock; http: FastifyInstance; log?: (msg: string, extra?: Record<string, unknown>) => void }): Promise<GuestGateway> {
+export async function startGuestGateway(dir: string, o: { db: Db; sealer: SecretBox; clock: Clock; http: FastifyInstance; log?: (msg: string, extra?: Record<string, unknown>) => void }): Promise<GuestGateway> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   const credentials = createServer((req, res) => {
+    const ev = /^\/instances\/([A-Za-z0-9-]+)\/active-system-events$/.exec(req.url ?? '');
+    if (req.method === 'GET' && ev) {
+      activeSystemEventsOf(o.db, ev[1]!).then((list) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(list));
+      }, (e) => {
+        o.log?.('instance system events not read', { instance: ev[1], error: String(e) });
+        res.writeHead(500); res.end();
+      });
+      return;
+    }
     const m = /^\/instances\/([A-Za-z0-9-]+)\/ram-role$/.exec(req.url ?? '');
     if (req.method !== 'GET' || !m) { res.writeHead(404); res.end(); return; }
-    instanceRoleCredentials(o.db, m[1]!, o.clock.now()).then((answer) => {
+    instanceRoleCredentials(o.db, o.sealer, m[1]!, o.clock.now()).then((answer) => {
       if (!answer) { res.writeHead(404, { 'content-type': 'application/json' }); res.end('{}'); return; }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));

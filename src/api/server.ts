@@ -3,23 +3,34 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createServer, type RequestListener } from 'node:http';
 import type { Dispatcher, RpcRequest } from './dispatch.js';
 import { registerConsole } from './console.js';
-import { bodyParams } from './body.js';
 import { createDualProtocolServer } from './dual-protocol.js';
 import type { TlsIdentity } from './tls-cert.js';
 import { answerClientError, gatewayErrorBody } from './gateway-errors.js';
+import { redactUrl } from '../audit/redact.js';
+import { configFromEnv, type HttpLimits } from '../config.js';
+import { capConnectionsPerIp, serverOptions } from './connection-limits.js';
+import { requestParams } from './request-params.js';
 
-/** The V3 SDK puts everything, 32 KiB of UserData included, into the URL (api-protocol.md §1.1). */
-const MAX_HEADER_BYTES = 256 * 1024;
-
-/** With `tls`, the same port answers HTTPS too (see dual-protocol.ts). */
-export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: boolean; tls?: TlsIdentity } = {}): FastifyInstance {
+/**
+ * With `tls`, the same port answers HTTPS too (see dual-protocol.ts). `limits` (size limits and
+ * timeouts, see connection-limits.ts): the settings' defaults unless given.
+ */
+export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: boolean; tls?: TlsIdentity; limits?: HttpLimits } = {}): FastifyInstance {
+  const limits = opts.limits ?? configFromEnv({}).limits;
   const app = Fastify({
-    logger: opts.logRequests ? { level: 'info' } : false,
-    bodyLimit: 8 * 1024 * 1024,
+    // The V3 SDK puts every parameter in the URL: a logged URL shows a password as ******.
+    logger: opts.logRequests
+      ? { level: 'info', serializers: { req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), hostname: req.hostname, remoteAddress: req.ip }) } }
+      : false,
+    bodyLimit: limits.maxBodyBytes,
     clientErrorHandler: answerClientError,
-    serverFactory: (handler: RequestListener) => opts.tls
-      ? createDualProtocolServer({ maxHeaderSize: MAX_HEADER_BYTES }, opts.tls, handler)
-      : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    serverFactory: (handler: RequestListener) => {
+      const server = opts.tls
+        ? createDualProtocolServer(serverOptions(limits), opts.tls, handler)
+        : createServer(serverOptions(limits), handler);
+      capConnectionsPerIp(server, limits.maxConnectionsPerIp);
+      return server;
+    },
   }) as unknown as FastifyInstance;
 
   // Fastify's own refusals (a body over bodyLimit: 413) answer an ECS error body too.
@@ -33,13 +44,13 @@ export function buildHttpServer(dispatcher: Dispatcher, opts: { logRequests?: bo
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const rpc = async (req: any, reply: any) => {
-    const url: string = req.raw.url ?? '/';
-    const qi = url.indexOf('?');
-    const query = qi < 0 ? [] : [...new URLSearchParams(url.slice(qi + 1))];
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const params: Record<string, string> = {};
-    for (const [k, v] of query) params[k] = v;
-    for (const [k, v] of bodyParams(req.headers['content-type'], body)) params[k] = v;
+    const parsed = requestParams(req.raw.url ?? '/', req.headers['content-type'], body, limits);
+    if (!parsed.ok) {
+      const { requestId, body: text } = gatewayErrorBody(parsed.status, parsed.message);
+      return reply.code(parsed.status).header('content-type', 'application/json;charset=utf-8').header('x-acs-request-id', requestId).send(text);
+    }
+    const { query, params } = parsed;
     // A browser at `/` goes to the console; a signed call with an empty Action gets MissingParameter.
     if (req.method === 'GET' && !params.Action && !params.AccessKeyId && !req.headers['x-acs-action'] && !req.headers.authorization) {
       return reply.redirect('/console/', 302);

@@ -66,7 +66,7 @@ export async function loadTlsIdentity(o: { dataDir: string; host: string; certFi
     return { key: readFileSync(files.key, 'utf8'), cert: readFileSync(files.cert, 'utf8'), ca: readFileSync(files.ca, 'utf8'), caFile: files.ca };
   }
   const id = await makeIdentity(o.host, new Date());
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(files.key, id.key, { mode: 0o600 });
   writeFileSync(files.cert, id.cert);
   writeFileSync(files.ca, id.ca);

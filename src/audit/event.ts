@@ -2,7 +2,7 @@
 import type { Principal } from '../auth/accounts.js';
 import type { AuditEventTable } from '../store/schema.js';
 import { delimited, resourcesIn } from './resources.js';
-import { redactParams } from './redact.js';
+import { redactMessage, redactParams } from './redact.js';
 
 /** Actions that change nothing, by ActionTrail's naming of read events. */
 const READ = /^(Describe|List|Get|Query|Lookup|Check|Inquire|Explain|Export|Preview|Search)/;
@@ -75,7 +75,7 @@ export function auditRow(f: CallFacts): AuditEventTable {
     request_parameters: JSON.stringify(redactParams(f.params)),
     http_status: f.status,
     error_code: f.errorCode,
-    error_message: f.errorMessage.slice(0, 1024),
+    error_message: redactMessage(f.errorMessage, f.params).slice(0, 1024),
     resource_names: delimited(res.names),
     resource_types: delimited(res.types),
   };

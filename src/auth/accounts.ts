@@ -7,6 +7,7 @@ import type { Db } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { lockFor } from '../store/cluster-locks.js';
 import { ensureDefaultGroup } from '../store/resource-groups.js';
+import { sealerOf, type SecretBox } from './secrets.js';
 
 export interface Principal {
   accountId: string;
@@ -39,13 +40,14 @@ export function newAccessKey(): { id: string; secret: string } {
 }
 
 export async function createAccount(db: Db, name: string, now: number, isAdmin = false, key = newAccessKey()) {
-  return db.transaction().execute((trx) => insertAccount(trx, name, now, isAdmin, key));
+  const sealer = sealerOf(db);
+  return db.transaction().execute((trx) => insertAccount(trx, sealer, name, now, isAdmin, key));
 }
 
-async function insertAccount(trx: Transaction<Database>, name: string, now: number, isAdmin: boolean, key: { id: string; secret: string }) {
+async function insertAccount(trx: Transaction<Database>, sealer: SecretBox, name: string, now: number, isAdmin: boolean, key: { id: string; secret: string }) {
   const id = newAccountId();
   await trx.insertInto('accounts').values({ id, name, is_admin: isAdmin ? 1 : 0, created_at: now }).execute();
-  await trx.insertInto('access_keys').values({ id: key.id, secret: key.secret, account_id: id, status: 'Active', created_at: now }).execute();
+  await trx.insertInto('access_keys').values({ id: key.id, secret: sealer.seal(key.secret), account_id: id, status: 'Active', created_at: now }).execute();
   // Every account has a default resource group from its first moment (Resource Manager).
   await ensureDefaultGroup(trx, id, now);
   return { accountId: id, accessKeyId: key.id, accessKeySecret: key.secret };
@@ -66,23 +68,24 @@ export interface BootstrapResult {
  * under one cluster-wide lock, so exactly one makes the root account and the others find it.
  */
 export async function bootstrapRoot(db: Db, dataDir: string, now: number, configured?: { id: string; secret: string }): Promise<BootstrapResult> {
+  const sealer = sealerOf(db);
   const stored = readStoredKey(dataDir);
   const out = await db.transaction().execute(async (trx) => {
     await lockFor(trx, 'openecs_bootstrap_root');
     const root = await trx.selectFrom('accounts').selectAll().where('is_admin', '=', 1).orderBy('created_at').executeTakeFirst();
     if (!root) {
       const key = configured ?? stored ?? newAccessKey();
-      const made = await insertAccount(trx, 'root', now, true, key);
+      const made = await insertAccount(trx, sealer, 'root', now, true, key);
       return { accountId: made.accountId, accessKeyId: key.id, created: key };
     }
     if (configured) {
       const existing = await trx.selectFrom('access_keys').selectAll().where('id', '=', configured.id).executeTakeFirst();
       if (!existing) {
-        await trx.insertInto('access_keys').values({ id: configured.id, secret: configured.secret, account_id: root.id, status: 'Active', created_at: now }).execute();
+        await trx.insertInto('access_keys').values({ id: configured.id, secret: sealer.seal(configured.secret), account_id: root.id, status: 'Active', created_at: now }).execute();
       } else if (existing.account_id !== root.id) {
         throw new Error(`OPENECS_ACCESS_KEY_ID ${configured.id} belongs to another account`);
-      } else if (existing.secret !== configured.secret) {
-        await trx.updateTable('access_keys').set({ secret: configured.secret, status: 'Active' }).where('id', '=', configured.id).execute();
+      } else if (sealer.open(existing.secret) !== configured.secret) {
+        await trx.updateTable('access_keys').set({ secret: sealer.seal(configured.secret), status: 'Active' }).where('id', '=', configured.id).execute();
       }
       return { accountId: root.id, accessKeyId: configured.id };
     }

@@ -13,6 +13,7 @@
  * A parameter the request leaves out is the type's `*`.
  */
 import type { Product } from '../api/spec.js';
+import type { SelfService } from '../domain/ram/security-preference.js';
 
 export interface ListingRule {
   /** Where the answer keeps its list, `Instances.Instance`. */
@@ -38,6 +39,11 @@ export interface ActionRule {
    * `ram:PassRole` on it (security guide 4.3.4), or the call answers InvalidUser.PassRoleForbidden.
    */
   passRole?: string;
+  /**
+   * What a RAM user may do to itself without a policy when the account's security preference
+   * allows it (SetSecurityPreference): its own AccessKeys, MFA device. Otherwise its policies decide.
+   */
+  selfService?: SelfService;
 }
 
 /** The RAM service code of each product (the prefix of `Action` in policies). */
@@ -91,6 +97,12 @@ const ECS: Record<string, ActionRule> = {
   JoinSecurityGroup: r('instance:InstanceId', 'securitygroup:SecurityGroupId', 'networkinterface:NetworkInterfaceId'),
   LeaveSecurityGroup: r('instance:InstanceId', 'securitygroup:SecurityGroupId', 'networkinterface:NetworkInterfaceId'),
   CancelTask: any, DescribeTaskAttribute: any, DescribeTasks: any,
+  // Events are the instance's: creating a drill needs the instance; events of other ids are not resources of their own.
+  DescribeAccountAttributes: any,
+  CreateSimulatedSystemEvents: r('instance:InstanceId'), CancelSimulatedSystemEvents: any, AcceptInquiredSystemEvent: any,
+  DescribeInstanceHistoryEvents: r('instance:InstanceId', 'instance:ResourceId'),
+  DescribeInstancesFullStatus: list('instance', 'InstanceFullStatusSet.InstanceFullStatusType', 'InstanceId', 'instance:InstanceId'),
+  DescribeDisksFullStatus: list('disk', 'DiskFullStatusSet.DiskFullStatusType', 'DiskId', 'disk:DiskId'),
   CancelCopyImage: image, CopyImage: image, DeleteImage: image, ExportImage: image, ModifyImageAttribute: image,
   ModifyImageSharePermission: image, DescribeImageSharePermission: image, DescribeImageSupportInstanceTypes: image,
   ImportImage: r('image:*'),
@@ -118,7 +130,8 @@ const ECS: Record<string, ActionRule> = {
   DescribeInstanceAttachmentAttributes: instances,
   ModifyInstanceAttribute: r('instance:InstanceId', 'securitygroup:SecurityGroupIds'),
   ModifyInstanceAttachmentAttributes: instance, ModifyInstanceAutoReleaseTime: instance, ModifyInstanceAutoRenewAttribute: instance,
-  ModifyInstanceChargeType: instances, ModifyInstanceMaintenanceAttributes: instance, ModifyInstanceMetadataOptions: instance,
+  ModifyInstanceChargeType: instances, RenewInstance: instance, ReActivateInstances: instance, ModifyPrepayInstanceSpec: instance,
+  ModifyDiskChargeType: r('instance:InstanceId', 'disk:DiskIds'), ModifyInstanceMaintenanceAttributes: instance, ModifyInstanceMetadataOptions: instance,
   ModifyInstanceNetworkSpec: instance, ModifyInstanceSpec: instance, ModifyInstanceVncPasswd: instance,
   ModifyInstanceVpcAttribute: r('instance:InstanceId', 'vpc/vswitch:VSwitchId', 'securitygroup:SecurityGroupId'),
   DescribeInstances: list('instance', 'Instances.Instance', 'InstanceId', 'instance:InstanceIds'),
@@ -126,6 +139,9 @@ const ECS: Record<string, ActionRule> = {
   DescribeNetworkInterfaces: list('networkinterface', 'NetworkInterfaceSets.NetworkInterfaceSet', 'NetworkInterfaceId', 'networkinterface:NetworkInterfaceId'),
   JoinResourceGroup: r('$ResourceType:ResourceId', 'resourcemanager/resourcegroup:ResourceGroupId'),
   DescribeAvailableResource: any, DescribeInstanceTypeFamilies: any, DescribeInstanceTypes: any, DescribeRegions: any, DescribeZones: any,
+  DescribeSpotAdvice: any, DescribeSpotPriceHistory: any,
+  // Prices of a spec are no resource's; a renewal or modification price reads the instance.
+  DescribePrice: any, DescribeRenewalPrice: r('instance:ResourceId'), DescribeInstanceModificationPrice: instance,
   AttachClassicLinkVpc: r('instance:InstanceId', 'vpc/vpc:VpcId'),
   DetachClassicLinkVpc: r('instance:InstanceId', 'vpc/vpc:VpcId'),
   // ECS's copies of VPC actions answer to the VPC service's permissions (AliyunVPCFullAccess).
@@ -155,7 +171,8 @@ const VPC: Record<string, ActionRule> = {
 };
 
 const user = r('user:UserName');
-const self = r('user:@self');
+const ownKeys: ActionRule = { resources: ['user:@self'], selfService: 'AllowUserToManageAccessKeys' };
+const ownMfa: ActionRule = { resources: ['user:UserName'], selfService: 'AllowUserToManageMFADevices' };
 const grp = r('group:GroupName');
 const role = r('role:RoleName');
 const pol = r('policy:PolicyName');
@@ -163,8 +180,10 @@ const pol = r('policy:PolicyName');
 const RAM: Record<string, ActionRule> = {
   CreateUser: user, GetUser: user, UpdateUser: user, DeleteUser: user, ListUsers: r('user:*'),
   CreateLoginProfile: user, GetLoginProfile: user, UpdateLoginProfile: user, DeleteLoginProfile: user,
-  CreateAccessKey: self, ListAccessKeys: self, UpdateAccessKey: self, DeleteAccessKey: self, GetAccessKeyLastUsed: self,
-  ChangePassword: self, BindMFADevice: user, UnbindMFADevice: user, GetUserMFAInfo: user,
+  CreateAccessKey: ownKeys, ListAccessKeys: ownKeys, UpdateAccessKey: ownKeys, DeleteAccessKey: ownKeys, GetAccessKeyLastUsed: ownKeys,
+  // A RAM user's own password: no policy grants it, the security preference AllowUserToChangePassword does (the handler checks it).
+  ChangePassword: { resources: [], public: true },
+  BindMFADevice: ownMfa, UnbindMFADevice: ownMfa, GetUserMFAInfo: ownMfa,
   CreateVirtualMFADevice: r('mfa:*'), DeleteVirtualMFADevice: r('mfa:*'), ListVirtualMFADevices: r('mfa:*'),
   CreateGroup: grp, GetGroup: grp, UpdateGroup: grp, DeleteGroup: grp, ListGroups: r('group:*'),
   AddUserToGroup: r('group:GroupName', 'user:UserName'), RemoveUserFromGroup: r('group:GroupName', 'user:UserName'),
@@ -199,7 +218,10 @@ export const ACTION_RULES: Record<Product, Record<string, ActionRule>> = {
   vpc: VPC,
   ram: RAM,
   sts: STS,
-  bssopenapi: { QueryAvailableInstances: any },
+  bssopenapi: {
+    QueryAvailableInstances: any, GetPayAsYouGoPrice: any, GetSubscriptionPrice: any,
+    QueryAccountBalance: any, QueryInstanceBill: any, QueryBill: any,
+  },
   actiontrail: { LookupEvents: any },
   resourcemanager: {
     CreateResourceGroup: r('resourcegroup:*'), DeleteResourceGroup: r('resourcegroup:ResourceGroupId'),
@@ -209,6 +231,7 @@ export const ACTION_RULES: Record<Product, Record<string, ActionRule>> = {
   openecs: {
     CreateAccount: root, DescribeAccounts: root, CreateAccessKey: root, SetAccountQuota: root, AdvanceClock: root,
     CreateFaultRule: root, DescribeFaultRules: root, DeleteFaultRule: root,
+    InterruptSpotInstance: r('ecs/instance:InstanceId'),
     DescribeAccountQuotas: any,
     PutObject: r('bucket:Bucket'), GetObject: r('bucket:Bucket'), ListObjects: r('bucket:Bucket'),
     ExplainSecurityGroupAccess: r('ecs/instance:InstanceId', 'ecs/securitygroup:SecurityGroupId'),

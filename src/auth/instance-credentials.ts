@@ -3,13 +3,16 @@
  * `latest/meta-data/ram/security-credentials/<role>`: a role session of the instance's role
  * (trusted by `ecs.aliyuncs.com`), issued on demand and kept in the store like AssumeRole's, reused
  * until less than ROTATE_BEFORE_MS remain, then replaced by a fresh one (as ECS refreshes the
- * token well before it expires). Nothing is kept outside the store: when the role is detached the
+ * token well before it expires). The attachment's Policy (AttachInstanceRamRole) goes with the
+ * session, so the instance's calls must be allowed by the role's policies and by it (store/ram.ts
+ * policyDocumentsFor). Nothing is kept outside the store: when the role is detached the
  * instance's sessions are deleted (endInstanceSessions) and every replica refuses them at once.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { findRole } from '../store/ram.js';
 import { issueRoleSession, trusts } from './role-sessions.js';
+import type { SecretBox } from './secrets.js';
 
 type Q = Kysely<Database>;
 
@@ -39,21 +42,22 @@ export interface InstanceRoleCredentials {
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The instance's role and its current credentials; undefined when the instance holds no role (or does not exist). */
-export async function instanceRoleCredentials(db: Q, instanceId: string, now: number): Promise<InstanceRoleCredentials | undefined> {
-  const inst = await db.selectFrom('instances').select(['id', 'account_id', 'ram_role_name'])
+export async function instanceRoleCredentials(db: Q, box: SecretBox, instanceId: string, now: number): Promise<InstanceRoleCredentials | undefined> {
+  const inst = await db.selectFrom('instances').select(['id', 'account_id', 'ram_role_name', 'ram_role_policy'])
     .where('id', '=', instanceId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!inst || !inst.ram_role_name) return undefined;
   const role = await findRole(db, inst.account_id, inst.ram_role_name);
   if (!role || !trusts(role, { service: ECS_SERVICE })) return { roleName: inst.ram_role_name };
   const current = await db.selectFrom('sts_sessions')
     .select(['access_key_id', 'secret', 'security_token', 'created_at', 'expires_at'])
-    .where('instance_id', '=', instanceId).where('role_id', '=', role.id).where('expires_at', '>', now + ROTATE_BEFORE_MS)
+    .where('instance_id', '=', instanceId).where('role_id', '=', role.id).where('policy', '=', inst.ram_role_policy)
+    .where('expires_at', '>', now + ROTATE_BEFORE_MS)
     .orderBy('expires_at', 'desc').executeTakeFirst();
   if (current) {
-    return { roleName: role.name, credentials: document(current.access_key_id, current.secret, current.security_token, Number(current.created_at), Number(current.expires_at)) };
+    return { roleName: role.name, credentials: document(current.access_key_id, box.open(current.secret), box.open(current.security_token), Number(current.created_at), Number(current.expires_at)) };
   }
   const issued = await db.transaction().execute(async (trx) => {
-    const creds = await issueRoleSession(trx, role, { sessionName: instanceId, durationSeconds: INSTANCE_SESSION_SECONDS }, now);
+    const creds = await issueRoleSession(trx, box, role, { sessionName: instanceId, policy: inst.ram_role_policy, durationSeconds: INSTANCE_SESSION_SECONDS }, now);
     await trx.updateTable('sts_sessions').set({ instance_id: instanceId }).where('access_key_id', '=', creds.accessKeyId).execute();
     return creds;
   });

@@ -13,7 +13,8 @@ import { EcsError } from '../domain/errors.js';
 import { encodeDiagnostic } from './policy-diagnostics.js';
 import type { Product } from '../api/spec.js';
 import type { Db } from '../store/db.js';
-import { policyDocumentsFor, type PolicyDocument } from '../store/ram.js';
+import { accountSettings, policyDocumentsFor, type PolicyDocument } from '../store/ram.js';
+import { readSecurityPreference, type SelfService } from '../domain/ram/security-preference.js';
 import { regionsOf } from '../store/resource-regions.js';
 import { tagsOf } from '../store/tags.js';
 
@@ -196,6 +197,7 @@ export async function authorize(db: Db, call: CallToAuthorize): Promise<Authoriz
   const { principal } = call;
   const rule = actionRule(call.product, call.action);
   if (principal.type === 'root' || rule?.public) return ALLOWED;
+  if (rule?.selfService && await selfServiceAllowed(db, principal, call.params, rule.selfService)) return ALLOWED;
   const service = rule?.service ?? SERVICE_OF[call.product];
   const action = `${SERVICE_OF[call.product]}:${call.action}`;
   const scope = { service, regionId: call.regionId, accountId: principal.accountId, userName: principal.userName };
@@ -227,6 +229,17 @@ export async function authorize(db: Db, call: CallToAuthorize): Promise<Authoriz
     }
   }
   return { cacheable };
+}
+
+/**
+ * A RAM user acting on itself (no UserName, or its own) where the account's security preference
+ * lets users do so without a policy (SetSecurityPreference). Role sessions are not users.
+ */
+async function selfServiceAllowed(db: Db, principal: Principal, params: Record<string, unknown>, field: SelfService): Promise<boolean> {
+  if (principal.type !== 'user' || !principal.userName) return false;
+  const named = params.UserName;
+  if (named !== undefined && named !== '' && named !== principal.userName) return false;
+  return readSecurityPreference((await accountSettings(db, principal.accountId)).security_preference)[field];
 }
 
 /** Rewrites the ARNs of resources named by id with the region they live in (calls that carry no RegionId). */

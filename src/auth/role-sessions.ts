@@ -5,9 +5,10 @@
  * principal `ecs.aliyuncs.com`.
  */
 import { trustAllows } from '../domain/ram/documents.js';
+import type { ConditionContext } from '../domain/ram/policy-conditions.js';
 import type { Principal } from './accounts.js';
 import type { RamRoleTable } from '../store/schema.js';
-import { createRoleSession, type TemporaryCredentials } from '../store/sts-sessions.js';
+import { createRoleSession, type SecretBox, type TemporaryCredentials } from '../store/sts-sessions.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
@@ -27,14 +28,18 @@ export function maxDurationFor(role: RamRoleTable, caller: Principal | undefined
   return caller?.type === 'role' ? Math.min(role.max_session_duration, CHAINED_MAX_SECONDS) : role.max_session_duration;
 }
 
-export function trusts(role: RamRoleTable, who: { caller?: Principal; service?: string }): boolean {
-  return trustAllows(role.trust_policy, { ram: who.caller ? callerArns(who.caller) : [], service: who.service });
+/**
+ * `context`: the condition keys of the assumption (AssumeRole's `sts:ExternalId`, the time) that
+ * the trust policy's conditions are decided on.
+ */
+export function trusts(role: RamRoleTable, who: { caller?: Principal; service?: string }, context?: ConditionContext): boolean {
+  return trustAllows(role.trust_policy, { ram: who.caller ? callerArns(who.caller) : [], service: who.service }, context);
 }
 
 export function issueRoleSession(
-  db: Kysely<Database>, role: RamRoleTable, session: { sessionName: string; policy?: string; durationSeconds: number }, now: number,
+  db: Kysely<Database>, box: SecretBox, role: RamRoleTable, session: { sessionName: string; policy?: string; durationSeconds: number }, now: number,
 ): Promise<TemporaryCredentials> {
-  return createRoleSession(db, {
+  return createRoleSession(db, box, {
     accountId: role.account_id, roleId: role.id, roleName: role.name, sessionName: session.sessionName,
     policy: session.policy ?? '', durationSeconds: session.durationSeconds,
   }, now);

@@ -1,10 +1,12 @@
 /**
- * `openecs doctor`: what this host can do for the qemu driver: QEMU version, the KVM/TCG
- * verdict (a real boot, cached in the data dir; --reprobe to redo it), nftables and network
- * namespaces, and the guest image.
+ * `openecs doctor`: whether the data dir and its secret files are the server's alone (owner-only
+ * modes, owned by the running user; `--permissions` checks only that), then what this host can do
+ * for the qemu driver: QEMU version, the KVM/TCG verdict (a real boot, cached in the data dir;
+ * --reprobe to redo it), nftables and network namespaces, and the guest image.
  */
 import { parseArgs } from 'node:util';
-import { configFromEnv } from '../config.js';
+import { configFromEnv, type Config } from '../config.js';
+import { checkDataDirPermissions } from '../auth/data-dir.js';
 import { probeAccelerator, qemuBinary, qemuVersion } from '../compute/host-probe.js';
 import { run, which } from '../host/exec.js';
 import { loadImage, missingBuildInputs } from '../compute/qemu/image.js';
@@ -17,11 +19,31 @@ async function check(name: string, fn: () => Promise<string>): Promise<boolean> 
   }
 }
 
+/**
+ * The data dir lines of the report: one `ok` line, or one `FAIL` line per problem with the command
+ * that fixes it. `uid`: the user the server runs as (this process's by default).
+ */
+export function dataDirReport(config: Pick<Config, 'dataDir' | 'serverKeyFile' | 'tls'>, uid?: number): { ok: boolean; lines: string[] } {
+  if (config.dataDir === ':memory:') return { ok: true, lines: ['ok    data dir: none (:memory:)'] };
+  const extraFiles = [config.serverKeyFile, config.tls.enabled ? config.tls.keyFile : undefined].filter((f): f is string => !!f);
+  const r = checkDataDirPermissions(config.dataDir, { extraFiles, uid });
+  if (r.problems.length === 0) {
+    return { ok: true, lines: [`ok    data dir: ${config.dataDir} and its secret files (${r.checked.length} checked) are readable by their owner, the running user, alone`] };
+  }
+  return { ok: false, lines: r.problems.map((p) => `FAIL  data dir: ${p.path}: ${p.problem}; fix: ${p.fix}`) };
+}
+
 export async function doctor(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, reprobe: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, reprobe: { type: 'boolean' }, permissions: { type: 'boolean' } } });
   const env = { ...process.env };
   if (values['data-dir']) env.OPENECS_DATA_DIR = values['data-dir'];
   const config = configFromEnv(env);
+  const perms = dataDirReport(config);
+  for (const line of perms.lines) console.log(line);
+  if (values.permissions) {
+    if (!perms.ok) process.exitCode = 1;
+    return;
+  }
   await check('qemu', async () => {
     const bin = await qemuBinary();
     if (!bin) throw new Error('qemu-system-x86_64 not found (apt-get install qemu-system-x86)');

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { configFromEnv } from '../config.js';
+import { check } from './check.js';
 import { doctor } from './doctor.js';
 import { images } from './images.js';
 
@@ -10,13 +11,15 @@ const USAGE = `usage: openecs serve [--host H] [--port P] [--data-dir DIR] [--dr
        [--read-cache-mb N] [--database-url postgres://USER@HOST:PORT/DB]
        [--access-key-id ID --access-key-secret SECRET]
        openecs images build|status   the qemu driver's guest image
-       openecs doctor [--reprobe]    what this host offers the qemu driver
+       openecs check [--settled] [--json]   the invariants a crash must not break, over the store and this host
+       openecs doctor [--reprobe] [--permissions]   data dir permissions, and what this host offers the qemu driver
 
 Settings also come from the environment: OPENECS_HOST, OPENECS_PORT, OPENECS_DATA_DIR,
 OPENECS_ACCESS_KEY_ID, OPENECS_ACCESS_KEY_SECRET, OPENECS_DRIVER, OPENECS_SIM_DELAY_MS, OPENECS_CLOCK,
 OPENECS_READ_CACHE_MB, OPENECS_LOG_REQUESTS, OPENECS_TLS (0: no HTTPS on the API port),
 OPENECS_TLS_CERT / OPENECS_TLS_KEY (the operator's certificate instead of a generated one),
-OPENECS_DATABASE_URL (postgres://…: the store on PostgreSQL instead of SQLite in the data dir).`;
+OPENECS_DATABASE_URL (postgres://…: the store on PostgreSQL instead of SQLite in the data dir),
+OPENECS_SERVER_KEY_FILE (the key sealing the store's secrets; every replica of one database needs the same).`;
 
 async function serve(argv: string[]) {
   const { values } = parseArgs({
@@ -48,7 +51,7 @@ async function serve(argv: string[]) {
 }
 
 const [command = 'serve', ...rest] = process.argv.slice(2);
-const commands: Record<string, (argv: string[]) => Promise<void>> = { serve, images, doctor };
+const commands: Record<string, (argv: string[]) => Promise<void>> = { serve, images, doctor, check };
 const run = commands[command];
 if (!run) { console.error(USAGE); process.exit(2); }
 run(rest).catch((e) => { console.error(`openecs ${command}: ${e instanceof Error ? e.message : e}`); process.exit(1); });

@@ -32,7 +32,7 @@ export interface GuestSpec {
   publicKey?: string;
   /** The root password in clear, when the instance has one (the guest hashes it). */
   password?: string;
-  /** The root password sealed with the data dir's key (src/auth/secrets.ts); drivers with a data dir open it. */
+  /** The root password sealed with the server key (src/auth/secrets.ts); drivers that need it in clear open it. */
   passwordSealed?: string;
   /** The vSwitch CIDR, so the guest gets the right prefix and gateway (default: the /24 around privateIp). */
   vswitchCidr?: string;
@@ -49,10 +49,12 @@ export interface GuestSpec {
   metadataTags?: Record<string, string>;
   /** The primary network interface's id (DescribeNetworkInterfaces), for the metadata service. */
   eniId?: string;
-  /** The VNC password sealed with the data dir's key (ModifyInstanceVncPasswd); absent or '': none set. Applied at every boot. */
+  /** The VNC password sealed with the server key (ModifyInstanceVncPasswd); absent or '': none set. Applied at every boot. */
   vncPasswordSealed?: string;
   /** The metadata generation `metadataOptions` and `metadataTags` belong to (the instance row's). */
   metadataGeneration?: number;
+  /** A spot instance's interruption notice (ISO 8601 UTC termination time) for the metadata service; absent: none. */
+  spotTerminationTime?: string;
 }
 
 /**
@@ -149,9 +151,38 @@ export interface ComputeDriver {
   /**
    * ModifyInstanceMetadataOptions and tag changes: a running guest's metadata service follows the
    * options of `generation` (qemu), and the driver records that generation; `tags` is what it serves
-   * under meta-data/tags/instance/ (absent: not served). Idempotent; throws when it could not.
+   * under meta-data/tags/instance/ (absent: not served), `spotTerminationTime` a spot instance's
+   * interruption notice (absent: none). Idempotent; throws when it could not.
    */
-  setMetadataOptions?(instanceId: string, generation: number, options: MetadataOptions, tags?: Record<string, string>): Promise<void>;
+  setMetadataOptions?(instanceId: string, generation: number, options: MetadataOptions, tags?: Record<string, string>, spotTerminationTime?: string): Promise<void>;
   /** Monitoring samples of the instance since `since` (epoch ms), oldest first. */
   monitorSamples?(instanceId: string, since: number): Promise<MonitorSample[]>;
+  /** What this driver has on the host now, for the invariant checker (src/engine/invariants.ts). */
+  hostInventory?(): Promise<HostInventory>;
+}
+
+/**
+ * What a driver with host state has made, as found on the host (processes from /proc, links
+ * and nftables from the namespace, files from the data dir), not as it remembers it.
+ */
+export interface HostInventory {
+  /** Guest processes per instance id: a guest with two is a defect. */
+  guestProcesses: Record<string, number[]>;
+  /** Instance ids with a folder of state, with a tap. */
+  instanceDirs: string[];
+  taps: string[];
+  /** Disk ids with a file; snapshot ids with a file (live ones, not those kept marked deleted). */
+  diskFiles: string[];
+  snapshotFiles: string[];
+  /** Snapshot files marked deleted that no disk or snapshot is backed by any more (should have been removed). */
+  unusedDeletedSnapshotFiles: string[];
+  /** Set and chain names in this host's nftables table (src/network/nft-compiler.ts). */
+  nftSets: string[];
+  nftChains: string[];
+  /** The instance network: its helpers' processes, the guests running in it (any data dir), and whether dnsmasq is installed. */
+  network: 'netns' | 'user' | 'none';
+  dnsmasq: number[];
+  metadataHelpers: number[];
+  namespaceGuests: number;
+  dnsmasqInstalled: boolean;
 }

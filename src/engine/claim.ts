@@ -54,15 +54,18 @@ export async function claimDue(db: Kysely<Database>, req: ClaimRequest): Promise
   const any = await db.selectFrom('operations').select('id')
     .where('status', '=', 'pending').where('due_at', '<=', req.now).where('lease_until', '<', dbNow(db))
     .$if(busy.length > 0, (q) => q.where('resource_id', 'not in', busy))
-    .limit(1).executeTakeFirst();
+    // In due order: the (status, due_at) index then stops at the first unleased row, where the
+    // (status, lease_until) one would read every unleased operation not yet due.
+    .orderBy('due_at').limit(1).executeTakeFirst();
   if (!any) return [];
   const claimed = await db.transaction().execute(async (trx) => {
     await lockFor(trx, CLAIM_LOCK);
     const now = dbNow(trx);
     let pick = trx.selectFrom('operations as o').select('o.id')
       .where('o.status', '=', 'pending').where('o.due_at', '<=', req.now).where('o.lease_until', '<', now)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('operations as l').select('l.id')
-        .whereRef('l.resource_id', '=', 'o.resource_id').where('l.status', '=', 'pending').where('l.lease_until', '>=', now))))
+      // The resources under a live lease, found once (a few rows: operations_leased), not per candidate.
+      .where('o.resource_id', 'not in', trx.selectFrom('operations as l').select('l.resource_id')
+        .where('l.status', '=', 'pending').where('l.lease_until', '>=', now))
       .orderBy('o.due_at').orderBy('o.id').limit(req.limit);
     if (busy.length) pick = pick.where('o.resource_id', 'not in', busy);
     if (postgres) pick = pick.forUpdate().skipLocked();

@@ -19,6 +19,7 @@ import type { EngineEnv, GiveUp, OperationRow } from './engine.js';
 import { getInstanceForEngine, setInstanceStatus } from '../store/instances.js';
 import { getDiskForEngine, getSnapshotForEngine, setDiskStatus, setSnapshotStatus } from '../store/storage.js';
 import { getImageForEngine, getTaskForEngine, setImageStatus } from '../store/images.js';
+import { raiseSystemEvent } from '../store/system-events.js';
 
 export interface Settle { to: string; detach?: boolean }
 
@@ -66,7 +67,17 @@ export const giveUpInstance: GiveUp = async (op, env, error) => {
     env.log('give-up: stopping the guest failed', { instance: row.id, error: String(e) });
   }
   const now = clock.now();
-  await db.transaction().execute((trx) => setInstanceStatus(trx, row, settle.to, now, { desired_status: 'Stopped', force_stop: 0 }));
+  await db.transaction().execute(async (trx) => {
+    if (!(await setInstanceStatus(trx, row, settle.to, now, { desired_status: 'Stopped', force_stop: 0 }))) return;
+    // A stop the user did not ask for is a system event (DescribeInstanceHistoryEvents); a stop
+    // that was asked for and only failed to finish is not.
+    if (row.status !== 'Stopping') {
+      await raiseSystemEvent(trx, {
+        accountId: row.account_id, regionId: row.region_id, instanceId: row.id, type: 'SystemFailure.Stop', notBefore: now,
+        reason: `The instance could not be ${row.status === 'Running' ? 'kept running' : 'started'}: ${error.slice(0, 200)}`,
+      }, now);
+    }
+  });
   note(env, op, row.status, settle.to, error);
   return true;
 };

@@ -5,13 +5,15 @@
  * DHCP only (`port=0`: no DNS), answering only the hosts the driver lists: one file per instance
  * in a hosts folder dnsmasq watches, so a new instance needs no restart. Each vSwitch CIDR is a
  * `static` range; a CIDR seen for the first time rewrites the configuration and restarts it
- * (about 50 ms; leases are in a file, so nothing is lost).
+ * (about 50 ms; leases are in a file, so nothing is lost). Exactly one process per namespace:
+ * dnsmasq is found by its command line (not its pid file) under a host lock every server sharing
+ * the namespace takes, and any duplicate is replaced.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { which } from '../host/exec.js';
+import { findProcesses, terminate, withHostLock } from '../host/processes.js';
 import type { Netns } from './netns.js';
 
 export interface DhcpHost { instanceId: string; mac: string; ip: string; hostname: string; cidr: string }
@@ -67,34 +69,53 @@ export class DhcpService {
     if (!bin) return;
     await mkdir(join(this.dir, 'hosts'), { recursive: true });
     await writeFile(join(this.dir, 'hosts', h.instanceId), hostLine(h));
-    const conf = join(this.dir, 'dnsmasq.conf');
-    const old = await readFile(conf, 'utf8').catch(() => '');
-    const cidrs = [...old.matchAll(/^# cidr (\S+)$/gm)].map((m) => m[1]!);
-    const want = cidrs.includes(h.cidr) ? cidrs : [...cidrs, h.cidr];
-    const text = want.map((c) => `# cidr ${c}\n`).join('') + dnsmasqConfig(this.dir, want);
-    if (text !== old) await writeFile(conf, text);
-    if (text !== old || !(await this.running())) await this.restart(bin, conf);
+    await this.exclusive(async () => {
+      const conf = this.confFile();
+      const old = await readFile(conf, 'utf8').catch(() => '');
+      const cidrs = [...old.matchAll(/^# cidr (\S+)$/gm)].map((m) => m[1]!);
+      const want = cidrs.includes(h.cidr) ? cidrs : [...cidrs, h.cidr];
+      const text = want.map((c) => `# cidr ${c}\n`).join('') + dnsmasqConfig(this.dir, want);
+      if (text !== old) await writeFile(conf, text);
+      await this.converge(bin, conf, text !== old);
+    });
   }
 
   async removeHost(instanceId: string): Promise<void> {
     await rm(join(this.dir, 'hosts', instanceId), { force: true });
   }
 
-  private async pid(): Promise<number | undefined> {
-    const pid = await readFile(join(this.dir, 'dnsmasq.pid'), 'utf8').then((t) => Number(t.trim()), () => 0);
-    if (!pid) return undefined;
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    return cmd.includes('dnsmasq') && cmd.includes(this.dir) ? pid : undefined;
+  private confFile() { return join(this.dir, 'dnsmasq.conf'); }
+
+  /** Every dnsmasq serving this folder's configuration (there should be at most one). */
+  pids(): Promise<number[]> {
+    const flag = `--conf-file=${this.confFile()}`;
+    return findProcesses((argv) => basename(argv[0] ?? '') === 'dnsmasq' && argv.includes(flag));
   }
 
-  private async running() { return (await this.pid()) !== undefined; }
+  /** Stops every dnsmasq of this configuration (the last guest of the namespace is gone). */
+  stop(): Promise<void> {
+    return this.exclusive(async () => {
+      const pids = await this.pids();
+      if (!pids.length) return;
+      await terminate(pids);
+      this.log('DHCP service stopped', { netns: this.netns.name, pids });
+    });
+  }
 
-  private async restart(bin: string, conf: string): Promise<void> {
-    const old = await this.pid();
-    if (old) {
-      try { process.kill(old, 'SIGTERM'); } catch { /* gone */ }
-      for (let i = 0; i < 40 && existsSync(`/proc/${old}`); i++) await new Promise((r) => setTimeout(r, 25));
-    }
+  /** One owner per namespace: servers sharing it (or one restarted mid-start) take turns on a host lock. */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await mkdir(this.dir, { recursive: true });
+    return withHostLock(join(this.dir, 'dnsmasq.lock'), fn);
+  }
+
+  /**
+   * Exactly one dnsmasq on the current configuration: a changed configuration, or more than one
+   * process (as a crash mid-restart or two servers could leave), replaces them all with one.
+   */
+  private async converge(bin: string, conf: string, changed: boolean): Promise<void> {
+    const pids = await this.pids();
+    if (!changed && pids.length === 1) return;
+    if (pids.length) await terminate(pids);
     await this.netns.ensure();
     // dnsmasq daemonizes itself and writes its pid file; it outlives the server like the guests.
     // The launcher is awaited (not unref'd): it exits once the daemon is up.
@@ -103,6 +124,6 @@ export class DhcpService {
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`dnsmasq exited with ${code} (see ${join(this.dir, 'dnsmasq.log')})`))));
       child.once('error', reject);
     });
-    this.log('DHCP service started', { netns: this.netns.name });
+    this.log('DHCP service started', { netns: this.netns.name, replaced: pids });
   }
 }

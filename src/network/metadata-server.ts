@@ -12,7 +12,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MetadataService, needsRamRole, type InstanceMetadata, type RamRoleAnswer } from './metadata.js';
+import { MetadataService, needsRamRole, needsSystemEvents, type ActiveSystemEvent, type InstanceMetadata, type RamRoleAnswer } from './metadata.js';
 
 export const CREDENTIALS_SOCKET = 'credentials.sock';
 export const API_SOCKET = 'api.sock';
@@ -44,6 +44,23 @@ function ramRoleFor(gatewayDir: string, instanceId: string, log: (m: string) => 
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e) => { log(`RAM role of ${instanceId} not known: the gateway did not answer (${e.message})`); resolve(undefined); });
+    req.end();
+  });
+}
+
+/** The instance's system events under way, from the gateway (the store); none when it does not answer. */
+function systemEventsFor(gatewayDir: string, instanceId: string, log: (m: string) => void): Promise<ActiveSystemEvent[]> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: join(gatewayDir, CREDENTIALS_SOCKET), path: `/instances/${encodeURIComponent(instanceId)}/active-system-events`, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return resolve([]);
+        try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ActiveSystemEvent[]); } catch { resolve([]); }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => { log(`system events of ${instanceId} not known: the gateway did not answer (${e.message})`); resolve([]); });
     req.end();
   });
 }
@@ -83,7 +100,8 @@ export function createMetadataServer(o: MetadataServerOptions): Server {
       const doc = await documentFor(o.docsDir, ip);
       const path = req.url ?? '/';
       const ram = doc && o.gatewayDir && needsRamRole(path) ? await ramRoleFor(o.gatewayDir, doc.instanceId, log) : undefined;
-      const a = service.answer(doc, { method: req.method ?? 'GET', path, headers: req.headers, sourceIp: ip }, ram);
+      const events = doc && o.gatewayDir && needsSystemEvents(path) ? await systemEventsFor(o.gatewayDir, doc.instanceId, log) : undefined;
+      const a = service.answer(doc, { method: req.method ?? 'GET', path, headers: req.headers, sourceIp: ip }, ram, events);
       res.writeHead(a.status, { 'content-type': a.contentType, server: 'openecs-metadata' });
       res.end(req.method === 'HEAD' ? undefined : a.body);
     })().catch(() => { res.writeHead(500); res.end(); });

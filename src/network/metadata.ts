@@ -34,6 +34,8 @@ export interface InstanceMetadata {
   httpTokens?: 'optional' | 'required';
   /** InstanceMetadataTags enabled: served under meta-data/tags/instance/<key>. */
   tags?: Record<string, string>;
+  /** A spot instance's interruption notice: the termination time (ISO 8601 UTC) served at meta-data/instance/spot/termination-time; absent: 404. */
+  spotTerminationTime?: string;
 }
 
 type Tree = { [k: string]: string | Tree };
@@ -62,7 +64,10 @@ export function metadataTree(m: InstanceMetadata, ram?: RamRoleAnswer): Tree {
     'region-id': m.regionId,
     'zone-id': m.zoneId,
     'image-id': m.imageId,
-    instance: { 'instance-type': m.instanceType, 'virtualization-solution': 'ECS Virt', 'virtualization-solution-version': '2.0' },
+    instance: {
+      'instance-type': m.instanceType, 'virtualization-solution': 'ECS Virt', 'virtualization-solution-version': '2.0',
+      ...(m.spotTerminationTime ? { spot: { 'termination-time': m.spotTerminationTime } } : {}),
+    },
     'instance-type': m.instanceType,
     mac: m.mac,
     network: { interfaces: { macs: { [m.mac]: nic } } },
@@ -106,6 +111,25 @@ function listing(t: Tree) {
 /** The request path without its query, repeated slashes folded. */
 const metadataPath = (raw: string) => raw.split('?')[0]!.replace(/\/{2,}/g, '/');
 
+/**
+ * One of the instance's system events under way, as `maintenance/active-system-events` lists them
+ * (the API's names: DescribeInstanceHistoryEvents); asked of the host's gateway per request.
+ */
+export interface ActiveSystemEvent {
+  EventId: string;
+  EventType: string;
+  EventCycleStatus: string;
+  NotBefore: string;
+  EventPublishTime: string;
+  Reason: string;
+}
+
+/** Whether answering `rawPath` needs the instance's active system events. */
+export function needsSystemEvents(rawPath: string): boolean {
+  const parts = metadataPath(rawPath).split('/').filter(Boolean);
+  return parts[1] === 'maintenance' && parts[2] === 'active-system-events';
+}
+
 /** Whether answering `rawPath` needs the instance's RAM role (the meta-data listing or anything under `ram/`). */
 export function needsRamRole(rawPath: string): boolean {
   const parts = metadataPath(rawPath).split('/').filter(Boolean);
@@ -113,7 +137,7 @@ export function needsRamRole(rawPath: string): boolean {
 }
 
 /** Answers one request (method, path without query) for the instance `m` (undefined: unknown source). */
-export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string, ram?: RamRoleAnswer): MetadataAnswer {
+export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string, ram?: RamRoleAnswer, events?: ActiveSystemEvent[]): MetadataAnswer {
   const path = metadataPath(rawPath);
   if (path === '/' || path === '') return text('2016-01-01\nlatest');
   const parts = path.split('/').filter(Boolean);
@@ -122,8 +146,15 @@ export function answerMetadata(m: InstanceMetadata | undefined, method: string, 
   // Tokens are MetadataService's; a token request that reaches here is not a PUT.
   if (section === 'api' && rest[0] === 'token') return text('Method Not Allowed', 405);
   if (method !== 'GET' && method !== 'HEAD') return text('Method Not Allowed', 405);
-  if (!section) return text('dynamic\nmeta-data\nuser-data');
+  if (!section) return text('dynamic\nmaintenance\nmeta-data\nuser-data');
   if (!m) return unknownSource();
+  if (section === 'maintenance') {
+    if (rest.length === 0) return text('active-system-events');
+    if (rest[0] === 'active-system-events' && rest.length === 1) {
+      return { status: 200, contentType: 'application/json', body: JSON.stringify(events ?? []) };
+    }
+    return notFound();
+  }
   if (section === 'user-data') {
     if (!m.userData) return notFound();
     return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(m.userData, 'base64') };
@@ -170,7 +201,7 @@ export class MetadataService {
   private tokens = new Map<string, { ip: string; expiresAt: number }>();
   constructor(private readonly now: () => number = Date.now) {}
 
-  answer(doc: InstanceMetadata | undefined, req: MetadataRequest, ram?: RamRoleAnswer): MetadataAnswer {
+  answer(doc: InstanceMetadata | undefined, req: MetadataRequest, ram?: RamRoleAnswer, events?: ActiveSystemEvent[]): MetadataAnswer {
     const path = metadataPath(req.path);
     const header = (name: string) => { const v = req.headers[name]; return Array.isArray(v) ? v[0] : v; };
     if (doc?.httpEndpoint === 'disabled') return text('Forbidden: metadata access is disabled for this instance', 403);
@@ -191,7 +222,7 @@ export class MetadataService {
     } else if (doc?.httpTokens === 'required' && path !== '/' && path !== '') {
       return text('Forbidden', 403);
     }
-    return answerMetadata(doc, req.method, path, ram);
+    return answerMetadata(doc, req.method, path, ram, events);
   }
 
   private prune() {

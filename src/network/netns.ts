@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { run, which } from '../host/exec.js';
+import { formatIpv4, lastAddress, overlaps, parseIpv4, type Cidr } from '../domain/cidr.js';
 import { METADATA_ADDRESS } from './nft-compiler.js';
 
 function h(s: string, n = 10) { return createHash('sha256').update(s).digest('hex').slice(0, n); }
@@ -18,7 +19,46 @@ function h(s: string, n = 10) { return createHash('sha256').update(s).digest('he
 export function bridgeName(vpcId: string) { return `ob${h(vpcId)}`; }
 export function tapName(instanceId: string, owner: string) { return `ot${h(`${owner}:${instanceId}`)}`; }
 
-export interface LinkInfo { ifname: string; ifalias?: string; master?: string; linkinfo?: { info_kind?: string } }
+export interface LinkInfo { ifname: string; ifalias?: string; master?: string; operstate?: string; linkinfo?: { info_kind?: string } }
+
+/** A VPC bridge of the namespace as `ip -j addr` and `ip -j link` show it. */
+/** `ports`: taps on it with a guest attached (a stopped guest's tap stays, without carrier). */
+export interface VpcBridge { ifname: string; vpcId: string; addresses: string[]; ports: number }
+
+/** `a.b.c.d/p` (a host address with its prefix) as the block it lies in. */
+function blockOf(address: string): Cidr | undefined {
+  const [ip, p] = address.split('/');
+  const n = parseIpv4(ip ?? '');
+  const prefix = Number(p);
+  if (n === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  return { base: n - (n % size), prefix };
+}
+
+/**
+ * All VPCs share the one namespace's routing table, so two VPC bridges carrying overlapping
+ * vSwitch blocks make replies (and the metadata service's documents, keyed by private IP) reach
+ * the wrong VPC. `conflict`: another VPC's bridge with guests on it holds an overlapping block, so
+ * this guest must not be plugged in; `stale`: addresses of bridges without guests (a deleted VPC's)
+ * that overlap, to remove.
+ */
+export function bridgeOverlaps(bridges: VpcBridge[], vpcId: string, gateways: string[]): { conflict?: { vpcId: string; address: string }; stale: { ifname: string; address: string }[] } {
+  const mine = gateways.map(blockOf).filter((c): c is Cidr => c !== undefined);
+  const stale: { ifname: string; address: string }[] = [];
+  for (const b of bridges) {
+    if (b.vpcId === vpcId) continue;
+    for (const address of b.addresses) {
+      const block = blockOf(address);
+      if (!block || !mine.some((m) => overlaps(m, block))) continue;
+      if (b.ports > 0) return { conflict: { vpcId: b.vpcId, address: `${formatIpv4(block.base)}-${formatIpv4(lastAddress(block))}` }, stale: [] };
+      stale.push({ ifname: b.ifname, address });
+    }
+  }
+  return { stale };
+}
+
+/** A guest whose vSwitch block overlaps one of another VPC with running guests in the same namespace. */
+export class OverlappingVpcError extends Error {}
 
 /** Why the netns network cannot be used here, or undefined when it can (root, ip, nft, bridges, taps). */
 export async function netnsUnavailable(): Promise<string | undefined> {
@@ -58,11 +98,27 @@ export class Netns {
   ensure(): Promise<void> {
     this.ready ??= (async () => {
       if (!(await this.exists())) await run('ip', ['netns', 'add', this.name]).catch(async (e) => { if (!(await this.exists())) throw e; });
-      await this.ip(['link', 'set', 'lo', 'up']);
+      await this.whenMounted(() => this.ip(['link', 'set', 'lo', 'up']));
       await this.exec('sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.bridge.bridge-nf-call-iptables=1']).catch(() => {});
       await this.ip(['addr', 'replace', `${METADATA_ADDRESS}/32`, 'dev', 'lo']);
     })().catch((e) => { this.ready = undefined; throw e; });
     return this.ready;
+  }
+
+  /**
+   * Runs `first` in a namespace another process may be creating right now: `ip netns add` makes
+   * the name before it mounts the namespace on it, and until then entering it fails with EINVAL
+   * (seen with two servers starting on one namespace). Retried for up to 2 s, then the error stands.
+   */
+  private async whenMounted<T>(first: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await first();
+      } catch (e) {
+        if (i >= 40 || !/Invalid argument/.test(String(e))) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   async links(): Promise<LinkInfo[]> {
@@ -75,6 +131,12 @@ export class Netns {
     await this.ensure();
     const br = bridgeName(vpcId);
     const links = await this.links();
+    const { conflict, stale } = bridgeOverlaps(await this.vpcBridges(links), vpcId, gateways);
+    if (conflict) {
+      throw new OverlappingVpcError(`the instance namespace ${this.name} already carries ${conflict.address} for ${conflict.vpcId}, which has running guests: `
+        + `VPCs with overlapping vSwitch CIDRs cannot have guests running in one namespace at once (give the VPCs distinct CIDRs, or the servers distinct OPENECS_NETNS)`);
+    }
+    for (const s of stale) await this.ip(['addr', 'del', s.address, 'dev', s.ifname]).catch(() => {});
     if (!links.some((l) => l.ifname === br)) {
       await this.ip(['link', 'add', br, 'type', 'bridge']).catch(async (e) => { if (!(await this.links()).some((l) => l.ifname === br)) throw e; });
       await this.ip(['link', 'set', br, 'alias', `openecs-vpc:${vpcId}`]);
@@ -82,6 +144,19 @@ export class Netns {
     for (const g of gateways) await this.ip(['addr', 'replace', g, 'dev', br]);
     await this.ip(['link', 'set', br, 'up']);
     return br;
+  }
+
+  /** The namespace's VPC bridges with their IPv4 addresses and the number of live ports (taps a QEMU holds) on each. */
+  async vpcBridges(links?: LinkInfo[]): Promise<VpcBridge[]> {
+    const all = links ?? await this.links();
+    const { stdout } = await this.ip(['-j', '-4', 'addr', 'show']);
+    const addrs = JSON.parse(stdout || '[]') as { ifname: string; addr_info?: { local: string; prefixlen: number }[] }[];
+    return all.filter((l) => l.ifalias?.startsWith('openecs-vpc:')).map((l) => ({
+      ifname: l.ifname,
+      vpcId: l.ifalias!.slice('openecs-vpc:'.length),
+      addresses: (addrs.find((a) => a.ifname === l.ifname)?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`),
+      ports: all.filter((p) => p.master === l.ifname && p.operstate !== 'DOWN').length,
+    }));
   }
 
   async ensureTap(instanceId: string, vpcId: string): Promise<string> {

@@ -16,10 +16,11 @@
  * A's egress chain (drop, or `return` = allowed) and then B's ingress chain (accept / drop).
  * Traffic the namespace itself originates (the host, tests) meets only the ingress chain; traffic
  * to the namespace (gateway, metadata service) only the egress chain, and the metadata service
- * (100.100.100.200:80) is always reachable, as on ECS.
+ * (100.100.100.200:80) is always reachable, as on ECS. Every egress chain starts with the
+ * platform's block on TCP 25 to the internet, which no rule can open (evaluate.ts `platformBlock`).
  */
 import { cidrContains, familyOfAddress } from '../domain/security-rules/cidr.js';
-import { compareRules, type EvaluatedGroup } from '../domain/security-rules/evaluate.js';
+import { BLOCKED_EGRESS_TCP_PORT, compareRules, NON_INTERNET_CIDRS, type EvaluatedGroup } from '../domain/security-rules/evaluate.js';
 import { hasPorts, localOf, parsePortRange, peerOf, type Direction, type RuleSpec } from '../domain/security-rules/model.js';
 
 export const METADATA_ADDRESS = '100.100.100.200';
@@ -48,6 +49,8 @@ export interface Match {
   peerCidr?: string;
   /** The peer is a member of this group (an address set). */
   peerGroup?: string;
+  /** The peer is on the internet: outside NON_INTERNET_CIDRS. */
+  internet?: boolean;
   proto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'gre';
   /** Inclusive destination / source port ranges (tcp/udp). */
   dport?: [number, number];
@@ -100,9 +103,16 @@ function describe(rule: RuleSpec & { id?: string }, groupId: string) {
   return `${rule.id ?? 'rule'} ${groupId} p${rule.priority} ${rule.policy}`;
 }
 
+/** The platform's step ahead of every egress rule: SMTP to the internet is dropped (002 L3203). */
+export const SMTP_BLOCK: Step = {
+  match: { internet: true, proto: 'tcp', dport: [BLOCKED_EGRESS_TCP_PORT, BLOCKED_EGRESS_TCP_PORT] },
+  verdict: 'drop', why: 'platform: outbound tcp 25 to the internet is blocked',
+};
+
 export function program(groups: EvaluatedGroup[], direction: Direction, nicIp: string): Program {
-  if (groups.length === 0) return { steps: [], fallback: 'drop', fallbackWhy: 'in no security group' };
-  const steps: Step[] = [];
+  const platform = direction === 'egress' ? [SMTP_BLOCK] : [];
+  if (groups.length === 0) return { steps: platform, fallback: 'drop', fallbackWhy: 'in no security group' };
+  const steps: Step[] = [...platform];
   // Intra-group Accept of basic groups precedes every rule (ModifySecurityGroupPolicy).
   for (const g of groups) {
     if (g.type === 'normal' && g.innerAccessPolicy === 'Accept') steps.push({ match: { peerGroup: g.id }, verdict: 'accept', why: `intra-group ${g.id}` });
@@ -134,6 +144,10 @@ export interface WirePacket {
 
 function stepMatches(m: Match, p: WirePacket, members: Record<string, string[]>): boolean {
   if (m.peerGroup && !(members[m.peerGroup] ?? []).includes(p.peerAddress)) return false;
+  if (m.internet) {
+    const fam = familyOfAddress(p.peerAddress);
+    if (!fam || NON_INTERNET_CIDRS.some((c) => c.includes(':') === (fam === 6) && cidrContains(c, p.peerAddress))) return false;
+  }
   if (m.peerCidr) {
     const fam = familyOfAddress(p.peerAddress);
     if (!fam || (fam === 6) !== m.peerCidr.includes(':') || !cidrContains(m.peerCidr, p.peerAddress)) return false;
@@ -165,6 +179,8 @@ function renderMatch(m: Match, direction: Direction): string {
   const side = direction === 'ingress' ? 'saddr' : 'daddr';
   const parts: string[] = [];
   if (m.peerGroup) parts.push(`ip ${side} @${setName(m.peerGroup)}`);
+  // Guests are IPv4-only on the wire (the forward chain drops IPv6), so the IPv4 blocks suffice.
+  if (m.internet) parts.push(`ip ${side} != { ${NON_INTERNET_CIDRS.filter((c) => !c.includes(':')).join(', ')} }`);
   if (m.peerCidr) parts.push(`${m.peerCidr.includes(':') ? 'ip6' : 'ip'} ${side} ${m.peerCidr}`);
   if (m.proto) {
     if ((m.proto === 'tcp' || m.proto === 'udp') && (m.dport || m.sport)) {

@@ -26,6 +26,13 @@ import * as m0017 from './migrations/0017_ram.js';
 import * as m0019 from './migrations/0019_instance_ram_role.js';
 import * as m0020 from './migrations/0020_audit_events.js';
 import * as m0021 from './migrations/0021_fault_rules.js';
+import * as m0027 from './migrations/0027_operation_claims.js';
+import * as m0022 from './migrations/0022_sealed_secrets.js';
+import * as m0030 from './migrations/0030_system_events.js';
+import * as m0028 from './migrations/0028_subscription_lifecycle.js';
+import * as m0029 from './migrations/0029_ram_edges.js';
+import * as m0031 from './migrations/0031_billing.js';
+import * as m0032 from './migrations/0032_spot_instances.js';
 
 export type Db = Kysely<Database>;
 
@@ -51,6 +58,13 @@ const migrations: Record<string, Migration> = {
   '0019_instance_ram_role': m0019,
   '0020_audit_events': m0020,
   '0021_fault_rules': m0021,
+  '0027_operation_claims': m0027,
+  '0022_sealed_secrets': m0022,
+  '0030_system_events': m0030,
+  '0028_subscription_lifecycle': m0028,
+  '0029_ram_edges': m0029,
+  '0031_billing': m0031,
+  '0032_spot_instances': m0032,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -59,3 +59,8 @@ export function startsWith(dialect: DialectName, column: string, prefix: string)
 export function forUpdate<QB extends { forUpdate(): QB }>(db: Pick<Kysely<any>, 'getExecutor'>, qb: QB): QB {
   return dialectOf(db) === 'postgres' ? qb.forUpdate() : qb;
 }
+
+/** `qb … FOR SHARE` on PostgreSQL (many readers, no writer until they commit), `qb` on SQLite (see forUpdate). */
+export function forShare<QB extends { forShare(): QB }>(db: Pick<Kysely<any>, 'getExecutor'>, qb: QB): QB {
+  return dialectOf(db) === 'postgres' ? qb.forShare() : qb;
+}

@@ -36,6 +36,10 @@ export interface InstanceFilter {
   taggedIds?: string[];
   createdFrom?: number;
   createdTo?: number;
+  /** Only the subscriptions stopped for expiry (LockReason financial). */
+  financialLock?: boolean;
+  /** Only the spot instances under an interruption notice (LockReason Recycling). */
+  recyclingLock?: boolean;
 }
 
 function filtered(db: Q, f: InstanceFilter) {
@@ -61,6 +65,8 @@ function filtered(db: Q, f: InstanceFilter) {
   if (f.publicIps) q = q.where('public_ip', 'in', f.publicIps.length ? f.publicIps : ['']);
   if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
   if (f.createdTo !== undefined) q = q.where('created_at', '<=', f.createdTo);
+  if (f.financialLock) q = q.where('expiry_stopped_at', 'is not', null);
+  if (f.recyclingLock) q = q.where('spot_termination_at', 'is not', null);
   if (f.securityGroupId) {
     const sg = f.securityGroupId;
     q = q.where('id', 'in', (eb) => eb.selectFrom('instance_security_groups').select('instance_id').where('security_group_id', '=', sg));
@@ -83,8 +89,11 @@ export type ListingKey = readonly [createdAt: number, id: string];
 /** The page after `after` in the listing order: an index range, whatever the page's depth. */
 export async function listInstancesAfter(db: Q, f: InstanceFilter, after: ListingKey, limit: number): Promise<InstanceRow[]> {
   const [c, id] = after;
+  // `created_at >= c` first: a bound the listing index can seek to (SQLite does not seek on the
+  // OR alone and read every entry of the account before the page).
   return filtered(db, f).selectAll()
-    .where((eb) => eb.or([eb('created_at', '>', c), eb.and([eb('created_at', '=', c), eb('id', '>', id)])]))
+    .where('created_at', '>=', c)
+    .where((eb) => eb.or([eb('created_at', '>', c), eb('id', '>', id)]))
     .orderBy('created_at').orderBy('id').limit(limit).execute();
 }
 
@@ -237,7 +246,8 @@ export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'sta
     await trx.deleteFrom('tags').where('resource_id', 'in', ids).execute();
     await trx.deleteFrom('disks').where('id', 'in', ids).execute();
   }
-  await trx.updateTable('disks').set({ instance_id: '', status: 'Available', device: '', detached_at: now })
+  // A detached disk is pay-as-you-go, whatever it was bought as with the instance.
+  await trx.updateTable('disks').set({ instance_id: '', status: 'Available', device: '', detached_at: now, charge_type: 'PostPaid' })
     .where('instance_id', '=', row.id).execute();
   await trx.deleteFrom('tags').where('resource_id', '=', row.id).execute();
   return true;

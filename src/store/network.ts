@@ -11,6 +11,7 @@ import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'ky
 import { EcsError } from '../domain/errors.js';
 import { checkPrivateIp, formatIpv4, lowestFree, lowestFreeN, parseCidr, parseIpv4 } from '../domain/cidr.js';
 import { insertRows } from './batch.js';
+import { forUpdate } from './dialect.js';
 import type { Database, SecurityGroupTable, VpcTable, VSwitchTable } from './schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -163,6 +164,15 @@ export async function instancesInVpc(db: Q, vpcId: string): Promise<number> {
 
 // ---------------------------------------------------------------- private addresses
 
+/**
+ * The VSwitch read with its row locked: concurrent allocations in one VSwitch (two RunInstances,
+ * another replica's) take turns, each reading the addresses the one before took, instead of both
+ * picking the lowest free one; and DeleteVSwitch, which takes the same lock, sees them.
+ */
+async function lockedVSwitch(trx: Q, id: string): Promise<{ id: string; cidr_block: string } | undefined> {
+  return forUpdate(trx, trx.selectFrom('vswitches').select(['id', 'cidr_block']).where('id', '=', id)).executeTakeFirst();
+}
+
 /** Addresses already taken, per VSwitch, shared by the allocations of one transaction. */
 export interface IpBatch { used: Map<string, Set<number>> }
 
@@ -174,7 +184,7 @@ export interface IpBatch { used: Map<string, Set<number>> }
  * lowest free address is taken, and a full VSwitch answers QuotaExceeded.PrivateIpAddress (403).
  */
 export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instanceId: string; requested?: string; batch?: IpBatch }): Promise<string> {
-  const vsw = await trx.selectFrom('vswitches').select(['id', 'cidr_block']).where('id', '=', o.vswitchId).executeTakeFirst();
+  const vsw = await lockedVSwitch(trx, o.vswitchId);
   if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The specified VSwitchId "${o.vswitchId}" does not exist.`);
   const block = parseCidr(vsw.cidr_block);
   if (!block.ok) throw new EcsError('InternalError', `VSwitch ${vsw.id} has a malformed CIDR block.`, 500);
@@ -212,7 +222,7 @@ export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instance
  * (each checked as allocatePrivateIp checks it), or else the lowest free ones in order.
  */
 export async function allocatePrivateIps(trx: Q, o: { vswitchId: string; instanceIds: string[]; requested?: string }): Promise<string[]> {
-  const vsw = await trx.selectFrom('vswitches').select(['id', 'cidr_block']).where('id', '=', o.vswitchId).executeTakeFirst();
+  const vsw = await lockedVSwitch(trx, o.vswitchId);
   if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The specified VSwitchId "${o.vswitchId}" does not exist.`);
   const block = parseCidr(vsw.cidr_block);
   if (!block.ok) throw new EcsError('InternalError', `VSwitch ${vsw.id} has a malformed CIDR block.`, 500);

@@ -33,9 +33,10 @@ export type StatementKind = 'read' | 'begin' | 'commit' | 'rollback' | 'write' |
  * Tables only the engine reads (operations, their leases): no API answer depends on them, so
  * writing them moves no version. Claiming, renewing and finishing operations then neither costs
  * a version bump nor empties every replica's read cache while the engine works. The audit trail
- * (audit_events, src/audit/) is the same: written on every call, read by no cached answer.
+ * (audit_events, src/audit/) is the same: written on every call, read by no cached answer; so is
+ * when an AccessKey was last used (access_key_usage, store/access-key-usage.ts).
  */
-const ENGINE_WRITE = /^\s*(update|insert\s+into|delete\s+from)\s+"?(operations|engine_leases|audit_events)"?[\s(]/i;
+const ENGINE_WRITE = /^\s*(update|insert\s+into|delete\s+from)\s+"?(operations|engine_leases|audit_events|access_key_usage)"?[\s(]/i;
 
 /** What a statement does to the store's version (reads and transaction control change nothing by themselves). */
 export function statementKind(sqlText: string): StatementKind {

@@ -150,13 +150,13 @@ export async function findRoleByArnName(db: Q, accountId: string, name: string) 
 
 export async function accountSettings(db: Q, accountId: string) {
   return (await db.selectFrom('ram_account_settings').selectAll().where('account_id', '=', accountId).executeTakeFirst())
-    ?? { account_id: accountId, alias: '', password_policy: '' };
+    ?? { account_id: accountId, alias: '', password_policy: '', security_preference: '' };
 }
 
-export async function saveAccountSettings(db: Q, accountId: string, change: { alias?: string; password_policy?: string }) {
+export async function saveAccountSettings(db: Q, accountId: string, change: { alias?: string; password_policy?: string; security_preference?: string }) {
   const current = await db.selectFrom('ram_account_settings').select('account_id').where('account_id', '=', accountId).executeTakeFirst();
   if (current) await db.updateTable('ram_account_settings').set(change).where('account_id', '=', accountId).execute();
-  else await db.insertInto('ram_account_settings').values({ account_id: accountId, alias: '', password_policy: '', ...change }).execute();
+  else await db.insertInto('ram_account_settings').values({ account_id: accountId, alias: '', password_policy: '', security_preference: '', ...change }).execute();
 }
 
 export function accountByAlias(db: Q, alias: string) {

@@ -14,6 +14,7 @@ export interface AccountTable {
 
 export interface AccessKeyTable {
   id: string;
+  /** Sealed with the server key (src/auth/secrets.ts); opened only to check a signature. */
   secret: string;
   account_id: string;
   status: string; // Active | Inactive
@@ -106,6 +107,15 @@ export interface RamAccountSettingsTable {
   account_id: string;
   alias: string;
   password_policy: string; // JSON of the PasswordPolicy fields set, '' for the defaults
+  /** JSON of the SecurityPreference fields set, '' for the defaults (migration 0029). */
+  security_preference: ColumnType<string, string | undefined, string>;
+}
+
+/** When a permanent AccessKey last signed a call, and the service it called (GetAccessKeyLastUsed). */
+export interface AccessKeyUsageTable {
+  access_key_id: string;
+  last_used_at: number;
+  service: string;
 }
 
 /** A tag of a RAM role or policy (ResourceType role | policy), keyed by its ARN. */
@@ -121,6 +131,7 @@ export interface RamTagTable {
 /** Temporary credentials of an assumed role (STS AssumeRole), seen by every replica. */
 export interface StsSessionTable {
   access_key_id: string; // STS.…
+  /** The secret and the SecurityToken, sealed with the server key. */
   secret: string;
   security_token: string;
   account_id: string;
@@ -299,7 +310,7 @@ export interface InstanceTable {
   metadata_http_tokens: string;
   metadata_hop_limit: number;
   metadata_tags: string; // enabled | disabled (InstanceMetadataTags)
-  /** The VNC password sealed with the data dir's key ('' until ModifyInstanceVncPasswd); the engine applies it to the guest. */
+  /** The VNC password sealed with the server key ('' until ModifyInstanceVncPasswd); the engine applies it to the guest. */
   vnc_password_sealed: ColumnType<string, string | undefined, string>;
   /** Bumped by every change the metadata service must serve (options, tags); the engine pushes when the guest's is behind. */
   metadata_generation: ColumnType<number, number | undefined, number>;
@@ -318,10 +329,26 @@ export interface InstanceTable {
   renewal_status: ColumnType<string, string | undefined, string>; // AutoRenewal | Normal | NotRenewal ('' pay-as-you-go)
   renewal_duration: ColumnType<number, number | undefined, number>;
   renewal_unit: ColumnType<string, string | undefined, string>; // Month | Week
+  /** When the instance was stopped for expiry (the `financial` lock, released 15 days later); null otherwise (migration 0028). */
+  expiry_stopped_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 0/1: it was running when stopped for expiry, so a renewal starts it again. */
+  expiry_restart: ColumnType<number, number | undefined, number>;
   /** ForceStop / ForceReboot of the last power action (0/1): the reconciler's next stop pulls the plug, then clears it. */
   force_stop: ColumnType<number, number | undefined, number>;
   /** The instance RAM role (AttachInstanceRamRole, RunInstances RamRoleName), '' for none; its credentials: src/auth/instance-credentials.ts. */
   ram_role_name: ColumnType<string, string | undefined, string>;
+  /** AttachInstanceRamRole's `Policy`: narrows the role's credentials the instance is handed, '' for none (migration 0029). */
+  ram_role_policy: ColumnType<string, string | undefined, string>;
+  /** Spot instances (migration 0032, src/domain/instances/spot.ts): NoSpot | SpotWithPriceLimit | SpotAsPriceGo. */
+  spot_strategy: ColumnType<string, string | undefined, string>;
+  /** SpotWithPriceLimit's hourly bid (CNY), 0 otherwise. */
+  spot_price_limit: ColumnType<number, number | undefined, number>;
+  /** Hours after creation during which the market does not interrupt it (0-6). */
+  spot_duration: ColumnType<number, number | undefined, number>;
+  /** Terminate | Stop: what the interruption does. */
+  spot_interruption_behavior: ColumnType<string, string | undefined, string>;
+  /** The interruption notice's termination time (metadata `instance/spot/termination-time`); null: none under way. */
+  spot_termination_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /**
@@ -402,6 +429,9 @@ export interface DiskTable {
   reset_snapshot_id: ColumnType<string, string | undefined, string>;
   /** The size (GiB) the bytes had before a ResizeDisk the driver has not applied yet (0 = none). */
   resize_from: ColumnType<number, number | undefined, number>;
+  /** PostPaid | PrePaid (DiskChargeType; ModifyDiskChargeType), and when ModifyDiskChargeType last changed it (migration 0028). */
+  charge_type: ColumnType<string, string | undefined, string>;
+  charge_type_changed_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TagTable {
@@ -619,6 +649,24 @@ export interface ResourceGroupTable {
   created_at: number;
 }
 
+/** A system event of an instance (src/domain/system-events.ts): simulated, or raised where the system acts. */
+export interface SystemEventTable {
+  id: string; // e-...
+  account_id: string;
+  region_id: string;
+  resource_type: string; // instance
+  resource_id: string; // the instance
+  event_type: string; // SystemMaintenance.Reboot, InstanceExpiration.Stop, …
+  cycle_status: string; // Scheduled | Executing | Executed | Avoided | Canceled | Failed | Inquiring
+  simulated: number;
+  reason: string;
+  publish_time: number;
+  not_before: number;
+  execute_end: number; // when Executing turns Executed
+  finish_time: number | null;
+  next_at: number | null; // the next status change; null once finished
+}
+
 /** A fault rule (OpenECS extension, src/faults/): an API action's injected error or latency, or a failing driver step. */
 export interface FaultRuleTable {
   id: string; // fr-...
@@ -664,9 +712,50 @@ export interface AuditEventTable {
   resource_types: string; // ';ACS::ECS::Instance;' or ''
 }
 
+/** The row `secrets`: the secret columns hold sealed values; `key_check` is a known text sealed under their key. */
+export interface SealedStoreTable {
+  name: string;
+  key_check: string;
+  sealed_at: number;
+}
+
+/** Metered usage (migration 0031, src/engine/metering.ts): per resource, billing item and UTC day, or per subscription purchase. */
+export interface BillingUsageTable {
+  id: Generated<number>;
+  account_id: string;
+  region_id: string;
+  zone_id: string;
+  resource_id: string;
+  billing_item: string; // InstanceType | SystemDisk | DataDisk | InternetMaxBandwidthOut
+  subscription_type: string; // PayAsYouGo | Subscription
+  spec: string;
+  day: string; // yyyy-MM-dd (UTC)
+  billing_cycle: string; // yyyy-MM
+  usage: number;
+  usage_unit: string;
+  list_price: number;
+  list_price_unit: string;
+  original_amount: number;
+  amount: number;
+  start_at: number;
+  end_at: number;
+}
+
+/** How far the meter has settled a resource, and up to which expiry its subscription is charged. */
+export interface BillingMarkTable {
+  resource_id: string;
+  metered_until: number;
+  subscribed_until: number | null;
+}
+
 export interface Database {
+  billing_usage: BillingUsageTable;
+  billing_marks: BillingMarkTable;
+  access_key_usage: AccessKeyUsageTable;
+  sealed_store: SealedStoreTable;
   audit_events: AuditEventTable;
   fault_rules: FaultRuleTable;
+  system_events: SystemEventTable;
   accounts: AccountTable;
   access_keys: AccessKeyTable;
   ram_users: RamUserTable;

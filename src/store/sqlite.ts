@@ -2,7 +2,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import { statementKind } from './postgres.js';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -73,8 +73,10 @@ function withStatementCache(sqlite: BetterSqlite3.Database, onWrite: () => void)
 export function openSqlite(dataDir: string): { dialect: SqliteDialect; version: () => string } {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     file = join(dataDir, 'openecs.db');
+    // Made owner-only before SQLite creates it: its WAL and shared-memory files take the same mode.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   }
   const sqlite = new BetterSqlite3(file);
   // WAL + synchronous=NORMAL keeps every committed transaction across a process kill (not an OS crash).

@@ -49,6 +49,8 @@ export interface DiskFilter {
   taggedIds?: string[];
   createdFrom?: number;
   createdTo?: number;
+  /** PrePaid | PostPaid (DiskChargeType). */
+  chargeType?: string;
 }
 
 function disksWhere(db: Q, f: DiskFilter) {
@@ -58,6 +60,7 @@ function disksWhere(db: Q, f: DiskFilter) {
   if (f.zoneId) q = q.where('zone_id', '=', f.zoneId);
   if (f.instanceId) q = q.where('instance_id', '=', f.instanceId);
   if (f.type) q = q.where('type', '=', f.type);
+  if (f.chargeType) q = q.where('charge_type', '=', f.chargeType);
   if (f.category) q = q.where('category', '=', f.category);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.snapshotId) q = q.where('source_snapshot_id', '=', f.snapshotId);

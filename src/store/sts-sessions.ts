@@ -8,6 +8,9 @@ import type { Kysely } from 'kysely';
 import { randomAlnum } from '../domain/ids.js';
 import type { Database } from './schema.js';
 
+/** Seals the session's secret and token for the row (src/auth/secrets.ts); the caller gets them in clear once. */
+export interface SecretBox { seal(plain: string): string }
+
 type Q = Kysely<Database>;
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -32,7 +35,7 @@ export interface TemporaryCredentials {
   expiresAt: number;
 }
 
-export async function createRoleSession(db: Q, s: RoleSession, now: number): Promise<TemporaryCredentials> {
+export async function createRoleSession(db: Q, box: SecretBox, s: RoleSession, now: number): Promise<TemporaryCredentials> {
   const creds: TemporaryCredentials = {
     accessKeyId: 'STS.' + randomAlnum(24, KEY_ALPHABET),
     accessKeySecret: randomAlnum(44, KEY_ALPHABET),
@@ -42,7 +45,7 @@ export async function createRoleSession(db: Q, s: RoleSession, now: number): Pro
   };
   await db.deleteFrom('sts_sessions').where('expires_at', '<', now - KEEP_EXPIRED_MS).execute();
   await db.insertInto('sts_sessions').values({
-    access_key_id: creds.accessKeyId, secret: creds.accessKeySecret, security_token: creds.securityToken,
+    access_key_id: creds.accessKeyId, secret: box.seal(creds.accessKeySecret), security_token: box.seal(creds.securityToken),
     account_id: s.accountId, role_id: s.roleId, role_name: s.roleName, session_name: s.sessionName,
     policy: s.policy, created_at: now, expires_at: creds.expiresAt,
   }).execute();
@@ -56,13 +59,14 @@ export async function createRoleSession(db: Q, s: RoleSession, now: number): Pro
  */
 export const USER_SESSION_PREFIX = 'user/';
 
-export function createUserSession(db: Q, u: { accountId: string; userId: string; userName: string; durationSeconds: number }, now: number) {
-  return createRoleSession(db, {
+export function createUserSession(db: Q, box: SecretBox, u: { accountId: string; userId: string; userName: string; durationSeconds: number }, now: number) {
+  return createRoleSession(db, box, {
     accountId: u.accountId, roleId: USER_SESSION_PREFIX + u.userId, roleName: u.userName, sessionName: 'console',
     policy: '', durationSeconds: u.durationSeconds,
   }, now);
 }
 
+/** The row as stored: `secret` and `security_token` sealed. */
 export function findSession(db: Q, accessKeyId: string) {
   return db.selectFrom('sts_sessions').innerJoin('accounts', 'accounts.id', 'sts_sessions.account_id')
     .select(['sts_sessions.access_key_id', 'sts_sessions.secret', 'sts_sessions.security_token', 'sts_sessions.account_id',

@@ -32,6 +32,8 @@ export const UNIQUE = {
   privateIp: { index: 'private_ips_pk', table: 'private_ips', columns: ['vswitch_id', 'ip'] },
   /** Migration 0009: a public address is held once. */
   publicIp: { index: 'public_ips_pkey', table: 'public_ips', columns: ['ip'] },
+  /** Migration 0011: one custom entry per destination of a route table. */
+  routeDestination: { index: 'route_entries_destination', table: 'route_entries', columns: ['route_table_id', 'destination_cidr_block'] },
 } as const satisfies Record<string, UniqueKey>;
 
 const SQLITE_UNIQUE = /UNIQUE constraint failed: (.+)$/m;

@@ -6,12 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as $OpenApi from '@alicloud/openapi-core';
-import OpenApiCore from '@alicloud/openapi-core';
 import { $Ecs, AK, SECRET, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
-import { ramClient, stsClient, type RamClient } from '../helpers/ram.js';
+import { ramClient, stsClient, type RamClient, signInWithPassword } from '../helpers/ram.js';
 
-const OpenApiClient: typeof OpenApiCore.default = (OpenApiCore as any).default ?? OpenApiCore;
 const PASSWORD = 'Secret-Passw0rd';
 
 describe('console sign-in of RAM users (SignInWithPassword)', () => {
@@ -19,16 +16,7 @@ describe('console sign-in of RAM users (SignInWithPassword)', () => {
   let ram: RamClient;
   let accountId: string;
 
-  /** An unsigned call, as the console's sign-in form makes it. */
-  const signIn = async (params: Record<string, unknown>) => {
-    const client = new OpenApiClient(new $OpenApi.$OpenApiUtil.Config({ endpoint: new URL(s.url).host, protocol: 'http', regionId: 'cn-hangzhou' }));
-    const query: Record<string, string> = {};
-    for (const [k, v] of Object.entries(params)) query[k] = String(v);
-    const r = await client.callApi(new $OpenApi.$OpenApiUtil.Params({
-      action: 'SignInWithPassword', version: '2026-11-01', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'Anonymous', style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
-    }), new $OpenApi.$OpenApiUtil.OpenApiRequest({ query: $OpenApi.OpenApiUtil.query(query) }), {} as any);
-    return r.body as any;
-  };
+  const signIn = (params: Record<string, unknown>) => signInWithPassword(s.url, params);
   const credsOf = (r: any) => ({ accessKeyId: r.Credentials.AccessKeyId, accessKeySecret: r.Credentials.AccessKeySecret, securityToken: r.Credentials.SecurityToken });
 
   before(async () => {

@@ -156,7 +156,7 @@ describe('instance RAM roles', () => {
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'openecs-role-'));
       await mkdir(join(dir, 'meta'));
-      gateway = await startGuestGateway(join(dir, 'gateway'), { db: s.app.services.db, clock: s.clock, http: s.app.http });
+      gateway = await startGuestGateway(join(dir, 'gateway'), { db: s.app.services.db, sealer: s.app.services.sealer, clock: s.clock, http: s.app.http });
       metadata = createMetadataServer({ docsDir: join(dir, 'meta'), gatewayDir: gateway.dir });
       await new Promise<void>((r) => metadata.listen(0, '127.0.0.1', r));
       base = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}`;

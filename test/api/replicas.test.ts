@@ -11,7 +11,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -35,6 +36,8 @@ describe('two replicas on one PostgreSQL', { skip: cluster ? false : 'several re
   let ecsA: EcsClientT;
   let ecsB: EcsClientT;
   let n: Network;
+  /** The server key every replica is given (their secrets in the store are sealed with it). */
+  let keyFile: string;
 
   async function replica(): Promise<ServerProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'openecs-replica-'));
@@ -42,6 +45,7 @@ describe('two replicas on one PostgreSQL', { skip: cluster ? false : 'several re
     const server = await spawnServer({
       OPENECS_DATABASE_URL: database.url, OPENECS_DATA_DIR: dir, OPENECS_DRIVER: 'sim', OPENECS_SIM_DELAY_MS: '1000', OPENECS_TLS: '0',
       OPENECS_ACCESS_KEY_ID: AK, OPENECS_ACCESS_KEY_SECRET: SECRET, OPENECS_ENGINE_LEASE_MS: String(LEASE_MS),
+      OPENECS_SERVER_KEY_FILE: keyFile,
     }, await freePort());
     servers.push(server);
     return server;
@@ -49,6 +53,10 @@ describe('two replicas on one PostgreSQL', { skip: cluster ? false : 'several re
 
   before(async () => {
     database = await createTestDatabase(cluster!);
+    const keyDir = mkdtempSync(join(tmpdir(), 'openecs-replica-key-'));
+    dirs.push(keyDir);
+    keyFile = join(keyDir, 'server.key');
+    writeFileSync(keyFile, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
     // Both at once on the empty database: migrations, the version row and the root account race.

@@ -429,6 +429,15 @@ describe('security group rules through the official clients', () => {
     assert.deepEqual([byGroup.Decision, byGroup.Basis], ['Allow', 'intra-group']);
     const out: any = await explain({ InstanceId: instanceId, Direction: 'egress', IpProtocol: 'udp', Port: 53, PeerAddress: '8.8.8.8' });
     assert.equal(out.Decision, 'Allow');
+    // Outbound TCP 25 to the internet stays blocked under an allow-all egress rule (002 L3203), with the reason.
+    await authorizeEgress(web, { ipProtocol: 'all', portRange: '-1/-1', destCidrIp: '0.0.0.0/0', priority: '1' });
+    const smtp: any = await explain({ InstanceId: instanceId, Direction: 'egress', IpProtocol: 'tcp', Port: 25, PeerAddress: '8.8.8.8' });
+    assert.deepEqual([smtp.Decision, smtp.Basis, smtp.DecidingRule], ['Deny', 'platform', null]);
+    assert.match(smtp.Reason, /port 25 .*blocked by the platform/);
+    const smtpInside: any = await explain({ InstanceId: instanceId, Direction: 'egress', IpProtocol: 'tcp', Port: 25, PeerAddress: '192.168.3.4' });
+    assert.deepEqual([smtpInside.Decision, smtpInside.Basis], ['Allow', 'rule']);
+    const submission: any = await explain({ InstanceId: instanceId, Direction: 'egress', IpProtocol: 'tcp', Port: 587, PeerAddress: '8.8.8.8' });
+    assert.deepEqual([submission.Decision, submission.Basis], ['Allow', 'rule']);
     // Over the wire once the extension product routes it (Version 2026-11-01).
     const Pop: typeof PopCore = (PopCore as any).default ?? PopCore;
     const ext = new Pop({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: s.url, apiVersion: '2026-11-01' });

@@ -32,7 +32,7 @@ describe('management console (browser)', { skip: skipWithoutChromium, timeout: 6
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   const dataShot = async (name: string) => { await shot(name); shotWithData.add(name); };
   const modalOk = (testId: string) => page.getByTestId(testId).click();
-  const { go, pickOption } = consoleActions(() => page);
+  const { go, pickOption, wizardNext: next } = consoleActions(() => page);
   const statusIs = (text: string, timeout = 10_000) =>
     page.getByTestId('status').filter({ hasText: new RegExp(`^${text}$`) }).first().waitFor({ timeout });
 
@@ -168,15 +168,6 @@ describe('management console (browser)', { skip: skipWithoutChromium, timeout: 6
     await go('/instances');
     await page.getByTestId('create-instance').click();
     await page.waitForURL('**/instances/create');
-    const next = async (title: string) => {
-      // The defaults load asynchronously; Next only moves once the step validates.
-      for (let i = 0; i < 40; i++) {
-        await page.getByTestId('wizard-next').click();
-        if (await page.locator('.ant-steps-item-process').filter({ hasText: title }).count()) return;
-        await page.waitForTimeout(250);
-      }
-      throw new Error(`the wizard did not reach ${title}`);
-    };
     await page.getByTestId('image').locator('xpath=..').waitFor();
     await next('Storage');
     await next('Network');

@@ -48,6 +48,16 @@ export function consoleActions(current: () => Page) {
       await page.getByTestId(testId).click();
       await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
     },
+    /** The create wizard's Next, until the step `title` is current (the defaults load asynchronously; Next only moves once the step validates). */
+    async wizardNext(title: string) {
+      const page = current();
+      for (let i = 0; i < 40; i++) {
+        await page.getByTestId('wizard-next').click();
+        if (await page.locator('.ant-steps-item-process').filter({ hasText: title }).count()) return;
+        await page.waitForTimeout(250);
+      }
+      throw new Error(`the wizard did not reach ${title}`);
+    },
     async signIn(url: string) {
       const page = current();
       await page.goto(`${url}/console/`);

@@ -19,7 +19,8 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcess { child: ChildProcess; url: string; output: () => string; kill9(): Promise<void>; stop(): Promise<void> }
 
-export async function spawnServer(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ServerProcess> {
+/** `startTimeoutMs`: how long the server may take to listen (crash storms on a loaded host give it more). */
+export async function spawnServer(env: Record<string, string>, port: number, nodeArgs: string[] = [], startTimeoutMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
     env: { ...process.env, ...env, OPENECS_PORT: String(port), OPENECS_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +29,7 @@ export async function spawnServer(env: Record<string, string>, port: number, nod
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + startTimeoutMs;
   while (!out.includes('listening on')) {
     if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`server did not start: ${out}`); }

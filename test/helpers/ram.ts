@@ -95,3 +95,14 @@ export function stsClient(url: string, c: TempCredentials, opts: { v2?: boolean 
 export function rootClients(s: TestServer, c: Credentials) {
   return { ram: ramClient(s.url, c), sts: stsClient(s.url, c) };
 }
+
+/** The console's RAM-user sign-in (`SignInWithPassword`), sent unsigned as the console's form sends it; the answer's body. */
+export async function signInWithPassword(url: string, params: Record<string, unknown>): Promise<any> {
+  const client = new OpenApiClient(new $OpenApi.$OpenApiUtil.Config({ endpoint: new URL(url).host, protocol: 'http', regionId: 'cn-hangzhou' }));
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) query[k] = String(v);
+  const r = await client.callApi(new $OpenApi.$OpenApiUtil.Params({
+    action: 'SignInWithPassword', version: '2026-11-01', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'Anonymous', style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
+  }), new $OpenApi.$OpenApiUtil.OpenApiRequest({ query: $OpenApi.OpenApiUtil.query(query) }), {} as any);
+  return r.body;
+}

@@ -7,7 +7,9 @@ import Ecs, * as $Ecs from '@alicloud/ecs20140526';
 import Vpc from '@alicloud/vpc20160428';
 import * as $OpenApi from '@alicloud/openapi-core';
 import PopCore from '@alicloud/pop-core';
+import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../../src/app.js';
+import { Sealer } from '../../src/auth/secrets.js';
 import { configFromEnv, type Config } from '../../src/config.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import type { ComputeDriver } from '../../src/compute/driver.js';
@@ -15,6 +17,8 @@ import { createTestDatabase, testDatabaseCluster, type TestDatabase } from './pg
 
 export const AK = 'LTAItestaccesskey0000001';
 export const SECRET = 'testSecretForOpenEcs000000000001';
+/** The server key of every in-memory test server: a restart or second replica on one database opens what the first sealed. */
+const TEST_SEALER = new Sealer(randomBytes(32));
 
 // The clients are CommonJS modules whose class is `exports.default`.
 const EcsClient: typeof Ecs.default = (Ecs as any).default ?? Ecs;
@@ -82,7 +86,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, opts: Tes
   }
   let app: App;
   try {
-    app = await createApp(config, { clock, startEngine: false, driver: opts.driver });
+    // Servers on one database share a server key, as replicas given one OPENECS_SERVER_KEY_FILE do.
+    app = await createApp(config, { clock, startEngine: false, driver: opts.driver, sealer: config.dataDir === ':memory:' ? TEST_SEALER : undefined });
   } catch (e) {
     await database?.drop();
     throw e;

@@ -103,6 +103,22 @@ export function guestSsh(nsName: string, keyFile: string, ip: string, timeoutMs 
   return (cmd) => run('ip', ['netns', 'exec', nsName, 'ssh', ...args, cmd], { timeoutMs }).then((r) => r.stdout.trim());
 }
 
+/**
+ * A Running netns instance's private IP and an SSH runner into it, once the guest answers SSH (a
+ * security group rule opening port 22 reaches the namespace's nftables within a tick or two).
+ */
+export async function sshIntoInstance(s: TestServer, regionId: string, nsName: string, keyFile: string, id: string): Promise<{ ip: string; ssh: (cmd: string) => Promise<string> }> {
+  const d = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId, instanceIds: JSON.stringify([id]) }));
+  const ip = d.body!.instances!.instance![0]!.vpcAttributes!.privateIpAddress!.ipAddress![0]!;
+  const ssh = guestSsh(nsName, keyFile, ip);
+  for (let i = 0; i < 20; i++) {
+    await s.settle();
+    if (await ssh('true').then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { ip, ssh };
+}
+
 /** GET on a guest port forwarded to 127.0.0.1 (user-mode network): status and trimmed body. */
 export async function httpGet(port: number, path: string) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });

@@ -18,7 +18,7 @@ import { createNetwork, runRequest } from '../helpers/fixtures.js';
 import { ramClient } from '../helpers/ram.js';
 import { AK, SECRET } from '../helpers/server.js';
 import { formEncode, utcStamp, v2Common, v2Signature, v2StringToSign } from '../helpers/raw.js';
-import { createKeyFile, guestSsh, qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
+import { createKeyFile, qemuSkipReason, sshIntoInstance, startQemuServer, waitStatus } from './fixtures.js';
 
 const R = 'cn-hangzhou';
 const ROLE = 'EcsRamRoleDocumentTesting';
@@ -40,11 +40,7 @@ test('qemu: an instance RAM role\'s credentials read and used inside the guest',
     const ran = await s.ecs.runInstances(runRequest(n, { keyPairName: 'role-key', instanceName: 'qemu-role', ramRoleName: ROLE }));
     const id = ran.body!.instanceIdSets!.instanceIdSet![0]!;
     await waitStatus(s, R, id, 'Running');
-    const d = await s.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }));
-    const ip = d.body!.instances!.instance![0]!.vpcAttributes!.privateIpAddress!.ipAddress![0]!;
-    const ssh = guestSsh(nsName, keyFile, ip);
-    // The security group rule reaches the namespace's nftables within a tick or two.
-    for (let i = 0; i < 20; i++) { await s.settle(); if (await ssh('true').then(() => true, () => false)) break; await new Promise((r) => setTimeout(r, 500)); }
+    const { ssh } = await sshIntoInstance(s, R, nsName, keyFile, id);
     t.diagnostic(`guest HMAC tools: ${await ssh('command -v openssl python3 || echo none')}`);
 
     const md = 'http://100.100.100.200/latest/meta-data';

@@ -19,7 +19,7 @@ const body = (m: InstanceMetadata | undefined, path: string, method = 'GET') => 
 test('metadata paths (table)', () => {
   const cases: [string, number, string | RegExp][] = [
     ['/', 200, '2016-01-01\nlatest'],
-    ['/latest', 200, 'dynamic\nmeta-data\nuser-data'],
+    ['/latest', 200, 'dynamic\nmaintenance\nmeta-data\nuser-data'],
     ['/latest/meta-data/instance-id', 200, 'i-abc'],
     ['/2016-01-01/meta-data/instance-id', 200, 'i-abc'],
     ['/latest/meta-data/hostname', 200, 'web-1'],

@@ -163,6 +163,30 @@ test('random rule sets: compiled programs agree with the rule engine', () => {
   }
 });
 
+test('outbound TCP 25 to the internet is dropped first in every egress chain, whatever the rules say', () => {
+  const openAll: EvaluatedGroup = { id: 'sg-open', type: 'normal', innerAccessPolicy: 'Accept', rules: [
+    rule('egress', { ipProtocol: 'all', portRange: '-1/-1', destCidrIp: '0.0.0.0/0', priority: 1 }),
+    rule('egress', { ipProtocol: 'tcp', portRange: '25/25', destCidrIp: '0.0.0.0/0', priority: 1 }),
+  ] };
+  const input: PolicyInput = { table: 't', members: { 'sg-open': ['192.168.1.30'] }, nics: [{ instanceId: 'i-open', ip: '192.168.1.30', groups: [openAll] }] };
+  const [open] = nicPrograms(input);
+  const cases: [WirePacket, 'accept' | 'drop', string][] = [
+    [{ peerAddress: '8.8.8.8', proto: 'tcp', dport: 25 }, 'drop', 'SMTP to the internet'],
+    [{ peerAddress: '203.0.113.7', proto: 'tcp', dport: 25, sport: 40000 }, 'drop', 'any internet address'],
+    [{ peerAddress: '192.168.7.7', proto: 'tcp', dport: 25 }, 'accept', 'SMTP inside the VPC follows the rules'],
+    [{ peerAddress: '100.100.2.3', proto: 'tcp', dport: 25 }, 'accept', 'cloud services (100.64/10) are not the internet'],
+    [{ peerAddress: '8.8.8.8', proto: 'tcp', dport: 587 }, 'accept', 'submission port follows the rules'],
+    [{ peerAddress: '8.8.8.8', proto: 'udp', dport: 25 }, 'accept', 'udp 25 is not SMTP'],
+  ];
+  for (const [p, want, why] of cases) assert.equal(runProgram(open!.egress, p, input.members), want, why);
+  assert.equal(runProgram(open!.ingress, { peerAddress: '8.8.8.8', proto: 'tcp', dport: 25 }, input.members), 'drop', 'inbound is the rules\' (none here)');
+  const text = renderRuleset(input);
+  assert.match(text, /chain eg_i_open \{\n    ip daddr != \{ 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16, 100\.64\.0\.0\/10, 127\.0\.0\.0\/8, 169\.254\.0\.0\/16 \} tcp dport 25 drop comment "platform: /);
+  assert.doesNotMatch(text, /chain in_i_open \{[^}]*platform/, 'ingress chains do not carry it');
+  // A NIC in no group gets it too (its egress drops everything anyway, the block comes first).
+  assert.match(renderRuleset({ table: 't', members: {}, nics: [{ instanceId: 'i-n', ip: '192.168.1.31', groups: [] }] }), /chain eg_i_n \{\n    ip daddr != \{[^}]*\} tcp dport 25 drop/);
+});
+
 test('rendered ruleset: atomic table replacement, sets, per-NIC chains, vmaps, metadata always reachable', () => {
   const text = renderRuleset({ table: 'openecs_t1', nics, members });
   assert.match(text, /^add table inet openecs_t1\ndelete table inet openecs_t1\ntable inet openecs_t1 \{/);
@@ -170,8 +194,9 @@ test('rendered ruleset: atomic table replacement, sets, per-NIC chains, vmaps, m
   assert.match(text, /chain in_i_x \{\n    ip saddr @m_sg_a accept comment "intra-group sg-a"/);
   assert.match(text, /ip saddr 10\.1\.0\.0\/16 tcp dport 80 drop/);
   assert.match(text, /udp dport 53 udp sport 1000-2000 accept/);
-  assert.match(text, /chain eg_i_x \{[^}]*tcp dport 25 drop[^}]*return comment "default outbound allow \(basic group\)"/);
-  assert.match(text, /chain eg_i_z \{[^}]*drop comment "default outbound deny \(advanced groups\)"/);
+  // Each egress chain opens with the platform's SMTP block (its address set holds braces).
+  assert.match(text, /chain eg_i_x \{\n    ip daddr != \{[^}]*\} tcp dport 25 drop[^\n]*\n[^}]*tcp dport 25 drop[^}]*return comment "default outbound allow \(basic group\)"/);
+  assert.match(text, /chain eg_i_z \{\n    ip daddr != \{[^}]*\} tcp dport 25 drop[^\n]*\n[^}]*drop comment "default outbound deny \(advanced groups\)"/);
   assert.match(text, /ip daddr vmap \{ 192\.168\.1\.10 : jump in_i_x, /);
   assert.match(text, /ip daddr 100\.100\.100\.200 tcp dport 80 accept/);
   assert.doesNotMatch(text, /8080/, 'a rule whose five-tuple destination excludes the NIC is left out');

@@ -3,7 +3,9 @@
  * pairs plugged into the instance namespace's VPC bridges (as taps are), each serving HTTP on
  * port 80 with busybox httpd; the compiled ruleset is applied with nft. Checks: groups as
  * sources between instances of one VPC, default inbound deny, the namespace (host side) as a
- * peer, VPC isolation, drop beating accept, and conntrack letting replies back.
+ * peer, VPC isolation, drop beating accept, conntrack letting replies back, and outbound TCP 25
+ * to an internet address (a documentation address on a bridge inside the instance namespace)
+ * dropped under an allow-all egress rule while port 80 to it passes.
  * Skips without root, iproute2, nftables, busybox or curl.
  */
 import { test } from 'node:test';
@@ -31,8 +33,8 @@ test('compiled security groups on the wire (veth stand-ins for guests)', async (
   ];
   const www = await mkdtemp(join(tmpdir(), 'openecs-wire-'));
   const inG = (g: string, cmd: string, args: string[]) => run('ip', ['netns', 'exec', g, cmd, ...args], { timeoutMs: 10_000 });
-  const code = (from: string | undefined, ip: string) =>
-    run('ip', ['netns', 'exec', from ?? ns.name, 'curl', '-s', '-o', '/dev/null', '-m', '1', '-w', '%{http_code}', `http://${ip}/`], { timeoutMs: 5000 })
+  const code = (from: string | undefined, ip: string, port = 80) =>
+    run('ip', ['netns', 'exec', from ?? ns.name, 'curl', '-s', '-o', '/dev/null', '-m', '1', '-w', '%{http_code}', `http://${ip}:${port}/`], { timeoutMs: 5000 })
       .then((r) => r.stdout, () => '000');
   try {
     await writeFile(join(www, 'index.html'), 'ok\n');
@@ -58,7 +60,13 @@ test('compiled security groups on the wire (veth stand-ins for guests)', async (
     ] };
     const sgOpen: EvaluatedGroup = { id: 'sg-open', type: 'normal', innerAccessPolicy: 'Accept', rules: [
       rule('ingress', { ipProtocol: 'tcp', portRange: '80/80', sourceCidrIp: '0.0.0.0/0', priority: 1 }),
+      rule('egress', { ipProtocol: 'all', portRange: '-1/-1', destCidrIp: '0.0.0.0/0', priority: 1 }),
     ] };
+    // An "internet" server: a documentation address (RFC 5737) that exists only inside the instance namespace.
+    const internet = '198.51.100.25';
+    await ns.ip(['addr', 'add', `${internet}/32`, 'dev', bridgeName('vpc-wire2')]);
+    for (const port of ['25', '80']) await run('ip', ['netns', 'exec', ns.name, 'busybox', 'httpd', '-p', `${internet}:${port}`, '-h', www]);
+    assert.equal(await code(guests[2]!.name, internet, 25), '200', 'without a ruleset port 25 is reachable (so the check below tests nft)');
     const members = { 'sg-a': [guests[0]!.ip, guests[1]!.ip], 'sg-open': [guests[2]!.ip] };
     const nics = (extra: RuleSpec[] = []): NicPolicy[] => [
       { instanceId: 'i-g1', ip: guests[0]!.ip, groups: [sgA] },
@@ -73,6 +81,8 @@ test('compiled security groups on the wire (veth stand-ins for guests)', async (
     assert.equal(await code(undefined, guests[2]!.ip), '200', 'namespace → g3: 0.0.0.0/0 rule');
     assert.equal(await code(guests[0]!.name, guests[2]!.ip), '000', 'g1 → g3: another VPC, isolated even though g3 allows all');
     assert.equal(await code(guests[2]!.name, guests[0]!.ip), '000', 'g3 → g1: isolated the other way too');
+    assert.equal(await code(guests[2]!.name, internet, 80), '200', 'g3 → internet:80 under the allow-all egress rule');
+    assert.equal(await code(guests[2]!.name, internet, 25), '000', 'g3 → internet:25: blocked whatever the rules say');
 
     // A drop rule at the same priority beats the accept (applied in one nft transaction).
     const t0 = Date.now();
@@ -81,11 +91,11 @@ test('compiled security groups on the wire (veth stand-ins for guests)', async (
     t.diagnostic(`nft -f of the ruleset: ${Date.now() - t0} ms`);
     assert.equal(await code(guests[0]!.name, guests[1]!.ip), '000', 'drop beats accept at equal priority');
   } finally {
-    for (const g of guests) {
+    for (const g of [...guests, { name: ns.name }]) {
       for (const pid of (await run('ip', ['netns', 'pids', g.name]).catch(() => ({ stdout: '' }))).stdout.split('\n').map(Number).filter(Boolean)) {
         try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
       }
-      await run('ip', ['netns', 'del', g.name]).catch(() => {});
+      if (g.name !== ns.name) await run('ip', ['netns', 'del', g.name]).catch(() => {});
     }
     await ns.destroy();
     await rm(www, { recursive: true, force: true });

@@ -128,7 +128,7 @@ describe('refuseUnacted', () => {
     ['parameters the handler reads', { InstanceName: 'a', Tag: [{ Key: 'k', Value: 'v' }], 'SystemDisk.Category': 'cloud_essd' }, undefined],
     ['the documented default', { SpotStrategy: 'NoSpot', InternetChargeType: 'PayByTraffic', SpotDuration: 1, AutoPay: true }, undefined],
     ['empty values (unset fields of some SDKs)', { LaunchTemplateId: '', RamRoleName: '', NetworkInterface: [] }, undefined],
-    ['a value other than the default', { SpotStrategy: 'SpotAsPriceGo' }, 'SpotStrategy'],
+    ['a value other than the default', { Tenancy: 'host' }, 'Tenancy'],
     ['LaunchTemplateId', { LaunchTemplateId: 'lt-1' }, 'LaunchTemplateId'],
     ['DeploymentSetId', { DeploymentSetId: 'ds-1' }, 'DeploymentSetId'],
     ['Ipv6AddressCount', { Ipv6AddressCount: 1 }, 'Ipv6AddressCount'],
@@ -144,7 +144,7 @@ describe('refuseUnacted', () => {
     });
   }
   it('names the accepted default in the message', () => {
-    assert.equal(refused({ ...base, SpotStrategy: 'SpotAsPriceGo' }),
-      'OpenECS does not act on the parameter "SpotStrategy" of RunInstances; leave it out or give its default value "NoSpot".');
+    assert.equal(refused({ ...base, Tenancy: 'host' }),
+      'OpenECS does not act on the parameter "Tenancy" of RunInstances; leave it out or give its default value "default".');
   });
 });

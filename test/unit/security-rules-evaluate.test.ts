@@ -201,6 +201,21 @@ const cases: Case[] = [
   { name: 'IPv6 range matches an IPv6 peer', want: 'Allow', groups: [group('sg-a', [inbound({ IpProtocol: 'all', Ipv6SourceCidrIp: '2001:db8::/32' })])], packet: tcpIn(22, '2001:db8::7') },
   { name: 'IPv6 range ignores an IPv4 peer', want: 'Deny', groups: [group('sg-a', [inbound({ IpProtocol: 'all', Ipv6SourceCidrIp: '::/0' })])], packet: tcpIn(22, '1.2.3.4') },
   { name: 'no groups: denied', want: 'Deny', groups: [], packet: tcpOut(22, '1.2.3.4') },
+  // Outbound TCP 25 to the internet stays blocked whatever the rules say (002 L3203, 001 L726).
+  { name: 'T-SMTP default outbound: port 25 to the internet blocked', want: 'Deny', basis: 'platform', groups: [group('sg-a', [])], packet: tcpOut(25, '8.8.8.8') },
+  {
+    name: 'T-SMTP allow-all egress at priority 1 does not open port 25', want: 'Deny', basis: 'platform',
+    groups: [group('sg-a', [outbound({ IpProtocol: 'all', DestCidrIp: '0.0.0.0/0', Priority: '1' })])], packet: tcpOut(25, '203.0.113.9'),
+  },
+  {
+    name: 'T-SMTP an explicit accept of tcp 25 does not open it', want: 'Deny', basis: 'platform',
+    groups: [group('sg-e', [rule('egress', { IpProtocol: 'tcp', PortRange: '25/25', DestCidrIp: '0.0.0.0/0', Priority: '1' }, 'enterprise')], 'enterprise')], packet: tcpOut(25, '1.2.3.4'),
+  },
+  { name: 'T-SMTP IPv6 internet blocked too', want: 'Deny', basis: 'platform', groups: [group('sg-a', [outbound({ IpProtocol: 'all', Ipv6DestCidrIp: '::/0' })])], packet: tcpOut(25, '2001:db8::25') },
+  { name: 'T-SMTP port 25 inside the VPC is the rules\' to decide', want: 'Allow', basis: 'default', groups: [group('sg-a', [])], packet: tcpOut(25, '192.168.1.20') },
+  { name: 'T-SMTP port 587 to the internet follows the rules', want: 'Allow', basis: 'default', groups: [group('sg-a', [])], packet: tcpOut(587, '8.8.8.8') },
+  { name: 'T-SMTP udp 25 is not SMTP', want: 'Allow', groups: [group('sg-a', [])], packet: { direction: 'egress', ipProtocol: 'udp', port: 25, peerAddress: '8.8.8.8' } },
+  { name: 'T-SMTP inbound 25 follows the rules', want: 'Allow', basis: 'rule', groups: [group('sg-a', [inbound({ IpProtocol: 'tcp', PortRange: '25/25', SourceCidrIp: '0.0.0.0/0' })])], packet: tcpIn(25, '8.8.8.8') },
 ];
 
 describe('the rule engine on the guides\' scenarios', () => {

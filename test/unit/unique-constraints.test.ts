@@ -15,6 +15,8 @@ const stores = storesUnderTest(connectStore);
 
 type Row = Record<string, unknown>;
 
+const ROUTE = { destination_cidr_block: '10.9.0.0/16', type: 'Custom', next_hop_type: 'Instance', next_hop_id: 'i-1', name: '', description: '', status: 'Available', created_at: 1 };
+
 /** [key, table, first row, a row that collides with it, rows the index lets through beside the first]. */
 const cases: [keyof typeof UNIQUE, string, Row, Row, Row[]][] = [
   ['imageName', 'images', { id: 'm-1', account_id: 'a', region_id: 'r', name: 'web' }, { id: 'm-2', account_id: 'a', region_id: 'r', name: 'web' }, [
@@ -44,6 +46,9 @@ const cases: [keyof typeof UNIQUE, string, Row, Row, Row[]][] = [
     { vswitch_id: 'vsw-2', ip: '10.0.0.5', instance_id: 'i-3' },
   ]],
   ['publicIp', 'public_ips', { ip: '47.0.0.1', account_id: 'a', region_id: 'r' }, { ip: '47.0.0.1', account_id: 'b', region_id: 'r' }, []],
+  ['routeDestination', 'route_entries', { ...ROUTE, id: 'rte-1', route_table_id: 'vtb-1' }, { ...ROUTE, id: 'rte-2', route_table_id: 'vtb-1' }, [
+    { ...ROUTE, id: 'rte-3', route_table_id: 'vtb-2' },
+  ]],
 ];
 
 async function insertError(db: Db, table: string, row: Row): Promise<unknown> {

@@ -6,7 +6,9 @@ import type { Region } from './api/types';
 import { AppLayout } from './components/AppLayout';
 import { ConsoleContext, type ConsoleState } from './hooks/console';
 import { AutoSnapshotPolicies } from './pages/AutoSnapshotPolicies';
+import { Bills } from './pages/Bills';
 import { Disks } from './pages/Disks';
+import { Events } from './pages/Events';
 import { FaultRules } from './pages/FaultRules';
 import { Images } from './pages/Images';
 import { InstanceCreate } from './pages/instance-create/InstanceCreate';
@@ -53,6 +55,8 @@ function route(path: string): ReactNode {
     case '/ram/access': return <RamAccess />;
     case '/fault-injection': return <FaultRules />;
     case '/operation-log': return <OperationLog />;
+    case '/events': return <Events />;
+    case '/bills': return <Bills />;
     case '/':
     case '/overview': return <Overview />;
     default: return <Result status="404" title="No such page" />;

@@ -5,7 +5,9 @@
  * which this write moves.
  */
 import { newAccessKey } from '../../auth/accounts.js';
-import { hashPassword } from '../../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../auth/passwords.js';
+import { readSecurityPreference } from '../../domain/ram/security-preference.js';
+import { forgetKeyUse, keyLastUsed } from '../../store/access-key-usage.js';
 import { ramError } from '../../domain/ram/errors.js';
 import { checkPassword, readPasswordPolicy } from '../../domain/ram/passwords.js';
 import { LIMITS } from '../../domain/ram/rules.js';
@@ -15,6 +17,7 @@ import { ramTime, required, userOf } from './common.js';
 
 const profileMissing = () => ramError('EntityNotExist.User.LoginProfile', 'The user login profile does not exist.');
 const keyMissing = (id: string) => ramError('EntityNotExist.User.AccessKey', `The user access key does not exist: ${id}.`);
+const wrongOldPassword = () => ramError('InvalidParameter.OldPassword', 'The parameter - "OldPassword" is not the user\'s current password.');
 
 async function checkAgainstPolicy(db: Parameters<typeof accountSettings>[0], accountId: string, password: string) {
   checkPassword(password, readPasswordPolicy((await accountSettings(db, accountId)).password_policy));
@@ -85,7 +88,7 @@ export const ramCredentialActions = ramHandlers({
         throw ramError('LimitExceeded.User.AccessKey', 'The access key count of the user access keys beyond the current limits.');
       }
       await trx.insertInto('access_keys').values({
-        id: key.id, secret: key.secret, account_id: user.account_id, user_id: user.id, status: 'Active', created_at: now,
+        id: key.id, secret: ctx.sealer.seal(key.secret), account_id: user.account_id, user_id: user.id, status: 'Active', created_at: now,
       }).execute();
       return { AccessKey: { AccessKeyId: key.id, AccessKeySecret: key.secret, Status: 'Active', CreateDate: ramTime(now) } };
     });
@@ -115,7 +118,53 @@ export const ramCredentialActions = ramHandlers({
     return ctx.mutate(async (trx) => {
       const r = await trx.deleteFrom('access_keys').where('id', '=', id).where('user_id', '=', user.id).executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw keyMissing(id);
+      await forgetKeyUse(trx, id);
       return {};
     });
+  },
+});
+
+/**
+ * What a RAM user does for itself: ChangePassword (its console password, given the old one; the
+ * security preference AllowUserToChangePassword must allow it, and the password policy applies)
+ * and GetAccessKeyLastUsed (when a key last signed a call, recorded at authentication by
+ * src/auth/key-usage.ts).
+ */
+export const ramSelfServiceActions = ramHandlers({
+  async ChangePassword(ctx, p) {
+    const caller = ctx.principal;
+    if (caller.type !== 'user' || !caller.userId) {
+      throw ramError('NoPermission', 'ChangePassword changes the calling RAM user\'s own console password: the account root and role sessions have none.');
+    }
+    const oldPassword = required(p.OldPassword, 'OldPassword');
+    const newPassword = required(p.NewPassword, 'NewPassword');
+    const settings = await accountSettings(ctx.db, caller.accountId);
+    if (!readSecurityPreference(settings.security_preference).AllowUserToChangePassword) {
+      throw ramError('NoPermission', 'The account\'s security preference does not allow RAM users to change their own passwords (SetSecurityPreference AllowUserToChangePassword).');
+    }
+    const profile = await loginProfile(ctx.db, caller.userId);
+    if (!profile) throw profileMissing();
+    if (!(await verifyPassword(oldPassword, profile.password_hash))) throw wrongOldPassword();
+    const policy = readPasswordPolicy(settings.password_policy);
+    if (policy.PasswordReusePrevention > 0 && newPassword === oldPassword) {
+      throw ramError('InvalidParameter.NewPassword', `The new password must differ from the current one (the password policy's PasswordReusePrevention is ${policy.PasswordReusePrevention}).`);
+    }
+    checkPassword(newPassword, policy);
+    const hash = await hashPassword(newPassword);
+    return ctx.mutate(async (trx) => {
+      // Compare-and-set on the hash checked: a concurrent change makes the old password stale.
+      const r = await trx.updateTable('ram_login_profiles').set({ password_hash: hash, password_reset_required: 0, updated_at: ctx.now() })
+        .where('user_id', '=', caller.userId!).where('password_hash', '=', profile.password_hash).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw wrongOldPassword();
+      return {};
+    });
+  },
+
+  async GetAccessKeyLastUsed(ctx, p) {
+    const user = await userOf(ctx, p.UserName);
+    const id = required(p.UserAccessKeyId, 'UserAccessKeyId');
+    if (!(await userAccessKeys(ctx.db, user.id)).some((k) => k.id === id)) throw keyMissing(id);
+    const used = await keyLastUsed(ctx.db, id);
+    return { AccessKeyLastUsed: { LastUsedDate: ramTime(used?.last_used_at) } };
   },
 });

@@ -1,7 +1,8 @@
 /**
  * RAM roles: a trust policy (AssumeRolePolicyDocument: who may assume it — RAM identities,
  * accounts, or a cloud service such as ecs.aliyuncs.com) and a MaxSessionDuration of 3600..43200 s.
- * The ARN is `acs:ram::<account>:role/<name>` as CreateRole's documentation shows it.
+ * The ARN is `acs:ram::<account>:role/<name>` as CreateRole's documentation shows it. A role an
+ * instance holds (AttachInstanceRamRole) is not deleted until it is detached.
  */
 import { checkPolicyDocument } from '../../domain/ram/documents.js';
 import { ramError, ramErrors } from '../../domain/ram/errors.js';
@@ -13,6 +14,7 @@ import { decodeMarker, maxItems, newRoleId, page, ramTime, required, roleArn } f
 import { checkTags, tagResource } from './tags.js';
 import { removeRamTags } from '../../store/ram-tags.js';
 import { isDuplicate } from './users.js';
+import { forUpdate } from '../../store/dialect.js';
 
 const roleExists = (name: string) => ramError('EntityAlreadyExists.Role', `The role does already EXIST: ${name}.`);
 
@@ -89,6 +91,17 @@ export const ramRoleActions = ramHandlers({
     return ctx.mutate(async (trx) => {
       const r = await findRole(trx, ctx.principal.accountId, name);
       if (!r) throw ramErrors.roleNotExist(name);
+      // Taken before looking for instances: an attach in flight (holdInstanceRole) commits first and is seen.
+      await forUpdate(trx, trx.selectFrom('ram_roles').select('id').where('id', '=', r.id)).execute();
+      const holder = await trx.selectFrom('instances').select('id')
+        .where('account_id', '=', r.account_id).where('ram_role_name', '=', r.name).where('deleted_at', 'is', null)
+        .orderBy('id').executeTakeFirst();
+      if (holder) {
+        // RAM documents no code for this (its DeleteRole lists DeleteConflict.Role.Policy only): the
+        // family's 409, named for what is in the way.
+        throw ramError('DeleteConflict.Role.Instance',
+          `The role CAN NOT be attached to any ECS instance while deleting the role: instance ${holder.id} holds it; detach it first (DetachInstanceRamRole).`);
+      }
       if (await trx.selectFrom('ram_policy_attachments').select('policy_name').where('principal_type', '=', 'Role').where('principal_id', '=', r.id).executeTakeFirst()) {
         throw ramError('DeleteConflict.Role.Policy', 'The role CAN NOT has any attached policy while deleting the role.');
       }

@@ -280,6 +280,18 @@ export interface OpenEcsActions {
       };
     };
   };
+  InterruptSpotInstance: {
+    request: {
+      RegionId: string;
+      InstanceId: string;
+      DryRun?: boolean;
+      ClientToken?: string;
+    };
+    response: {
+      InstanceId?: string;
+      TerminationTime?: string;
+    };
+  };
   ListObjects: {
     request: {
       RegionId?: string;

@@ -225,7 +225,7 @@ export class QemuDisks {
   }
 
   /** Every file some disk or snapshot file names as its backing file. */
-  private async backingFiles(): Promise<Set<string>> {
+  async backingFiles(): Promise<Set<string>> {
     const out = new Set<string>();
     for (const sub of ['disks', 'snapshots']) {
       const dir = join(this.root, sub);

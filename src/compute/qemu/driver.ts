@@ -20,7 +20,7 @@
  */
 import { readFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ComputeDriver, GuestDisk, GuestSettings, GuestSpec, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
+import type { ComputeDriver, GuestDisk, GuestSettings, GuestSpec, HostInventory, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
 import { tapName, type Netns } from '../../network/netns.js';
 import { qemuBinary, type ProbeVerdict } from '../host-probe.js';
 import type { ExportFormat, ImportFormat } from '../../domain/storage/image-files.js';
@@ -37,6 +37,7 @@ import { QemuDisks } from './disks.js';
 import { QemuHostNetwork, type NetworkMode } from './host-network.js';
 import { QemuSampler } from './sampler.js';
 import { QemuConsole } from './console.js';
+import { hostInventory } from './inventory.js';
 
 export type { VmRecord } from './layout.js';
 export { GUEST_KERNEL_ARGS, TCG_CPU, fastFirmware } from './process.js';
@@ -49,6 +50,8 @@ export interface QemuDriverOptions {
   log?: (msg: string, extra?: Record<string, unknown>) => void;
   /** false: no periodic monitoring samples (tests and CLI drivers that only look). */
   sampleMonitoring?: boolean;
+  /** Opens the sealed passwords the store hands over; default: the server key (OPENECS_SERVER_KEY_FILE or the data dir's). */
+  sealer?: Sealer;
 }
 
 export class QemuDriver implements ComputeDriver {
@@ -65,12 +68,15 @@ export class QemuDriver implements ComputeDriver {
   private readonly sampler: QemuSampler;
   private readonly console: QemuConsole;
   private imageMemo?: { at: number; p: Promise<GuestImage> };
+  private readonly givenSealer?: Sealer;
+  private ownSealer?: Sealer;
 
   constructor(opts: QemuDriverOptions) {
     if (opts.dataDir === ':memory:') throw new Error('the qemu driver needs a data directory (OPENECS_DATA_DIR), not :memory:');
     this.root = join(opts.dataDir, 'qemu');
     this.env = opts.env ?? process.env;
     this.log = opts.log ?? (() => {});
+    this.givenSealer = opts.sealer;
     this.layout = new QemuLayout(this.root);
     this.process = new QemuProcess({
       layout: this.layout, env: this.env, log: this.log,
@@ -98,7 +104,11 @@ export class QemuDriver implements ComputeDriver {
   record(instanceId: string): Promise<VmRecord | undefined> { return this.layout.record(instanceId); }
   /** The QEMU pid when that process is alive and really ours (guards against pid reuse). */
   pid(instanceId: string): Promise<number | undefined> { return this.layout.pid(instanceId); }
-  private sealer() { return Sealer.forDataDir(join(this.root, '..')); }
+  private sealer(): Sealer {
+    if (this.givenSealer) return this.givenSealer;
+    this.ownSealer ??= Sealer.forDataDir(join(this.root, '..'), this.env.OPENECS_SERVER_KEY_FILE || undefined);
+    return this.ownSealer;
+  }
 
   /**
    * The guest image, checked at most once a minute: checking means spawning `file` and hashing
@@ -133,7 +143,7 @@ export class QemuDriver implements ComputeDriver {
     const metadataService = mode === 'netns';
     if (!spec.password && spec.passwordSealed) {
       try { spec = { ...spec, password: this.sealer().open(spec.passwordSealed) }; } catch (e) {
-        this.log('cannot open the sealed password (was the data dir key replaced?)', { instance: spec.instanceId, error: String(e) });
+        this.log('cannot open the sealed password (was the server key replaced?)', { instance: spec.instanceId, error: String(e) });
       }
     }
     const consoleFile = this.consolePath(spec.instanceId);
@@ -244,10 +254,10 @@ export class QemuDriver implements ComputeDriver {
   }
 
   /** The metadata document of a started guest follows ModifyInstanceMetadataOptions and tag changes (the service reads it per request). */
-  async setMetadataOptions(instanceId: string, generation: number, options: MetadataOptions, tags?: Record<string, string>): Promise<void> {
+  async setMetadataOptions(instanceId: string, generation: number, options: MetadataOptions, tags?: Record<string, string>, spotTerminationTime?: string): Promise<void> {
     const rec = await this.layout.running(instanceId);
     if (!rec) return;
-    await this.hostNetwork.writeMetadataOptions(rec, options, tags);
+    await this.hostNetwork.writeMetadataOptions(rec, options, tags, spotTerminationTime);
     await this.layout.updateRecord(instanceId, (r) => ({ ...r, metadataGeneration: generation }));
   }
 
@@ -260,6 +270,9 @@ export class QemuDriver implements ComputeDriver {
 
   vncUrl(instanceId: string): Promise<string> { return this.console.url(instanceId); }
 
+  /** What is on the host now (processes, taps, nftables, files, helpers), for the invariant checker. */
+  hostInventory(): Promise<HostInventory> { return hostInventory(this.layout, this.disks, this.hostNetwork); }
+
   // Monitoring.
   /** Appends one monitoring sample per running guest. */
   sampleAll(): Promise<void> { return this.sampler.sampleAll(); }
@@ -267,10 +280,14 @@ export class QemuDriver implements ComputeDriver {
   monitorSamples(instanceId: string, since: number): Promise<MonitorSample[]> { return this.sampler.monitorSamples(instanceId, since); }
   blockStats(instanceId: string) { return this.sampler.blockStats(instanceId); }
 
-  /** Guests keep running without the server; only the VNC proxy closes. */
+  /**
+   * Guests keep running without the server, and so do the namespace's DHCP and metadata services
+   * while a guest needs them; with no guest left they stop (nothing else would ever stop them).
+   */
   async close(): Promise<void> {
     this.sampler.close();
     await this.console.close();
+    await this.hostNetwork.stopIdleHelpers().catch((e) => this.log('instance network helpers not stopped', { error: String(e) }));
   }
 }
 

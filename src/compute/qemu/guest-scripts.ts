@@ -38,7 +38,12 @@ i=0
 while [ ! -b $root ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 mkdir -p /newroot
 if ! mount -t ext4 -o noinit_itable $root /newroot; then
-  echo "openecs: cannot mount $root"; exec sh
+  # What the journal does not cover can be half done at a power cut (a killed QEMU): an online
+  # resize2fs, say, leaves a superblock that counts groups whose descriptors were never written.
+  # Repair as a distribution's initramfs would (fsck -y, from the backup superblocks if need be).
+  echo "openecs: $root does not mount, checking it"
+  [ -x /sbin/e2fsck ] && /sbin/e2fsck -y $root
+  mount -t ext4 -o noinit_itable $root /newroot || { echo "openecs: cannot mount $root"; exec sh; }
 fi
 mount -t tmpfs -o mode=0755 run /newroot/run
 mkdir -p /newroot/run/openecs

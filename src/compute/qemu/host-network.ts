@@ -5,11 +5,12 @@
  * compiled to nftables; `user` and `none` have none of these.
  */
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { commandLine, findProcesses, terminate, withHostLock } from '../../host/processes.js';
 import type { GuestSpec, NicSecurityPolicy } from '../driver.js';
 import { macAddress } from '../../domain/instances/mac.js';
 import type { MetadataOptions } from '../../domain/instances/metadata-options.js';
@@ -17,7 +18,7 @@ import { DhcpService } from '../../network/dhcp.js';
 import type { InstanceMetadata } from '../../network/metadata.js';
 import { Netns, netnsUnavailable } from '../../network/netns.js';
 import { METADATA_ADDRESS, renderRuleset } from '../../network/nft-compiler.js';
-import { pidAlive, type VmRecord } from './layout.js';
+import type { VmRecord } from './layout.js';
 import type { guestNetwork } from './seed.js';
 
 export type NetworkMode = 'netns' | 'user' | 'none';
@@ -75,29 +76,63 @@ export class QemuHostNetwork {
   /** The server's guest gateway sockets (src/api/guest-gateway.ts) the metadata service forwards to. */
   gatewayDir() { return join(this.runtimeDir(), 'gateway'); }
 
-  /** Starts the metadata service in the namespace unless it already runs (it outlives the server). */
+  /** Every metadata helper serving this namespace's documents (there should be at most one). */
+  metadataHelperPids(): Promise<number[]> {
+    const docs = join(this.runtimeDir(), 'meta');
+    return findProcesses((argv) => argv.some((a) => a.endsWith('metadata-helper.ts')) && argv.includes(docs));
+  }
+
+  /** The dnsmasq processes of this namespace (at most one). */
+  dhcpPids(): Promise<number[]> { return this.dhcp.pids(); }
+
+  /**
+   * Exactly one metadata service in the namespace (it outlives the server, so guests keep their
+   * metadata across restarts): one serving this gateway is adopted; any other (an older helper,
+   * a duplicate a crash or a second server left) is replaced. Servers sharing the namespace take
+   * turns on a host lock, so two starting at once cannot both spawn one.
+   */
   async ensureMetadataService(): Promise<void> {
     const dir = this.runtimeDir();
     await mkdir(join(dir, 'meta'), { recursive: true });
-    const pidFile = join(dir, 'metadata.pid');
-    const old = await readFile(pidFile, 'utf8').then(Number, () => 0);
-    if (old && pidAlive(old)) {
-      const cmd = await readFile(`/proc/${old}/cmdline`, 'utf8').catch(() => '');
-      if (cmd.includes('metadata-helper') && (await this.netns.pids()).includes(old)) {
-        if (cmd.includes(this.gatewayDir())) return;
-        // A helper from before the guest gateway: replace it so RAM roles and the API are served.
-        process.kill(old, 'SIGTERM');
-        await new Promise((r) => setTimeout(r, 300));
+    // The helper listens on the metadata address the namespace holds.
+    await this.netns.ensure();
+    await withHostLock(join(dir, 'metadata.lock'), async () => {
+      const pids = await this.metadataHelperPids();
+      const inNs = new Set(await this.netns.pids());
+      const keep: number[] = [];
+      for (const pid of pids) if (inNs.has(pid) && (await commandLine(pid))?.includes(this.gatewayDir())) keep.push(pid);
+      if (keep.length === 1 && pids.length === 1) {
+        await writeFile(join(dir, 'metadata.pid'), String(keep[0]));
+        return;
       }
+      if (pids.length) await terminate(pids);
+      const tsx = fileURLToPath(import.meta.resolve('tsx'));
+      const log = openSync(join(dir, 'metadata.log'), 'a');
+      const child = spawn('ip', ['netns', 'exec', this.netns.name, process.execPath, '--import', tsx, HELPER, join(dir, 'meta'), METADATA_ADDRESS, '80', this.gatewayDir()],
+        { detached: true, stdio: ['ignore', log, log] });
+      child.unref();
+      closeSync(log);
+      // `ip netns exec` execs node in place, so the child's pid is the helper's.
+      await writeFile(join(dir, 'metadata.pid'), String(child.pid));
+      this.log('metadata service started', { netns: this.netns.name, pid: child.pid, replaced: pids });
+    });
+  }
+
+  /**
+   * The server is stopping: the namespace's helpers stop too unless a guest (of any server sharing
+   * the namespace) still runs there and needs them; a later server starts them again with its first guest.
+   */
+  async stopIdleHelpers(): Promise<void> {
+    if ((await this.mode()) !== 'netns' || !(await this.netns.exists())) return;
+    for (const pid of await this.netns.pids()) {
+      const argv = await commandLine(pid);
+      if (argv && basename(argv[0] ?? '').startsWith('qemu-system')) return;
     }
-    const tsx = fileURLToPath(import.meta.resolve('tsx'));
-    const log = openSync(join(dir, 'metadata.log'), 'a');
-    const child = spawn('ip', ['netns', 'exec', this.netns.name, process.execPath, '--import', tsx, HELPER, join(dir, 'meta'), METADATA_ADDRESS, '80', this.gatewayDir()],
-      { detached: true, stdio: ['ignore', log, log] });
-    child.unref();
-    // `ip netns exec` execs node in place, so the child's pid is the helper's.
-    await writeFile(pidFile, String(child.pid));
-    this.log('metadata service started', { netns: this.netns.name, pid: child.pid });
+    await withHostLock(join(this.runtimeDir(), 'metadata.lock'), async () => {
+      const pids = await this.metadataHelperPids();
+      if (pids.length) { await terminate(pids); this.log('metadata service stopped', { netns: this.netns.name, pids }); }
+    });
+    await this.dhcp.stop();
   }
 
   private metadataDoc(spec: GuestSpec, net: GuestNet): InstanceMetadata {
@@ -111,6 +146,7 @@ export class QemuHostNetwork {
       publicKeys: spec.publicKey ? [spec.publicKey] : [], userData: spec.userData,
       eniId: spec.eniId ?? `eni-${createHash('sha256').update(spec.instanceId).digest('hex').slice(0, 20)}`,
       httpEndpoint: spec.metadataOptions?.httpEndpoint, httpTokens: spec.metadataOptions?.httpTokens, tags: spec.metadataTags,
+      spotTerminationTime: spec.spotTerminationTime,
     };
   }
 
@@ -163,13 +199,13 @@ export class QemuHostNetwork {
   }
 
   /** The metadata document of a started netns guest follows its options and tags (the service reads it per request). */
-  async writeMetadataOptions(rec: VmRecord, options: MetadataOptions, tags?: Record<string, string>): Promise<void> {
+  async writeMetadataOptions(rec: VmRecord, options: MetadataOptions, tags?: Record<string, string>, spotTerminationTime?: string): Promise<void> {
     const ip = rec.privateIp;
     if (!ip || rec.network !== 'netns') return;
     const file = this.metadataDocPath(ip);
     const doc = await readFile(file, 'utf8').then((t) => JSON.parse(t) as InstanceMetadata, () => undefined);
     if (!doc || doc.instanceId !== rec.instanceId) return;
-    await writeFile(`${file}.tmp`, JSON.stringify({ ...doc, httpEndpoint: options.httpEndpoint, httpTokens: options.httpTokens, tags }), { mode: 0o600 });
+    await writeFile(`${file}.tmp`, JSON.stringify({ ...doc, httpEndpoint: options.httpEndpoint, httpTokens: options.httpTokens, tags, spotTerminationTime }), { mode: 0o600 });
     await rename(`${file}.tmp`, file);
   }
 

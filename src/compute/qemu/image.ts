@@ -1,9 +1,9 @@
 /**
  * Builds the guest image from Debian packages only: the kernel and its modules from
  * linux-image-amd64, the userland from busybox-static, sshd from dropbear-bin (plus the shared
- * libraries `ldd` names), resize2fs from e2fsprogs. Outputs, in the image cache folder:
+ * libraries `ldd` names), resize2fs and e2fsck from e2fsprogs. Outputs, in the image cache folder:
  * - `vmlinux` (extracted, boots faster under TCG) or `bzImage` when extraction is impossible;
- * - `initramfs.cpio`: busybox + the modules needed to mount /dev/vda (stage 1);
+ * - `initramfs.cpio`: busybox + the modules needed to mount /dev/vda, and e2fsck to repair it (stage 1);
  * - `base.qcow2`: the system disk, an ext4 filesystem made by `mke2fs -d` holding the real root
  *   (busybox init, dropbear, the boot script). Instance disks are copy-on-write clones of it.
  * A build key (versions of the inputs and of the scripts) decides whether a rebuild is needed.
@@ -176,7 +176,8 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
   const busybox = (await firstExisting(BUSYBOX_PATHS))!;
   const dropbear = (await which('dropbear'))!;
   const resize2fs = await which('resize2fs');
-  const buildKey = await computeBuildKey(kernel.bzImage, [busybox, dropbear, ...(resize2fs ? [resize2fs] : [])]);
+  const e2fsck = await which('e2fsck');
+  const buildKey = await computeBuildKey(kernel.bzImage, [busybox, dropbear, ...(resize2fs ? [resize2fs] : []), ...(e2fsck ? [e2fsck] : [])]);
   const existing = await loadImage(name, buildKey);
   if (existing && !force) {
     await writeFile(join(imageDir(name), 'manifest.json'), JSON.stringify(existing, null, 2)).catch(() => {});
@@ -224,6 +225,20 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
     }
     for (const [p, n] of latePaths.map((p, i) => [p, lateNames[i]] as const)) {
       entries.push({ type: 'file', path: `seed/${LATE_MODULES_DIR}/${n}.ko`, data: await moduleBytes(p) });
+    }
+    // e2fsck (and the libraries it links) repairs a root that does not mount after a power cut.
+    if (e2fsck) {
+      const dirs = new Set(entries.filter((e) => e.type === 'dir').map((e) => e.path));
+      const add = async (hostPath: string, guestPath: string, mode: number) => {
+        const parts = guestPath.split('/').slice(0, -1);
+        for (let i = 1; i <= parts.length; i++) {
+          const d = parts.slice(0, i).join('/');
+          if (!dirs.has(d)) { dirs.add(d); entries.push({ type: 'dir', path: d }); }
+        }
+        entries.push({ type: 'file', path: guestPath, data: await readFile(hostPath), mode });
+      };
+      await add(e2fsck, 'sbin/e2fsck', 0o755);
+      for (const lib of await sharedLibs(e2fsck)) await add(lib, lib.slice(1), 0o755);
     }
     entries.push({ type: 'file', path: 'init', data: initramfsInit(modNames, lateNames), mode: 0o755 });
     const initramfs = join(dir, 'initramfs.cpio');

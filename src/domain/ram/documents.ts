@@ -7,7 +7,7 @@
  * detail, as RAM does.
  */
 import { ramError } from './errors.js';
-import { conditionBlockError, wildcardRegExp } from './policy-conditions.js';
+import { allConditionsHold, compileConditions, conditionBlockError, wildcardRegExp, type Condition, type ConditionContext } from './policy-conditions.js';
 
 export const POLICY_DOCUMENT_MAX = 6144;
 
@@ -83,7 +83,7 @@ export interface TrustStatement {
   actions: string[];
   ram: string[];
   service: string[];
-  conditional: boolean;
+  conditions: Condition[];
 }
 
 /** The trust policy's statements as lists (the document was checked when stored). */
@@ -92,7 +92,7 @@ export function trustStatements(text: string): TrustStatement[] {
   const list = (Array.isArray(d.Statement) ? d.Statement : [d.Statement]) as Record<string, any>[];
   const arr = (v: unknown) => (v === undefined ? [] : ([] as string[]).concat(v as string | string[]));
   return list.map((s) => ({
-    effect: s.Effect, actions: arr(s.Action), ram: arr(s.Principal?.RAM), service: arr(s.Principal?.Service), conditional: s.Condition !== undefined,
+    effect: s.Effect, actions: arr(s.Action), ram: arr(s.Principal?.RAM), service: arr(s.Principal?.Service), conditions: compileConditions(s.Condition),
   }));
 }
 
@@ -101,15 +101,25 @@ const actionMatches = (pattern: string, action: string) => wildcardRegExp(patter
 /**
  * Whether a trust policy lets `callerArns` (the caller's own ARN and its account's
  * `acs:ram::<account>:root`) or a cloud service assume the role: an Allow of sts:AssumeRole
- * naming one of them, and no Deny naming one of them. Conditions in trust policies are not
- * evaluated here, so the reading errs on the side of refusing: a conditional Allow grants
- * nothing, a conditional Deny applies.
+ * naming one of them whose conditions hold, and no Deny naming one of them whose conditions hold.
+ * `context` holds the keys the assumption carries (`sts:ExternalId` when AssumeRole names one,
+ * `acs:CurrentTime`). A condition on a key outside `context` is not decided here, so the reading
+ * errs on the side of refusing: such an Allow grants nothing, such a Deny applies.
  */
-export function trustAllows(text: string, who: { ram?: string[]; service?: string }): boolean {
+export function trustAllows(text: string, who: { ram?: string[]; service?: string }, context: ConditionContext = new Map()): boolean {
   const matches = (s: TrustStatement) => s.actions.some((a) => actionMatches(a, 'sts:AssumeRole'))
     && ((who.ram ?? []).some((arn) => s.ram.some((p) => p === '*' || p.toLowerCase() === arn.toLowerCase()))
       || (who.service !== undefined && s.service.some((p) => p.toLowerCase() === who.service!.toLowerCase())));
+  const decided = (s: TrustStatement) => s.conditions.every((c) => TRUST_CONTEXT_KEYS.has(c.key));
+  const holds = (s: TrustStatement) => decided(s) && allConditionsHold(s.conditions, context);
   const st = trustStatements(text);
-  if (st.some((s) => s.effect === 'Deny' && matches(s))) return false;
-  return st.some((s) => s.effect === 'Allow' && !s.conditional && matches(s));
+  if (st.some((s) => s.effect === 'Deny' && matches(s) && (!decided(s) || holds(s)))) return false;
+  return st.some((s) => s.effect === 'Allow' && matches(s) && holds(s));
 }
+
+/**
+ * The keys a trust policy's conditions are decided on: what AssumeRole carries and the clock. A
+ * key the assumption did not carry (no ExternalId given) counts as absent, as in RAM: a positive
+ * operator on it fails, a negated one holds.
+ */
+const TRUST_CONTEXT_KEYS = new Set(['sts:externalid', 'acs:currenttime']);

@@ -11,6 +11,10 @@
  * 3. No rule matches: inbound is denied; outbound is allowed for basic groups and denied when all
  *    the groups are advanced (an instance cannot mix the types; if it did, basic wins here).
  *
+ * 0. Before any of it, the platform's own rule: outbound TCP 25 (SMTP) to the internet is blocked
+ *    whatever the rules say (002 L3203, 001 L726: "disabled by default. It cannot be enabled by
+ *    security group rules"); mail within private networks is the rules' to decide.
+ *
  * A constraint on something the packet does not state (a five-tuple DestCidrIp when the local
  * address is unknown, a SourcePortRange when the source port is unknown) does not match.
  */
@@ -48,7 +52,7 @@ export interface MatchedRule { groupId: string; rule: RuleSpec & { id?: string }
 
 export interface AccessDecision {
   decision: 'Allow' | 'Deny';
-  basis: 'intra-group' | 'rule' | 'default';
+  basis: 'platform' | 'intra-group' | 'rule' | 'default';
   decidingRule: MatchedRule | null;
   reason: string;
 }
@@ -104,7 +108,33 @@ function describeRule(m: MatchedRule): string {
     + ` (${r.id ? r.id + ' in ' : ''}${m.groupId})`;
 }
 
+/** SMTP, blocked outbound to the internet by the platform. */
+export const BLOCKED_EGRESS_TCP_PORT = 25;
+
+/**
+ * Destinations that are not the internet: the private (RFC 1918), shared (RFC 6598, cloud
+ * services at 100.64.0.0/10), loopback and link-local IPv4 blocks, IPv6 unique-local and link-local.
+ */
+export const NON_INTERNET_CIDRS: readonly string[] = [
+  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', 'fe80::/10',
+];
+
+function isInternetAddress(address: string): boolean {
+  const fam = familyOfAddress(address);
+  if (!fam) return false;
+  return !NON_INTERNET_CIDRS.some((c) => (c.includes(':') ? fam === 6 : fam === 4) && cidrContains(c, address));
+}
+
+/** The platform's block on outbound TCP 25 to the internet, if it applies to the packet. */
+export function platformBlock(p: Packet): string | undefined {
+  if (p.direction !== 'egress' || p.ipProtocol !== 'tcp' || p.port !== BLOCKED_EGRESS_TCP_PORT) return undefined;
+  if (!p.peerAddress || !isInternetAddress(p.peerAddress)) return undefined;
+  return 'Outbound TCP port 25 (SMTP) to the internet is blocked by the platform and cannot be opened by security group rules.';
+}
+
 export function evaluateAccess(groups: EvaluatedGroup[], p: Packet): AccessDecision {
+  const blocked = platformBlock(p);
+  if (blocked) return { decision: 'Deny', basis: 'platform', decidingRule: null, reason: blocked };
   if (groups.length === 0) {
     return { decision: 'Deny', basis: 'default', decidingRule: null, reason: 'The instance is in no security group.' };
   }

@@ -2,6 +2,8 @@
 import type { Engine } from '../engine.js';
 import { GIVE_UPS } from '../give-up.js';
 import { releaseDueInstances } from './auto-release.js';
+import { advanceSystemEvents, pruneSystemEvents } from '../system-events.js';
+import { runSubscriptionLifecycle } from './subscriptions.js';
 import { reconcileInstance } from './instance.js';
 import { reconcileDisk } from './disk.js';
 import { reconcileDiskContent } from './disk-content.js';
@@ -15,12 +17,15 @@ import { SECURITY_POLICY } from '../security-policy.js';
 export function registerReconcilers(engine: Engine): void {
   engine.register('instance', reconcileInstance);
   engine.addTimer(releaseDueInstances);
+  engine.addTimer(runSubscriptionLifecycle);
   engine.register('disk', reconcileDisk);
   engine.register(DISK_CONTENT, reconcileDiskContent);
   engine.register('snapshot', reconcileSnapshot);
   engine.register('image', reconcileImage);
   engine.register('task', reconcileTask);
   engine.addTimer(runSnapshotSchedules);
+  engine.addTimer(advanceSystemEvents);
+  engine.addTimer(pruneSystemEvents);
   engine.register(SECURITY_POLICY, reconcileSecurityPolicy);
   // After many failures, the resource settles instead of staying transitional (give-up.ts).
   for (const [kind, giveUp] of Object.entries(GIVE_UPS)) engine.setGiveUp(kind, giveUp);

@@ -14,7 +14,7 @@ import { authorizedKeyOf } from '../../store/key-pairs.js';
 import { tagsOf } from '../../store/tags.js';
 import { primaryInterfacesOf } from '../../store/network-interfaces.js';
 import { collectDiskFiles } from '../disk-files.js';
-import { syncGuestSettings } from './guest-settings.js';
+import { spotTerminationTime, syncGuestSettings } from './guest-settings.js';
 import { disksAwaitingContent } from '../../store/disk-intent.js';
 import { requestSecurityPolicy } from '../security-policy.js';
 
@@ -39,12 +39,13 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
   const vpc = row.vpc_id ? await db.selectFrom('vpcs').select('cidr_block').where('id', '=', row.vpc_id).executeTakeFirst() : undefined;
   return {
     publicKey, vswitchCidr: vsw?.cidr_block, vpcCidr: vpc?.cidr_block,
-    // Sealed with the data dir's key: the driver that needs the clear text opens it (qemu).
+    // Sealed with the server key: the driver that needs the clear text opens it (qemu).
     passwordSealed: row.password_sealed,
     // Applied at every boot; changes while it runs come through syncGuestSettings.
     vncPasswordSealed: row.vnc_password_sealed,
     metadataGeneration: Number(row.metadata_generation),
     metadataOptions: options,
+    spotTerminationTime: spotTerminationTime(row),
     metadataTags: options.tags === 'enabled'
       ? Object.fromEntries(((await tagsOf(db, [row.id])).get(row.id) ?? []).map((t) => [t.Key, t.Value])) : undefined,
     regionId: row.region_id, zoneId: row.zone_id, instanceType: row.instance_type, serialNumber: row.serial_number, accountId: row.account_id,

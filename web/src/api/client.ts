@@ -1,11 +1,12 @@
 /**
  * The console's only way to the server: signed RPC calls (V2, POST form body) to the same
  * origin, exactly what any ECS/VPC client sends. ECS actions go out as Version 2014-05-26,
- * VPC actions as 2016-04-28, OpenECS's own actions (src/api/extensions.ts) as 2026-11-01 on the
- * same endpoint and signature; failures become `ApiError` carrying the service's Code and Message.
+ * VPC actions as 2016-04-28, OpenECS's own actions (src/api/extensions.ts) as 2026-11-01, RAM,
+ * ActionTrail and BssOpenApi actions as theirs (VERSIONS) on the same endpoint and signature;
+ * failures become `ApiError` carrying the service's Code and Message.
  */
 import { nonce, signV2, timestamp } from './sign.js';
-import { ACTIONTRAIL_ACTIONS, OPENECS_ACTIONS, RAM_ACTIONS, VPC_ACTIONS, type ActionName, type ApiRequest, type ApiResponse } from './types.js';
+import { ACTIONTRAIL_ACTIONS, BSS_ACTIONS, OPENECS_ACTIONS, RAM_ACTIONS, VPC_ACTIONS, type ActionName, type ApiRequest, type ApiResponse } from './types.js';
 
 /**
  * An AccessKey pair, or temporary credentials (a RAM user's password sign-in) with their
@@ -13,18 +14,20 @@ import { ACTIONTRAIL_ACTIONS, OPENECS_ACTIONS, RAM_ACTIONS, VPC_ACTIONS, type Ac
  */
 export interface Credentials { accessKeyId: string; accessKeySecret: string; securityToken?: string; principal?: string }
 
-export const VERSIONS = { ecs: '2014-05-26', vpc: '2016-04-28', openecs: '2026-11-01', ram: '2015-05-01', actiontrail: '2020-07-06' } as const;
+export const VERSIONS = { ecs: '2014-05-26', vpc: '2016-04-28', openecs: '2026-11-01', ram: '2015-05-01', actiontrail: '2020-07-06', bssopenapi: '2017-12-14' } as const;
 export type Product = keyof typeof VERSIONS;
 
 const VPC = new Set<string>(VPC_ACTIONS);
 const OPENECS = new Set<string>(OPENECS_ACTIONS);
 const RAM = new Set<string>(RAM_ACTIONS);
 const ACTIONTRAIL = new Set<string>(ACTIONTRAIL_ACTIONS);
+const BSS = new Set<string>(BSS_ACTIONS);
 
 export function productOf(action: string): Product {
   if (OPENECS.has(action)) return 'openecs';
   if (RAM.has(action)) return 'ram';
   if (ACTIONTRAIL.has(action)) return 'actiontrail';
+  if (BSS.has(action)) return 'bssopenapi';
   return VPC.has(action) ? 'vpc' : 'ecs';
 }
 
@@ -121,7 +124,8 @@ async function post(endpoint: string, form: Record<string, string>): Promise<any
   } catch {
     throw new ApiError('InvalidResponse', `HTTP ${res.status}: the server did not answer JSON.`, res.status);
   }
-  if (!res.ok || body.Code) {
+  // BssOpenApi answers successes with Code too (`Success`), beside Success: true.
+  if (!res.ok || (body.Code && body.Success !== true)) {
     throw new ApiError(body.Code ?? `HTTP${res.status}`, body.Message ?? res.statusText, res.status, body.RequestId);
   }
   return body;

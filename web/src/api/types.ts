@@ -15,6 +15,7 @@ import type { VpcActions } from '../../../src/api/generated/vpc-types.js';
 import type { OpenEcsActions } from '../../../src/api/generated/openecs-types.js';
 import type { RamActions } from '../../../src/api/generated/ram-types.js';
 import type { ActionTrailActions } from '../../../src/api/generated/actiontrail-types.js';
+import type { BssOpenApiActions } from '../../../src/api/generated/bssopenapi-types.js';
 import type { Has } from './answers.js';
 
 /** Actions the console sends to the VPC API (2016-04-28); ECS answers the same names too (issue 11), but the console uses the VPC product. */
@@ -41,16 +42,21 @@ export const RAM_ACTIONS = [
 /** ActionTrail (2020-07-06): the operation log page reads the audit trail through LookupEvents. */
 export const ACTIONTRAIL_ACTIONS = ['LookupEvents'] as const satisfies readonly (keyof ActionTrailActions)[];
 
+/** BssOpenApi (2017-12-14): the bills page reads the account's bills and balance. */
+export const BSS_ACTIONS = ['QueryBill', 'QueryInstanceBill', 'QueryAccountBalance'] as const satisfies readonly (keyof BssOpenApiActions)[];
+
 type VpcName = (typeof VPC_ACTIONS)[number];
 type OpenEcsName = (typeof OPENECS_ACTIONS)[number];
 type RamName = (typeof RAM_ACTIONS)[number];
 type ActionTrailName = (typeof ACTIONTRAIL_ACTIONS)[number];
-export type ActionName = VpcName | OpenEcsName | RamName | ActionTrailName | Exclude<keyof EcsActions, VpcName | OpenEcsName | RamName | ActionTrailName>;
+type BssName = (typeof BSS_ACTIONS)[number];
+export type ActionName = VpcName | OpenEcsName | RamName | ActionTrailName | BssName | Exclude<keyof EcsActions, VpcName | OpenEcsName | RamName | ActionTrailName | BssName>;
 
 type SpecOf<A extends ActionName> = A extends VpcName ? VpcActions[A]
   : A extends OpenEcsName ? OpenEcsActions[A]
   : A extends RamName ? RamActions[A]
   : A extends ActionTrailName ? ActionTrailActions[A]
+  : A extends BssName ? BssOpenApiActions[A]
   : A extends keyof EcsActions ? EcsActions[A] : never;
 
 /** A decoded value as the console may send it: a list or object as such (flattened) or as its JSON string. */
@@ -87,6 +93,9 @@ export type Vpc = Has<Item<Field<Field<ApiResponse<'DescribeVpcs'>, 'Vpcs'>, 'Vp
 export type VSwitch = Has<Item<Field<Field<ApiResponse<'DescribeVSwitches'>, 'VSwitches'>, 'VSwitch'>>, 'VSwitchId'>;
 export type MonitorPoint = Has<Item<Field<Field<ApiResponse<'DescribeInstanceMonitorData'>, 'MonitorData'>, 'InstanceMonitorData'>>, 'TimeStamp'>;
 export type Task = Has<Item<Field<Field<ApiResponse<'DescribeTasks'>, 'TaskSet'>, 'Task'>>, 'TaskId'>;
+export type InstanceBillItem = Item<Field<Field<Field<ApiResponse<'QueryInstanceBill'>, 'Data'>, 'Items'>, 'Item'>>;
+export type BillRecord = Item<Field<Field<Field<ApiResponse<'QueryBill'>, 'Data'>, 'Items'>, 'Item'>>;
+export type SystemEvent = Has<Item<Field<Field<ApiResponse<'DescribeInstanceHistoryEvents'>, 'InstanceSystemEventSet'>, 'InstanceSystemEventType'>>, 'EventId'>;
 /** A resource's tag as Describe* answers list it. */
 export type Tag = Item<Field<Field<Instance, 'Tags'>, 'Tag'>>;
 /** A tag as requests take it (`Tag.N.Key`, `Tag.N.Value`). */

@@ -2,7 +2,7 @@
 import {
   AppstoreOutlined, CameraOutlined, CloudServerOutlined, DashboardOutlined, DatabaseOutlined, FieldTimeOutlined,
   KeyOutlined, LogoutOutlined, SafetyOutlined, ApartmentOutlined, TagsOutlined, UserOutlined, TeamOutlined, FileProtectOutlined,
-  IdcardOutlined, QuestionCircleOutlined, ThunderboltOutlined, HistoryOutlined,
+  IdcardOutlined, QuestionCircleOutlined, ThunderboltOutlined, HistoryOutlined, AlertOutlined, AccountBookOutlined,
 } from '@ant-design/icons';
 import { Button, Flex, Layout, Menu, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -13,6 +13,7 @@ import { RegionSelect } from './RegionSelect';
 export const NAV = [
   { key: '/overview', icon: <DashboardOutlined />, label: 'Overview' },
   { key: '/instances', icon: <CloudServerOutlined />, label: 'Instances' },
+  { key: '/events', icon: <AlertOutlined />, label: 'Events' },
   { key: '/disks', icon: <DatabaseOutlined />, label: 'Disks' },
   { key: '/snapshots', icon: <CameraOutlined />, label: 'Snapshots' },
   { key: '/auto-snapshot-policies', icon: <FieldTimeOutlined />, label: 'Automatic Snapshot Policies' },
@@ -21,6 +22,7 @@ export const NAV = [
   { key: '/key-pairs', icon: <KeyOutlined />, label: 'Key Pairs' },
   { key: '/tags', icon: <TagsOutlined />, label: 'Tags' },
   { key: '/vpcs', icon: <ApartmentOutlined />, label: 'VPCs & VSwitches' },
+  { key: '/bills', icon: <AccountBookOutlined />, label: 'Bills' },
   { key: '/ram/users', icon: <UserOutlined />, label: 'RAM Users' },
   { key: '/ram/groups', icon: <TeamOutlined />, label: 'RAM Groups' },
   { key: '/ram/policies', icon: <FileProtectOutlined />, label: 'RAM Policies' },

@@ -3,6 +3,7 @@ import { Button, Popconfirm, Space } from 'antd';
 import type { Instance } from '../api/types';
 import { useConsole } from '../hooks/console';
 import { useAction } from '../hooks/useAction';
+import { isExpiryLocked } from './subscription';
 
 export function InstanceActions({ instance: i, onDone, size = 'small' }: { instance: Instance; onDone(): void; size?: 'small' | 'middle' }) {
   const { client } = useConsole();
@@ -10,9 +11,11 @@ export function InstanceActions({ instance: i, onDone, size = 'small' }: { insta
   const act = async (label: string, fn: () => Promise<unknown>) => { if (await run(label, fn)) onDone(); };
   const running = i.Status === 'Running';
   const stopped = i.Status === 'Stopped';
+  // Stopped for expiry: the server refuses a start (InstanceExpired) until a renewal.
+  const locked = isExpiryLocked(i);
   return (
     <Space size={4} wrap>
-      <Button size={size} disabled={!stopped || busy} data-testid="start"
+      <Button size={size} disabled={!stopped || locked || busy} title={locked ? 'Stopped for expiry: renew it to start it again' : undefined} data-testid="start"
         onClick={() => act('Start', () => client.call('StartInstance', { InstanceId: i.InstanceId }))}>Start</Button>
       <Popconfirm title={`Stop ${i.InstanceId}?`} okButtonProps={{ 'data-testid': 'confirm-stop' }}
         onConfirm={() => act('Stop', () => client.call('StopInstance', { InstanceId: i.InstanceId }))}>

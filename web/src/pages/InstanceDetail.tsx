@@ -1,9 +1,10 @@
-/** One instance: details, actions, attribute edits, monitoring. */
+/** One instance: details (billing too), actions, attribute edits, renewal, monitoring, its system events. */
 import { Button, Descriptions, Result, Space, Spin, Tabs } from 'antd';
 import { useState } from 'react';
 import { itemsWith } from '../api/answers';
 import type { Instance } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { ChargeInfo } from '../components/ChargeInfo';
 import { InstanceActions } from '../components/InstanceActions';
 import { PageHeader } from '../components/PageHeader';
 import { isTransitional } from '../components/status';
@@ -14,7 +15,9 @@ import { useApiData } from '../hooks/useApiData';
 import { usePolling } from '../hooks/usePolling';
 import { Link } from '../router';
 import { AutoReleaseModal, CreateImageModal, KeyPairModal, ModifyAttributeModal } from './InstanceModals';
+import { Events } from './Events';
 import { InstanceMonitoring } from './InstanceMonitoring';
+import { SubscriptionActions } from './SubscriptionActions';
 import { gib, ipsOf } from './Instances';
 
 type ModalKind = 'modify' | 'release' | 'keypair' | 'image';
@@ -35,6 +38,7 @@ export function InstanceDetail({ id }: { id: string }) {
         sub={i.InstanceId}
         extra={<>
           <InstanceActions instance={i} onDone={d.reload} size="middle" />
+          <SubscriptionActions instance={i} onDone={d.reload} size="middle" />
           <Button onClick={() => setModal('modify')}>Modify</Button>
           <Button onClick={() => setModal('release')}>Auto release</Button>
           <Button onClick={() => setModal('keypair')}>Key pair</Button>
@@ -56,6 +60,7 @@ export function InstanceDetail({ id }: { id: string }) {
               <Descriptions.Item label="VPC / VSwitch">{i.VpcAttributes ? `${i.VpcAttributes.VpcId} / ${i.VpcAttributes.VSwitchId}` : '-'}</Descriptions.Item>
               <Descriptions.Item label="IP addresses">{ipsOf(i) || '-'}</Descriptions.Item>
               <Descriptions.Item label="Security groups">{(i.SecurityGroupIds?.SecurityGroupId ?? []).map((g) => <div key={g}><Link to={`/security-groups/${g}`}>{g}</Link></div>)}</Descriptions.Item>
+              <Descriptions.Item label="Billing"><ChargeInfo instance={i} /></Descriptions.Item>
               <Descriptions.Item label="Auto release time">{i.AutoReleaseTime || '-'}</Descriptions.Item>
               <Descriptions.Item label="Created">{i.CreationTime}</Descriptions.Item>
               <Descriptions.Item label="Description">{i.Description || '-'}</Descriptions.Item>
@@ -64,6 +69,7 @@ export function InstanceDetail({ id }: { id: string }) {
           ),
         },
         { key: 'monitoring', label: 'Monitoring', children: <InstanceMonitoring instanceId={i.InstanceId} /> },
+        { key: 'events', label: 'Events', children: <Events instanceId={i.InstanceId} /> },
       ]} />
       {modal === 'modify' && <ModifyAttributeModal instance={i} onClose={close} />}
       {modal === 'release' && <AutoReleaseModal instance={i} onClose={close} />}

@@ -2,24 +2,38 @@
 import { Button, Card, Descriptions, Form, Space, Steps } from 'antd';
 import { useState } from 'react';
 import { PageHeader } from '../../components/PageHeader';
+import { chargeTypeLabel, periodOptions } from '../../components/subscription';
 import { useConsole } from '../../hooks/console';
 import { useAction } from '../../hooks/useAction';
 import { navigate } from '../../router';
 import { AccessStep } from './AccessStep';
 import { BasicsStep } from './BasicsStep';
+import { BILLING_FIELDS, BillingFields } from './BillingFields';
 import { NetworkStep } from './NetworkStep';
+import { PriceBar } from './PriceBar';
 import { runInstancesParams, type WizardValues } from './request';
 import { StorageStep } from './StorageStep';
 
 const STEPS: { title: string; fields: string[] }[] = [
-  { title: 'Basics', fields: ['ZoneId', 'InstanceType', 'ImageId'] },
+  { title: 'Basics', fields: ['ZoneId', 'InstanceType', 'ImageId', ...BILLING_FIELDS] },
   { title: 'Storage', fields: ['SystemDiskCategory', 'SystemDiskSize', 'DataDisk'] },
   { title: 'Network', fields: ['VpcId', 'VSwitchId', 'SecurityGroupId', 'InternetMaxBandwidthOut'] },
   { title: 'Access & settings', fields: ['login', 'Password', 'KeyPairName', 'InstanceName', 'HostName', 'Description', 'UserData', 'Tag', 'Amount'] },
   { title: 'Review', fields: [] },
 ];
 
-const INITIAL: Partial<WizardValues> = { SystemDiskSize: 40, login: 'password', Amount: 1, InternetMaxBandwidthOut: 0 };
+const INITIAL: Partial<WizardValues> = {
+  SystemDiskSize: 40, login: 'password', Amount: 1, InternetMaxBandwidthOut: 0,
+  InstanceChargeType: 'PostPaid', Period: 1, PeriodUnit: 'Month', AutoRenew: false, AutoRenewPeriod: 1,
+};
+
+/** The review's billing line: `Subscription, 1 month, auto-renew 1 month`. */
+function billingText(v: WizardValues): string {
+  if (v.InstanceChargeType !== 'PrePaid') return chargeTypeLabel(v.InstanceChargeType);
+  const [p] = periodOptions([v.Period ?? 1], v.PeriodUnit ?? 'Month');
+  const [r] = periodOptions([v.AutoRenewPeriod ?? 1], v.PeriodUnit ?? 'Month');
+  return `${chargeTypeLabel('PrePaid')}, ${p!.label}${v.AutoRenew ? `, auto-renew ${r!.label}` : ''}`;
+}
 
 export function InstanceCreate() {
   const { client, region } = useConsole();
@@ -43,7 +57,7 @@ export function InstanceCreate() {
       <Steps current={step} items={STEPS.map((s) => ({ title: s.title }))} style={{ marginBottom: 24 }} />
       <Card>
         <Form form={form} layout="vertical" initialValues={INITIAL} preserve style={{ maxWidth: 720 }}>
-          <div hidden={step !== 0}><BasicsStep form={form} /></div>
+          <div hidden={step !== 0}><BasicsStep form={form} /><BillingFields form={form} /></div>
           <div hidden={step !== 1}><StorageStep form={form} /></div>
           <div hidden={step !== 2}><NetworkStep form={form} /></div>
           <div hidden={step !== 3}><AccessStep form={form} /></div>
@@ -53,6 +67,7 @@ export function InstanceCreate() {
             <Descriptions.Item label="Zone">{v.ZoneId}</Descriptions.Item>
             <Descriptions.Item label="Instance type">{v.InstanceType}</Descriptions.Item>
             <Descriptions.Item label="Image">{v.ImageId}</Descriptions.Item>
+            <Descriptions.Item label="Billing"><span data-testid="review-billing">{billingText(v)}</span></Descriptions.Item>
             <Descriptions.Item label="System disk">{v.SystemDiskCategory}, {v.SystemDiskSize} GiB</Descriptions.Item>
             <Descriptions.Item label="Data disks">{(v.DataDisk ?? []).map((d) => `${d.Category} ${d.Size} GiB`).join('; ') || 'none'}</Descriptions.Item>
             <Descriptions.Item label="Network">{v.VpcId} / {v.VSwitchId} / {v.SecurityGroupId}</Descriptions.Item>
@@ -61,6 +76,7 @@ export function InstanceCreate() {
             <Descriptions.Item label="Amount">{v.Amount}</Descriptions.Item>
           </Descriptions>
         )}
+        <PriceBar form={form} />
         <Space style={{ marginTop: 24 }}>
           <Button onClick={() => (step ? setStep(step - 1) : navigate('/instances'))}>{step ? 'Previous' : 'Cancel'}</Button>
           {step < 4 && <Button type="primary" onClick={next} data-testid="wizard-next">Next</Button>}

@@ -1,5 +1,6 @@
 /** The wizard's form values and how they become RunInstances parameters. */
-import type { ApiRequest, TagParam } from '../../api/types';
+// With the extension: the server's tsc follows this file too (test/unit/console-lists.test.ts imports it).
+import type { ApiRequest, TagParam } from '../../api/types.js';
 
 export interface DataDiskValue { Category: string; Size: number; DeleteWithInstance: boolean }
 
@@ -23,6 +24,11 @@ export interface WizardValues {
   UserData?: string;
   Tag?: TagParam[];
   Amount: number;
+  InstanceChargeType: 'PostPaid' | 'PrePaid';
+  Period?: number;
+  PeriodUnit?: 'Month' | 'Week';
+  AutoRenew?: boolean;
+  AutoRenewPeriod?: number;
 }
 
 /** UserData travels base64-encoded (RunInstances docs), from UTF-8 text here. */
@@ -53,5 +59,35 @@ export function runInstancesParams(region: string, v: WizardValues): ApiRequest<
     UserData: v.UserData ? base64Utf8(v.UserData) : undefined,
     Tag: (v.Tag ?? []).filter((t) => t?.Key),
     Amount: v.Amount,
+    // The period fields are a subscription's only: the server refuses them for pay-as-you-go.
+    ...(v.InstanceChargeType === 'PrePaid' ? {
+      InstanceChargeType: 'PrePaid', Period: v.Period, PeriodUnit: v.PeriodUnit,
+      AutoRenew: v.AutoRenew || undefined, AutoRenewPeriod: v.AutoRenew ? v.AutoRenewPeriod : undefined,
+    } : { InstanceChargeType: 'PostPaid' }),
+  };
+}
+
+/**
+ * DescribePrice for what the wizard would launch. Pay-as-you-go is priced per hour; a
+ * subscription for its period, where whole years of months go as PriceUnit Year (DescribePrice
+ * takes Month 1–9, Year 1–5, Week 1–4).
+ */
+export function describePriceParams(region: string, v: Partial<WizardValues>): ApiRequest<'DescribePrice'> {
+  const unit = v.PeriodUnit ?? 'Month';
+  const period = v.Period ?? 1;
+  const term = v.InstanceChargeType !== 'PrePaid' ? { PriceUnit: 'Hour', Period: 1 }
+    : unit === 'Month' && period >= 12 && period % 12 === 0 ? { PriceUnit: 'Year', Period: period / 12 }
+      : { PriceUnit: unit, Period: period };
+  return {
+    RegionId: region,
+    ResourceType: 'instance',
+    ZoneId: v.ZoneId,
+    InstanceType: v.InstanceType,
+    'SystemDisk.Category': v.SystemDiskCategory,
+    'SystemDisk.Size': v.SystemDiskSize,
+    DataDisk: (v.DataDisk ?? []).filter((d) => d?.Category && d.Size).map((d) => ({ Category: d.Category, Size: d.Size })),
+    InternetMaxBandwidthOut: v.InternetMaxBandwidthOut || undefined,
+    Amount: v.Amount || 1,
+    ...term,
   };
 }

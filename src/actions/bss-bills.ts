@@ -1,0 +1,162 @@
+/**
+ * BssOpenApi bills and balance from the meter's usage (src/engine/metering.ts, settled at most a
+ * minute of service time behind): QueryInstanceBill (per resource, or per billing item with
+ * IsBillingItem; MONTHLY or DAILY), QueryBill (bill records: each day's pay-as-you-go charges,
+ * each subscription order) and QueryAccountBalance (the price table's account credit less
+ * everything charged). Amounts are the trade prices; OpenECS has no coupons, vouchers or arrears.
+ */
+import { ECS_PRODUCT_CODE, SUBSCRIPTION_TYPES } from '../domain/billing.js';
+import { isoSecond } from '../domain/time.js';
+import { invalid } from './bss.js';
+import type { ActionContext } from './types.js';
+import { bssOpenApiHandlers } from './typed-handlers.js';
+
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 300;
+const PRODUCT_NAME = 'Elastic Compute Service';
+const BILL_TYPES = ['SubscriptionOrder', 'PayAsYouGoBill', 'Refund', 'Adjustment'] as const;
+
+const money = (x: number) => Math.round(x * 100) / 100;
+const ok = <T>(data: T) => ({ Code: 'Success', Message: 'Successful!', Success: true, Data: data });
+
+interface Paging { pageNum: number; pageSize: number }
+
+function paging(p: { PageNum?: number; PageSize?: number }): Paging {
+  const pageNum = p.PageNum ?? 1;
+  const pageSize = p.PageSize ?? DEFAULT_PAGE_SIZE;
+  if (pageNum < 1) throw invalid('PageNum', 'It must be at least 1.');
+  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw invalid('PageSize', `It must be from 1 to ${MAX_PAGE_SIZE}.`);
+  return { pageNum, pageSize };
+}
+
+function cycleOf(raw: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(raw ?? '')) throw invalid('BillingCycle', 'Use the format YYYY-MM.');
+  return raw;
+}
+
+/** ProductCode / ProductType / SubscriptionType filters: another product has no ECS usage (an empty bill). */
+function filters(p: { ProductCode?: string; ProductType?: string; SubscriptionType?: string; BillOwnerId?: number }, ctx: ActionContext) {
+  const sub = p.SubscriptionType || undefined;
+  if (sub && !(SUBSCRIPTION_TYPES as readonly string[]).includes(sub)) throw invalid('SubscriptionType', `Valid values: ${SUBSCRIPTION_TYPES.join(', ')}.`);
+  if (sub && !p.ProductCode) throw invalid('SubscriptionType', 'It is used together with ProductCode.');
+  const other = (p.ProductCode && p.ProductCode !== ECS_PRODUCT_CODE) || (p.ProductType && p.ProductType !== ECS_PRODUCT_CODE)
+    || (p.BillOwnerId !== undefined && String(p.BillOwnerId) !== ctx.principal.accountId);
+  return { sub, other: Boolean(other) };
+}
+
+async function usageRows(ctx: ActionContext, cycle: string, sub: string | undefined) {
+  let q = ctx.db.selectFrom('billing_usage').selectAll()
+    .where('account_id', '=', ctx.principal.accountId).where('billing_cycle', '=', cycle);
+  if (sub) q = q.where('subscription_type', '=', sub);
+  return (await q.orderBy('start_at').orderBy('id').execute()).map((r) => ({
+    ...r, usage: Number(r.usage), amount: Number(r.amount), original_amount: Number(r.original_amount), list_price: Number(r.list_price),
+    start_at: Number(r.start_at), end_at: Number(r.end_at),
+  }));
+}
+type UsageRow = Awaited<ReturnType<typeof usageRows>>[number];
+
+/** Rows grouped by a key, in first-seen order. */
+function groupBy(rows: UsageRow[], key: (r: UsageRow) => string): UsageRow[][] {
+  const m = new Map<string, UsageRow[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const g = m.get(k);
+    if (g) g.push(r); else m.set(k, [r]);
+  }
+  return [...m.values()];
+}
+
+const total = (g: UsageRow[], k: 'amount' | 'original_amount' | 'usage') => g.reduce((s, r) => s + r[k], 0);
+
+function amounts(g: UsageRow[]) {
+  const pretax = money(total(g, 'amount'));
+  const gross = money(total(g, 'original_amount'));
+  return {
+    PretaxGrossAmount: gross, PretaxAmount: pretax, PaymentAmount: pretax, CashAmount: pretax, InvoiceDiscount: money(gross - pretax),
+    OutstandingAmount: 0, DeductedByCashCoupons: 0, DeductedByCoupons: 0, DeductedByPrepaidCard: 0, AdjustAmount: 0,
+  };
+}
+
+const itemOf = (subscriptionType: string) => (subscriptionType === 'Subscription' ? 'SubscriptionOrder' : 'PayAsYouGoBill');
+
+function page<T>(list: T[], pg: Paging): T[] {
+  return list.slice((pg.pageNum - 1) * pg.pageSize, pg.pageNum * pg.pageSize);
+}
+
+export const bssBillActions = bssOpenApiHandlers({
+  async QueryAccountBalance(ctx) {
+    const t = ctx.config.prices;
+    const r = await ctx.db.selectFrom('billing_usage').select((eb) => eb.fn.sum<number>('amount').as('spent'))
+      .where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
+    const available = (t.accountCredit - Number(r?.spent ?? 0)).toFixed(2);
+    return ok({
+      AvailableAmount: available, AvailableCashAmount: available, CreditAmount: '0.00', MybankCreditAmount: '0.00', QuotaLimit: '0.00', Currency: t.currency,
+    });
+  },
+
+  async QueryInstanceBill(ctx, p) {
+    const cycle = cycleOf(p.BillingCycle);
+    const pg = paging(p);
+    const granularity = p.Granularity || 'MONTHLY';
+    if (granularity !== 'MONTHLY' && granularity !== 'DAILY') throw invalid('Granularity', 'Valid values: MONTHLY, DAILY.');
+    if (granularity === 'DAILY' && !p.BillingDate) throw invalid('BillingDate', 'It is required when Granularity is DAILY.');
+    if (p.BillingDate && (!/^\d{4}-\d{2}-\d{2}$/.test(p.BillingDate) || !p.BillingDate.startsWith(cycle))) {
+      throw invalid('BillingDate', 'Use the format YYYY-MM-DD, a day of the BillingCycle.');
+    }
+    const { sub, other } = filters(p, ctx);
+    let rows = other ? [] : await usageRows(ctx, cycle, sub);
+    if (granularity === 'DAILY') rows = rows.filter((r) => r.day === p.BillingDate);
+    const byItem = p.IsBillingItem === true;
+    let groups = groupBy(rows, (r) => [r.resource_id, r.subscription_type, byItem ? r.billing_item : ''].join('|'));
+    if (p.IsHideZeroCharge === true) groups = groups.filter((g) => money(total(g, 'amount')) !== 0 || money(total(g, 'original_amount')) !== 0);
+    const items = page(groups, pg).map((g) => {
+      const r = g[0]!;
+      const hourly = r.usage_unit === 'Hour';
+      return {
+        InstanceID: r.resource_id, ProductCode: ECS_PRODUCT_CODE, ProductType: ECS_PRODUCT_CODE, ProductName: PRODUCT_NAME, ProductDetail: PRODUCT_NAME,
+        CommodityCode: ECS_PRODUCT_CODE, PipCode: ECS_PRODUCT_CODE, SubscriptionType: r.subscription_type, Item: itemOf(r.subscription_type),
+        ...(granularity === 'DAILY' ? { BillingDate: r.day } : {}),
+        ...(byItem ? { BillingItem: r.billing_item, Usage: String(Math.round(total(g, 'usage') * 10_000) / 10_000), UsageUnit: r.usage_unit, ListPrice: String(r.list_price), ListPriceUnit: r.list_price_unit } : {}),
+        InstanceSpec: r.spec, InstanceConfig: r.spec, Region: r.region_id, Zone: r.zone_id,
+        ...(hourly ? {} : { ServicePeriod: String(r.usage), ServicePeriodUnit: r.usage_unit }),
+        OwnerID: ctx.principal.accountId, Currency: ctx.config.prices.currency, BillingType: 'Normal',
+        ...amounts(g),
+      };
+    });
+    return ok({
+      BillingCycle: cycle, AccountID: ctx.principal.accountId, AccountName: ctx.principal.accountName,
+      PageNum: pg.pageNum, PageSize: pg.pageSize, TotalCount: groups.length, Items: { Item: items },
+    });
+  },
+
+  async QueryBill(ctx, p) {
+    const cycle = cycleOf(p.BillingCycle);
+    const pg = paging(p);
+    const type = p.Type || undefined;
+    if (type && !(BILL_TYPES as readonly string[]).includes(type)) throw invalid('Type', `Valid values: ${BILL_TYPES.join(', ')}.`);
+    const { sub, other } = filters(p, ctx);
+    // No refunds or adjustments are ever made.
+    const rows = other || type === 'Refund' || type === 'Adjustment' ? [] : await usageRows(ctx, cycle, sub);
+    // A record: a day's pay-as-you-go charges, or one subscription order (one resource's purchase or renewal).
+    let groups = groupBy(rows.filter((r) => !type || itemOf(r.subscription_type) === type),
+      (r) => (r.subscription_type === 'Subscription' ? `S|${r.resource_id}|${r.start_at}` : `P|${r.day}`));
+    if (p.IsHideZeroCharge === true) groups = groups.filter((g) => money(total(g, 'original_amount')) !== 0);
+    const items = page(groups, pg).map((g) => {
+      const r = g[0]!;
+      const start = Math.min(...g.map((x) => x.start_at));
+      const end = Math.max(...g.map((x) => x.end_at));
+      const record = r.subscription_type === 'Subscription' ? `${r.resource_id}-${r.start_at}` : `${r.day}-PayAsYouGo`;
+      return {
+        RecordID: record, Item: itemOf(r.subscription_type), Status: 'PayOff', SubscriptionType: r.subscription_type,
+        ProductCode: ECS_PRODUCT_CODE, ProductType: ECS_PRODUCT_CODE, ProductName: PRODUCT_NAME, ProductDetail: PRODUCT_NAME,
+        CommodityCode: ECS_PRODUCT_CODE, PipCode: ECS_PRODUCT_CODE, OwnerID: ctx.principal.accountId, Currency: ctx.config.prices.currency,
+        UsageStartTime: isoSecond(start), UsageEndTime: isoSecond(end), PaymentTime: isoSecond(r.subscription_type === 'Subscription' ? start : end),
+        RoundDownDiscount: '0.00', ...amounts(g),
+      };
+    });
+    return ok({
+      BillingCycle: cycle, AccountID: ctx.principal.accountId, AccountName: ctx.principal.accountName,
+      PageNum: pg.pageNum, PageSize: pg.pageSize, TotalCount: groups.length, Items: { Item: items },
+    });
+  },
+});
