@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import PopCore from '@alicloud/pop-core';
 import { $Ecs, AK, SECRET, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
 import { v3Request } from '../helpers/raw.js';
+import { quickGiveUp } from '../helpers/fixtures.js';
 import { R, disk, launch, otherAccount, snapshot, statusOf } from './storage-fixtures.js';
 
 const Pop: typeof PopCore = (PopCore as any).default ?? PopCore;
@@ -28,19 +29,16 @@ async function popError(p: Promise<unknown>): Promise<{ code: string; statusCode
 describe('fault injection', () => {
   let s: TestServer;
   let ext: PopT;
-  const env = { ...process.env };
+  let restoreEnv = () => {};
 
   before(async () => {
-    // Give-up after 3 failed attempts, quick backoff: a failing start settles within seconds of test clock.
-    process.env.OPENECS_OPERATION_GIVE_UP_ATTEMPTS = '3';
-    process.env.OPENECS_OPERATION_BACKOFF_MS = '100';
-    process.env.OPENECS_OPERATION_BACKOFF_CAP_MS = '1000';
+    restoreEnv = quickGiveUp();
     s = await startTestServer();
     ext = new Pop({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: s.url, apiVersion: '2026-11-01' });
   });
   after(async () => {
     await s?.close();
-    process.env = env;
+    restoreEnv();
   });
 
   const create = async (params: Record<string, unknown>): Promise<string> => {

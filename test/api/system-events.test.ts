@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Pop from '@alicloud/pop-core';
 import { $Ecs, AK, expectEcsError, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
-import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
+import { createNetwork, quickGiveUp, runRequest, type Network } from '../helpers/fixtures.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,12 +32,9 @@ describe('system events', () => {
   let gateway: GuestGateway;
   let metadata: Server;
   let base: string;
-  const env = { ...process.env };
+  let restoreEnv = () => {};
   before(async () => {
-    // A start that keeps failing is given up on within seconds of test clock.
-    process.env.OPENECS_OPERATION_GIVE_UP_ATTEMPTS = '3';
-    process.env.OPENECS_OPERATION_BACKOFF_MS = '100';
-    process.env.OPENECS_OPERATION_BACKOFF_CAP_MS = '1000';
+    restoreEnv = quickGiveUp();
     s = await startTestServer();
     n = await createNetwork(s, R);
     dir = await mkdtemp(join(tmpdir(), 'openecs-events-'));
@@ -52,7 +49,7 @@ describe('system events', () => {
     await gateway?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
     await s?.close();
-    process.env = env;
+    restoreEnv();
   });
   /** What the guest reads at maintenance/active-system-events (its document says it is `instanceId`). */
   const guestEvents = async (instanceId: string) => {

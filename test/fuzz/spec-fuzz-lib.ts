@@ -19,19 +19,14 @@ import { apiSpec, actionSpec, type Product } from '../../src/api/spec.js';
 import type { ActionSpec, ParamSpec, ValueSpec } from '../../src/api/spec-types.js';
 import { AK, SECRET } from '../helpers/server.js';
 import { pct, utcStamp } from '../helpers/raw.js';
+import { prng } from '../helpers/random.js';
 
 // ---------------------------------------------------------------- seeded randomness
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+/** The seeded PRNG of test/helpers/random.ts, with the draws the fuzzer makes. */
 export class Rng {
-  private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  readonly next: () => number;
+  constructor(seed: number) { this.next = prng(seed); }
   int(n: number): number { return Math.floor(this.next() * n); }
   chance(p: number): boolean { return this.next() < p; }
   pick<T>(a: readonly T[]): T { return a[this.int(a.length)]!; }

@@ -24,3 +24,16 @@ export function runRequest(n: Network, extra: Record<string, unknown> = {}) {
     securityGroupId: n.securityGroupId, ...extra,
   });
 }
+
+/**
+ * The engine gives up after 3 failed attempts with a quick backoff (read from the environment when
+ * a server starts), so a start that keeps failing settles within seconds of test clock. Returns
+ * the function that puts the environment back.
+ */
+export function quickGiveUp(): () => void {
+  const saved = { ...process.env };
+  process.env.OPENECS_OPERATION_GIVE_UP_ATTEMPTS = '3';
+  process.env.OPENECS_OPERATION_BACKOFF_MS = '100';
+  process.env.OPENECS_OPERATION_BACKOFF_CAP_MS = '1000';
+  return () => { process.env = saved; };
+}

@@ -18,6 +18,7 @@ import { $Ecs, AK, SECRET, makeClients, type EcsClientT } from './server.js';
 import { createNetwork, runRequest, type Network } from './fixtures.js';
 import { freePort, spawnServer, type ServerProcess } from './process.js';
 import { createTestDatabase, testDatabaseCluster, type TestDatabase } from './pg.js';
+import { prng } from './random.js';
 
 export interface StormOptions {
   driver: 'sim' | 'qemu';
@@ -58,18 +59,6 @@ export interface StormReport {
   convergeMs: number;
   violations: Violation[];
   durationMs: number;
-}
-
-/** A seeded PRNG (mulberry32), so a storm that finds a defect can be run again. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const R = 'cn-hangzhou';
@@ -244,16 +233,18 @@ async function chooseOperation(
   // Mostly what the resource's state allows (so the storm changes things), sometimes anything (the refusals).
   const fitting = <T>(all: T[], fits: (x: T) => boolean): T | undefined => pick(rand() < 0.8 ? all.filter(fits) : all) ?? pick(all);
   const settled = (x: { status: string }) => x.status === 'Running' || x.status === 'Stopped';
+  // A launch with its ClientToken recorded, to replay after the storm.
+  const launch = (): Operation => {
+    const name = `storm-${o.seed}-${i}`;
+    const token: TokenRecord = {
+      action: 'RunInstances', name, amount: 1,
+      call: (c) => c.runInstances(runRequest(net, { instanceName: name, clientToken: `run-${o.seed}-${i}`, amount: 1 })),
+      ids: (b) => b.instanceIdSets?.instanceIdSet ?? [],
+    };
+    return { label: `RunInstances ${name}`, call: token.call, token };
+  };
   const weights: Array<[number, () => Operation | undefined]> = [
-    [inst.length < o.maxInstances ? 4 : 0, () => {
-      const name = `storm-${o.seed}-${i}`;
-      const token: TokenRecord = {
-        action: 'RunInstances', name, amount: 1,
-        call: (c) => c.runInstances(runRequest(net, { instanceName: name, clientToken: `run-${o.seed}-${i}`, amount: 1 })),
-        ids: (b) => b.instanceIdSets?.instanceIdSet ?? [],
-      };
-      return { label: `RunInstances ${name}`, call: token.call, token };
-    }],
+    [inst.length < o.maxInstances ? 4 : 0, launch],
     [3, () => { const x = fitting(inst, (y) => y.status === 'Running'); return x && { label: `StopInstance ${x.id}`, call: (c) => c.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: x.id, forceStop: rand() < 0.3 })) }; }],
     [3, () => { const x = fitting(inst, (y) => y.status === 'Stopped'); return x && { label: `StartInstance ${x.id}`, call: (c) => c.startInstance(new $Ecs.StartInstanceRequest({ instanceId: x.id })) }; }],
     [2, () => { const x = fitting(inst, (y) => y.status === 'Running'); return x && { label: `RebootInstance ${x.id}`, call: (c) => c.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: x.id })) }; }],
@@ -317,11 +308,5 @@ async function chooseOperation(
     }
   }
   // Nothing to act on yet: a launch (the cap only holds when instances exist).
-  const name = `storm-${o.seed}-${i}`;
-  const token: TokenRecord = {
-    action: 'RunInstances', name, amount: 1,
-    call: (c) => c.runInstances(runRequest(net, { instanceName: name, clientToken: `run-${o.seed}-${i}`, amount: 1 })),
-    ids: (b) => b.instanceIdSets?.instanceIdSet ?? [],
-  };
-  return { label: `RunInstances ${name}`, call: token.call, token };
+  return launch();
 }

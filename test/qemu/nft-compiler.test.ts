@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyRule, evaluateAccess, type EvaluatedGroup, type RuleSpec } from '../../src/domain/security-rules/index.js';
 import { nicPrograms, renderRuleset, runProgram, type NicPolicy, type PolicyInput, type WirePacket } from '../../src/network/nft-compiler.js';
+import { prng } from '../helpers/random.js';
 import { run, which } from '../../src/host/exec.js';
 
 function rule(direction: 'ingress' | 'egress', x: Partial<RuleSpec>): RuleSpec {
@@ -119,11 +120,6 @@ test('table-driven verdicts: priority, drop beats accept, groups as sources, fiv
     assert.equal(runProgram(dir === 'ingress' ? prog.ingress : prog.egress, p, members), want, why);
   }
 });
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function prng(seed: number) {
-  return () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
 
 test('random rule sets: compiled programs agree with the rule engine', () => {
   const rnd = prng(20261123);

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { prng } from '../helpers/random.js';
 import {
   emptyRule, evaluateAccess, validateRule,
   type Direction, type EvaluatedGroup, type GroupContext, type GroupType, type InnerAccessPolicy, type Packet, type RuleInput, type RuleSpec,
@@ -241,16 +242,6 @@ describe('the rule engine on the guides\' scenarios', () => {
 
 // ---- property test: the engine against an independent brute-force model -----------------
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function ipv4ToInt(s: string): number {
   return s.split('.').reduce((n, x) => n * 256 + Number(x), 0);
@@ -292,7 +283,7 @@ function model(groups: EvaluatedGroup[], p: Packet): { decision: 'Allow' | 'Deny
 
 describe('property: engine = brute-force model on random rule sets', () => {
   it('500 seeded cases, 20 packets each', () => {
-    const rnd = mulberry32(20261123);
+    const rnd = prng(20261123);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const groupPool = ['sg-1', 'sg-2', 'sg-3', 'sg-4'];
     const cidrs = ['0.0.0.0/0', '10.0.0.0/8', '10.1.0.0/16', '10.1.2.3/32', '10.1.2.3', '192.168.0.0/24', '192.168.0.128/25', '8.8.8.8/32'];
