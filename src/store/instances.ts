@@ -169,6 +169,36 @@ export async function setInstanceStatus(trx: Q, row: Pick<InstanceRow, 'id' | 's
   return true;
 }
 
+/** Columns a compare-and-set may hold besides the status: the lifecycle's marks on the row. */
+export type CasGuard = 'expires_at' | 'expiry_stopped_at' | 'spot_termination_at';
+
+/**
+ * setInstanceStatus's compare-and-set for the engine's lifecycles (subscriptions, spot): the row
+ * moves only while it is live, in `seen.status`, and each of `guards` still holds what `seen`
+ * showed (null included); `patch` is written, and a status change records its transition.
+ * `bumpMetadata`: the change reaches the guest's metadata service (the generation moves).
+ */
+export async function casInstanceRow<G extends CasGuard>(
+  trx: Q, seen: Pick<InstanceRow, 'id' | 'status' | G>, guards: G[], patch: Partial<InstanceRow>, now: number, bumpMetadata = false,
+): Promise<boolean> {
+  const statusChanges = patch.status !== undefined && patch.status !== seen.status;
+  let q = trx.updateTable('instances')
+    .set((eb) => ({
+      ...patch,
+      ...(statusChanges ? { status_changed_at: now } : {}),
+      ...(bumpMetadata ? { metadata_generation: eb('metadata_generation', '+', 1) } : {}),
+    }))
+    .where('id', '=', seen.id).where('status', '=', seen.status).where('deleted_at', 'is', null);
+  for (const g of guards as CasGuard[]) {
+    const v = (seen as Pick<InstanceRow, CasGuard>)[g];
+    q = v === null ? q.where(g, 'is', null) : q.where(g, '=', v);
+  }
+  const r = await q.executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  if (statusChanges) await trx.insertInto('transitions').values({ resource_id: seen.id, from_status: seen.status, to_status: patch.status!, at: now }).execute();
+  return true;
+}
+
 export async function countLiveInstances(db: Q, accountId: string): Promise<number> {
   const r = await db.selectFrom('instances').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();

@@ -6,7 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import type { InstanceRow } from './instances.js';
+import { casInstanceRow, type InstanceRow } from './instances.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 type Seen = Pick<InstanceRow, 'id' | 'status' | 'spot_termination_at'>;
@@ -28,20 +28,7 @@ export async function spotInstancesToCheck(db: Q, after = '', limit = 500): Prom
  * only then. A change of the notice bumps the metadata generation: the guest's metadata service
  * follows it (src/engine/reconcilers/guest-settings.ts).
  */
-export async function casSpotInstance(trx: Q, seen: Seen, patch: Partial<InstanceRow>, now: number): Promise<boolean> {
+export function casSpotInstance(trx: Q, seen: Seen, patch: Partial<InstanceRow>, now: number): Promise<boolean> {
   const noticeChanges = 'spot_termination_at' in patch && patch.spot_termination_at !== seen.spot_termination_at;
-  let q = trx.updateTable('instances')
-    .set((eb) => ({
-      ...patch,
-      ...(patch.status && patch.status !== seen.status ? { status_changed_at: now } : {}),
-      ...(noticeChanges ? { metadata_generation: eb('metadata_generation', '+', 1) } : {}),
-    }))
-    .where('id', '=', seen.id).where('status', '=', seen.status).where('deleted_at', 'is', null);
-  q = seen.spot_termination_at === null ? q.where('spot_termination_at', 'is', null) : q.where('spot_termination_at', '=', seen.spot_termination_at);
-  const r = await q.executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) return false;
-  if (patch.status && patch.status !== seen.status) {
-    await trx.insertInto('transitions').values({ resource_id: seen.id, from_status: seen.status, to_status: patch.status, at: now }).execute();
-  }
-  return true;
+  return casInstanceRow(trx, seen, ['spot_termination_at'], patch, now, noticeChanges);
 }

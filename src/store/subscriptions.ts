@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import type { InstanceRow } from './instances.js';
+import { casInstanceRow, type InstanceRow } from './instances.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 type Seen = Pick<InstanceRow, 'id' | 'status' | 'expires_at' | 'expiry_stopped_at'>;
@@ -26,18 +26,9 @@ export async function dueSubscriptions(db: Q, now: number, stopBefore: number, r
     .orderBy('expires_at').limit(limit).execute();
 }
 
-/** Compare-and-set on what `seen` showed; `patch` (with a status change, its transition) written only then. */
-export async function casInstance(trx: Q, seen: Seen, patch: Partial<InstanceRow>, now: number): Promise<boolean> {
-  let q = trx.updateTable('instances').set({ ...patch, ...(patch.status && patch.status !== seen.status ? { status_changed_at: now } : {}) })
-    .where('id', '=', seen.id).where('status', '=', seen.status).where('deleted_at', 'is', null);
-  q = seen.expires_at === null ? q.where('expires_at', 'is', null) : q.where('expires_at', '=', seen.expires_at);
-  q = seen.expiry_stopped_at === null ? q.where('expiry_stopped_at', 'is', null) : q.where('expiry_stopped_at', '=', seen.expiry_stopped_at);
-  const r = await q.executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) return false;
-  if (patch.status && patch.status !== seen.status) {
-    await trx.insertInto('transitions').values({ resource_id: seen.id, from_status: seen.status, to_status: patch.status, at: now }).execute();
-  }
-  return true;
+/** Compare-and-set on what `seen` showed (status, ExpiredTime, the expiry stop); `patch` (with a status change, its transition) written only then. */
+export function casInstance(trx: Q, seen: Seen, patch: Partial<InstanceRow>, now: number): Promise<boolean> {
+  return casInstanceRow(trx, seen, ['expires_at', 'expiry_stopped_at'], patch, now);
 }
 
 /** A subscription's disks follow its charge type (system disk always; data disks when asked). */
