@@ -23,11 +23,14 @@ export const ACTED_PARAMS: ActedParams = {
   ecs: {
     AddTags: ['ResourceId', 'ResourceType', 'Tag'],
     AllocatePublicIpAddress: ['InstanceId', 'IpAddress'],
+    ConvertNatPublicIpToEip: ['InstanceId'],
+    ReleasePublicIpAddress: ['InstanceId', 'PublicIpAddress'],
     AssignPrivateIpAddresses: ['NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount'],
     AttachInstanceRamRole: ['InstanceIds', 'Policy', 'RamRoleName'],
     ApplyAutoSnapshotPolicy: ['autoSnapshotPolicyId', 'diskIds'],
     AttachDisk: ['DeleteWithInstance', 'Device', 'DiskId', 'InstanceId', 'KeyPairName', 'Password'],
     AttachKeyPair: ['InstanceIds', 'KeyPairName'],
+    AttachNetworkInterface: ['InstanceId', 'NetworkInterfaceId'],
     AuthorizeSecurityGroup: [
       'Description', 'DestCidrIp', 'IpProtocol', 'Ipv6DestCidrIp', 'Ipv6SourceCidrIp', 'NicType', 'Permissions',
       'Policy', 'PortRange', 'Priority', 'SecurityGroupId', 'SourceCidrIp', 'SourceGroupId',
@@ -88,6 +91,12 @@ export const ACTED_PARAMS: ActedParams = {
       'UserData', 'VSwitchId', 'ZoneId',
     ],
     CreateKeyPair: ['KeyPairName', 'ResourceGroupId', 'Tag'],
+    CreateNetworkInterfacePermission: ['AccountId', 'NetworkInterfaceId', 'Permission'],
+    CreateNetworkInterface: [
+      'DeleteOnRelease', 'Description', 'InstanceType', 'NetworkInterfaceName', 'PrimaryIpAddress', 'PrivateIpAddress', 'ResourceGroupId',
+      'SecondaryPrivateIpAddressCount', 'SecurityGroupId', 'SecurityGroupIds', 'Tag', 'VSwitchId',
+    ],
+    CreatePrefixList: ['AddressFamily', 'Description', 'Entry', 'MaxEntries', 'PrefixListName'],
     CreateSecurityGroup: ['Description', 'ResourceGroupId', 'SecurityGroupName', 'SecurityGroupType', 'Tag', 'VpcId'],
     CreateSnapshot: ['Category', 'Description', 'DiskId', 'ResourceGroupId', 'RetentionDays', 'SnapshotName', 'Tag'],
     DeleteAutoSnapshotPolicy: ['autoSnapshotPolicyId'],
@@ -97,6 +106,9 @@ export const ACTED_PARAMS: ActedParams = {
     DeleteInstance: ['Force', 'InstanceId', 'TerminateSubscription'],
     DeleteInstances: ['Force', 'InstanceId', 'TerminateSubscription'],
     DeleteKeyPairs: ['KeyPairNames'],
+    DeleteNetworkInterface: ['NetworkInterfaceId'],
+    DeleteNetworkInterfacePermission: ['Force', 'NetworkInterfacePermissionId'],
+    DeletePrefixList: ['PrefixListId'],
     DeleteSecurityGroup: ['SecurityGroupId'],
     DeleteSnapshot: ['Force', 'SnapshotId'],
     DescribeAutoSnapshotPolicyEx: [
@@ -154,11 +166,16 @@ export const ACTED_PARAMS: ActedParams = {
       'PrivateIpAddresses', 'PublicIpAddresses', 'ResourceGroupId', 'SecurityGroupId', 'Status', 'Tag', 'VSwitchId',
       'VpcId', 'ZoneId',
     ],
+    DescribeNetworkInterfaceAttribute: ['Attribute', 'NetworkInterfaceId'],
+    DescribeNetworkInterfacePermissions: ['NetworkInterfaceId', 'NetworkInterfacePermissionId', 'PageNumber', 'PageSize'],
     DescribeNetworkInterfaces: [
       'InstanceId', 'Ipv6Address', 'MaxResults', 'NetworkInterfaceId', 'NetworkInterfaceName', 'NextToken', 'PageNumber',
       'PageSize', 'PrimaryIpAddress', 'PrivateIpAddress', 'ResourceGroupId', 'SecurityGroupId', 'ServiceManaged', 'Status',
       'Tag', 'Type', 'VSwitchId', 'VpcId',
     ],
+    DescribePrefixListAssociations: ['MaxResults', 'NextToken', 'PrefixListId'],
+    DescribePrefixListAttributes: ['PrefixListId'],
+    DescribePrefixLists: ['AddressFamily', 'MaxResults', 'NextToken', 'PrefixListId', 'PrefixListName'],
     DescribeKeyPairs: [
       'IncludePublicKey', 'KeyPairFingerPrint', 'KeyPairName', 'PageNumber', 'PageSize', 'ResourceGroupId', 'Tag',
     ],
@@ -195,6 +212,7 @@ export const ACTED_PARAMS: ActedParams = {
     DescribeSpotPriceHistory: ['EndTime', 'InstanceType', 'IoOptimized', 'NetworkType', 'OSType', 'Offset', 'SpotDuration', 'StartTime', 'ZoneId'],
     DetachDisk: ['DeleteWithInstance', 'DiskId', 'InstanceId'],
     DetachKeyPair: ['InstanceIds', 'KeyPairName'],
+    DetachNetworkInterface: ['InstanceId', 'NetworkInterfaceId'],
     ExportImage: ['ImageFormat', 'ImageId', 'OSSBucket', 'OSSPrefix'],
     ImportImage: [
       'Architecture', 'BootMode', 'Description', 'DetectionStrategy', 'DiskDeviceMapping', 'ImageName',
@@ -202,8 +220,8 @@ export const ACTED_PARAMS: ActedParams = {
     ],
     ImportKeyPair: ['KeyPairName', 'PublicKeyBody', 'ResourceGroupId', 'Tag'],
     JoinResourceGroup: ['ResourceGroupId', 'ResourceId', 'ResourceType'],
-    JoinSecurityGroup: ['InstanceId', 'SecurityGroupId'],
-    LeaveSecurityGroup: ['InstanceId', 'SecurityGroupId'],
+    JoinSecurityGroup: ['InstanceId', 'NetworkInterfaceId', 'SecurityGroupId'],
+    LeaveSecurityGroup: ['InstanceId', 'NetworkInterfaceId', 'SecurityGroupId'],
     ListTagResources: ['NextToken', 'ResourceId', 'ResourceType', 'Tag', 'TagFilter'],
     ModifyAutoSnapshotPolicyEx: [
       'CopiedSnapshotsRetentionDays', 'CopyEncryptionConfiguration.Encrypted', 'CopyEncryptionConfiguration.KMSKeyId',
@@ -236,6 +254,8 @@ export const ACTED_PARAMS: ActedParams = {
     ModifyInstanceSpec: ['InstanceId', 'InstanceType', 'InternetMaxBandwidthIn', 'InternetMaxBandwidthOut'],
     ModifyInstanceVpcAttribute: ['InstanceId', 'PrivateIpAddress', 'SecurityGroupId', 'VSwitchId', 'VpcId'],
     ModifyInstanceVncPasswd: ['InstanceId', 'VncPassword'],
+    ModifyNetworkInterfaceAttribute: ['DeleteOnRelease', 'Description', 'NetworkInterfaceId', 'NetworkInterfaceName', 'SecurityGroupId'],
+    ModifyPrefixList: ['AddEntry', 'Description', 'PrefixListId', 'PrefixListName', 'RemoveEntry'],
     ModifyPrepayInstanceSpec: ['InstanceId', 'InstanceType', 'OperatorType', 'RebootWhenFinished'],
     ModifySecurityGroupAttribute: ['Description', 'SecurityGroupId', 'SecurityGroupName'],
     ModifySecurityGroupEgressRule: [
@@ -307,6 +327,15 @@ export const ACTED_PARAMS: ActedParams = {
     ModifyVRouterAttribute: ['Description', 'VRouterId', 'VRouterName'],
     ModifyVSwitchAttribute: ['Description', 'VSwitchId', 'VSwitchName'],
     ModifyVpcAttribute: ['CidrBlock', 'Description', 'UserCidr', 'VpcId', 'VpcName'],
+    AllocateEipAddress: ['Bandwidth', 'ISP', 'InternetChargeType'],
+    AssociateEipAddress: ['AllocationId', 'InstanceId', 'InstanceType'],
+    DescribeEipAddresses: [
+      'AllocationId', 'AssociatedInstanceId', 'AssociatedInstanceType', 'ChargeType', 'EipAddress', 'Filter.1.Key', 'Filter.1.Value',
+      'Filter.2.Key', 'Filter.2.Value', 'ISP', 'LockReason', 'PageNumber', 'PageSize', 'Status',
+    ],
+    ModifyEipAddressAttribute: ['AllocationId', 'Bandwidth'],
+    ReleaseEipAddress: ['AllocationId'],
+    UnassociateEipAddress: ['AllocationId', 'InstanceId', 'InstanceType'],
   },
   vpc: {
     CreateVSwitch: ['CidrBlock', 'Description', 'Ipv6CidrBlock', 'Tag', 'VSwitchName', 'VpcId', 'ZoneId'],
@@ -353,6 +382,18 @@ export const ACTED_PARAMS: ActedParams = {
     EnableVpcClassicLink: ['VpcId'],
     ModifyRouteTableAttributes: ['Description', 'RoutePropagationEnable', 'RouteTableId', 'RouteTableName'],
     ModifyVRouterAttribute: ['Description', 'VRouterId', 'VRouterName'],
+    // Elastic IP addresses (eips.ts).
+    AllocateEipAddress: [
+      'Bandwidth', 'Description', 'ISP', 'InstanceChargeType', 'InternetChargeType', 'IpAddress', 'Name', 'Netmode', 'ResourceGroupId',
+    ],
+    AssociateEipAddress: ['AllocationId', 'InstanceId', 'InstanceType', 'Mode', 'PrivateIpAddress'],
+    DescribeEipAddresses: [
+      'AllocationId', 'AssociatedInstanceId', 'AssociatedInstanceType', 'ChargeType', 'EipAddress', 'EipName', 'Filter.1.Key', 'Filter.1.Value',
+      'Filter.2.Key', 'Filter.2.Value', 'ISP', 'LockReason', 'PageNumber', 'PageSize', 'ResourceGroupId', 'Status', 'Tag',
+    ],
+    ModifyEipAddressAttribute: ['AllocationId', 'Bandwidth', 'Description', 'Name'],
+    ReleaseEipAddress: ['AllocationId'],
+    UnassociateEipAddress: ['AllocationId', 'Force', 'InstanceId', 'InstanceType', 'PrivateIpAddress'],
   },
   sts: {
     AssumeRole: ['DurationSeconds', 'ExternalId', 'Policy', 'RoleArn', 'RoleSessionName'],

@@ -1,7 +1,7 @@
 /**
- * BssOpenApi bills and balance from the meter's usage (src/engine/metering.ts, settled at most a
- * minute of service time behind): QueryInstanceBill (per resource, or per billing item with
- * IsBillingItem; MONTHLY or DAILY), QueryBill (bill records: each day's pay-as-you-go charges,
+ * BssOpenApi bills and balance from the meter's usage (src/engine/metering.ts: settled at each
+ * clock hour, and within a minute of a status change or a purchase): QueryInstanceBill (per
+ * resource, or per billing item with IsBillingItem; MONTHLY or DAILY), QueryBill (bill records: each day's pay-as-you-go charges,
  * each subscription order) and QueryAccountBalance (the price table's account credit less
  * everything charged). Amounts are the trade prices; OpenECS has no coupons, vouchers or arrears.
  */

@@ -546,7 +546,7 @@ export const customImageActions = ecsHandlers({
       }
       // 000:L999–1001: the old system disk and (by default) its automatic snapshots go; manual ones stay.
       const oldSnapshots = (await snapshotsOfDisk(trx, old.id)).map((s) => s.id);
-      await deleteDiskRow(trx, old.id);
+      await deleteDiskRow(trx, old.id, now);
       // Their bytes go in the engine (the instance is Stopped, so no guest holds them).
       await enqueueFileRemoval(enqueue, now, { diskIds: [old.id], snapshotIds: oldSnapshots });
       await trx.insertInto('transitions').values({ resource_id: old.id, from_status: old.status, to_status: 'Deleted', at: now }).execute();

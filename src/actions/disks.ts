@@ -327,7 +327,7 @@ export const diskActions = ecsHandlers({
       if (now.status !== d.status) throw incorrectDiskStatus(now, 'deletion: detach the disk first (the disk must be Available)');
       // Its automatic snapshots may go with it (DeleteAutoSnapshot): each snapshot's operation looks.
       const snapshotIds = (await snapshotsOfDisk(trx, d.id)).map((s) => s.id);
-      await deleteDiskRow(trx, d.id);
+      await deleteDiskRow(trx, d.id, ctx.now());
       await trx.insertInto('transitions').values({ resource_id: d.id, from_status: d.status, to_status: 'Deleted', at: ctx.now() }).execute();
       await enqueueFileRemoval(enqueue, ctx.now(), { diskIds: [d.id], snapshotIds });
       return {};

@@ -1,8 +1,8 @@
 /**
- * The VPC, VSwitch, vRouter and route-table actions that the ECS API (2014-05-26) still hosts, as
+ * The VPC, VSwitch, vRouter, route-table and EIP actions that the ECS API (2014-05-26) still hosts, as
  * older clients call them (fog-aliyun, aliyungo, the ECS SDKs before the VPC product split).
  *
- * They are the VPC API's handlers (vpc.ts, route-tables.ts), so one store and one set of rules
+ * They are the VPC API's handlers (vpc.ts, route-tables.ts, eips.ts), so one store and one set of rules
  * serve both; the ECS version only differs in what it answers: each response is cut to the ECS
  * action's response shape from the generated spec (DescribeVpcs → Vpcs.Vpc[] with VRouterId,
  * VSwitchIds, UserCidrs, ...; no tags or resource groups the ECS version does not know). The
@@ -22,6 +22,7 @@ import { routeTableActions } from './route-tables.js';
 import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext, Handler, HandlerMap, ResponseBody } from './types.js';
 import { vpcActions } from './vpc.js';
+import { eipActions } from './eips.js';
 
 /** Keeps the fields the shape names, recursively; lists are cut item by item. */
 export function cutToShape(shape: ShapeSpec, value: unknown): unknown {
@@ -55,6 +56,9 @@ const SHARED: HandlerMap = {
   DescribeVRouters: routeTableActions.DescribeVRouters!, ModifyVRouterAttribute: routeTableActions.ModifyVRouterAttribute!,
   DescribeRouteTables: routeTableActions.DescribeRouteTables!, CreateRouteEntry: routeTableActions.CreateRouteEntry!,
   DeleteRouteEntry: routeTableActions.DeleteRouteEntry!,
+  AllocateEipAddress: eipActions.AllocateEipAddress!, AssociateEipAddress: eipActions.AssociateEipAddress!,
+  UnassociateEipAddress: eipActions.UnassociateEipAddress!, ReleaseEipAddress: eipActions.ReleaseEipAddress!,
+  DescribeEipAddresses: eipActions.DescribeEipAddresses!, ModifyEipAddressAttribute: eipActions.ModifyEipAddressAttribute!,
 };
 
 /** AttachClassicLinkVpc and DetachClassicLinkVpc alike. */

@@ -22,6 +22,8 @@ import { objectStoreActions } from './object-store.js';
 import { vncActions } from './vnc.js';
 import { metadataOptionsActions } from './metadata-options.js';
 import { networkInterfaceActions } from './network-interfaces.js';
+import { networkInterfaceLifecycleActions } from './network-interface-lifecycle.js';
+import { networkInterfacePermissionActions } from './network-interface-permissions.js';
 import { monitoringActions } from './monitoring.js';
 import { securityGroupToolsActions } from './security-group-tools.js';
 import { vpcTagActions } from './vpc-tags.js';
@@ -29,6 +31,8 @@ import { routeTableActions } from './route-tables.js';
 import { vpcDefaultActions } from './vpc-defaults.js';
 import { vpcCidrActions } from './vpc-cidrs.js';
 import { ecsVpcActions } from './ecs-vpc.js';
+import { eipActions } from './eips.js';
+import { natPublicIpActions } from './nat-public-ip.js';
 import { stsActions } from './sts.js';
 import { ramActions } from './ram/index.js';
 import { joinResourceGroupActions, moveResourceGroupActions, resourceManagerActions } from './resource-groups.js';
@@ -42,6 +46,7 @@ import { consoleSignInActions } from './console-sign-in.js';
 import { ramDiagnosticActions } from './ram-diagnostics.js';
 import { systemEventActions } from './system-events.js';
 import { accountAttributeActions } from './account-attributes.js';
+import { prefixListActions } from './prefix-lists.js';
 
 export function allHandlers(): Record<Product, HandlerMap> {
   return {
@@ -50,10 +55,10 @@ export function allHandlers(): Record<Product, HandlerMap> {
       ...keyPairsActions, ...tagsActions, ...instancesActions,
       ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions, ...imageTaskActions, ...vncActions, ...monitoringActions,
       ...metadataOptionsActions, ...joinResourceGroupActions,
-      ...ecsVpcActions, ...networkInterfaceActions, ...systemEventActions, ...accountAttributeActions,
-      ...spotMarketActions, ...priceActions,
+      ...ecsVpcActions, ...networkInterfaceActions, ...networkInterfaceLifecycleActions, ...networkInterfacePermissionActions, ...systemEventActions, ...accountAttributeActions,
+      ...spotMarketActions, ...priceActions, ...prefixListActions, ...natPublicIpActions,
     },
-    vpc: { ...vpcActions, ...vpcTagActions, ...moveResourceGroupActions, ...routeTableActions, ...vpcDefaultActions, ...vpcCidrActions },
+    vpc: { ...vpcActions, ...vpcTagActions, ...moveResourceGroupActions, ...routeTableActions, ...vpcDefaultActions, ...vpcCidrActions, ...eipActions },
     sts: { ...stsActions },
     ram: { ...ramActions, ...ramDiagnosticActions },
     bssopenapi: { ...bssActions, ...bssPriceActions, ...bssBillActions },

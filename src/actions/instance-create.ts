@@ -333,6 +333,7 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         metadata_http_tokens: plan.metadataOptions.httpTokens,
         metadata_hop_limit: plan.metadataOptions.hopLimit,
         metadata_tags: plan.metadataOptions.tags,
+        row_version: 0,
         maintenance_start_time: '',
         maintenance_end_time: '',
         maintenance_action: DEFAULT_ACTION_ON_MAINTENANCE,

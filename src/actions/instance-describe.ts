@@ -2,11 +2,12 @@
 import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
 import { parseUtc } from '../domain/time.js';
-import { getInstance, securityGroupsOf, type InstanceFilter } from '../store/instances.js';
-import { instancePage } from '../store/instance-pages.js';
+import { getInstance, instancesByIdsInOrder, securityGroupsOf, type InstanceFilter } from '../store/instances.js';
+import { instanceKeyPage, instancePage } from '../store/instance-pages.js';
 import { idsWithTags, tagsOf } from '../store/tags.js';
-import { primaryInterfacesOf } from '../store/network-interfaces.js';
-import { describeInstanceItemJson, instanceAttribute, type DescribeInstancesItem } from './instance-view.js';
+import { attachedInterfacesOf } from '../store/network-interfaces.js';
+import { eipsOfAddresses, eipsOfInstances } from '../store/eips.js';
+import { describeInstanceItemsJson, instanceAttribute, type DescribeInstancesItem } from './instance-view.js';
 import { RawJson } from '../api/render.js';
 import { pageFields, pageOf } from './paging.js';
 import { ecsHandlers } from './typed-handlers.js';
@@ -59,8 +60,14 @@ async function filterOf(ctx: ActionContext, p: Params): Promise<InstanceFilter> 
     instanceTypeFamilyPrefix: p.InstanceTypeFamily, keyPairName: p.KeyPairName,
     chargeType: p.InstanceChargeType, internetChargeType: p.InternetChargeType, resourceGroupId: p.ResourceGroupId,
     privateIps: jsonList(p, 'PrivateIpAddresses', 100) ?? jsonList(p, 'InnerIpAddresses', 100),
-    publicIps: jsonList(p, 'PublicIpAddresses', 100) ?? jsonList(p, 'EipAddresses', 100),
+    publicIps: jsonList(p, 'PublicIpAddresses', 100),
   };
+  // EipAddresses: the instances those EIPs are associated with (src/actions/eips.ts).
+  const eipAddresses = jsonList(p, 'EipAddresses', 100);
+  if (eipAddresses) {
+    const holders = [...(await eipsOfAddresses(ctx.db, ctx.principal.accountId, eipAddresses)).values()];
+    f.ids = f.ids ? f.ids.filter((id) => holders.includes(id)) : holders;
+  }
   if (p.Status && !['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'].includes(p.Status)) {
     throw new EcsError('InvalidStatus.ValueNotSupported', `The specified Status "${p.Status}" is not valid.`, 400);
   }
@@ -98,13 +105,13 @@ export const instanceDescribeActions = ecsHandlers({
     const page = pageOf(p, { defaultSize: 10, maxSize: 100, maxResultsMin: 10, maxResultsMax: 100, maxResultsDefault: 10 });
     const f = await filterOf(ctx, p);
     if (ctx.dryRun) throw new EcsError('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
-    const { total, rows } = await instancePage(ctx.db, f, page.offset, page.limit);
-    const ids = rows.map((r) => r.id);
-    const [groups, tags, enis] = await Promise.all([securityGroupsOf(ctx.db, ids), tagsOf(ctx.db, ids), primaryInterfacesOf(ctx.db, ids)]);
+    const { total, keys } = await instanceKeyPage(ctx.db, f, page.offset, page.limit);
+    const ids = keys.map((r) => r.id);
+    const [groups, tags, enis, eips] = await Promise.all([securityGroupsOf(ctx.db, ids), tagsOf(ctx.db, ids), attachedInterfacesOf(ctx.db, ids), eipsOfInstances(ctx.db, ids)]);
     // The items as JSON text, kept per instance while unchanged (instance-view.ts), copied into the answer.
-    const items = rows.map((r) => describeInstanceItemJson(r, groups.get(r.id) ?? [], tags.get(r.id), enis.get(r.id)));
+    const items = await describeInstanceItemsJson(ctx.db, keys, groups, tags, enis, (missing) => instancesByIdsInOrder(ctx.db, missing), eips);
     return {
-      ...pageFields(page, rows.length, total),
+      ...pageFields(page, keys.length, total),
       Instances: { Instance: new RawJson(`[${items.join(',')}]`) as unknown as DescribeInstancesItem[] },
     };
   },
@@ -123,7 +130,7 @@ export const instanceDescribeActions = ecsHandlers({
   async DescribeInstanceAttribute(ctx, p) {
     const row = await requireInstance(ctx, p.InstanceId);
     const groups = await securityGroupsOf(ctx.db, [row.id]);
-    return instanceAttribute(row, groups.get(row.id) ?? []);
+    return instanceAttribute(row, groups.get(row.id) ?? [], (await eipsOfInstances(ctx.db, [row.id])).get(row.id));
   },
 
   async DescribeUserData(ctx, p) {

@@ -15,6 +15,7 @@ import { decodeUserData, passwordSealer } from './instance-create.js';
 import { requireInstance } from './instance-describe.js';
 import { checkGroupCapacity, resolveInstanceType, resolveSecurityGroups } from './launch-deps.js';
 import { ecsHandlers } from './typed-handlers.js';
+import { regroupInterface } from './network-interface-lifecycle.js';
 import type { ActionContext, Tx } from './types.js';
 
 const MAX_GROUPS_PER_INSTANCE = 5;
@@ -133,6 +134,7 @@ export const instanceModifyActions = ecsHandlers({
   },
 
   async JoinSecurityGroup(ctx, p) {
+    if (p.NetworkInterfaceId) return regroupInterface(ctx, p, true);
     if (!p.InstanceId) throw new EcsError('MissingParameter', 'The input parameter "InstanceId" that is mandatory for processing this request is not supplied.');
     const join = async (row: InstanceRow, current: string[], q: Tx | ActionContext['db']): Promise<string[]> => {
       checkRegroupStatus(row);
@@ -151,6 +153,7 @@ export const instanceModifyActions = ecsHandlers({
   },
 
   async LeaveSecurityGroup(ctx, p) {
+    if (p.NetworkInterfaceId) return regroupInterface(ctx, p, false);
     if (!p.InstanceId) throw new EcsError('MissingParameter', 'The input parameter "InstanceId" that is mandatory for processing this request is not supplied.');
     const leave = (row: InstanceRow, current: string[]): string[] => {
       checkRegroupStatus(row);

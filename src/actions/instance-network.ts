@@ -3,7 +3,8 @@
  * or VPC while Stopped; the guest gets the new address at its next start, since the driver is
  * given the instance row's address at every start), ModifyInstanceNetworkSpec (public bandwidth
  * and its billing) and AllocatePublicIpAddress (a public address from the operator's pool,
- * src/domain/public-ip-pool.ts; shown by DescribeInstances, not routed anywhere: issue 14).
+ * src/domain/public-ip-pool.ts; on the wire as 1:1 NAT to the private address, shaped to
+ * InternetMaxBandwidthOut, like an EIP: src/network/eip-wire.ts).
  */
 import { randomInt } from 'node:crypto';
 import { refuseIfExpiryLocked } from './expiry-lock.js';
@@ -12,8 +13,9 @@ import { parseIpv4 } from '../domain/cidr.js';
 import { planVpcMove, type MoveGroup } from '../domain/instances/vpc-move.js';
 import { addressesHeldByOthers, setPublicIpIfNone, setSecurityGroups, updateInstance, updateInstanceIfStatus, type InstanceRow } from '../store/instances.js';
 import { allocatePrivateIp, findSecurityGroup, findVSwitch, releasePrivateIps } from '../store/network.js';
-import { movePrimaryInterface, primaryInterfacesOf } from '../store/network-interfaces.js';
+import { interfacesOfInstance, movePrimaryInterface, primaryInterfacesOf } from '../store/network-interfaces.js';
 import { allocatePublicIp } from '../store/public-ips.js';
+import { instanceHasEip } from '../store/eips.js';
 import { requestSecurityPolicy } from '../engine/security-policy.js';
 import { requireInstance } from './instance-describe.js';
 import { checkGroupCapacity } from './launch-deps.js';
@@ -40,7 +42,16 @@ async function givePublicIp(ctx: ActionContext, trx: Tx, row: InstanceRow, reque
   });
   // Compare-and-set: of two concurrent allocations only one keeps its address (the other rolls back).
   if (!(await setPublicIpIfNone(trx, row.id, ip))) throw new EcsError('AllocatedAlready', `The instance ${row.id} already has a public address.`);
+  // With the row written (so locked), as AssociateEipAddress locks it: an instance has an EIP or a NAT public address, not both.
+  if (await instanceHasEip(trx, row.id)) throw new EcsError('AllocatedAlready', `The instance ${row.id} has an EIP associated; unassociate it first.`);
+  // The address goes on the wire: 1:1 NAT to the private address (src/network/enforcer.ts gatherEipMappings).
+  await requestSecurityPolicy(trx, ctx.now());
   return ip;
+}
+
+/** Secondary ENIs attached (or attaching, detaching) to the instance. */
+async function secondaryEnisOf(q: Parameters<typeof interfacesOfInstance>[0], instanceId: string): Promise<number> {
+  return (await interfacesOfInstance(q, instanceId)).filter((n) => n.type !== 'Primary').length;
 }
 
 export const instanceNetworkActions = ecsHandlers({
@@ -56,6 +67,7 @@ export const instanceNetworkActions = ecsHandlers({
       vpcId: p.VpcId, groupIds, groups, privateIp: p.PrivateIpAddress,
       used: vsw ? await usedAddresses(ctx, vsw.id, row.id) : new Set(),
       secondaryIps: [...(await primaryInterfacesOf(ctx.db, [row.id])).values()][0]?.secondary_ips.length ?? 0,
+      secondaryEnis: await secondaryEnisOf(ctx.db, row.id),
     });
     if (!r.ok) throw new EcsError(r.code, r.message);
     const plan = r.plan;
@@ -71,6 +83,8 @@ export const instanceNetworkActions = ecsHandlers({
       await lockRow(trx, 'vswitches', plan.vswitchId);
       const moved = await updateInstanceIfStatus(trx, row.id, 'Stopped', { vpc_id: plan.vpcId, vswitch_id: plan.vswitchId, private_ip: plan.privateIp });
       if (!moved) throw new EcsError('IncorrectInstanceStatus', `The instance ${row.id} is no longer Stopped.`);
+      // Again with the instance's row written (so locked, as AttachNetworkInterface locks it).
+      if (p.VpcId && (await secondaryEnisOf(trx, row.id))) throw new EcsError('InvalidInstance.AttachedEni', 'The instance has secondary network interfaces attached: detach them before moving it to another VPC.');
       await releasePrivateIps(trx, row.id);
       await allocatePrivateIp(trx, { vswitchId: plan.vswitchId, instanceId: row.id, requested: plan.privateIp });
       await movePrimaryInterface(trx, row.id, { vpcId: plan.vpcId, vswitchId: plan.vswitchId, privateIp: plan.privateIp });
@@ -107,6 +121,8 @@ export const instanceNetworkActions = ecsHandlers({
       // A subscription instance gets its address when bandwidth goes above 0; a pay-as-you-go one
       // only when asked (AllocatePublicIp, or AllocatePublicIpAddress), as the metadata describes.
       if (!row.public_ip && out > 0 && (prePaid || allocate)) await givePublicIp(ctx, trx, row);
+      // The NAT public address is shaped to InternetMaxBandwidthOut (and off the wire at 0).
+      else if (row.public_ip && out !== row.internet_max_bandwidth_out) await requestSecurityPolicy(trx, ctx.now());
       return prePaid ? { OrderId: String(randomInt(10 ** 11, 10 ** 12)) } : {};
     });
   },

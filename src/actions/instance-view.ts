@@ -1,10 +1,10 @@
 /** Renders instance rows in the shapes of DescribeInstances and DescribeInstanceAttribute. */
-import { createHash } from 'node:crypto';
 import { isoMinute, PAY_AS_YOU_GO_EXPIRED_TIME } from '../domain/time.js';
 import type { Tag } from '../domain/tags.js';
 import { renderTags } from '../store/tags.js';
-import type { InstanceRow } from '../store/instances.js';
+import type { InstanceRow, ListedInstance } from '../store/instances.js';
 import type { NetworkInterfaceWithIps } from '../store/network-interfaces.js';
+import type { EipRow } from '../store/eips.js';
 import type { EcsActions } from '../api/generated/ecs-types.js';
 
 export function instanceTypeFamily(type: string): string {
@@ -25,7 +25,16 @@ function operationLocks(r: InstanceRow): { LockReason: string }[] {
   return locks;
 }
 
-function common(r: InstanceRow, groups: string[]) {
+/** The EIP an instance has (store/eips.ts eipsOfInstances), as EipAddress shows it. */
+export type InstanceEip = Pick<EipRow, 'id' | 'ip_address' | 'bandwidth' | 'internet_charge_type' | 'status'>;
+
+function eipAddress(e: InstanceEip | undefined) {
+  return e
+    ? { IpAddress: e.ip_address, AllocationId: e.id, InternetChargeType: e.internet_charge_type, Bandwidth: e.bandwidth }
+    : { IpAddress: '', AllocationId: '', InternetChargeType: '', Bandwidth: 0 };
+}
+
+function common(r: InstanceRow, groups: string[], eip?: InstanceEip) {
   return {
     InstanceId: r.id,
     InstanceName: r.name,
@@ -52,55 +61,74 @@ function common(r: InstanceRow, groups: string[]) {
     PublicIpAddress: ips(r.public_ip),
     InnerIpAddress: { IpAddress: [] as string[] },
     VpcAttributes: { VpcId: r.vpc_id, VSwitchId: r.vswitch_id, NatIpAddress: '', PrivateIpAddress: ips(r.private_ip) },
-    EipAddress: { IpAddress: '', AllocationId: '', InternetChargeType: '', Bandwidth: 0 },
+    EipAddress: eipAddress(eip),
     // A subscription stopped for expiry is locked until renewed (src/domain/instances/subscription-lifecycle.ts).
     OperationLocks: { LockReason: operationLocks(r) },
   };
 }
 
 /**
- * DescribeInstances renders the same unchanged instances page after page; building and encoding
- * each item was most of a call's time, so each instance's item is kept as JSON text and reused
- * while its inputs (the row, its groups, tags and primary ENI) are unchanged. The key is a digest
- * of all of those inputs, so a stale item cannot be served. Bounded by the text's size, least
- * recently used out first.
+ * DescribeInstances renders the same unchanged instances page after page; reading whole rows and
+ * building and encoding each item was most of a call's time. So each instance's item is kept as
+ * JSON text, per store, with the inputs it was rendered from: the row's version (which the store
+ * moves on every update of the row, migration 0035), its groups, tags and attached ENIs. A page
+ * reads its instances' ids and versions only, and reads and renders in full just those whose
+ * inputs moved, so a stale item cannot be served. Bounded by the text's size, least recently used
+ * out first.
  */
-const itemCache = new Map<string, { key: string; json: string }>();
+interface ItemCache { items: Map<string, { key: string; json: string }>; bytes: number }
+const itemCaches = new WeakMap<object, ItemCache>();
 const ITEM_CACHE_BYTES = 64 * 1024 * 1024;
-let itemCacheBytes = 0;
 
-function inputsKey(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined): string {
-  // Every column by value (a row read twice has its columns in the same order; null is not "null").
-  let text = '';
-  for (const v of Object.values(r)) text += v === null ? '\u0000\u0001' : `${v}\u0001`;
-  text += `\u0002${groups.join('\u0001')}\u0002`;
+function itemKey(version: number, groups: string[], tags: Tag[] | undefined, enis: NetworkInterfaceWithIps[] | undefined, eip: InstanceEip | undefined): string {
+  let text = `${version}\u0002${groups.join('\u0001')}\u0002`;
   for (const t of tags ?? []) text += `${t.Key}\u0001${t.Value}\u0003`;
-  text += `\u0002${eni ? JSON.stringify(eni) : ''}`;
-  return createHash('sha1').update(text).digest('base64');
+  return `${text}\u0002${enis ? JSON.stringify(enis) : ''}\u0002${eip ? `${eip.id}\u0001${eip.ip_address}\u0001${eip.bandwidth}\u0001${eip.internet_charge_type}` : ''}`;
 }
 
-/** The instance's DescribeInstances item as JSON text. */
-export function describeInstanceItemJson(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined): string {
-  const key = inputsKey(r, groups, tags, eni);
-  const hit = itemCache.get(r.id);
-  if (hit) {
-    itemCache.delete(r.id);
-    if (hit.key === key) { itemCache.set(r.id, hit); return hit.json; }
-    itemCacheBytes -= hit.json.length;
+/**
+ * The DescribeInstances items of a page as JSON text, in the page's order; `readRows` reads the
+ * rows of the ids not rendered at their version yet (an instance gone meanwhile is left out).
+ */
+export async function describeInstanceItemsJson(
+  store: object, page: ListedInstance[], groups: Map<string, string[]>, tags: Map<string, Tag[]>, enis: Map<string, NetworkInterfaceWithIps[]>,
+  readRows: (ids: string[]) => Promise<InstanceRow[]>,
+  eips: Map<string, InstanceEip> = new Map(),
+): Promise<string[]> {
+  let cache = itemCaches.get(store);
+  if (!cache) { cache = { items: new Map(), bytes: 0 }; itemCaches.set(store, cache); }
+  const inputs = (id: string, version: number) => itemKey(version, groups.get(id) ?? [], tags.get(id), enis.get(id), eips.get(id));
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const k of page) {
+    const hit = cache.items.get(k.id);
+    if (hit && hit.key === inputs(k.id, k.row_version)) {
+      cache.items.delete(k.id);
+      cache.items.set(k.id, hit);
+      out.set(k.id, hit.json);
+    } else {
+      missing.push(k.id);
+    }
   }
-  const json = JSON.stringify(buildItem(r, groups, tags, eni));
-  itemCache.set(r.id, { key, json });
-  itemCacheBytes += json.length;
-  for (const [id, e] of itemCache) {
-    if (itemCacheBytes <= ITEM_CACHE_BYTES) break;
-    itemCache.delete(id);
-    itemCacheBytes -= e.json.length;
+  for (const r of missing.length ? await readRows(missing) : []) {
+    const json = JSON.stringify(buildItem(r, groups.get(r.id) ?? [], tags.get(r.id), enis.get(r.id), eips.get(r.id)));
+    const old = cache.items.get(r.id);
+    if (old) { cache.items.delete(r.id); cache.bytes -= old.json.length + old.key.length; }
+    const key = inputs(r.id, r.row_version);
+    cache.items.set(r.id, { key, json });
+    cache.bytes += json.length + key.length;
+    out.set(r.id, json);
   }
-  return json;
+  for (const [id, e] of cache.items) {
+    if (cache.bytes <= ITEM_CACHE_BYTES) break;
+    cache.items.delete(id);
+    cache.bytes -= e.json.length + e.key.length;
+  }
+  return page.flatMap((k) => out.get(k.id) ?? []);
 }
 
-export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined) {
-  return buildItem(r, groups, tags, eni);
+export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, enis: NetworkInterfaceWithIps[] | undefined) {
+  return buildItem(r, groups, tags, enis);
 }
 
 /** Physical cores and threads of the instance's vCPUs (two threads per core from 2 vCPUs up). */
@@ -108,29 +136,31 @@ function cpuOptions(r: InstanceRow) {
   return { CoreCount: Math.max(1, Math.floor(r.cpu / 2)), ThreadsPerCore: r.cpu > 1 ? 2 : 1, Numa: '', TopologyType: '' };
 }
 
-/** The primary ENI as DescribeInstances lists it; Terraform resolves every id here with DescribeNetworkInterfaces. */
-function networkInterfaces(eni: NetworkInterfaceWithIps | undefined) {
-  if (!eni) return { NetworkInterface: [] };
+/**
+ * The attached ENIs as DescribeInstances lists them, the primary first (`Type` Primary/Secondary:
+ * Terraform finds the primary by its Type and resolves every id here with DescribeNetworkInterfaces).
+ */
+function networkInterfaces(enis: NetworkInterfaceWithIps[] | undefined) {
   return {
-    NetworkInterface: [{
+    NetworkInterface: (enis ?? []).map((eni) => ({
       Type: eni.type,
       NetworkInterfaceId: eni.id,
       MacAddress: eni.mac_address,
       PrimaryIpAddress: eni.primary_ip,
-      // NETWORK_PRIMARY_ENI_IP: the secondary addresses of the primary ENI too.
+      // NETWORK_PRIMARY_ENI_IP: the secondary addresses of each ENI too.
       PrivateIpSets: { PrivateIpSet: [eni.primary_ip, ...eni.secondary_ips].map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0 })) },
       Ipv6Sets: { Ipv6Set: [] as { Ipv6Address: string }[] },
       Ipv4PrefixSets: { Ipv4PrefixSet: [] as { Ipv4Prefix: string }[] },
       Ipv6PrefixSets: { Ipv6PrefixSet: [] as { Ipv6Prefix: string }[] },
-    }],
+    })),
   };
 }
 
 export type DescribeInstancesItem = NonNullable<NonNullable<EcsActions['DescribeInstances']['response']['Instances']>['Instance']>[number];
 
-function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, eni: NetworkInterfaceWithIps | undefined) {
+function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, enis: NetworkInterfaceWithIps[] | undefined, eip?: InstanceEip) {
   const item = {
-    ...common(r, groups),
+    ...common(r, groups, eip),
     InstanceTypeFamily: instanceTypeFamily(r.instance_type),
     OSType: r.os_type,
     OSName: r.os_name,
@@ -161,7 +191,7 @@ function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, en
     DedicatedInstanceAttribute: { Affinity: '', Tenancy: '' },
     EcsCapacityReservationAttr: { CapacityReservationId: '', CapacityReservationPreference: '' },
     RdmaIpAddress: { IpAddress: [] as string[] },
-    NetworkInterfaces: networkInterfaces(eni),
+    NetworkInterfaces: networkInterfaces(enis),
     Tags: renderTags(tags),
     MetadataOptions: { HttpEndpoint: r.metadata_http_endpoint, HttpTokens: r.metadata_http_tokens, HttpPutResponseHopLimit: r.metadata_hop_limit },
     HibernationOptions: { Configured: false },
@@ -173,7 +203,7 @@ function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, en
   return { ...item, ...beyondSpec };
 }
 
-export function instanceAttribute(r: InstanceRow, groups: string[]) {
-  return { ...common(r, groups), IoOptimized: 'optimized', VlanId: '', ClusterId: '', EnableJumboFrame: r.enable_jumbo_frame === 1 };
+export function instanceAttribute(r: InstanceRow, groups: string[], eip?: InstanceEip) {
+  return { ...common(r, groups, eip), IoOptimized: 'optimized', VlanId: '', ClusterId: '', EnableJumboFrame: r.enable_jumbo_frame === 1 };
 }
 

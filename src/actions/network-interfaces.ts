@@ -1,6 +1,6 @@
 /**
- * DescribeNetworkInterfaces: the stored network interfaces (today the primary ENI of every
- * instance, src/store/network-interfaces.ts), every filter of the metadata that applies to them and
+ * DescribeNetworkInterfaces: the stored network interfaces (every instance's primary ENI and the
+ * secondary ones, src/store/network-interfaces.ts), every filter of the metadata that applies to them and
  * both paging modes. Terraform's instance Read asks for each ENI id DescribeInstances lists and
  * type-asserts `PrivateIpSets`, `Ipv6Sets`, `SecurityGroupIds` and `Attachment` as objects and
  * `Primary` as a JSON boolean.
@@ -10,14 +10,16 @@ import type { Params } from '../api/params.js';
 import { isoSecond } from '../domain/time.js';
 import { securityGroupsOf } from '../store/instances.js';
 import {
-  addressesOfVSwitch, addSecondaryIps, countNetworkInterfaces, findNetworkInterface, listNetworkInterfaces, removeSecondaryIps, secondaryIpsOf,
+  addressesOfVSwitch, addSecondaryIps, countNetworkInterfaces, findNetworkInterface, interfaceGroupsOf, listNetworkInterfaces, removeSecondaryIps, secondaryIpsOf,
   type NetworkInterfaceFilter, type NetworkInterfaceRow, type NetworkInterfaceView,
 } from '../store/network-interfaces.js';
 import { getInstance } from '../store/instances.js';
+import { dropEipsOfInterface, eipsOfInstances, eipsOfInterfaces, type EipRow } from '../store/eips.js';
 import { findVSwitch } from '../store/network.js';
 import { findInstanceType } from '../domain/catalog/instance-types.js';
 import { parseIpv4 } from '../domain/cidr.js';
 import { planSecondaryIps } from '../domain/instances/secondary-ips.js';
+import { MAX_UNATTACHED_ENI_IPS } from '../domain/network-interfaces.js';
 import { idsWithTags, renderTags, tagsOf } from '../store/tags.js';
 import type { Tag } from '../domain/tags.js';
 import { pageFields, pageOf } from './paging.js';
@@ -31,8 +33,11 @@ type NetworkInterfaceSet = NonNullable<NonNullable<EcsActions['DescribeNetworkIn
 const TYPES = ['Primary', 'Secondary'];
 const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'];
 
-function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | undefined, secondary: string[]) {
+/** `eips`: the EIP of each of the ENI's private addresses (an instance's EIP is on its primary ENI's primary address). */
+function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | undefined, secondary: string[], eips: Map<string, EipRow>) {
   const attached = n.instance_id !== '';
+  const publicIpOf = (ip: string) => ({ PublicIpAddress: eips.get(ip)?.ip_address ?? '', AllocationId: eips.get(ip)?.id ?? '' });
+  const publicIp = publicIpOf(n.primary_ip);
   const item = {
     NetworkInterfaceId: n.id,
     NetworkInterfaceName: n.name,
@@ -46,13 +51,13 @@ function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | 
     MacAddress: n.mac_address,
     PrivateIpAddress: n.primary_ip,
     PrivateIpSets: {
-      PrivateIpSet: [n.primary_ip, ...secondary].map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0, AssociatedPublicIp: { PublicIpAddress: '', AllocationId: '' } })),
+      PrivateIpSet: [n.primary_ip, ...secondary].map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0, AssociatedPublicIp: publicIpOf(ip) })),
     },
     Ipv6Sets: { Ipv6Set: [] as { Ipv6Address: string }[] },
     Ipv4PrefixSets: { Ipv4PrefixSet: [] as { Ipv4Prefix: string }[] },
     Ipv6PrefixSets: { Ipv6PrefixSet: [] as { Ipv6Prefix: string }[] },
     SecurityGroupIds: { SecurityGroupId: groups },
-    AssociatedPublicIp: { PublicIpAddress: '', AllocationId: '' },
+    AssociatedPublicIp: publicIp,
     Attachment: attached
       ? { InstanceId: n.instance_id, DeviceIndex: n.device_index, NetworkCardIndex: n.network_card_index, TrunkNetworkInterfaceId: '' }
       : {},
@@ -71,6 +76,22 @@ function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | 
   return { ...item, ...beyondSpec };
 }
 
+/** The interfaces as DescribeNetworkInterfaces lists them (and DescribeNetworkInterfaceAttribute shows one). */
+export async function renderInterfaces(db: ActionContext['db'] | Tx, rows: NetworkInterfaceView[]) {
+  const ids = rows.map((r) => r.id);
+  const instanceIds = rows.filter((r) => r.type === 'Primary').map((r) => r.instance_id);
+  const [groups, own, tagMap, secondary] = await Promise.all([
+    securityGroupsOf(db, instanceIds), interfaceGroupsOf(db, ids), tagsOf(db, ids), secondaryIpsOf(db, ids),
+  ]);
+  const [eips, eniEips] = await Promise.all([eipsOfInstances(db, instanceIds), eipsOfInterfaces(db, ids)]);
+  const eipsOf = (r: NetworkInterfaceView): Map<string, EipRow> => {
+    if (r.type !== 'Primary') return eniEips.get(r.id) ?? new Map();
+    const eip = eips.get(r.instance_id);
+    return eip ? new Map([[r.primary_ip, eip]]) : new Map();
+  };
+  return rows.map((r) => interfaceItem(r, (r.type === 'Primary' ? groups.get(r.instance_id) : own.get(r.id)) ?? [], tagMap.get(r.id), secondary.get(r.id) ?? [], eipsOf(r)));
+}
+
 function oneOf(p: Params, name: string, allowed: string[]): string | undefined {
   const v: string | undefined = p[name] || undefined;
   if (v !== undefined && !allowed.includes(v)) {
@@ -79,32 +100,38 @@ function oneOf(p: Params, name: string, allowed: string[]): string | undefined {
   return v;
 }
 
-/** The interface and its instance, which must be Running or Stopped for its addresses to change. */
-async function requireAttachedInterface(ctx: ActionContext, id: string): Promise<{ eni: NetworkInterfaceRow; instanceType: string }> {
+/**
+ * The interface whose addresses change, and how many private addresses it may hold: an
+ * unattached secondary ENI (Available) its own limit; an attached one its instance type's
+ * EniPrivateIpAddressQuantity, the instance being Running or Stopped.
+ */
+async function requireAddressableInterface(ctx: ActionContext, id: string): Promise<{ eni: NetworkInterfaceRow; limit: number }> {
   const eni = await findNetworkInterface(ctx.db, ctx.principal.accountId, ctx.regionId, id);
   if (!eni) throw new EcsError('InvalidEniId.NotFound', `The specified NetworkInterfaceId "${id}" does not exist.`);
+  if (eni.type !== 'Primary' && eni.status === 'Available') return { eni, limit: MAX_UNATTACHED_ENI_IPS };
+  if (eni.status !== 'InUse') throw new EcsError('InvalidOperation.InvalidEniState', `The network interface ${id} is ${eni.status}; its addresses change while Available or InUse.`);
   const inst = eni.instance_id ? await getInstance(ctx.db, ctx.principal.accountId, eni.instance_id) : undefined;
   if (!inst) throw new EcsError('InvalidOperation.InvalidEniState', `The network interface ${id} is not attached to an instance.`);
   if (inst.status !== 'Running' && inst.status !== 'Stopped') {
     throw new EcsError('InvalidOperation.InvalidEcsState', `The instance ${inst.id} is ${inst.status}; its addresses change while Running or Stopped.`);
   }
-  return { eni, instanceType: inst.instance_type };
+  return { eni, limit: findInstanceType(inst.instance_type)?.eniPrivateIps ?? 1 };
 }
 
 export const networkInterfaceActions = ecsHandlers({
   /**
-   * Secondary private addresses of an interface (today the primary ENI of an instance); the guest
-   * is not told of them yet (the QEMU driver configures the primary address only).
+   * Secondary private addresses of an interface (an instance's primary ENI, or a secondary ENI
+   * attached or not); the guest is not told of them yet (the QEMU driver configures the primary address only).
    */
   async AssignPrivateIpAddresses(ctx, p) {
-    const { eni, instanceType } = await requireAttachedInterface(ctx, p.NetworkInterfaceId);
+    const { eni, limit } = await requireAddressableInterface(ctx, p.NetworkInterfaceId);
     const vsw = await findVSwitch(ctx.db, { accountId: ctx.principal.accountId, regionId: ctx.regionId }, eni.vswitch_id);
     if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The VSwitch ${eni.vswitch_id} of the network interface does not exist.`);
     const planIn = async (q: Tx | ActionContext['db']) => {
       const current = (await secondaryIpsOf(q, [eni.id])).get(eni.id) ?? [];
       const used = new Set((await addressesOfVSwitch(q, vsw.id)).map(parseIpv4).filter((n): n is number => n !== undefined));
       const plan = planSecondaryIps({
-        vswitchCidr: vsw.cidr_block, used, current: current.length, limit: findInstanceType(instanceType)?.eniPrivateIps ?? 1,
+        vswitchCidr: vsw.cidr_block, used, current: current.length, limit,
         requested: p.PrivateIpAddress, count: p.SecondaryPrivateIpAddressCount,
       });
       if (!plan.ok) throw new EcsError(plan.code, plan.message);
@@ -122,7 +149,7 @@ export const networkInterfaceActions = ecsHandlers({
   },
 
   async UnassignPrivateIpAddresses(ctx, p) {
-    const { eni } = await requireAttachedInterface(ctx, p.NetworkInterfaceId);
+    const { eni } = await requireAddressableInterface(ctx, p.NetworkInterfaceId);
     const ips: string[] = (p.PrivateIpAddress ?? []).filter((x: string) => x !== '');
     if (ips.length === 0) throw new EcsError('MissingParameter', 'The input parameter "PrivateIpAddress.N" that is mandatory for processing this request is not supplied.');
     const current = new Set((await secondaryIpsOf(ctx.db, [eni.id])).get(eni.id) ?? []);
@@ -133,7 +160,11 @@ export const networkInterfaceActions = ecsHandlers({
         : `The address ${stranger} is not a secondary address of ${eni.id}.`);
     }
     return ctx.mutate(async (trx) => {
+      // The ENI's row locked, as AssociateEipAddress locks it: an EIP is never bound to an address going away.
+      await lockRow(trx, 'network_interfaces', eni.id);
       await removeSecondaryIps(trx, eni.id, ips);
+      // An EIP on an unassigned address is let go (Available; no code of the metadata refuses it).
+      await dropEipsOfInterface(trx, eni.id, ctx.now(), ips);
       return {};
     });
   },
@@ -165,13 +196,9 @@ export const networkInterfaceActions = ecsHandlers({
     // No interface here is managed by a cloud service or holds an IPv6 address.
     if (p.ServiceManaged === true || p.Ipv6Address?.length) f.ids = [];
     const [total, rows] = await Promise.all([countNetworkInterfaces(ctx.db, f), listNetworkInterfaces(ctx.db, f, page.offset, page.limit)]);
-    const instanceIds = rows.filter((r) => r.type === 'Primary').map((r) => r.instance_id);
-    const [groups, tagMap, secondary] = await Promise.all([
-      securityGroupsOf(ctx.db, instanceIds), tagsOf(ctx.db, rows.map((r) => r.id)), secondaryIpsOf(ctx.db, rows.map((r) => r.id)),
-    ]);
     return {
       ...pageFields(page, rows.length, total),
-      NetworkInterfaceSets: { NetworkInterfaceSet: rows.map((r) => interfaceItem(r, r.type === 'Primary' ? groups.get(r.instance_id) ?? [] : [], tagMap.get(r.id), secondary.get(r.id) ?? [])) },
+      NetworkInterfaceSets: { NetworkInterfaceSet: await renderInterfaces(ctx.db, rows) },
     };
   },
 });

@@ -242,10 +242,10 @@ export const joinResourceGroupActions = ecsHandlers({
 });
 
 export const moveResourceGroupActions = vpcHandlers({
-  /** VPC: moves a VPC or a VSwitch (the types of the VPC API that exist here). */
+  /** VPC: moves a VPC, a VSwitch or an EIP (the types of the VPC API that exist here). */
   async MoveResourceGroup(ctx, p) {
     const type = vpcGroupResourceType(String(p.ResourceType ?? ''));
-    if (!type) throw new EcsError('IllegalParam.ResourceType', `The ResourceType "${p.ResourceType}" is not supported: use VPC or VSWITCH.`);
+    if (!type) throw new EcsError('IllegalParam.ResourceType', `The ResourceType "${p.ResourceType}" is not supported: use VPC, VSWITCH or EIP.`);
     const group = await requireGroup(ctx, p.NewResourceGroupId, 'InvalidResourceGroupId');
     const table = VPC_GROUP_RESOURCE_TYPES[type];
     const found = await findOwnResource(ctx, table, String(p.ResourceId ?? ''), ctx.regionId);

@@ -5,8 +5,9 @@
  * Every VPC has one vRouter and one System route table (CreateVpc). Its System entries follow
  * from the VSwitches (src/domain/route-entries.ts); custom entries are stored. A custom entry is
  * `Available` as soon as CreateRouteEntry returns (the real service passes through Pending for a
- * moment; clients poll until Available). The entries are stored and shown, not yet routed: the
- * QEMU driver's VPC bridges forward within a VSwitch block only.
+ * moment; clients poll until Available). Creating or deleting one requests the `security-policy`
+ * operation in its transaction, whose reconciler also puts the entries on the QEMU driver's VPC
+ * bridges (src/network/route-wire.ts).
  *
  * Where the two products name one refusal differently, `byProduct` picks the caller's code.
  */
@@ -17,19 +18,20 @@ import { isValidVpcDescription, isValidVpcName } from '../domain/network-names.j
 import { newId } from '../domain/ids.js';
 import { fitsQuota } from '../domain/quotas.js';
 import {
-  checkDestination, checkNextHop, NEXT_HOP_INSTANCE_STATES, systemEntries, type RouteEntryView,
+  checkDestination, checkNextHop, ENI_NEXT_HOP, NEXT_HOP_ENI_STATES, NEXT_HOP_INSTANCE_STATES, systemEntries, type RouteEntryView,
 } from '../domain/route-entries.js';
 import { isoSecond } from '../domain/time.js';
 import { findVpcByRouter, listVpcs, updateVpc, vswitchesOfVpcs, type VpcRow } from '../store/network.js';
 import { quotaFor } from '../store/quotas.js';
 import {
-  customEntriesOf, deleteRouteEntry, findCustomEntry, findRouteTable, insertRouteEntry, listRouteTables, nextHopInstance, updateRouteTable,
+  customEntriesOf, deleteRouteEntry, findCustomEntry, findRouteTable, insertRouteEntry, listRouteTables, nextHopInstance, nextHopInterface, updateRouteTable,
   type RouteEntryRow, type RouteTableRow,
 } from '../store/route-tables.js';
 import { vpcHandlers } from './typed-handlers.js';
 import type { ActionContext, Tx } from './types.js';
 import { lockRow } from '../store/row-locks.js';
 import { UNIQUE, onViolation } from '../store/unique.js';
+import { requestSecurityPolicy } from '../engine/security-policy.js';
 
 const DEFAULT_PAGE_SIZE = 10;
 const ENTRY_LIST_DEFAULT = 50;
@@ -101,6 +103,17 @@ async function checkRoom(ctx: ActionContext, q: Tx | ActionContext['db'], table:
   }
   const limit = await quotaFor(q, ctx.principal.accountId, 'route-entries-per-table');
   if (!fitsQuota(custom.length, limit)) throw new EcsError('QuotaExceeded', `Route entry quota exceeded: at most ${limit} custom entries per route table.`);
+}
+
+/** The next hop exists in the table's VPC and is in a state to take traffic (an ENI attached or not). */
+async function checkHop(ctx: ActionContext, q: Tx | ActionContext['db'], table: RouteTableRow, hop: { type: string; id: string }): Promise<void> {
+  if (hop.type !== ENI_NEXT_HOP) return checkHopInstance(ctx, q, table, hop.id);
+  const eni = await nextHopInterface(q, scope(ctx), hop.id);
+  if (!eni) throw new EcsError('InvalidNetworkInterface.NotFound', `The specified networkInterface "${hop.id}" does not exist.`);
+  if (eni.vpc_id !== table.vpc_id) throw new EcsError('InvalidNexthop', `The Specified nexthop illegal: the network interface ${hop.id} is not in the VPC ${table.vpc_id} of the route table.`);
+  if (!NEXT_HOP_ENI_STATES.includes(eni.status)) {
+    throw new EcsError('IncorrectInstanceStatus', `The network interface ${hop.id} is ${eni.status}: a next hop must be Available or InUse.`);
+  }
 }
 
 async function checkHopInstance(ctx: ActionContext, q: Tx | ActionContext['db'], table: RouteTableRow, hopId: string): Promise<void> {
@@ -206,7 +219,7 @@ export const routeTableActions = vpcHandlers({
     }
     const destination = String(p.DestinationCidrBlock ?? '');
     await checkRoom(ctx, ctx.db, table, destination);
-    await checkHopInstance(ctx, ctx.db, table, hop.id);
+    await checkHop(ctx, ctx.db, table, hop);
     const id = newId('rte-');
     return ctx.mutate(async (trx) => {
       // Again with the VPC's row locked (DeleteVpc and CreateVSwitch take it too): concurrent
@@ -214,13 +227,14 @@ export const routeTableActions = vpcHandlers({
       const locked = await lockRow(trx, 'vpcs', table.vpc_id) ? await findRouteTable(trx, scope(ctx), table.id) : undefined;
       if (!locked) throw new EcsError('InvalidRouteTableId.NotFound', `The specified route table "${table.id}" does not exist.`);
       await checkRoom(ctx, trx, locked, destination);
-      // The next hop's row too (vpcs → instances): an instance being released is not routed to.
-      await lockRow(trx, 'instances', hop.id);
-      await checkHopInstance(ctx, trx, locked, hop.id);
+      // The next hop's row too (vpcs → instances / ENIs): one being released or deleted is not routed to.
+      await lockRow(trx, hop.type === ENI_NEXT_HOP ? 'network_interfaces' : 'instances', hop.id);
+      await checkHop(ctx, trx, locked, hop);
       await onViolation(UNIQUE.routeDestination, () => duplicateDestination(destination, table.id), () => insertRouteEntry(trx, {
         id, route_table_id: table.id, destination_cidr_block: destination.trim(), type: 'Custom', next_hop_type: hop.type,
         next_hop_id: hop.id, name: p.RouteEntryName ?? '', description: p.Description ?? '', status: 'Available', created_at: ctx.now(),
       }));
+      await requestSecurityPolicy(trx, ctx.now());
       return { RouteEntryId: id };
     });
   },
@@ -254,6 +268,7 @@ export const routeTableActions = vpcHandlers({
     const id = target.id;
     return ctx.mutate(async (trx) => {
       await deleteRouteEntry(trx, id);
+      await requestSecurityPolicy(trx, ctx.now());
       return {};
     });
   },

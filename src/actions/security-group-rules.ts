@@ -13,9 +13,11 @@ import {
   type RuleInput, type RuleSpec, type SecurityGroupRule, type ValidatedRule,
 } from '../domain/security-rules/index.js';
 import { newId } from '../domain/ids.js';
+import { checkRuleFamily, MAX_ASSOCIATIONS_PER_LIST, ruleQuotaCost, rulePrefixList } from '../domain/prefix-lists.js';
 import { isoSecond } from '../domain/time.js';
 import { getInstance } from '../store/instances.js';
-import { lockRow } from '../store/row-locks.js';
+import { associatedGroups, findPrefixList, prefixListCapacities, prefixListNames, withPrefixListEntries } from '../store/prefix-lists.js';
+import { lockRow, lockRows } from '../store/row-locks.js';
 import {
   deleteRules, deleteRulesOfGroup, findAccount, findGroup, groupIdsOfInstance, groupsByIds, insertRules, instancesWithAddress, referencingGroups,
   isReferencedByRules, rulesByIds, rulesOfGroups, setInnerAccessPolicy, updateRule, type GroupRow,
@@ -102,10 +104,53 @@ export async function checkAuthorizedGroup(ctx: ActionContext, g: GroupRow, v: V
   }
 }
 
-/** The group's limits after adding `added` (200 rules; 20 authorized groups). */
-export function checkLimits(existing: RuleSpec[], added: RuleSpec[]): void {
-  if (existing.length + added.length > MAX_RULES_PER_GROUP) {
-    throw new EcsError('AuthorizationLimitExceed', `The limit of authorization records in the security group reaches (${MAX_RULES_PER_GROUP} inbound and outbound rules).`);
+/**
+ * A rule naming a prefix list: the list must be the caller's in the group's region and of the
+ * family the rule's other fields imply; a list already referenced by 1,000 other groups takes no
+ * more (`associating`: Authorize and Modify; Revoke only finds the list).
+ */
+async function checkPrefixListRef(ctx: ActionContext, g: GroupRow, spec: RuleSpec, db: Db = ctx.db, associating = true): Promise<void> {
+  const id = rulePrefixList(spec);
+  if (!id) return;
+  const list = await findPrefixList(db, ctx.principal.accountId, g.region_id, id);
+  if (!list) throw new EcsError('InvalidPrefixListId.NotFound', `The specified prefix list "${id}" was not found.`);
+  if (!associating) return;
+  checkRuleFamily(spec, list.address_family);
+  const groups = (await associatedGroups(db, [id])).get(id) ?? [];
+  if (!groups.includes(g.id) && groups.length >= MAX_ASSOCIATIONS_PER_LIST) {
+    throw new EcsError('LimitExceed.PrefixListAssociationResource', 'The number of resources associated with the prefix list exceeds the limit.');
+  }
+}
+
+/** What a rule's peer must be before the rule is written: an authorized group, or a prefix list. */
+export async function checkRulePeer(ctx: ActionContext, g: GroupRow, v: ValidatedRule, db: Db = ctx.db): Promise<void> {
+  await checkAuthorizedGroup(ctx, g, v);
+  await checkPrefixListRef(ctx, g, v.spec, db);
+}
+
+/** MaxEntries of the prefix lists the rules reference: their cost against the group's rule quota. */
+export function ruleCapacities(db: Db, rules: RuleSpec[]): Promise<Map<string, number>> {
+  return prefixListCapacities(db, rules.map(rulePrefixList));
+}
+
+/**
+ * The prefix lists of `rules` locked (before the group's row, LOCK_ORDER) and found again: a
+ * DeletePrefixList racing the write either sees the new rule or makes this request answer not found.
+ */
+export async function holdPrefixLists(ctx: ActionContext, trx: Db, g: GroupRow, rules: RuleSpec[]): Promise<void> {
+  await lockRows(trx, 'prefix_lists', rules.map(rulePrefixList).filter(Boolean));
+  for (const r of rules) await checkPrefixListRef(ctx, g, r, trx);
+}
+
+/**
+ * The group's limits after adding `added`: 200 rules, a rule referencing a prefix list counting
+ * the list's MaxEntries (`capacities`, ECS "Prefix lists": MaxEntries, not the entries it has,
+ * counts against the referencing resource's quota); 20 authorized groups.
+ */
+export function checkLimits(existing: RuleSpec[], added: RuleSpec[], capacities: ReadonlyMap<string, number> = new Map()): void {
+  const used = [...existing, ...added].reduce((n, r) => n + ruleQuotaCost(rulePrefixList(r), capacities), 0);
+  if (used > MAX_RULES_PER_GROUP) {
+    throw new EcsError('AuthorizationLimitExceed', `The limit of authorization records in the security group reaches (${MAX_RULES_PER_GROUP} inbound and outbound rules; a rule referencing a prefix list counts its MaxEntries).`);
   }
   const groups = new Set([...existing, ...added].map(referencedGroup).filter(Boolean));
   const before = new Set(existing.map(referencedGroup).filter(Boolean));
@@ -125,16 +170,17 @@ function authorize(direction: Direction): Handler {
     const g = await loadGroup(ctx, p.SecurityGroupId);
     const gctx = groupContext(ctx, g);
     const rules = ruleInputs(p).map((i) => validateRule(i, direction, gctx, 'authorize'));
-    for (const v of rules) await checkAuthorizedGroup(ctx, g, v);
+    for (const v of rules) await checkRulePeer(ctx, g, v);
     refusedDuplicates(rules);
     const plan = async (db: Db) => {
       const existing = await rulesOfGroups(db, [g.id]);
       const added = newRules(existing, rules.map((r) => r.spec));
-      checkLimits(existing, added);
+      checkLimits(existing, added, await ruleCapacities(db, [...existing, ...added]));
       return added;
     };
     await plan(ctx.db);
     return ctx.mutate(async (trx) => {
+      await holdPrefixLists(ctx, trx, g, rules.map((r) => r.spec));
       // The group's row locked, the limits are counted again: concurrent authorizations add up one after the other.
       await lockRow(trx, 'security_groups', g.id);
       await loadGroup(ctx, g.id, trx);
@@ -178,6 +224,7 @@ function revoke(direction: Direction): Handler {
       const gctx = groupContext(ctx, g);
       const wanted = ruleInputs(p).map((i) => validateRule(i, direction, gctx, 'revoke'));
       refusedDuplicates(wanted);
+      for (const v of wanted) await checkPrefixListRef(ctx, g, v.spec, ctx.db, false);
       const resolved = await Promise.all(wanted.map((v) => resolveOwner(ctx, v)));
       targets = async (db) => {
         const byKey = new Map((await rulesOfGroups(db, [g.id], direction)).map((r) => [ruleKey(r), r.id]));
@@ -242,7 +289,7 @@ function modify(direction: Direction): Handler {
       const nic = parseNicType(given.NicType);
       if (gctx.network === 'classic' && nic && nic !== target.nicType) throw new EcsError('InvalidOperation.ModifyNicType', 'NicType is not allowed to modify.');
       const v = validateRule({ ...asInput(target), ...given } as RuleInput, direction, gctx, 'modify');
-      await checkAuthorizedGroup(ctx, g, v);
+      await checkRulePeer(ctx, g, v);
       spec = v.spec;
     } else {
       const v = validateRule(Object.fromEntries(RULE_FIELDS.map((f) => [f, p[f]])) as RuleInput, direction, gctx, 'modify');
@@ -266,11 +313,13 @@ function modify(direction: Direction): Handler {
       throw new EcsError('InvalidParam.InvalidModifyRuleRequest', 'The request parameters are illegal: an identical rule already exists in the security group.');
     }
     const others = (await rulesOfGroups(ctx.db, [g.id])).filter((r) => r.id !== target.id);
-    checkLimits(others, [spec]);
+    checkLimits(others, [spec], await ruleCapacities(ctx.db, [...others, spec]));
     return ctx.mutate(async (trx) => {
+      await holdPrefixLists(ctx, trx, g, [spec]);
       await lockRow(trx, 'security_groups', g.id);
       await rulesWithIds(ctx, g, [target.id], direction, trx);
-      checkLimits((await rulesOfGroups(trx, [g.id])).filter((r) => r.id !== target.id), [spec]);
+      const rest = (await rulesOfGroups(trx, [g.id])).filter((r) => r.id !== target.id);
+      checkLimits(rest, [spec], await ruleCapacities(trx, [...rest, spec]));
       await updateRule(trx, target.id, spec);
       return {};
     });
@@ -287,17 +336,19 @@ function renderRule(r: SecurityGroupRule, names: Map<string, string>): RuleItem 
     SourcePortRange: r.sourcePortRange, Policy: renderPolicy(r.policy), Priority: String(r.priority), NicType: r.nicType,
     SourceCidrIp: r.sourceCidrIp, Ipv6SourceCidrIp: r.ipv6SourceCidrIp, SourceGroupId: r.sourceGroupId,
     SourceGroupName: names.get(r.sourceGroupId) ?? '', SourceGroupOwnerAccount: r.sourceGroupId ? r.sourceGroupOwnerId : '',
-    SourcePrefixListId: r.sourcePrefixListId, SourcePrefixListName: '',
+    SourcePrefixListId: r.sourcePrefixListId, SourcePrefixListName: names.get(r.sourcePrefixListId) ?? '',
     DestCidrIp: r.destCidrIp, Ipv6DestCidrIp: r.ipv6DestCidrIp, DestGroupId: r.destGroupId,
     DestGroupName: names.get(r.destGroupId) ?? '', DestGroupOwnerAccount: r.destGroupId ? r.destGroupOwnerId : '',
-    DestPrefixListId: r.destPrefixListId, DestPrefixListName: '',
+    DestPrefixListId: r.destPrefixListId, DestPrefixListName: names.get(r.destPrefixListId) ?? '',
     Description: r.description, CreateTime: isoSecond(r.createdAt),
   };
 }
 
+/** Names of the groups and prefix lists the rules reference, by id. */
 async function groupNames(db: Db, rules: RuleSpec[]): Promise<Map<string, string>> {
   const rows = await groupsByIds(db, rules.map(referencedGroup).filter(Boolean));
-  return new Map(rows.map((g) => [g.id, g.name]));
+  const lists = await prefixListNames(db, rules.map(rulePrefixList));
+  return new Map([...rows.map((g) => [g.id, g.name] as const), ...lists]);
 }
 
 const describeAttribute = async (ctx: ActionContext, p: EcsRequest<'DescribeSecurityGroupAttribute'>) => {
@@ -387,7 +438,7 @@ export const securityGroupRulesActions = ecsHandlers({
 // ---- the explainer (OpenECS extension) ----------------------------------------------------
 
 async function evaluatedGroups(ctx: ActionContext, rows: GroupRow[]): Promise<EvaluatedGroup[]> {
-  const rules = await rulesOfGroups(ctx.db, rows.map((g) => g.id));
+  const rules = await withPrefixListEntries(ctx.db, await rulesOfGroups(ctx.db, rows.map((g) => g.id)));
   return rows.map((g) => ({ id: g.id, type: groupType(g), innerAccessPolicy: innerPolicyOf(g), rules: rules.filter((r) => r.securityGroupId === g.id) }));
 }
 

@@ -27,7 +27,7 @@ import { DEFAULT_GROUP_DESCRIPTION, defaultGroupRules, isDefaultGroup, planClone
 import { countSecurityGroups, findVpc, insertSecurityGroup, listSecurityGroups } from '../store/network.js';
 import { quotaFor } from '../store/quotas.js';
 import { deleteRules, groupsByIds, insertRules, rulesOfGroups, type GroupRow } from '../store/security-group-rules.js';
-import { checkAuthorizedGroup, checkLimits, loadGroup } from './security-group-rules.js';
+import { checkLimits, checkRulePeer, holdPrefixLists, loadGroup, ruleCapacities } from './security-group-rules.js';
 import { openEcsHandlers, type OpenEcsRequest } from './typed-handlers.js';
 import type { ActionContext, ResponseBody, Tx } from './types.js';
 import { lockAccount, lockRow } from '../store/row-locks.js';
@@ -126,7 +126,7 @@ async function cloneSecurityGroup(ctx: ActionContext, p: OpenEcsRequest<'CloneSe
     { groupId: id, regionId: destRegion, vpcId: destVpc, accountId },
     groupContext(ctx, { type: src.type, vpc_id: destVpc }),
   );
-  checkLimits([], plan.toAdd);
+  checkLimits([], plan.toAdd, await ruleCapacities(ctx.db, plan.toAdd));
   return ctx.mutate(async (trx) => {
     // Again with the account locked, then the VPC (which DeleteVpc locks to find it empty).
     await lockAccount(trx, accountId);
@@ -178,7 +178,7 @@ async function checkImport(ctx: ActionContext, g: GroupRow, content: string, for
     for (const s of one.skipped) out.skipped.push({ ...s, index });
     for (const spec of one.toAdd) {
       try {
-        await checkAuthorizedGroup(ctx, g, { spec, ownerAccount: '' });
+        await checkRulePeer(ctx, g, { spec, ownerAccount: '' });
         out.accepted.push(spec);
       } catch (e) {
         if (!(e instanceof EcsError)) throw e;
@@ -203,8 +203,9 @@ async function importRules(ctx: ActionContext, p: OpenEcsRequest<'ImportSecurity
   if (p.Preview === true) return body(true);
   // Like Authorize with Permissions.N, a file with one bad rule changes nothing.
   if (check.errors.length) refuse(check.errors[0]!, 'Rule');
-  checkLimits(existing, check.accepted);
+  checkLimits(existing, check.accepted, await ruleCapacities(ctx.db, [...existing, ...check.accepted]));
   return ctx.mutate(async (trx) => {
+    await holdPrefixLists(ctx, trx, g, check.accepted);
     // The group's row locked (as Authorize locks it): rules written meanwhile count against its limits.
     await lockRow(trx, 'security_groups', g.id);
     await loadGroup(ctx, g.id, trx);
@@ -212,7 +213,7 @@ async function importRules(ctx: ActionContext, p: OpenEcsRequest<'ImportSecurity
     const now = await rulesOfGroups(trx, [g.id]);
     const have = new Set(now.map(ruleKey));
     const add = check.accepted.filter((r) => !have.has(ruleKey(r)));
-    checkLimits(now, add);
+    checkLimits(now, add, await ruleCapacities(trx, [...now, ...add]));
     await insertRules(trx, { accountId: ctx.principal.accountId, regionId: g.region_id, groupId: g.id }, add.map((spec) => ({ id: newId('sgr-'), spec })), ctx.now());
     return body(false);
   });
@@ -241,7 +242,7 @@ async function restoreRules(ctx: ActionContext, p: OpenEcsRequest<'RestoreSecuri
   for (const [index, r] of plan.toAdd.entries()) {
     try {
       const v = validateRule(ruleAsInput(r), r.direction, gctx, 'authorize');
-      await checkAuthorizedGroup(ctx, g, { spec: v.spec, ownerAccount: '' });
+      await checkRulePeer(ctx, g, { spec: v.spec, ownerAccount: '' });
       toAdd.push(v.spec);
     } catch (e) {
       if (!(e instanceof EcsError)) throw e;
@@ -259,11 +260,14 @@ async function restoreRules(ctx: ActionContext, p: OpenEcsRequest<'RestoreSecuri
   });
   if (p.Preview === true) return body(true);
   if (errors.length) refuse(errors[0]!, 'Template rule');
-  checkLimits(current.filter((r) => !removeIds.has(r.id)), toAdd);
+  const kept = current.filter((r) => !removeIds.has(r.id));
+  checkLimits(kept, toAdd, await ruleCapacities(ctx.db, [...kept, ...toAdd]));
   return ctx.mutate(async (trx) => {
+    await holdPrefixLists(ctx, trx, g, toAdd);
     await lockRow(trx, 'security_groups', g.id);
     await loadGroup(ctx, g.id, trx);
-    checkLimits((await rulesOfGroups(trx, [g.id])).filter((r) => !removeIds.has(r.id)), toAdd);
+    const rest = (await rulesOfGroups(trx, [g.id])).filter((r) => !removeIds.has(r.id));
+    checkLimits(rest, toAdd, await ruleCapacities(trx, [...rest, ...toAdd]));
     await deleteRules(trx, g.id, [...removeIds]);
     await insertRules(trx, { accountId: ctx.principal.accountId, regionId: g.region_id, groupId: g.id }, toAdd.map((spec) => ({ id: newId('sgr-'), spec })), ctx.now());
     return body(false);
@@ -299,7 +303,7 @@ async function createDefaultSecurityGroup(ctx: ActionContext, p: OpenEcsRequest<
       const rules = await rulesOfGroups(trx, [found.id]);
       const have = new Set(rules.map(ruleKey));
       const add = wanted.filter((r) => !have.has(ruleKey(r)));
-      checkLimits(rules, add);
+      checkLimits(rules, add, await ruleCapacities(trx, rules));
       await insertRules(trx, { ...owner, groupId: found.id }, add.map((spec) => ({ id: newId('sgr-'), spec })), ctx.now());
       return { SecurityGroupId: found.id, VpcId: vpc.id, Created: false };
     }

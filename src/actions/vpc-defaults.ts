@@ -7,8 +7,9 @@
  * mark them default when the action is CreateDefault*; one default VPC per account and region,
  * one default VSwitch per zone (OperationFailed.DefaultVpcExist / DefaultVSwitchExist).
  *
- * DeletionProtection takes the types EIP, CBWP and NATGW (its metadata): OpenECS has none of
- * those resources yet, so every id is DeletionProtection.ResourceNotExist, and any other type
+ * DeletionProtection takes the types EIP, CBWP and NATGW (its metadata): EIPs are protected from
+ * ReleaseEipAddress (src/actions/eips.ts); OpenECS has no bandwidth plans or NAT gateways, so
+ * their ids are DeletionProtection.ResourceNotExist, and any other type
  * (a VPC included) DeletionProtection.TypeNotSupport, as the real service answers.
  *
  * ClassicLink joins classic-network instances to a VPC; the classic network does not exist here.
@@ -24,6 +25,7 @@ import { answerInShape } from './ecs-vpc.js';
 import { vpcHandlers, type VpcResponse } from './typed-handlers.js';
 import type { ActionContext, ResponseBody } from './types.js';
 import { vpcActions } from './vpc.js';
+import { setEipDeletionProtection } from './eips.js';
 
 const DELETION_PROTECTION_TYPES = new Set(['EIP', 'CBWP', 'NATGW']);
 
@@ -73,6 +75,7 @@ export const vpcDefaultActions = vpcHandlers({
   async DeletionProtection(ctx, p) {
     const type = String(p.Type ?? '');
     if (!DELETION_PROTECTION_TYPES.has(type)) throw new EcsError('DeletionProtection.TypeNotSupport', `The resource type "${type}" does not support deletion protection: EIP, CBWP or NATGW.`);
+    if (type === 'EIP') return setEipDeletionProtection(ctx, String(p.InstanceId ?? ''), p.ProtectionEnable === true);
     throw new EcsError('DeletionProtection.ResourceNotExist', `The resource "${p.InstanceId}" does not exist: OpenECS has no ${type} resources.`);
   },
 

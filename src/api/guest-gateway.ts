@@ -5,6 +5,7 @@
  *  - `credentials.sock`: `GET /instances/<id>/ram-role` answers the instance's RAM role and its
  *    temporary credentials from the store (src/auth/instance-credentials.ts), 404 when it holds none;
  *    `GET /instances/<id>/active-system-events` its system events under way (a JSON list);
+ *    `GET /instances/<id>/network-interfaces` its attached ENIs (`network/interfaces/macs/`);
  *  - `api.sock`: the OpenECS API itself, the same routes and authentication as the TCP port.
  * Only the helper forwards to them: it sends API calls to `api.sock` and never a guest's request
  * to `credentials.sock`.
@@ -18,7 +19,8 @@ import type { SecretBox } from '../auth/secrets.js';
 import type { Clock } from '../engine/clock.js';
 import type { Db } from '../store/db.js';
 import { API_SOCKET, CREDENTIALS_SOCKET, GUEST_IP_HEADER } from '../network/metadata-server.js';
-import type { ActiveSystemEvent } from '../network/metadata.js';
+import type { ActiveSystemEvent, MetadataNic } from '../network/metadata.js';
+import { attachedInterfacesWithNetworks } from '../store/network-interfaces.js';
 import { activeEventsOf } from '../store/system-events.js';
 import { isoSecond } from '../domain/time.js';
 
@@ -27,6 +29,14 @@ export async function activeSystemEventsOf(db: Db, instanceId: string): Promise<
   return (await activeEventsOf(db, instanceId)).map((e) => ({
     EventId: e.id, EventType: e.event_type, EventCycleStatus: e.cycle_status,
     NotBefore: isoSecond(e.not_before), EventPublishTime: isoSecond(e.publish_time), Reason: e.reason,
+  }));
+}
+
+/** The metadata service's `network/interfaces/macs/` of one instance: its attached ENIs, primary first. */
+export async function metadataNicsOf(db: Db, instanceId: string): Promise<MetadataNic[]> {
+  return (await attachedInterfacesWithNetworks(db, instanceId)).map((n) => ({
+    networkInterfaceId: n.id, mac: n.mac_address, primaryIp: n.primary_ip, privateIps: [n.primary_ip, ...n.secondary_ips],
+    vpcId: n.vpc_id, vswitchId: n.vswitch_id, vpcCidr: n.vpc_cidr, vswitchCidr: n.vswitch_cidr,
   }));
 }
 
@@ -50,6 +60,17 @@ export async function startGuestGateway(dir: string, o: { db: Db; sealer: Secret
         res.end(JSON.stringify(list));
       }, (e) => {
         o.log?.('instance system events not read', { instance: ev[1], error: String(e) });
+        res.writeHead(500); res.end();
+      });
+      return;
+    }
+    const nics = /^\/instances\/([A-Za-z0-9-]+)\/network-interfaces$/.exec(req.url ?? '');
+    if (req.method === 'GET' && nics) {
+      metadataNicsOf(o.db, nics[1]!).then((list) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(list));
+      }, (e) => {
+        o.log?.('instance network interfaces not read', { instance: nics[1], error: String(e) });
         res.writeHead(500); res.end();
       });
       return;

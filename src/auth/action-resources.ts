@@ -69,13 +69,22 @@ const image = r('image:ImageId');
 const snapshot = r('snapshot:SnapshotId');
 const group = r('securitygroup:SecurityGroupId');
 const eni = r('networkinterface:NetworkInterfaceId');
+const prefixList = r('prefixlist:PrefixListId');
 const tagged = r('$ResourceType:ResourceId');
 const launch = ['instance:*', 'disk:*', 'image:ImageId', 'vpc/vswitch:VSwitchId', 'securitygroup:SecurityGroupId', 'securitygroup:SecurityGroupIds', 'keypair:KeyPairName', 'snapshot:DataDisk.SnapshotId', 'snapshot:SystemDisk.SnapshotId'];
 
 const ECS: Record<string, ActionRule> = {
   AddTags: tagged, RemoveTags: tagged, TagResources: tagged, UntagResources: tagged, ListTagResources: tagged, DescribeTags: any,
   AllocatePublicIpAddress: instance,
+  ConvertNatPublicIpToEip: r('instance:InstanceId', 'vpc/eip:*'),
+  ReleasePublicIpAddress: instance,
   AssignPrivateIpAddresses: eni, UnassignPrivateIpAddresses: eni,
+  CreateNetworkInterface: r('networkinterface:*', 'vpc/vswitch:VSwitchId', 'securitygroup:SecurityGroupId', 'securitygroup:SecurityGroupIds'),
+  DeleteNetworkInterface: eni, DescribeNetworkInterfaceAttribute: eni,
+  CreateNetworkInterfacePermission: eni, DescribeNetworkInterfacePermissions: eni, DeleteNetworkInterfacePermission: any,
+  ModifyNetworkInterfaceAttribute: r('networkinterface:NetworkInterfaceId', 'securitygroup:SecurityGroupId'),
+  AttachNetworkInterface: r('networkinterface:NetworkInterfaceId', 'instance:InstanceId'),
+  DetachNetworkInterface: r('networkinterface:NetworkInterfaceId', 'instance:InstanceId'),
   AttachInstanceRamRole: { ...r('instance:InstanceIds'), passRole: 'RamRoleName' },
   DetachInstanceRamRole: r('instance:InstanceIds', 'ram/role:RamRoleName'),
   DescribeInstanceRamRole: instances,
@@ -121,6 +130,9 @@ const ECS: Record<string, ActionRule> = {
   RunInstances: { ...r(...launch), passRole: 'RamRoleName' },
   ReplaceSystemDisk: r('instance:InstanceId', 'image:ImageId', 'disk:DiskId', 'keypair:KeyPairName'),
   CreateKeyPair: r('keypair:*'), ImportKeyPair: r('keypair:*'),
+  CreatePrefixList: r('prefixlist:*'),
+  DeletePrefixList: prefixList, ModifyPrefixList: prefixList, DescribePrefixListAttributes: prefixList, DescribePrefixListAssociations: prefixList,
+  DescribePrefixLists: list('prefixlist', 'PrefixLists.PrefixList', 'PrefixListId', 'prefixlist:PrefixListId'),
   DeleteKeyPairs: r('keypair:KeyPairNames'),
   DescribeKeyPairs: list('keypair', 'KeyPairs.KeyPair', 'KeyPairName'),
   DeleteInstance: instance, DeleteInstances: instance, StartInstance: instance, StartInstances: instance,
@@ -151,6 +163,9 @@ const ECS: Record<string, ActionRule> = {
   DescribeVSwitches: { ...list('vswitch', 'VSwitches.VSwitch', 'VSwitchId', 'vswitch:VSwitchId'), service: 'vpc' },
   CreateRouteEntry: vpcR('routetable:RouteTableId'), DeleteRouteEntry: vpcR('routetable:RouteTableId'),
   DescribeRouteTables: vpcR('routetable:RouteTableId'), DescribeVRouters: vpcR('vrouter:VRouterId'), ModifyVRouterAttribute: vpcR('vrouter:VRouterId'),
+  AllocateEipAddress: vpcR('eip:*'), ReleaseEipAddress: vpcR('eip:AllocationId'), ModifyEipAddressAttribute: vpcR('eip:AllocationId'),
+  AssociateEipAddress: vpcR('eip:AllocationId', 'ecs/instance:InstanceId'), UnassociateEipAddress: vpcR('eip:AllocationId', 'ecs/instance:InstanceId'),
+  DescribeEipAddresses: { ...list('eip', 'EipAddresses.EipAddress', 'AllocationId', 'eip:AllocationId'), service: 'vpc' },
 };
 
 const VPC: Record<string, ActionRule> = {
@@ -168,6 +183,10 @@ const VPC: Record<string, ActionRule> = {
   TagResources: tagged, UnTagResources: tagged, ListTagResources: tagged,
   MoveResourceGroup: r('$ResourceType:ResourceId', 'resourcemanager/resourcegroup:NewResourceGroupId'),
   DeletionProtection: any,
+  // Elastic IP addresses: acs:vpc:<region>:<account>:eip/<AllocationId>; associating also names the ECS instance.
+  AllocateEipAddress: r('eip:*'), ReleaseEipAddress: r('eip:AllocationId'), ModifyEipAddressAttribute: r('eip:AllocationId'),
+  AssociateEipAddress: r('eip:AllocationId', 'ecs/instance:InstanceId'), UnassociateEipAddress: r('eip:AllocationId', 'ecs/instance:InstanceId'),
+  DescribeEipAddresses: list('eip', 'EipAddresses.EipAddress', 'AllocationId', 'eip:AllocationId'),
 };
 
 const user = r('user:UserName');

@@ -3,6 +3,8 @@
  * holds the truth, so every call is idempotent and a restarted server simply tells them again.
  */
 import type { MetadataOptions } from '../domain/instances/metadata-options.js';
+import type { EipMapping } from '../network/eip-wire.js';
+import type { WireEntry } from '../network/route-wire.js';
 
 export type PowerState = 'running' | 'stopped' | 'absent';
 
@@ -13,6 +15,18 @@ export interface GuestDisk {
   device: string;
   imageId: string;
   snapshotId: string;
+}
+
+/** A secondary network interface as a guest sees it. */
+export interface GuestNic {
+  eniId: string;
+  mac: string;
+  /** Its device index on the instance (1 and up; 0 is the primary NIC). */
+  deviceIndex: number;
+  vpcId: string;
+  vswitchId: string;
+  vswitchCidr: string;
+  privateIp: string;
 }
 
 export interface GuestSpec {
@@ -49,6 +63,8 @@ export interface GuestSpec {
   metadataTags?: Record<string, string>;
   /** The primary network interface's id (DescribeNetworkInterfaces), for the metadata service. */
   eniId?: string;
+  /** Secondary network interfaces attached (InUse) or attaching: a booting guest has them (qemu). */
+  nics?: GuestNic[];
   /** The VNC password sealed with the server key (ModifyInstanceVncPasswd); absent or '': none set. Applied at every boot. */
   vncPasswordSealed?: string;
   /** The metadata generation `metadataOptions` and `metadataTags` belong to (the instance row's). */
@@ -127,6 +143,14 @@ export interface ComputeDriver {
   /** DetachDisk: true once the guest has let go of the disk (or does not run), false while it has not yet: ask again. */
   detachDisk?(instanceId: string, diskId: string): Promise<boolean>;
   /**
+   * AttachNetworkInterface: the driver gives the guest a NIC with the ENI's MAC on the ENI's
+   * VSwitch (hot-plugged into a running guest), idempotently; throws when it cannot, and the engine
+   * leaves the ENI Available (not attached). A driver without this hook cannot attach ENIs.
+   */
+  attachNic?(instanceId: string, nic: GuestNic): Promise<void>;
+  /** DetachNetworkInterface: true once the guest has let go of the NIC (or does not run), false while it has not yet: ask again. */
+  detachNic?(instanceId: string, eniId: string): Promise<boolean>;
+  /**
    * Removes the bytes of disks the store no longer has (DeleteDisk, released with their instance).
    * An instance's destroy() leaves its disks alone: a data disk with DeleteWithInstance=false
    * outlives it, and only the store knows which. `live` was read at `asOf` (epoch ms): a file
@@ -139,6 +163,10 @@ export interface ComputeDriver {
   ready?(instanceId: string): Promise<boolean>;
   /** Enforces security groups on the wire (qemu with netns): every live NIC, and the member addresses of every group. */
   applySecurityPolicy?(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void>;
+  /** Puts the associated EIPs on the wire (qemu with netns, src/network/eip-wire.ts): 1:1 NAT and each one's bandwidth. */
+  applyEipWire?(mappings: EipMapping[]): Promise<void>;
+  /** Puts the VPCs' custom route entries on the wire (qemu with netns, src/network/route-wire.ts): each with its next hop's address. */
+  applyRouteWire?(entries: WireEntry[], vswitches: { vpcId: string; cidr: string }[]): Promise<void>;
   /** A one-time WebSocket URL to the instance's VNC console (qemu), valid for a few seconds. */
   vncUrl?(instanceId: string): Promise<string>;
   /** The settings a running guest has (see GuestSettings); undefined when it does not run: its next start applies them from the GuestSpec. */

@@ -3,12 +3,14 @@
  * after `transitionMs`, counted by the engine from the persisted status change, so timing
  * survives a restart.
  */
-import type { ComputeDriver, GuestSpec, PowerState } from './driver.js';
+import type { ComputeDriver, GuestNic, GuestSpec, PowerState } from './driver.js';
 
 export class SimDriver implements ComputeDriver {
   readonly name = 'sim';
   readonly clockTimed = true;
   private guests = new Map<string, PowerState>();
+  /** Secondary NICs per guest, by ENI id (what a real hypervisor would hold). */
+  private nics = new Map<string, Map<string, GuestNic>>();
 
   constructor(readonly transitionMs: number) {}
 
@@ -23,6 +25,21 @@ export class SimDriver implements ComputeDriver {
   }
   async destroy(instanceId: string) {
     this.guests.delete(instanceId);
+    this.nics.delete(instanceId);
+  }
+  async attachNic(instanceId: string, nic: GuestNic) {
+    if (!this.guests.has(instanceId)) throw new Error(`sim: no guest ${instanceId} to attach ${nic.eniId} to`);
+    const nics = this.nics.get(instanceId) ?? new Map<string, GuestNic>();
+    nics.set(nic.eniId, nic);
+    this.nics.set(instanceId, nics);
+  }
+  async detachNic(instanceId: string, eniId: string) {
+    this.nics.get(instanceId)?.delete(eniId);
+    return true;
+  }
+  /** The guest's secondary NICs (tests). */
+  nicsOf(instanceId: string): GuestNic[] {
+    return [...(this.nics.get(instanceId)?.values() ?? [])];
   }
   async powerState(instanceId: string): Promise<PowerState> {
     return this.guests.get(instanceId) ?? 'absent';

@@ -6,8 +6,9 @@
  *   (9 regions → 16 blocks of /19, 8190 usable addresses each).
  * - Explicit blocks per region: `cn-hangzhou=203.0.113.0/24,cn-shanghai=198.51.100.0/24`; a region
  *   without a block has no public addresses (allocation answers "no stock").
- * The first and last address of each block are not handed out. Issue 14 grows this into EIPs on
- * the same table; nothing here routes traffic.
+ * The first and last address of each block are not handed out. The instances' NAT public
+ * addresses and the EIPs (src/actions/eips.ts) are held in one table (`public_ips`), so they never
+ * collide; only EIPs are routed (src/network/eip-wire.ts).
  */
 import { blockSize, formatCidr, parseCidr, type Cidr } from './cidr.js';
 

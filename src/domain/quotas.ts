@@ -15,6 +15,10 @@ export const NETWORK_QUOTAS = {
   'security-groups-per-instance': 5,
   /** VPC quota vpc_quota_route_entrys_num: 200 custom route entries per route table. */
   'route-entries-per-table': 200,
+  /** ECS limits ("Prefix lists"): 100 prefix lists per account and region. */
+  'prefix-lists-per-region': 100,
+  /** 000:L166: 20 EIPs for a single user (applied per region, as every EIP is regional). */
+  'eips-per-region': 20,
 } as const;
 
 export type NetworkQuota = keyof typeof NETWORK_QUOTAS;

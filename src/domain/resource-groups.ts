@@ -80,7 +80,7 @@ export function isEcsGroupResourceType(t: string): t is EcsGroupResourceType {
 }
 
 /** VPC MoveResourceGroup's types that exist here; clients spell them `VPC`/`Vpc`, `VSWITCH`/`VSwitch`. */
-export const VPC_GROUP_RESOURCE_TYPES = { vpc: 'vpcs', vswitch: 'vswitches' } as const;
+export const VPC_GROUP_RESOURCE_TYPES = { vpc: 'vpcs', vswitch: 'vswitches', eip: 'eips' } as const;
 export type VpcGroupResourceType = keyof typeof VPC_GROUP_RESOURCE_TYPES;
 
 export function vpcGroupResourceType(t: string): VpcGroupResourceType | undefined {

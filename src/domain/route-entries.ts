@@ -8,9 +8,10 @@
  * VPC product refuses a destination equal to or inside a VSwitch block (its system route would
  * always win). A destination wider than a VSwitch block (0.0.0.0/0, 10.0.0.0/8) is allowed.
  *
- * Next hops: only ECS instances of the same VPC exist here. The other documented next hop types
- * name resources OpenECS does not have (HaVip, VPN and NAT gateways, router interfaces, ...), so
- * their ids are never found. ECMP lists (NextHopList) carry router interfaces only.
+ * Next hops: ECS instances and ENIs (attached or not) of the same VPC exist here. The other
+ * documented next hop types name resources OpenECS does not have (HaVip, VPN and NAT gateways,
+ * router interfaces, ...), so their ids are never found. ECMP lists (NextHopList) carry router
+ * interfaces only.
  *
  * The rules return reasons; each action maps a reason to its product's code.
  */
@@ -19,6 +20,9 @@ import { containsCidr, parseCidr, type Cidr } from './cidr.js';
 export const CLOUD_SERVICE_CIDR = '100.64.0.0/10';
 
 export const INSTANCE_NEXT_HOP = 'Instance';
+export const ENI_NEXT_HOP = 'NetworkInterface';
+/** The next hop types whose resources exist here (the rest are never found). */
+const HOSTED_NEXT_HOP_TYPES: readonly string[] = [INSTANCE_NEXT_HOP, ENI_NEXT_HOP];
 /** Documented NextHopType values (CreateRouteEntry), matched exactly as the API does. */
 export const DOCUMENTED_NEXT_HOP_TYPES: readonly string[] = [
   'Instance', 'HaVip', 'RouterInterface', 'NetworkInterface', 'VpnGateway', 'IPv6Gateway', 'NatGateway',
@@ -26,6 +30,8 @@ export const DOCUMENTED_NEXT_HOP_TYPES: readonly string[] = [
 ];
 /** Instance states in which an instance can be a next hop (running or stopped, not in transit). */
 export const NEXT_HOP_INSTANCE_STATES: readonly string[] = ['Running', 'Stopped'];
+/** ENI states in which an ENI can be a next hop: detached or attached, not in transit. */
+export const NEXT_HOP_ENI_STATES: readonly string[] = ['Available', 'InUse'];
 
 const SERVICE = (parseCidr(CLOUD_SERVICE_CIDR) as { cidr: Cidr }).cidr;
 
@@ -64,7 +70,7 @@ export function checkNextHop(o: { type?: string; id?: string; list?: readonly un
   const type = o.type || INSTANCE_NEXT_HOP;
   if (!DOCUMENTED_NEXT_HOP_TYPES.includes(type)) return { ok: false, reason: 'type' };
   if (!o.id) return { ok: false, reason: 'missing-id' };
-  if (type !== INSTANCE_NEXT_HOP) return { ok: false, reason: 'absent-type' };
+  if (!HOSTED_NEXT_HOP_TYPES.includes(type)) return { ok: false, reason: 'absent-type' };
   return { ok: true, type, id: o.id };
 }
 

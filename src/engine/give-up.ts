@@ -11,6 +11,7 @@
  *   attached), Detaching → In_use (the guest still holds it), ReIniting → In_use.
  * - snapshot: progressing → failed. image: Waiting / Creating → CreateFailed.
  * - task (ImportImage / ExportImage): Processing → Failed, with the error in its detail.
+ * - network interface: Attaching → Available (not attached), Detaching → InUse (src/domain/network-interfaces.ts).
  *
  * Every status change is compare-and-set against the status read: a request or another replica
  * that moved the resource meanwhile wins, and the give-up counts as done (nothing left to settle).
@@ -20,6 +21,9 @@ import { getInstanceForEngine, setInstanceStatus } from '../store/instances.js';
 import { getDiskForEngine, getSnapshotForEngine, setDiskStatus, setSnapshotStatus } from '../store/storage.js';
 import { getImageForEngine, getTaskForEngine, setImageStatus } from '../store/images.js';
 import { raiseSystemEvent } from '../store/system-events.js';
+import { getInterfaceForEngine, setInterfaceStatus } from '../store/network-interfaces.js';
+import { eniGiveUp } from '../domain/network-interfaces.js';
+import { NETWORK_INTERFACE } from './reconcilers/network-interface.js';
 
 export interface Settle { to: string; detach?: boolean }
 
@@ -129,6 +133,17 @@ export const giveUpTask: GiveUp = async (op, env, error) => {
   return true;
 };
 
+export const giveUpNetworkInterface: GiveUp = async (op, env, error) => {
+  const eni = await getInterfaceForEngine(env.db, op.resource_id);
+  const settle = eni && eniGiveUp(eni.status);
+  if (!eni || !settle) return true;
+  const now = env.clock.now();
+  const patch = settle.detach ? { instance_id: '', device_index: 0 } : {};
+  await env.db.transaction().execute((trx) => setInterfaceStatus(trx, eni, settle.to, now, patch));
+  note(env, op, eni.status, settle.to, error);
+  return true;
+};
+
 function note(env: EngineEnv, op: OperationRow, from: string, to: string, error: string) {
   env.log('gave up: resource settled', { kind: op.kind, resource: op.resource_id, from, to, attempts: op.attempts + 1, error });
 }
@@ -140,4 +155,5 @@ export const GIVE_UPS: Record<string, GiveUp> = {
   snapshot: giveUpSnapshot,
   image: giveUpImage,
   task: giveUpTask,
+  [NETWORK_INTERFACE]: giveUpNetworkInterface,
 };

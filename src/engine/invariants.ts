@@ -21,6 +21,8 @@ export const DOCUMENTED_STATES = {
   disk: ['Creating', 'Available', 'Attaching', 'In_use', 'Detaching', 'ReIniting'],
   snapshot: ['progressing', 'accomplished', 'failed'],
   image: ['Creating', 'Waiting', 'Available', 'UnAvailable', 'CreateFailed', 'Deprecated'],
+  eni: ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'],
+  eip: ['Available', 'Associating', 'InUse', 'Unassociating', 'Releasing'],
 } as const;
 
 /** The states a resource may rest in once nothing more is asked of it. */
@@ -29,6 +31,8 @@ export const SETTLED_STATES = {
   disk: ['Available', 'In_use'],
   snapshot: ['accomplished', 'failed'],
   image: ['Available', 'UnAvailable', 'CreateFailed', 'Deprecated'],
+  eni: ['Available', 'InUse'],
+  eip: ['Available', 'InUse'],
 } as const;
 
 export interface CheckOptions {
@@ -75,6 +79,27 @@ export async function checkInvariants(db: Db, driver: ComputeDriver | undefined,
     if (d.status === 'Available' && d.instance_id) add({ kind: 'disk-owner', resource: d.id, detail: `Available but held by ${d.instance_id}` });
     if (d.type === 'system' && d.instance_id) systemDisks.set(d.instance_id, (systemDisks.get(d.instance_id) ?? 0) + 1);
     if (o.settled && (d.reset_snapshot_id || d.resize_from)) add({ kind: 'disk-intent', resource: d.id, detail: `a reset or resize never reached its bytes (reset ${d.reset_snapshot_id || '-'}, resize from ${d.resize_from})` });
+  }
+  // Network interfaces: a settled one is attached (InUse) to a live instance or to none (Available).
+  const enis = await db.selectFrom('network_interfaces').select(['id', 'status', 'instance_id', 'type']).execute();
+  for (const n of enis) {
+    add(statusViolation('eni', n.id, n.status, o.settled));
+    if (n.instance_id && !live.has(n.instance_id)) add({ kind: 'eni-owner', resource: n.id, detail: `attached to ${n.instance_id}, which does not exist` });
+    if (n.status === 'InUse' && !n.instance_id) add({ kind: 'eni-owner', resource: n.id, detail: 'InUse without an instance' });
+    if (n.status === 'Available' && n.instance_id) add({ kind: 'eni-owner', resource: n.id, detail: `Available but held by ${n.instance_id}` });
+  }
+  // EIPs: a settled one is associated (InUse) with a live instance or with none (Available), and holds its pool address.
+  const eips = await db.selectFrom('eips').leftJoin('public_ips', (j) => j.onRef('public_ips.instance_id', '=', 'eips.id').on('public_ips.kind', '=', 'eip'))
+    .select(['eips.id', 'eips.status', 'eips.instance_id', 'eips.instance_type', 'eips.ip_address', 'public_ips.ip as held']).execute();
+  const eniIds = new Set(enis.map((n) => n.id));
+  for (const e of eips) {
+    add(statusViolation('eip', e.id, e.status, o.settled));
+    // An EIP of a secondary ENI (InstanceType NetworkInterface) is held by the ENI.
+    const holderExists = e.instance_type === 'NetworkInterface' ? eniIds.has(e.instance_id) : live.has(e.instance_id);
+    if (e.instance_id && !holderExists) add({ kind: 'eip-owner', resource: e.id, detail: `associated with ${e.instance_id}, which does not exist` });
+    if (e.status === 'InUse' && !e.instance_id) add({ kind: 'eip-owner', resource: e.id, detail: 'InUse without an instance' });
+    if (e.status === 'Available' && e.instance_id) add({ kind: 'eip-owner', resource: e.id, detail: `Available but held by ${e.instance_id}` });
+    if (e.held !== e.ip_address) add({ kind: 'eip-address', resource: e.id, detail: `${e.ip_address} is not held in the public pool (${e.held ?? 'nothing'})` });
   }
   for (const id of live.keys()) {
     const n = systemDisks.get(id) ?? 0;
@@ -123,7 +148,9 @@ export async function checkInvariants(db: Db, driver: ComputeDriver | undefined,
 
   if (inventory) {
     const groups = new Set((await db.selectFrom('security_groups').select('id').execute()).map((g) => setName(g.id)));
-    out.push(...hostViolations(inventory, { live, diskIds, snapshots: snapshotById, groupSets: groups, settled: o.settled }));
+    // An attached ENI has a tap of its own (qemu nics.ts), named after the ENI.
+    const enis = new Set((await db.selectFrom('network_interfaces').select('id').where('type', '!=', 'Primary').execute()).map((n) => n.id));
+    out.push(...hostViolations(inventory, { live, diskIds, snapshots: snapshotById, groupSets: groups, settled: o.settled, enis }));
   }
   return out;
 }
@@ -134,6 +161,8 @@ interface HostFacts {
   snapshots: Map<string, { id: string; status: string; taken_at: number | null; source_snapshot_id: string }>;
   groupSets: Set<string>;
   settled: boolean;
+  /** Secondary ENIs the store has (their taps are known too). */
+  enis?: Set<string>;
 }
 
 /** Pure: what the host holds against what the store says it should (exported for tests). */
@@ -152,7 +181,7 @@ export function hostViolations(inv: HostInventory, f: HostFacts): Violation[] {
     if (i.status === 'Running' && !inv.guestProcesses[i.id]?.length) out.push({ kind: 'guest-processes', resource: i.id, detail: 'Running without a QEMU process' });
   }
   unknown('orphan-folder', inv.instanceDirs, (id) => f.live.has(id), 'an instance folder the store does not know');
-  unknown('orphan-tap', inv.taps, (id) => f.live.has(id), 'a tap for an instance the store does not know');
+  unknown('orphan-tap', inv.taps, (id) => f.live.has(id) || !!f.enis?.has(id), 'a tap for an instance or network interface the store does not know');
   unknown('orphan-disk-file', inv.diskFiles, (id) => f.diskIds.has(id), 'a disk file the store does not know');
   unknown('orphan-snapshot-file', inv.snapshotFiles, (id) => f.snapshots.has(id), 'a snapshot file the store does not know');
   for (const id of inv.unusedDeletedSnapshotFiles) out.push({ kind: 'orphan-snapshot-file', resource: id, detail: 'a deleted snapshot\'s file nothing is backed by any more' });
@@ -161,7 +190,7 @@ export function hostViolations(inv: HostInventory, f: HostFacts): Violation[] {
     if (s.status === 'accomplished' && s.taken_at !== null && !s.source_snapshot_id && !files.has(s.id)) out.push({ kind: 'snapshot-file', resource: s.id, detail: 'accomplished, but its file is missing' });
   }
   unknown('orphan-nft-set', inv.nftSets, (name) => f.groupSets.has(name), 'an nftables set for a security group the store does not know');
-  const chainOwners = new Set([...f.live.keys()].map((id) => id.replace(/[^A-Za-z0-9_]/g, '_')));
+  const chainOwners = new Set([...f.live.keys(), ...(f.enis ?? [])].map((id) => id.replace(/[^A-Za-z0-9_]/g, '_')));
   unknown('orphan-nft-chain', inv.nftChains.filter((c) => /^(in|eg)_/.test(c)), (c) => chainOwners.has(c.slice(3)), 'an nftables chain for an instance the store does not know');
   if (inv.network === 'netns') {
     if (inv.dnsmasq.length > 1) out.push({ kind: 'dhcp-processes', resource: 'dnsmasq', detail: `${inv.dnsmasq.length} dnsmasq processes on one namespace (${inv.dnsmasq.join(', ')})` });

@@ -1,23 +1,31 @@
 /**
- * The meter: a timer that settles every resource's charges up to the service clock, at most once
- * a minute of service time (a test's clock jump settles at once). Pay-as-you-go instances are
- * charged for the hours their status history (transitions) says they ran (src/domain/billing/
- * metering.ts), pay-as-you-go disks for every hour they exist; a subscription is charged once per
- * purchase or renewal, when its expiry moves past what was charged. Each resource's progress is a
- * `billing_marks` row moved compare-and-set in the transaction that writes its usage, so a charge
- * is written once even if two meters ran. Charges are at the spec the resource has when settled.
+ * The meter: a timer that settles charges up to the service clock, looking at most once a minute
+ * of service time (a test's clock jump settles at once). Pay-as-you-go instances are charged for
+ * the hours their status history (transitions) says they ran (src/domain/billing/metering.ts),
+ * pay-as-you-go disks for every hour they exist; a subscription is charged once per purchase or
+ * renewal, when its expiry moves past what was charged.
+ *
+ * Billing is hourly, as ECS bills pay-as-you-go: at each clock hour every resource is settled up
+ * to the clock; between hours only what changed is — an instance with a status change since its
+ * mark (so a window never holds two stops of different modes), a subscription bought or renewed,
+ * an instance back to pay-as-you-go, a deleted disk (src/store/released-disks.ts). An idle fleet
+ * costs three reads a minute and writes nothing, so the read caches keyed on the store version
+ * stay warm. Each resource's progress is a `billing_marks` row moved compare-and-set in
+ * the batched transaction that writes its usage (src/store/billing-settlements.ts), so a charge is
+ * written once even if two meters ran. Charges are at the spec the resource has when settled.
  */
+import type { ExpressionBuilder, Nullable, Selectable } from 'kysely';
 import type { PriceTable } from '../domain/billing/price-table.js';
 import { diskHourPrice, instanceHourPrice, bandwidthHourPrice, PriceNotFound, quote } from '../domain/billing/pricing.js';
 import { diskSpecOf, instanceSpecOf, subscriptionSpec } from '../domain/billing/specs.js';
-import { boughtPeriod, chargedMs, dayOf, splitByDay, type StatusChange } from '../domain/billing/metering.js';
+import { boughtPeriod, chargedMs, dayOf, hourStart, splitByDay, type StatusChange } from '../domain/billing/metering.js';
 import { addPeriod } from '../domain/instances/subscription.js';
 import type { Db } from '../store/db.js';
-import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { writeSettlements, type Mark, type PayAsYouGoUse, type Settlement } from '../store/billing-settlements.js';
+import type { BillingMarkTable, Database, DiskTable, InstanceTable } from '../store/schema.js';
+import type { InstanceRow } from '../store/instances.js';
 import type { EngineEnv, Timer } from './engine.js';
 
-type Tx = Transaction<Database>;
 const HOUR_MS = 3_600_000;
 /** Released instances are settled up to their release for this long after it. */
 const SETTLE_RELEASED_MS = 7 * 24 * HOUR_MS;
@@ -26,131 +34,192 @@ export const METER_INTERVAL_MS = 60_000;
 /** The ECS billing items of QueryInstanceBill (IsBillingItem=true). */
 export type BillingItem = 'InstanceType' | 'SystemDisk' | 'DataDisk' | 'InternetMaxBandwidthOut';
 
-class MovedOn extends Error {}
+type Log = (msg: string, data?: Record<string, unknown>) => void;
+/** Conditions on an instance (`i`) beside its mark (`m`, left joined). */
+type Eb = ExpressionBuilder<Database & { i: InstanceTable; m: Nullable<BillingMarkTable> }, 'i' | 'm'>;
+
+/** What one meter remembers between passes: when it last settled (a change back to pay-as-you-go is charged from after it). */
+export interface MeterMemory { lastPass?: number }
 
 export function meterTimer(prices: PriceTable, intervalMs = METER_INTERVAL_MS): Timer {
+  const memory: MeterMemory = {};
   let last: number | undefined;
   return async (env: EngineEnv) => {
     const now = env.clock.now();
     if (last !== undefined && now - last < intervalMs && now >= last) return;
     last = now;
-    await settleUsage(env.db, prices, now, (msg, data) => env.log(msg, data));
+    await settleUsage(env.db, prices, now, (msg, data) => env.log(msg, data), memory);
   };
 }
 
-/** Settles every instance and pay-as-you-go disk up to `now`. */
-export async function settleUsage(db: Db, prices: PriceTable, now: number, log: (msg: string, data?: Record<string, unknown>) => void): Promise<void> {
-  const marks = new Map((await db.selectFrom('billing_marks').selectAll().execute())
-    .map((m) => [m.resource_id, { until: Number(m.metered_until), subscribed: m.subscribed_until === null ? null : Number(m.subscribed_until) }]));
-  const instances = await db.selectFrom('instances').selectAll()
-    .where((eb) => eb.or([eb('deleted_at', 'is', null), eb('deleted_at', '>', now - SETTLE_RELEASED_MS)])).execute();
-  const disks = await db.selectFrom('disks').selectAll().execute();
-  for (const row of instances) {
-    const mark = marks.get(row.id);
-    const end = row.deleted_at === null ? now : Math.min(now, Number(row.deleted_at));
-    const from = mark?.until ?? Number(row.created_at);
-    const expires = row.instance_charge_type === 'PrePaid' && row.expires_at !== null ? Number(row.expires_at) : null;
-    const subscribe = expires !== null && expires > (mark?.subscribed ?? 0);
-    if (end <= from && !subscribe) continue;
-    await settleOne(db, log, row.id, mark, async (trx) => {
-      if (row.instance_charge_type !== 'PrePaid' && end > from) {
-        const changes = await trx.selectFrom('transitions').select(['at', 'to_status']).where('resource_id', '=', row.id)
-          .where('at', '<', end).orderBy('at').orderBy('id').execute();
-        const history: StatusChange[] = changes.map((c) => ({ at: Number(c.at), to: c.to_status }));
-        const type = instanceSpecOf(row);
-        const hourly = instanceHourPrice(prices, row.region_id, type);
-        const bw = bandwidthHourPrice(prices, row.region_id, row.internet_charge_type, row.internet_max_bandwidth_out);
-        for (const [a, b] of splitByDay(from, end)) {
-          const hours = chargedMs('Pending', history, a, b, row.stopped_mode) / HOUR_MS;
-          if (hours <= 0) continue;
-          const base = { account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, resource_id: row.id, start_at: a, end_at: b };
-          await addPayAsYouGo(trx, { ...base, billing_item: 'InstanceType', spec: row.instance_type }, hours, hourly);
-          if (bw > 0) await addPayAsYouGo(trx, { ...base, billing_item: 'InternetMaxBandwidthOut', spec: `${row.internet_max_bandwidth_out}Mbps` }, hours, bw);
-        }
-      }
-      // Back to pay-as-you-go, a later subscription is a new purchase (charged from its start).
-      if (!subscribe) return { until: Math.max(end, from), subscribed: expires === null ? null : mark?.subscribed ?? null };
-      // A purchase (or a renewal: the expiry moved past what was charged) is charged once, whole.
-      // A pay-as-you-go instance turned subscription: from when it was last metered as pay-as-you-go.
-      const start = mark?.subscribed ?? (mark ? mark.until : Number(row.created_at));
-      const bought = boughtPeriod(start, expires!, (ms, n) => addPeriod(ms, n, 'Month'));
-      const spec = subscriptionSpec(row, disks.filter((d) => d.instance_id === row.id));
-      const q = quote(prices, spec, bought.unit, bought.period);
-      const items: Record<string, BillingItem> = { instanceType: 'InstanceType', systemDisk: 'SystemDisk', dataDisk: 'DataDisk', bandwidth: 'InternetMaxBandwidthOut' };
-      for (const item of q.items) {
-        if (item.original === 0) continue;
-        await trx.insertInto('billing_usage').values({
-          account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, resource_id: row.id,
-          billing_item: items[item.resource]!, subscription_type: 'Subscription', spec: row.instance_type,
-          day: dayOf(now), billing_cycle: dayOf(now).slice(0, 7), usage: bought.period, usage_unit: bought.unit,
-          list_price: item.original / bought.period, list_price_unit: bought.unit, original_amount: item.original, amount: item.trade,
-          start_at: start, end_at: expires!,
-        }).execute();
-      }
-      return { until: Math.max(end, from), subscribed: expires };
-    });
+const markOf = (r: { marked: string | null; metered_until: number | null; subscribed_until: number | null }): Mark | undefined =>
+  r.marked === null ? undefined : { until: Number(r.metered_until), subscribed: r.subscribed_until === null ? null : Number(r.subscribed_until) };
+
+/** Settles what is due at `now`: everything at a new clock hour, what changed in between. */
+export async function settleUsage(db: Db, prices: PriceTable, now: number, log: Log, memory: MeterMemory = {}): Promise<void> {
+  const hour = hourStart(now);
+  // A new clock hour (or a meter's first pass) looks at everything; between hours, indexed reads of what changed.
+  const full = memory.lastPass === undefined || hourStart(memory.lastPass) < hour;
+  const settlements: Settlement[] = [];
+  const add = (resourceId: string, settle: () => Settlement | undefined) => {
+    try {
+      const s = settle();
+      if (s) settlements.push(s);
+    } catch (e) {
+      // Unpriced (the table lacks its region, family or category): left unsettled, charged once the table has it.
+      if (e instanceof PriceNotFound) { log('metering: no price', { resourceId, error: e.message }); return; }
+      throw e;
+    }
+  };
+  const instances = await dueInstances(db, now, hour, full);
+  if (instances.length) {
+    const subscriptions = instances.filter((r) => r.instance_charge_type === 'PrePaid').map((r) => r.id);
+    const disksOf = new Map<string, Selectable<DiskTable>[]>();
+    for (const d of subscriptions.length ? await db.selectFrom('disks').selectAll().where('instance_id', 'in', subscriptions).execute() : []) {
+      disksOf.set(d.instance_id, [...(disksOf.get(d.instance_id) ?? []), d]);
+    }
+    const history = await historyOf(db, instances.map((r) => r.id), now);
+    for (const r of instances) {
+      add(r.id, () => settleInstance(prices, r, markOf(r), history.get(r.id) ?? [], disksOf.get(r.id) ?? [], now, memory.lastPass));
+    }
   }
-  for (const d of disks) {
-    if (d.charge_type !== 'PostPaid') continue;
-    const mark = marks.get(d.id);
-    const from = mark?.until ?? Number(d.created_at);
-    if (now <= from) continue;
-    await settleOne(db, log, d.id, mark, async (trx) => {
-      const hourly = diskHourPrice(prices, d.region_id, diskSpecOf(d));
-      const item: BillingItem = d.type === 'system' ? 'SystemDisk' : 'DataDisk';
-      const spec = `${d.category}${d.category === 'cloud_essd' ? ` ${d.performance_level}` : ''} ${d.size}GiB`;
-      for (const [a, b] of splitByDay(from, now)) {
-        await addPayAsYouGo(trx, { account_id: d.account_id, region_id: d.region_id, zone_id: d.zone_id, resource_id: d.id, billing_item: item, spec, start_at: a, end_at: b }, (b - a) / HOUR_MS, hourly);
-      }
-      return { until: now, subscribed: null };
-    });
+  for (const d of full ? await dueDisks(db, hour) : []) {
+    const mark = markOf(d);
+    add(d.id, () => settleDisk(prices, d, mark, mark?.until ?? Number(d.created_at), now, { until: now, subscribed: null }));
   }
+  for (const d of await db.selectFrom('released_disks as r').leftJoin('billing_marks as m', 'm.resource_id', 'r.disk_id')
+    .selectAll('r').select(['m.resource_id as marked', 'm.metered_until', 'm.subscribed_until']).execute()) {
+    const mark = markOf(d);
+    add(d.disk_id, () => settleDisk(prices, { ...d, id: d.disk_id }, mark, mark?.until ?? Number(d.created_at), Number(d.released_at), null));
+  }
+  await writeSettlements(db, settlements);
+  memory.lastPass = now;
 }
 
-/** One resource's charges and its mark in one transaction; a mark another meter moved first leaves it. */
-async function settleOne(
-  db: Db, log: (msg: string, data?: Record<string, unknown>) => void, resourceId: string,
-  mark: { until: number; subscribed: number | null } | undefined,
-  charge: (trx: Tx) => Promise<{ until: number; subscribed: number | null }>,
-): Promise<void> {
-  try {
-    await db.transaction().execute(async (trx) => {
-      const next = await charge(trx);
-      if (mark) {
-        const r = await trx.updateTable('billing_marks').set({ metered_until: next.until, subscribed_until: next.subscribed })
-          .where('resource_id', '=', resourceId).where('metered_until', '=', mark.until).executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) throw new MovedOn();
-      } else {
-        await trx.insertInto('billing_marks').values({ resource_id: resourceId, metered_until: next.until, subscribed_until: next.subscribed }).execute();
-      }
-    });
-  } catch (e) {
-    if (e instanceof MovedOn) return;
-    // Unpriced (the table lacks its region, family or category): left unsettled, charged once the table has it.
-    if (e instanceof PriceNotFound) { log('metering: no price', { resourceId, error: e.message }); return; }
-    throw e;
+/**
+ * Instances with something to settle: at a new clock hour every one whose mark is behind it (and
+ * that has time left to settle); any time, one with a status change since its mark, a
+ * subscription bought or renewed past what was charged, or one back to pay-as-you-go. Between
+ * hours (`full` false) each of those is its own read through an index (transitions by time,
+ * instances by expiry, marks holding a subscription), so an idle fleet is not scanned.
+ */
+async function dueInstances(db: Db, now: number, hour: number, full: boolean) {
+  const marked = () => db.selectFrom('instances as i').leftJoin('billing_marks as m', 'm.resource_id', 'i.id')
+    .selectAll('i').select(['m.resource_id as marked', 'm.metered_until', 'm.subscribed_until'])
+    .where((eb) => eb.or([eb('i.deleted_at', 'is', null), eb('i.deleted_at', '>', now - SETTLE_RELEASED_MS)]));
+  const changed = (eb: Eb) => eb.exists(eb.selectFrom('transitions as t').select('t.id').whereRef('t.resource_id', '=', 'i.id')
+    .where('t.at', '>=', hour).where((t) => t('t.at', '>=', t.fn.coalesce('m.metered_until', t.val(0)))));
+  const bought = (eb: Eb) => eb.and([eb('i.instance_charge_type', '=', 'PrePaid'), eb('i.expires_at', '>', 0),
+    eb('i.expires_at', '>', eb.fn.coalesce('m.subscribed_until', eb.val(0)))]);
+  const backToPayAsYouGo = (eb: Eb) => eb.and([eb('i.instance_charge_type', '<>', 'PrePaid'), eb('i.expires_at', 'is', null), eb('m.subscribed_until', 'is not', null)]);
+  if (full) {
+    return marked().where((eb) => eb.or([
+      eb.and([
+        eb.or([eb('m.metered_until', 'is', null), eb('m.metered_until', '<', hour)]),
+        eb.or([eb('i.deleted_at', 'is', null), eb('i.deleted_at', '>', eb.fn.coalesce('m.metered_until', 'i.created_at'))]),
+      ]),
+      changed(eb), bought(eb), backToPayAsYouGo(eb),
+    ])).execute();
   }
+  const found = [
+    ...await marked().where('i.id', 'in', db.selectFrom('transitions').select('resource_id').where('at', '>=', hour)).where(changed).execute(),
+    ...await marked().where('i.expires_at', '>', 0).where(bought).execute(),
+    ...await marked().where('i.id', 'in', db.selectFrom('billing_marks').select('resource_id').where('subscribed_until', 'is not', null))
+      .where(backToPayAsYouGo).execute(),
+  ];
+  return [...new Map(found.map((r) => [r.id, r])).values()];
 }
 
-interface UsageKey {
-  account_id: string; region_id: string; zone_id: string; resource_id: string; billing_item: BillingItem; spec: string; start_at: number; end_at: number;
+/** Pay-as-you-go disks behind the current clock hour (between hours only a deletion settles a disk: it is billed at the spec it has when settled). */
+async function dueDisks(db: Db, hour: number) {
+  return db.selectFrom('disks as d').leftJoin('billing_marks as m', 'm.resource_id', 'd.id')
+    .selectAll('d').select(['m.resource_id as marked', 'm.metered_until', 'm.subscribed_until'])
+    .where('d.charge_type', '=', 'PostPaid').where((eb) => eb.or([eb('m.metered_until', 'is', null), eb('m.metered_until', '<', hour)]))
+    .execute();
 }
 
-/** Adds hours of pay-as-you-go use to the resource's row of that item and day (one row per day). */
-async function addPayAsYouGo(trx: Tx, k: UsageKey, hours: number, hourly: number): Promise<void> {
-  const day = dayOf(k.start_at);
-  const amount = hours * hourly;
-  const row = await trx.selectFrom('billing_usage').select(['id', 'usage', 'amount', 'original_amount'])
-    .where('resource_id', '=', k.resource_id).where('billing_item', '=', k.billing_item).where('day', '=', day)
-    .where('subscription_type', '=', 'PayAsYouGo').where('spec', '=', k.spec).executeTakeFirst();
-  if (row) {
-    await trx.updateTable('billing_usage').set({
-      usage: Number(row.usage) + hours, amount: Number(row.amount) + amount, original_amount: Number(row.original_amount) + amount, end_at: k.end_at,
-    }).where('id', '=', row.id).execute();
-    return;
+/** The status history of these instances before `now`, oldest first, in one read per chunk. */
+async function historyOf(db: Db, ids: string[], now: number): Promise<Map<string, StatusChange[]>> {
+  const out = new Map<string, StatusChange[]>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db.selectFrom('transitions').select(['resource_id', 'at', 'to_status'])
+      .where('resource_id', 'in', ids.slice(i, i + 1000)).where('at', '<', now).orderBy('at').orderBy('id').execute();
+    for (const c of rows) {
+      const list = out.get(c.resource_id);
+      const change = { at: Number(c.at), to: c.to_status };
+      if (list) list.push(change); else out.set(c.resource_id, [change]);
+    }
   }
-  await trx.insertInto('billing_usage').values({
-    ...k, subscription_type: 'PayAsYouGo', day, billing_cycle: day.slice(0, 7), usage: hours, usage_unit: 'Hour',
-    list_price: hourly, list_price_unit: 'Hour', original_amount: amount, amount,
-  }).execute();
+  return out;
+}
+
+const SUBSCRIPTION_ITEMS: Record<string, BillingItem> = { instanceType: 'InstanceType', systemDisk: 'SystemDisk', dataDisk: 'DataDisk', bandwidth: 'InternetMaxBandwidthOut' };
+
+function settleInstance(
+  prices: PriceTable, row: InstanceRow, mark: Mark | undefined, changes: StatusChange[], disks: Selectable<DiskTable>[], now: number, lastPass: number | undefined,
+): Settlement | undefined {
+  const end = row.deleted_at === null ? now : Math.min(now, Number(row.deleted_at));
+  let from = mark?.until ?? Number(row.created_at);
+  const expires = row.instance_charge_type === 'PrePaid' && row.expires_at !== null ? Number(row.expires_at) : null;
+  const subscribe = expires !== null && expires > (mark?.subscribed ?? 0);
+  if (end <= from && !subscribe) return undefined;
+  const next: Mark = { until: Math.max(end, from), subscribed: expires === null ? null : mark?.subscribed ?? null };
+  const payAsYouGo: PayAsYouGoUse[] = [];
+  const orders: Settlement['orders'] = [];
+  // A charge type changed since the last pass changed after it: the time before is billed as it was.
+  const changedSinceLastPass = (t: number) => (lastPass === undefined ? t : Math.min(end, Math.max(t, lastPass)));
+  let paidUntil = from;
+  if (row.instance_charge_type !== 'PrePaid') {
+    // Back to pay-as-you-go: charged from the change (the subscription covered the time before).
+    if (mark?.subscribed != null) from = changedSinceLastPass(from);
+    paidUntil = end;
+  } else if (subscribe && mark && mark.subscribed === null) {
+    // Pay-as-you-go turned subscription: pay-as-you-go up to the change.
+    paidUntil = changedSinceLastPass(from);
+  }
+  if (paidUntil > from) {
+    const hourly = instanceHourPrice(prices, row.region_id, instanceSpecOf(row));
+    const bw = bandwidthHourPrice(prices, row.region_id, row.internet_charge_type, row.internet_max_bandwidth_out);
+    for (const [a, b] of splitByDay(from, paidUntil)) {
+      const hours = chargedMs('Pending', changes, a, b, row.stopped_mode) / HOUR_MS;
+      if (hours <= 0) continue;
+      const base = { account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, resource_id: row.id, day: dayOf(a), start_at: a, end_at: b, hours };
+      payAsYouGo.push({ ...base, billing_item: 'InstanceType', spec: row.instance_type, hourly });
+      if (bw > 0) payAsYouGo.push({ ...base, billing_item: 'InternetMaxBandwidthOut', spec: `${row.internet_max_bandwidth_out}Mbps`, hourly: bw });
+    }
+  }
+  if (subscribe) {
+    // A purchase (or a renewal: the expiry moved past what was charged) is charged once, whole.
+    // A pay-as-you-go instance turned subscription: from when it was last metered as pay-as-you-go.
+    const start = mark?.subscribed ?? (mark ? paidUntil : Number(row.created_at));
+    const bought = boughtPeriod(start, expires!, (ms, n) => addPeriod(ms, n, 'Month'));
+    const q = quote(prices, subscriptionSpec(row, disks), bought.unit, bought.period);
+    for (const item of q.items) {
+      if (item.original === 0) continue;
+      orders.push({
+        account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, resource_id: row.id,
+        billing_item: SUBSCRIPTION_ITEMS[item.resource]!, subscription_type: 'Subscription', spec: row.instance_type,
+        day: dayOf(now), billing_cycle: dayOf(now).slice(0, 7), usage: bought.period, usage_unit: bought.unit,
+        list_price: item.original / bought.period, list_price_unit: bought.unit, original_amount: item.original, amount: item.trade,
+        start_at: start, end_at: expires!,
+      });
+    }
+    next.subscribed = expires;
+  }
+  return { resourceId: row.id, seen: mark, next, payAsYouGo, orders };
+}
+
+type DiskFacts = Pick<Selectable<DiskTable>, 'id' | 'account_id' | 'region_id' | 'zone_id' | 'type' | 'category' | 'size' | 'performance_level'>;
+
+/** A pay-as-you-go disk's hours from `from` to `to`; `next` null: a deleted disk, whose mark goes. */
+function settleDisk(prices: PriceTable, d: DiskFacts, seen: Mark | undefined, from: number, to: number, next: Mark | null): Settlement | undefined {
+  if (to <= from && next !== null) return undefined;
+  const hourly = diskHourPrice(prices, d.region_id, diskSpecOf(d));
+  const billing_item: BillingItem = d.type === 'system' ? 'SystemDisk' : 'DataDisk';
+  const spec = `${d.category}${d.category === 'cloud_essd' ? ` ${d.performance_level}` : ''} ${d.size}GiB`;
+  const payAsYouGo = splitByDay(from, to).map(([a, b]): PayAsYouGoUse => ({
+    account_id: d.account_id, region_id: d.region_id, zone_id: d.zone_id, resource_id: d.id, billing_item, spec,
+    day: dayOf(a), start_at: a, end_at: b, hours: (b - a) / HOUR_MS, hourly,
+  }));
+  return { resourceId: d.id, seen, next, payAsYouGo, orders: [] };
 }

@@ -2,7 +2,8 @@
  * The `security-policy` operation: "bring the security groups on the wire in step with the store".
  *
  * Every write that changes what the enforcer compiles (a group's rules or inner-access policy, an
- * instance's groups, an instance created, moved to another address or released) requests it in
+ * instance's groups, an instance created, moved to another address or released, a route entry
+ * created or deleted, an ENI deleted: the route entries ride on the same apply) requests it in
  * its own transaction, and the engine runs `reconcileSecurityPolicy` (src/network/enforcer.ts),
  * which compiles the whole policy and applies it idempotently. The compute driver keeps one
  * ruleset per data dir, so there is one such operation per server store, not one per group or

@@ -12,7 +12,10 @@ import type { GroupType, InnerAccessPolicy } from '../domain/security-rules/mode
 import type { NicSecurityPolicy } from '../compute/driver.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine/engine.js';
 import type { Db } from '../store/db.js';
+import type { EipMapping } from './eip-wire.js';
+import { withPrefixListEntries } from '../store/prefix-lists.js';
 import { rulesOfGroups } from '../store/security-group-rules.js';
+import { routedEntries } from '../store/route-tables.js';
 
 export interface GatheredPolicy { nics: NicSecurityPolicy[]; members: Record<string, string[]> }
 
@@ -20,9 +23,17 @@ export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
   const instances = await db.selectFrom('instances').select(['id', 'private_ip'])
     .where('deleted_at', 'is', null).where('private_ip', '!=', '').orderBy('id').execute();
   if (instances.length === 0) return { nics: [], members: {} };
-  const ipOf = new Map(instances.map((i) => [i.id, i.private_ip]));
-  const memberships = await db.selectFrom('instance_security_groups').select(['instance_id', 'security_group_id', 'position'])
-    .orderBy('instance_id').orderBy('position').execute();
+  // Attached secondary ENIs are NICs of their own, in their own groups, on their own address
+  // (keyed by the ENI id as instances are by theirs).
+  const enis = await db.selectFrom('network_interfaces').select(['id', 'primary_ip as private_ip'])
+    .where('type', '!=', 'Primary').where('status', 'in', ['Attaching', 'InUse']).orderBy('id').execute();
+  const ipOf = new Map([...instances, ...enis].map((i) => [i.id, i.private_ip]));
+  const memberships = [
+    ...await db.selectFrom('instance_security_groups').select(['instance_id', 'security_group_id', 'position'])
+      .orderBy('instance_id').orderBy('position').execute(),
+    ...await db.selectFrom('eni_security_groups').select(['network_interface_id as instance_id', 'security_group_id', 'position'])
+      .orderBy('network_interface_id').orderBy('position').execute(),
+  ];
   const groupsOf = new Map<string, string[]>();
   const members: Record<string, string[]> = {};
   for (const m of memberships) {
@@ -35,13 +46,14 @@ export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
   const groupRows = groupIds.length
     ? await db.selectFrom('security_groups').select(['id', 'type', 'inner_access_policy']).where('id', 'in', groupIds).execute()
     : [];
-  const rules = await rulesOfGroups(db, groupIds);
+  // Rules naming a prefix list carry its entries as they are now (ModifyPrefixList requests a new apply).
+  const rules = await withPrefixListEntries(db, await rulesOfGroups(db, groupIds));
   const groups = new Map<string, EvaluatedGroup>(groupRows.map((g) => [g.id, {
     id: g.id, type: (g.type === 'enterprise' ? 'enterprise' : 'normal') as GroupType,
     innerAccessPolicy: (g.inner_access_policy === 'Drop' ? 'Drop' : 'Accept') as InnerAccessPolicy, rules: [],
   }]));
   for (const r of rules) groups.get(r.securityGroupId)?.rules.push(r);
-  const nics = instances.map((i) => ({
+  const nics = [...instances, ...enis].map((i) => ({
     instanceId: i.id, ip: i.private_ip,
     groups: (groupsOf.get(i.id) ?? []).map((g) => groups.get(g)).filter((g): g is EvaluatedGroup => g !== undefined),
   }));
@@ -58,5 +70,34 @@ export async function reconcileSecurityPolicy(_op: OperationRow, env: EngineEnv)
   if (!apply) return { done: true };
   const p = await gatherPolicy(env.db);
   await apply(p.nics, p.members);
+  // The public addresses' NAT with the groups it leads through (the EIP actions and reconciler, AllocatePublicIpAddress, ModifyInstanceNetworkSpec and ReleasePublicIpAddress request this operation).
+  if (env.driver.applyEipWire) await env.driver.applyEipWire(await gatherEipMappings(env.db));
+  // The custom route entries with their next hops' addresses (CreateRouteEntry, DeleteRouteEntry, a next hop moved or gone request this operation).
+  if (env.driver.applyRouteWire) { const r = await routedEntries(env.db); await env.driver.applyRouteWire(r.entries, r.vswitches); }
   return { done: true };
+}
+
+/**
+ * Every public address on the wire, with the private address it maps to 1:1 and its bandwidth:
+ * the EIPs bound (Associating, InUse, Unassociating) to a live instance (its primary address) or
+ * to a secondary ENI attached to one (the ENI's address the EIP names), and the instances' NAT
+ * public addresses (AllocatePublicIpAddress, RunInstances InternetMaxBandwidthOut) at the
+ * instance's InternetMaxBandwidthOut (none while it is 0: no public traffic is bought).
+ */
+export async function gatherEipMappings(db: Db): Promise<EipMapping[]> {
+  const bound = ['Associating', 'InUse', 'Unassociating'];
+  const [onInstances, onInterfaces, natIps] = await Promise.all([
+    db.selectFrom('eips').innerJoin('instances', 'instances.id', 'eips.instance_id')
+      .select(['eips.ip_address as eip', 'instances.private_ip as privateIp', 'eips.bandwidth as bandwidth'])
+      .where('eips.instance_type', '=', 'EcsInstance').where('eips.status', 'in', bound)
+      .where('instances.deleted_at', 'is', null).where('instances.private_ip', '!=', '').execute(),
+    db.selectFrom('eips').innerJoin('network_interfaces as n', 'n.id', 'eips.instance_id').innerJoin('instances', 'instances.id', 'n.instance_id')
+      .select(['eips.ip_address as eip', 'eips.private_ip as privateIp', 'eips.bandwidth as bandwidth'])
+      .where('eips.instance_type', '=', 'NetworkInterface').where('eips.status', 'in', bound)
+      .where('n.status', 'in', ['Attaching', 'InUse']).where('instances.deleted_at', 'is', null).execute(),
+    db.selectFrom('instances').select(['public_ip as eip', 'private_ip as privateIp', 'internet_max_bandwidth_out as bandwidth'])
+      .where('deleted_at', 'is', null).where('public_ip', '!=', '').where('private_ip', '!=', '').where('internet_max_bandwidth_out', '>', 0).execute(),
+  ]);
+  return [...onInstances, ...onInterfaces, ...natIps].map((r) => ({ eip: r.eip, privateIp: r.privateIp, bandwidth: Number(r.bandwidth) }))
+    .sort((a, b) => a.eip.localeCompare(b.eip));
 }

@@ -12,7 +12,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MetadataService, needsRamRole, needsSystemEvents, type ActiveSystemEvent, type InstanceMetadata, type RamRoleAnswer } from './metadata.js';
+import { MetadataService, needsNetworkInterfaces, needsRamRole, needsSystemEvents, type ActiveSystemEvent, type InstanceMetadata, type MetadataNic, type RamRoleAnswer } from './metadata.js';
 
 export const CREDENTIALS_SOCKET = 'credentials.sock';
 export const API_SOCKET = 'api.sock';
@@ -65,6 +65,23 @@ function systemEventsFor(gatewayDir: string, instanceId: string, log: (m: string
   });
 }
 
+/** The instance's attached ENIs from the gateway (the store); undefined when it does not answer (the document's primary NIC is served). */
+function networkInterfacesFor(gatewayDir: string, instanceId: string, log: (m: string) => void): Promise<MetadataNic[] | undefined> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: join(gatewayDir, CREDENTIALS_SOCKET), path: `/instances/${encodeURIComponent(instanceId)}/network-interfaces`, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return resolve(undefined);
+        try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as MetadataNic[]); } catch { resolve(undefined); }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => { log(`network interfaces of ${instanceId} not known: the gateway did not answer (${e.message})`); resolve(undefined); });
+    req.end();
+  });
+}
+
 /** An API call, not a metadata read: addressed to `/` and naming an action. */
 export function isApiCall(req: IncomingMessage): boolean {
   const url = req.url ?? '/';
@@ -101,7 +118,8 @@ export function createMetadataServer(o: MetadataServerOptions): Server {
       const path = req.url ?? '/';
       const ram = doc && o.gatewayDir && needsRamRole(path) ? await ramRoleFor(o.gatewayDir, doc.instanceId, log) : undefined;
       const events = doc && o.gatewayDir && needsSystemEvents(path) ? await systemEventsFor(o.gatewayDir, doc.instanceId, log) : undefined;
-      const a = service.answer(doc, { method: req.method ?? 'GET', path, headers: req.headers, sourceIp: ip }, ram, events);
+      const nics = doc && o.gatewayDir && needsNetworkInterfaces(path) ? await networkInterfacesFor(o.gatewayDir, doc.instanceId, log) : undefined;
+      const a = service.answer(doc, { method: req.method ?? 'GET', path, headers: req.headers, sourceIp: ip }, ram, events, nics);
       res.writeHead(a.status, { 'content-type': a.contentType, server: 'openecs-metadata' });
       res.end(req.method === 'HEAD' ? undefined : a.body);
     })().catch(() => { res.writeHead(500); res.end(); });

@@ -41,6 +41,44 @@ export interface InstanceMetadata {
 type Tree = { [k: string]: string | Tree };
 
 /**
+ * One ENI attached to the instance (the primary one included), as `network/interfaces/macs/<mac>/`
+ * shows it; the host's gateway reads them from the store per request, so an attach, a detach or
+ * an assigned secondary address shows at once.
+ */
+export interface MetadataNic {
+  networkInterfaceId: string;
+  mac: string;
+  primaryIp: string;
+  /** The primary address first, then the secondary ones. */
+  privateIps: string[];
+  vpcId: string;
+  vswitchId: string;
+  vpcCidr: string;
+  vswitchCidr: string;
+}
+
+const ipv4ToInt = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+const intToIpv4 = (n: number) => [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
+
+/** A VSwitch's netmask and gateway (the third address from its top, as the guest's DHCP and seed name it). */
+export function vswitchGateway(cidr: string): { netmask: string; gateway: string } {
+  const [base = '0.0.0.0', bits = '24'] = cidr.split('/');
+  const prefix = Number(bits);
+  const size = 2 ** (32 - prefix);
+  const network = Math.floor(ipv4ToInt(base) / size) * size;
+  return { netmask: intToIpv4(2 ** 32 - size), gateway: intToIpv4(network + size - 3) };
+}
+
+/** The `network/interfaces/macs/<mac>/` entry of one ENI. */
+function nicEntry(n: MetadataNic): Tree {
+  return {
+    'network-interface-id': n.networkInterfaceId, ...vswitchGateway(n.vswitchCidr), 'primary-ip-address': n.primaryIp,
+    'private-ipv4s': JSON.stringify(n.privateIps), 'vpc-id': n.vpcId, 'vswitch-id': n.vswitchId,
+    'vpc-cidr-block': n.vpcCidr, 'vswitch-cidr-block': n.vswitchCidr,
+  };
+}
+
+/**
  * The instance's RAM role as the host's gateway reports it per request (never from the document
  * file, which outlives a detach): its name and, when it can be assumed, the credentials document.
  */
@@ -49,12 +87,21 @@ export interface RamRoleAnswer {
   credentials?: Record<string, string>;
 }
 
-export function metadataTree(m: InstanceMetadata, ram?: RamRoleAnswer): Tree {
-  const nic: Tree = {
-    'network-interface-id': m.eniId, netmask: m.netmask, gateway: m.gateway, 'primary-ip-address': m.privateIp,
-    'private-ipv4s': JSON.stringify([m.privateIp]), 'vpc-id': m.vpcId, 'vswitch-id': m.vswitchId,
-    'vpc-cidr-block': m.vpcCidr, 'vswitch-cidr-block': m.vswitchCidr,
-  };
+/**
+ * `nics`: the instance's attached ENIs from the gateway; without them (no gateway, or it did not
+ * answer) the document's primary NIC alone.
+ */
+export function metadataTree(m: InstanceMetadata, ram?: RamRoleAnswer, nics?: MetadataNic[]): Tree {
+  const macs: Tree = {};
+  if (nics?.length) {
+    for (const n of nics) macs[n.mac] = nicEntry(n);
+  } else {
+    macs[m.mac] = {
+      'network-interface-id': m.eniId, netmask: m.netmask, gateway: m.gateway, 'primary-ip-address': m.privateIp,
+      'private-ipv4s': JSON.stringify([m.privateIp]), 'vpc-id': m.vpcId, 'vswitch-id': m.vswitchId,
+      'vpc-cidr-block': m.vpcCidr, 'vswitch-cidr-block': m.vswitchCidr,
+    };
+  }
   const keys: Tree = {};
   m.publicKeys.forEach((k, i) => { keys[String(i)] = { 'openssh-key': k.trim() }; });
   const tree: Tree = {
@@ -70,7 +117,7 @@ export function metadataTree(m: InstanceMetadata, ram?: RamRoleAnswer): Tree {
     },
     'instance-type': m.instanceType,
     mac: m.mac,
-    network: { interfaces: { macs: { [m.mac]: nic } } },
+    network: { interfaces: { macs } },
     'network-type': 'vpc',
     'owner-account-id': m.ownerAccountId,
     'vpc-id': m.vpcId,
@@ -130,6 +177,12 @@ export function needsSystemEvents(rawPath: string): boolean {
   return parts[1] === 'maintenance' && parts[2] === 'active-system-events';
 }
 
+/** Whether answering `rawPath` needs the instance's attached ENIs (anything under `network/`). */
+export function needsNetworkInterfaces(rawPath: string): boolean {
+  const parts = metadataPath(rawPath).split('/').filter(Boolean);
+  return parts[1] === 'meta-data' && parts[2] === 'network';
+}
+
 /** Whether answering `rawPath` needs the instance's RAM role (the meta-data listing or anything under `ram/`). */
 export function needsRamRole(rawPath: string): boolean {
   const parts = metadataPath(rawPath).split('/').filter(Boolean);
@@ -137,7 +190,7 @@ export function needsRamRole(rawPath: string): boolean {
 }
 
 /** Answers one request (method, path without query) for the instance `m` (undefined: unknown source). */
-export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string, ram?: RamRoleAnswer, events?: ActiveSystemEvent[]): MetadataAnswer {
+export function answerMetadata(m: InstanceMetadata | undefined, method: string, rawPath: string, ram?: RamRoleAnswer, events?: ActiveSystemEvent[], nics?: MetadataNic[]): MetadataAnswer {
   const path = metadataPath(rawPath);
   if (path === '/' || path === '') return text('2016-01-01\nlatest');
   const parts = path.split('/').filter(Boolean);
@@ -167,7 +220,7 @@ export function answerMetadata(m: InstanceMetadata | undefined, method: string, 
     return notFound();
   }
   if (section !== 'meta-data') return notFound();
-  let node: string | Tree = metadataTree(m, ram);
+  let node: string | Tree = metadataTree(m, ram, nics);
   // The guide (4.3.3) spells it `Ram/security-credentials/<role>`; the listing says `ram/`.
   if (rest[0] === 'Ram') rest[0] = 'ram';
   for (const p of rest) {
@@ -201,7 +254,7 @@ export class MetadataService {
   private tokens = new Map<string, { ip: string; expiresAt: number }>();
   constructor(private readonly now: () => number = Date.now) {}
 
-  answer(doc: InstanceMetadata | undefined, req: MetadataRequest, ram?: RamRoleAnswer, events?: ActiveSystemEvent[]): MetadataAnswer {
+  answer(doc: InstanceMetadata | undefined, req: MetadataRequest, ram?: RamRoleAnswer, events?: ActiveSystemEvent[], nics?: MetadataNic[]): MetadataAnswer {
     const path = metadataPath(req.path);
     const header = (name: string) => { const v = req.headers[name]; return Array.isArray(v) ? v[0] : v; };
     if (doc?.httpEndpoint === 'disabled') return text('Forbidden: metadata access is disabled for this instance', 403);
@@ -222,7 +275,7 @@ export class MetadataService {
     } else if (doc?.httpTokens === 'required' && path !== '/' && path !== '') {
       return text('Forbidden', 403);
     }
-    return answerMetadata(doc, req.method, path, ram, events);
+    return answerMetadata(doc, req.method, path, ram, events, nics);
   }
 
   private prune() {

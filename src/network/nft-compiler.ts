@@ -13,14 +13,15 @@
  * hands bridged IPv4 to the inet hooks, where conntrack works — the bridge family here has no
  * conntrack): groups are stateful (guide L107), so `ct state established,related accept` comes
  * first and only a session's first packet meets the rules. A packet from instance A to B runs
- * A's egress chain (drop, or `return` = allowed) and then B's ingress chain (accept / drop).
+ * A's egress chain (drop, or `return` = allowed) and then B's ingress chain (accept / drop); a
+ * packet routed to B as a route entry's next hop (its destination behind B) meets B's ingress chain.
  * Traffic the namespace itself originates (the host, tests) meets only the ingress chain; traffic
  * to the namespace (gateway, metadata service) only the egress chain, and the metadata service
  * (100.100.100.200:80) is always reachable, as on ECS. Every egress chain starts with the
  * platform's block on TCP 25 to the internet, which no rule can open (evaluate.ts `platformBlock`).
  */
 import { cidrContains, familyOfAddress } from '../domain/security-rules/cidr.js';
-import { BLOCKED_EGRESS_TCP_PORT, compareRules, NON_INTERNET_CIDRS, type EvaluatedGroup } from '../domain/security-rules/evaluate.js';
+import { BLOCKED_EGRESS_TCP_PORT, compareRules, NON_INTERNET_CIDRS, type EvaluatedGroup, type EvaluatedRule } from '../domain/security-rules/evaluate.js';
 import { hasPorts, localOf, parsePortRange, peerOf, type Direction, type RuleSpec } from '../domain/security-rules/model.js';
 
 export const METADATA_ADDRESS = '100.100.100.200';
@@ -41,6 +42,8 @@ export interface PolicyInput {
   members: Record<string, string[]>;
   /** The VPC bridges: traffic routed from one to another is dropped (VPCs are isolated). */
   bridges?: string[];
+  /** The internet bridge (src/network/eip-wire.ts): every VPC may reach it, through its EIPs' NAT. */
+  internet?: string;
 }
 
 /** One match step: every present field must hold. */
@@ -49,6 +52,8 @@ export interface Match {
   peerCidr?: string;
   /** The peer is a member of this group (an address set). */
   peerGroup?: string;
+  /** The peer is in one of a prefix list's CIDR blocks (a named interval set of the list, `pl_<id>`). */
+  peerPrefixList?: { id: string; cidrs: readonly string[] };
   /** The peer is on the internet: outside NON_INTERNET_CIDRS. */
   internet?: boolean;
   proto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'gre';
@@ -68,15 +73,16 @@ function rangeOf(s: string): [number, number] | undefined {
 }
 
 /**
- * A rule as a step, or null when it can never match this NIC: a prefix list (none exist), a
+ * A rule as a step, or null when it can never match this NIC: a prefix list with no entries, a
  * five-tuple local constraint the NIC's address is outside of, an IPv6 local constraint (guests
  * are IPv4-only), or an unparseable port range (the validator refuses those).
  */
-export function ruleStep(rule: RuleSpec, nicIp: string): Match | null {
+export function ruleStep(rule: EvaluatedRule, nicIp: string): Match | null {
   const peer = peerOf(rule);
   const m: Match = {};
   if (peer.groupId) m.peerGroup = peer.groupId;
   else if (peer.cidr || peer.ipv6Cidr) m.peerCidr = peer.cidr || peer.ipv6Cidr;
+  else if (peer.prefixListId && rule.prefixListCidrs?.length) m.peerPrefixList = { id: peer.prefixListId, cidrs: rule.prefixListCidrs };
   else return null;
   const local = localOf(rule);
   if (local.ipv6Cidr) return null;
@@ -117,7 +123,7 @@ export function program(groups: EvaluatedGroup[], direction: Direction, nicIp: s
   for (const g of groups) {
     if (g.type === 'normal' && g.innerAccessPolicy === 'Accept') steps.push({ match: { peerGroup: g.id }, verdict: 'accept', why: `intra-group ${g.id}` });
   }
-  const matching: { groupId: string; rule: RuleSpec & { id?: string } }[] = [];
+  const matching: { groupId: string; rule: EvaluatedRule }[] = [];
   for (const g of groups) for (const rule of g.rules) if (rule.direction === direction) matching.push({ groupId: g.id, rule });
   matching.sort((a, b) => compareRules(a.rule, b.rule));
   for (const { groupId, rule } of matching) {
@@ -142,16 +148,19 @@ export interface WirePacket {
   sport?: number;
 }
 
+function inCidr(cidr: string, address: string): boolean {
+  const fam = familyOfAddress(address);
+  return fam !== undefined && (fam === 6) === cidr.includes(':') && cidrContains(cidr, address);
+}
+
 function stepMatches(m: Match, p: WirePacket, members: Record<string, string[]>): boolean {
   if (m.peerGroup && !(members[m.peerGroup] ?? []).includes(p.peerAddress)) return false;
   if (m.internet) {
     const fam = familyOfAddress(p.peerAddress);
     if (!fam || NON_INTERNET_CIDRS.some((c) => c.includes(':') === (fam === 6) && cidrContains(c, p.peerAddress))) return false;
   }
-  if (m.peerCidr) {
-    const fam = familyOfAddress(p.peerAddress);
-    if (!fam || (fam === 6) !== m.peerCidr.includes(':') || !cidrContains(m.peerCidr, p.peerAddress)) return false;
-  }
+  if (m.peerCidr && !inCidr(m.peerCidr, p.peerAddress)) return false;
+  if (m.peerPrefixList && !m.peerPrefixList.cidrs.some((c) => inCidr(c, p.peerAddress))) return false;
   if (m.proto && m.proto !== p.proto) return false;
   if (m.dport && (p.dport === undefined || p.dport < m.dport[0] || p.dport > m.dport[1])) return false;
   if (m.sport && (p.sport === undefined || p.sport < m.sport[0] || p.sport > m.sport[1])) return false;
@@ -169,6 +178,9 @@ export function runProgram(prog: Program, p: WirePacket, members: Record<string,
 /** nft identifiers: letters, digits, underscore. */
 export function ident(id: string) { return id.replace(/[^A-Za-z0-9_]/g, '_'); }
 export function setName(groupId: string) { return `m_${ident(groupId)}`; }
+export function prefixListSetName(listId: string) { return `pl_${ident(listId)}`; }
+
+function isIpv6List(cidrs: readonly string[]) { return cidrs.some((c) => c.includes(':')); }
 
 function ports(r: [number, number]) { return r[0] === r[1] ? String(r[0]) : `${r[0]}-${r[1]}`; }
 
@@ -182,6 +194,7 @@ function renderMatch(m: Match, direction: Direction): string {
   // Guests are IPv4-only on the wire (the forward chain drops IPv6), so the IPv4 blocks suffice.
   if (m.internet) parts.push(`ip ${side} != { ${NON_INTERNET_CIDRS.filter((c) => !c.includes(':')).join(', ')} }`);
   if (m.peerCidr) parts.push(`${m.peerCidr.includes(':') ? 'ip6' : 'ip'} ${side} ${m.peerCidr}`);
+  if (m.peerPrefixList) parts.push(`${isIpv6List(m.peerPrefixList.cidrs) ? 'ip6' : 'ip'} ${side} @${prefixListSetName(m.peerPrefixList.id)}`);
   if (m.proto) {
     if ((m.proto === 'tcp' || m.proto === 'udp') && (m.dport || m.sport)) {
       if (m.dport) parts.push(`${m.proto} dport ${ports(m.dport)}`);
@@ -210,6 +223,24 @@ function renderChain(name: string, prog: Program, direction: Direction): string[
 function isIpv4(a: string) { return familyOfAddress(a) === 4; }
 
 /**
+ * One interval set per referenced prefix list with its current entries (overlapping blocks such
+ * as 10.0.0.0/8 and 10.1.0.0/16 are both valid entries: auto-merge folds them). An edit of the
+ * list changes only these elements; the table is still replaced whole, atomically.
+ */
+function renderPrefixListSets(progs: NicProgram[]): string[] {
+  const lists = new Map<string, readonly string[]>();
+  for (const p of progs) for (const prog of [p.ingress, p.egress]) for (const s of prog.steps) {
+    if (s.match.peerPrefixList) lists.set(s.match.peerPrefixList.id, s.match.peerPrefixList.cidrs);
+  }
+  const out: string[] = [];
+  for (const [id, cidrs] of [...lists].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(`  set ${prefixListSetName(id)} {`, `    type ${isIpv6List(cidrs) ? 'ipv6_addr' : 'ipv4_addr'}`, '    flags interval', '    auto-merge',
+      `    elements = { ${[...cidrs].sort().join(', ')} }`, '  }');
+  }
+  return out;
+}
+
+/**
  * The whole table, replaced atomically by one `nft -f` transaction (`add` + `delete` makes the
  * delete safe when the table does not exist yet).
  */
@@ -223,6 +254,7 @@ export function renderRuleset(input: PolicyInput): string {
     const addrs = [...new Set((input.members[g] ?? []).filter(isIpv4))].sort();
     out.push(`  set ${setName(g)} {`, '    type ipv4_addr', ...(addrs.length ? [`    elements = { ${addrs.join(', ')} }`] : []), '  }');
   }
+  out.push(...renderPrefixListSets(progs));
   const nics = progs.filter((p) => isIpv4(p.nic.ip));
   // One NIC per address: a duplicate (overlapping VPCs) would make the vmap invalid; the first wins.
   const seen = new Set<string>();
@@ -237,13 +269,16 @@ export function renderRuleset(input: PolicyInput): string {
   const bridges = [...new Set(input.bridges ?? [])].sort();
   // Routed between two VPC bridges: another VPC (bridged or routed within one VPC keeps one bridge).
   const isolation = bridges.length
-    ? [`    iifname . oifname != { ${bridges.map((b) => `"${b}" . "${b}"`).join(', ')} } iifname { ${bridges.map((b) => `"${b}"`).join(', ')} } drop`]
+    ? [`    iifname . oifname != { ${bridges.map((b) => `"${b}" . "${b}"`).join(', ')} } iifname { ${bridges.map((b) => `"${b}"`).join(', ')} }${input.internet ? ` oifname != "${input.internet}"` : ''} drop`]
     : [];
   const ingress = ingressMap ? [`    ip daddr vmap { ${ingressMap} }`] : [];
+  // Routed to a NIC as a custom route entry's next hop (src/network/route-wire.ts): the packet is
+  // for an address behind it, and the next hop's ingress chain admits it or not, as on ECS.
+  const nextHop = ingressMap ? [`    meta nfproto ipv4 rt ip nexthop vmap { ${ingressMap} }`] : [];
   out.push(
     '  chain forward {', '    type filter hook forward priority filter; policy accept;',
     // Guests get no IPv6 (ECS VPCs have none unless enabled), so none crosses between them unfiltered.
-    '    ct state established,related accept', '    ct state invalid drop', '    meta nfproto ipv6 drop', ...isolation, ...egress, ...ingress, '  }',
+    '    ct state established,related accept', '    ct state invalid drop', '    meta nfproto ipv6 drop', ...isolation, ...egress, ...ingress, ...nextHop, '  }',
     '  chain output {', '    type filter hook output priority filter; policy accept;',
     // DHCP answers from the namespace reach every guest, as ECS's DHCP does whatever the groups say.
     '    ct state established,related accept', '    udp sport 67 udp dport 68 accept', ...ingress, '  }',

@@ -12,9 +12,14 @@ const MAX_PARAMETERS = 30_000;
 
 /** Rows of `table`, all with the same columns, in as few statements as the parameter limit allows. */
 export async function insertRows<T extends keyof Database & string>(db: Q, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
-  if (rows.length === 0) return;
+  for (const chunk of statementChunks(rows)) await db.insertInto(table).values(chunk as any).execute();
+}
+
+/** Rows (all with the same columns) split so each statement's bound parameters stay under the stores' limits. */
+export function statementChunks<R extends object>(rows: R[]): R[][] {
+  if (rows.length === 0) return [];
   const per = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, Object.keys(rows[0]!).length)));
-  for (let i = 0; i < rows.length; i += per) {
-    await db.insertInto(table).values(rows.slice(i, i + per) as any).execute();
-  }
+  const out: R[][] = [];
+  for (let i = 0; i < rows.length; i += per) out.push(rows.slice(i, i + per));
+  return out;
 }

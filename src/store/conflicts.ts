@@ -37,6 +37,9 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
     'network_interfaces', 'operations', 'ram_groups', 'ram_roles', 'ram_users', 'resource_groups', 'route_entries', 'route_tables',
     'security_group_rules', 'security_groups', 'snapshots', 'system_events', 'tasks', 'transitions', 'vpcs', 'vswitches'].map((t) => byId(t)),
   byId('accounts'),
+  byId('eni_permissions'),
+  byId('prefix_lists'),
+  byId('eips'),
   byId('kysely_migration_lock'),
   byId('openecs_store_version'),
   // ECS rules.
@@ -49,8 +52,14 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
   { index: 'resource_groups_account_name', table: 'resource_groups', columns: ['account_id', 'name'], codes: ['EntityAlreadyExists.ResourceGroup'], message: 'The resource group name is already used in this account.' },
   { index: 'private_ips_pk', table: 'private_ips', columns: ['vswitch_id', 'ip'], codes: ['InvalidPrivateIpAddress.Duplicated', 'InvalidIpAddress.AlreadyExist'], message: 'The specified private IP address is already in use.' },
   { index: 'public_ips_pkey', table: 'public_ips', columns: ['ip'], codes: ['IpInUse', 'InvalidIpAddress.AlreadyExist'], message: 'The specified public IP address is already in use.' },
+  // An address is one EIP's (public_ips_pkey already refuses the second holder; this is the EIP table's own guard).
+  { index: 'eips_region_address', table: 'eips', columns: ['region_id', 'ip_address'], codes: ['Ip.Allocated'], message: 'The reserve ip has been allocated.' },
   { index: 'route_entries_destination', table: 'route_entries', columns: ['route_table_id', 'destination_cidr_block'], codes: ['InvalidCIDRBlock.Duplicate', 'InvalidRouteEntry.Duplicate'], message: 'The specified CIDR block already has a route entry in the route table.' },
   { index: 'instance_security_groups_pk', table: 'instance_security_groups', columns: ['instance_id', 'security_group_id'], codes: ['InvalidInstanceId.AlreadyExists'], message: 'The instance is already in the security group.' },
+  { index: 'eni_security_groups_pk', table: 'eni_security_groups', columns: ['network_interface_id', 'security_group_id'], codes: ['InvalidParameter.SecurityGroupIdRepeated'], message: 'The network interface is already in the security group.' },
+  { index: 'eni_permissions_grant', table: 'eni_permissions', columns: ['network_interface_id', 'grantee_account_id', 'permission'], codes: ['InvalidOperation.PermissionExisted'], message: 'The permission already exists.' },
+  // ModifyPrefixList holds the list's row: a CIDR added twice is its own request's duplicate.
+  { index: 'prefix_list_entries_pk', table: 'prefix_list_entries', columns: ['prefix_list_id', 'cidr'], codes: ['InvalidParameter.CidrDuplicated'], message: 'The specified CIDR block is already an entry of the prefix list.' },
   { index: 'tags_pk', table: 'tags', columns: ['resource_id', 'key'], codes: ['Duplicate.TagKey', 'TagKey.Duplication'], message: 'The specified tag key already exists on the resource.' },
   { index: 'quotas_pk', table: 'quotas', columns: ['account_id', 'name'], codes: [], message: ID },
   // A share, a policy application, a key pair binding, mappings: written whole by one request at a time.
@@ -60,6 +69,10 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
   { index: 'instance_logon_pkey', table: 'instance_logon', columns: ['instance_id'], codes: [], message: ID },
   // The meter's progress per resource, moved compare-and-set by the one replica holding the timers.
   internal('billing_marks_pkey', 'billing_marks', ['resource_id']),
+  // A deleted disk's billing facts, written once by the transaction deleting it.
+  internal('released_disks_pkey', 'released_disks', ['disk_id']),
+  // One pay-as-you-go row per resource, item, spec and day, added to by the meter only.
+  internal('billing_usage_payg_day', 'billing_usage', ['resource_id', 'billing_item', 'day', 'spec']),
   // RAM (its handlers answer their EntityAlreadyExists codes themselves: ram/users.ts isDuplicate).
   { index: 'ram_users_name', table: 'ram_users', columns: ['account_id', 'name'], codes: ['EntityAlreadyExists.User'], message: 'The user does already EXIST.' },
   { index: 'ram_groups_name', table: 'ram_groups', columns: ['account_id', 'name'], codes: ['EntityAlreadyExists.Group'], message: 'The group does already EXIST.' },

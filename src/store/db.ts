@@ -33,6 +33,11 @@ import * as m0028 from './migrations/0028_subscription_lifecycle.js';
 import * as m0029 from './migrations/0029_ram_edges.js';
 import * as m0031 from './migrations/0031_billing.js';
 import * as m0032 from './migrations/0032_spot_instances.js';
+import * as m0033 from './migrations/0033_eni_security_groups.js';
+import * as m0034 from './migrations/0034_prefix_lists.js';
+import * as m0035 from './migrations/0035_meter_batches_row_versions.js';
+import * as m0036 from './migrations/0036_eips.js';
+import * as m0037 from './migrations/0037_eip_private_ip.js';
 
 export type Db = Kysely<Database>;
 
@@ -65,6 +70,11 @@ const migrations: Record<string, Migration> = {
   '0029_ram_edges': m0029,
   '0031_billing': m0031,
   '0032_spot_instances': m0032,
+  '0033_eni_security_groups': m0033,
+  '0034_prefix_lists': m0034,
+  '0035_meter_batches_row_versions': m0035,
+  '0036_eips': m0036,
+  '0037_eip_private_ip': m0037,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -11,7 +11,9 @@
  */
 import type { Db } from './db.js';
 import { storeVersion } from './db.js';
-import { countInstances, listInstancesAfter, listInstancesAt, type InstanceFilter, type InstanceRow, type ListingKey } from './instances.js';
+import {
+  countInstances, instancesByIdsInOrder, listInstanceKeysAfter, listInstanceKeysAt, type InstanceFilter, type InstanceRow, type ListedInstance, type ListingKey,
+} from './instances.js';
 
 interface Listing { total?: number; ends: Map<number, ListingKey> }
 
@@ -43,7 +45,14 @@ class ListingMemo {
 
 const memos = new WeakMap<Db, ListingMemo>();
 
+/** A page's rows in full. */
 export async function instancePage(db: Db, f: InstanceFilter, offset: number, limit: number): Promise<{ total: number; rows: InstanceRow[] }> {
+  const { total, keys } = await instanceKeyPage(db, f, offset, limit);
+  return { total, rows: await instancesByIdsInOrder(db, keys.map((k) => k.id)) };
+}
+
+/** A page's ids and row versions (ListedInstance). */
+export async function instanceKeyPage(db: Db, f: InstanceFilter, offset: number, limit: number): Promise<{ total: number; keys: ListedInstance[] }> {
   let memo = memos.get(db);
   if (!memo) { memo = new ListingMemo(); memos.set(db, memo); }
   const version = storeVersion(db);
@@ -51,12 +60,12 @@ export async function instancePage(db: Db, f: InstanceFilter, offset: number, li
   const start = listing.ends.get(offset);
   const [total, rows] = await Promise.all([
     listing.total ?? countInstances(db, f),
-    start ? listInstancesAfter(db, f, start, limit) : listInstancesAt(db, f, offset, limit),
+    start ? listInstanceKeysAfter(db, f, start, limit) : listInstanceKeysAt(db, f, offset, limit),
   ]);
   if (memo.settled(db, version)) {
     listing.total = total;
     const last = rows[rows.length - 1];
     if (last && rows.length === limit && listing.ends.size < MAX_ENDS) listing.ends.set(offset + rows.length, [last.created_at, last.id]);
   }
-  return { total, rows };
+  return { total, keys: rows };
 }

@@ -5,7 +5,9 @@ import { dialectOf, matchesWildcard, startsWith } from './dialect.js';
 import { releasePrivateIps } from './network.js';
 import { releaseInstanceInterfaces } from './network-interfaces.js';
 import { releasePublicIps } from './public-ips.js';
+import { dropEipsOfInstance } from './eips.js';
 import { releaseDiskDependents } from './storage.js';
+import { keepReleasedDisks } from './released-disks.js';
 import { requestSecurityPolicy } from '../engine/security-policy.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -86,12 +88,20 @@ export async function listInstances(db: Q, f: InstanceFilter, offset: number, li
 /** Where a page ends in the listing order (created_at, id): the next page starts after it. */
 export type ListingKey = readonly [createdAt: number, id: string];
 
+/**
+ * What a listing page reads of each instance: its place in the order and its row version. Reading
+ * whole rows (60-odd columns) was most of a page's cost; a reader reads in full only the rows it
+ * has not seen at that version (instancesByIdsInOrder).
+ */
+export type ListedInstance = Pick<InstanceRow, 'id' | 'created_at' | 'row_version'>;
+const LISTED = ['id', 'created_at', 'row_version'] as const;
+
 /** The page after `after` in the listing order: an index range, whatever the page's depth. */
-export async function listInstancesAfter(db: Q, f: InstanceFilter, after: ListingKey, limit: number): Promise<InstanceRow[]> {
+export async function listInstanceKeysAfter(db: Q, f: InstanceFilter, after: ListingKey, limit: number): Promise<ListedInstance[]> {
   const [c, id] = after;
   // `created_at >= c` first: a bound the listing index can seek to (SQLite does not seek on the
   // OR alone and read every entry of the account before the page).
-  return filtered(db, f).selectAll()
+  return filtered(db, f).select(LISTED)
     .where('created_at', '>=', c)
     .where((eb) => eb.or([eb('created_at', '>', c), eb('id', '>', id)]))
     .orderBy('created_at').orderBy('id').limit(limit).execute();
@@ -101,11 +111,18 @@ export async function listInstancesAfter(db: Q, f: InstanceFilter, after: Listin
  * A page by offset, its rows read through the listing index alone first (the skipped rows are
  * index entries, not table rows), then the page's own rows.
  */
-export async function listInstancesAt(db: Q, f: InstanceFilter, offset: number, limit: number): Promise<InstanceRow[]> {
-  if (offset === 0) return listInstances(db, f, 0, limit);
-  return db.selectFrom('instances').selectAll()
+export async function listInstanceKeysAt(db: Q, f: InstanceFilter, offset: number, limit: number): Promise<ListedInstance[]> {
+  if (offset === 0) return filtered(db, f).select(LISTED).orderBy('created_at').orderBy('id').limit(limit).execute();
+  return db.selectFrom('instances').select(LISTED)
     .where('id', 'in', filtered(db, f).select('id').orderBy('created_at').orderBy('id').offset(offset).limit(limit))
     .orderBy('created_at').orderBy('id').execute();
+}
+
+/** Live rows of these ids, in the order given (one that went meanwhile is left out). */
+export async function instancesByIdsInOrder(db: Q, ids: string[]): Promise<InstanceRow[]> {
+  if (ids.length === 0) return [];
+  const rows = new Map((await db.selectFrom('instances').selectAll().where('id', 'in', ids).where('deleted_at', 'is', null).execute()).map((r) => [r.id, r]));
+  return ids.flatMap((id) => rows.get(id) ?? []);
 }
 
 export async function getInstance(db: Q, accountId: string, id: string): Promise<InstanceRow | undefined> {
@@ -264,7 +281,9 @@ export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'sta
   await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: 'Deleted', at: now }).execute();
   await releasePrivateIps(trx, row.id);
   await releasePublicIps(trx, row.id);
-  await releaseInstanceInterfaces(trx, row.id);
+  // Its EIP stays in the account, Available again (it is not released with the instance).
+  await dropEipsOfInstance(trx, row.id, now);
+  await releaseInstanceInterfaces(trx, row.id, now);
   await trx.deleteFrom('instance_security_groups').where('instance_id', '=', row.id).execute();
   // Its RAM role's credentials end with it (src/auth/instance-credentials.ts).
   await trx.deleteFrom('sts_sessions').where('instance_id', '=', row.id).execute();
@@ -272,6 +291,7 @@ export async function releaseInstance(trx: Q, row: Pick<InstanceRow, 'id' | 'sta
   const doomed = await trx.selectFrom('disks').select('id').where('instance_id', '=', row.id).where('delete_with_instance', '=', 1).execute();
   if (doomed.length) {
     const ids = doomed.map((d) => d.id);
+    await keepReleasedDisks(trx, ids, now);
     await releaseDiskDependents(trx, ids);
     await trx.deleteFrom('tags').where('resource_id', 'in', ids).execute();
     await trx.deleteFrom('disks').where('id', 'in', ids).execute();

@@ -1,10 +1,15 @@
 /**
- * Network interfaces: the primary ENI every instance gets at launch (deleted with it) and, later,
- * secondary ones (issue 14). A primary ENI's security groups and resource group are its
- * instance's, so JoinSecurityGroup and JoinResourceGroup on the instance show on the ENI at once.
+ * Network interfaces: the primary ENI every instance gets at launch (deleted with it) and
+ * secondary ones (CreateNetworkInterface, attached and detached by the engine). A primary ENI's
+ * security groups and resource group are its instance's, so JoinSecurityGroup and
+ * JoinResourceGroup on the instance show on the ENI at once; a secondary ENI has its own
+ * (eni_security_groups). A secondary ENI's primary address is a private_ips row of the ENI
+ * (instance_id ''), like its secondary addresses, so that it outlives any instance it is attached to.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NetworkInterfaceTable } from './schema.js';
+import { requestSecurityPolicy } from '../engine/security-policy.js';
+import { dropEipsOfInterface } from './eips.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type NetworkInterfaceRow = Selectable<NetworkInterfaceTable>;
@@ -58,8 +63,13 @@ function filtered(db: Q, f: NetworkInterfaceFilter) {
   }
   if (f.securityGroupId) {
     const sg = f.securityGroupId;
-    q = q.where('n.type', '=', 'Primary')
-      .where('n.instance_id', 'in', (eb) => eb.selectFrom('instance_security_groups').select('instance_id').where('security_group_id', '=', sg));
+    q = q.where((eb) => eb.or([
+      eb.and([
+        eb('n.type', '=', 'Primary'),
+        eb('n.instance_id', 'in', eb.selectFrom('instance_security_groups').select('instance_id').where('security_group_id', '=', sg)),
+      ]),
+      eb('n.id', 'in', eb.selectFrom('eni_security_groups').select('network_interface_id').where('security_group_id', '=', sg)),
+    ]));
   }
   return q;
 }
@@ -92,6 +102,17 @@ export async function primaryInterfacesOf(db: Q, instanceIds: string[]): Promise
   return out;
 }
 
+/** The attached (InUse) ENIs of instances, primary first, by instance id (DescribeInstances' NetworkInterfaces). */
+export async function attachedInterfacesOf(db: Q, instanceIds: string[]): Promise<Map<string, NetworkInterfaceWithIps[]>> {
+  const out = new Map<string, NetworkInterfaceWithIps[]>();
+  if (instanceIds.length === 0) return out;
+  const rows = await db.selectFrom('network_interfaces').selectAll()
+    .where('instance_id', 'in', instanceIds).where('status', '=', 'InUse').orderBy('device_index').execute();
+  const secondary = await secondaryIpsOf(db, rows.map((r) => r.id));
+  for (const r of rows) out.set(r.instance_id, [...(out.get(r.instance_id) ?? []), { ...r, secondary_ips: secondary.get(r.id) ?? [] }]);
+  return out;
+}
+
 export async function insertNetworkInterface(trx: Q, row: NetworkInterfaceRow): Promise<void> {
   await trx.insertInto('network_interfaces').values(row).execute();
 }
@@ -102,12 +123,97 @@ export async function movePrimaryInterface(trx: Q, instanceId: string, to: { vpc
     .where('instance_id', '=', instanceId).where('type', '=', 'Primary').execute();
 }
 
-/** On release: the primary ENI and its tags go with the instance. */
-export async function releaseInstanceInterfaces(trx: Q, instanceId: string): Promise<void> {
-  const ids = (await trx.selectFrom('network_interfaces').select('id').where('instance_id', '=', instanceId).where('type', '=', 'Primary').execute()).map((r) => r.id);
-  if (ids.length === 0) return;
-  await trx.deleteFrom('tags').where('resource_id', 'in', ids).execute();
-  await trx.deleteFrom('network_interfaces').where('id', 'in', ids).execute();
+/**
+ * On release: the primary ENI and its tags go with the instance; a secondary ENI goes too when
+ * DeleteOnRelease is set (and it is the instance's account's own: another account's ENI, attached
+ * by its permission, is never deleted by this one), and is otherwise detached (Available again,
+ * its addresses and groups kept).
+ */
+export async function releaseInstanceInterfaces(trx: Q, instanceId: string, now: number): Promise<void> {
+  const owner = (await trx.selectFrom('instances').select('account_id').where('id', '=', instanceId).executeTakeFirst())?.account_id;
+  const rows = await trx.selectFrom('network_interfaces').select(['id', 'type', 'status', 'delete_on_release', 'account_id']).where('instance_id', '=', instanceId).execute();
+  const goes = (r: typeof rows[number]) => r.type === 'Primary' || (r.delete_on_release === 1 && r.account_id === owner);
+  for (const r of rows.filter(goes)) {
+    // A secondary ENI deleted with the instance lets go of its EIPs (DeleteNetworkInterface does too).
+    if (r.type !== 'Primary') await dropEipsOfInterface(trx, r.id, now);
+    await deleteInterfaceRow(trx, r.id);
+  }
+  for (const r of rows.filter((x) => !goes(x))) {
+    await setInterfaceStatus(trx, r, 'Available', now, { instance_id: '', device_index: 0 });
+  }
+}
+
+/**
+ * Deletes an interface with its addresses, group memberships and tags; with `status`, only while
+ * it is still in that status (compare-and-set: false when it has moved or is gone).
+ */
+export async function deleteInterfaceRow(trx: Q, id: string, status?: string): Promise<boolean> {
+  let q = trx.deleteFrom('network_interfaces').where('id', '=', id);
+  if (status !== undefined) q = q.where('status', '=', status);
+  if (Number((await q.executeTakeFirst()).numDeletedRows) === 0) return false;
+  await trx.deleteFrom('private_ips').where('network_interface_id', '=', id).execute();
+  await trx.deleteFrom('eni_security_groups').where('network_interface_id', '=', id).execute();
+  await trx.deleteFrom('eni_permissions').where('network_interface_id', '=', id).execute();
+  await trx.deleteFrom('tags').where('resource_id', '=', id).execute();
+  await requestSecurityPolicy(trx);
+  return true;
+}
+
+/**
+ * Compare-and-set of an interface's status (with `patch`), recording the transition: false when
+ * the interface is gone or no longer in `row.status` (a request or another replica moved it).
+ */
+export async function setInterfaceStatus(trx: Q, row: Pick<NetworkInterfaceRow, 'id' | 'status'>, to: string, now: number, patch: Partial<NetworkInterfaceRow> = {}): Promise<boolean> {
+  const r = await trx.updateTable('network_interfaces').set({ ...patch, status: to }).where('id', '=', row.id).where('status', '=', row.status).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  if (to !== row.status) await trx.insertInto('transitions').values({ resource_id: row.id, from_status: row.status, to_status: to, at: now }).execute();
+  // An attached ENI's groups are enforced on its address (src/network/enforcer.ts).
+  await requestSecurityPolicy(trx, now);
+  return true;
+}
+
+export async function updateInterface(trx: Q, id: string, set: Partial<NetworkInterfaceRow>): Promise<void> {
+  if (Object.keys(set).length) await trx.updateTable('network_interfaces').set(set).where('id', '=', id).execute();
+}
+
+/** The interface by id alone (the engine's read; requests go through findNetworkInterface). */
+export async function getInterfaceForEngine(db: Q, id: string): Promise<NetworkInterfaceRow | undefined> {
+  return db.selectFrom('network_interfaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every interface attached (or attaching) to the instance, the primary one included. */
+export async function interfacesOfInstance(db: Q, instanceId: string): Promise<NetworkInterfaceRow[]> {
+  return db.selectFrom('network_interfaces').selectAll().where('instance_id', '=', instanceId).orderBy('device_index').execute();
+}
+
+/** The instance's attached ENIs (InUse; the primary one first) with their addresses and their VSwitch's and VPC's blocks. */
+export async function attachedInterfacesWithNetworks(db: Q, instanceId: string): Promise<(NetworkInterfaceWithIps & { vswitch_cidr: string; vpc_cidr: string })[]> {
+  const rows = await db.selectFrom('network_interfaces as n')
+    .innerJoin('vswitches as w', 'w.id', 'n.vswitch_id').innerJoin('vpcs as v', 'v.id', 'n.vpc_id')
+    .selectAll('n').select(['w.cidr_block as vswitch_cidr', 'v.cidr_block as vpc_cidr'])
+    .where('n.instance_id', '=', instanceId).where('n.status', '=', 'InUse').orderBy('n.device_index').execute();
+  const secondary = await secondaryIpsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, secondary_ips: secondary.get(r.id) ?? [] }));
+}
+
+/** A secondary ENI's groups, in order. */
+export async function interfaceGroupsOf(db: Q, eniIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (eniIds.length === 0) return out;
+  const rows = await db.selectFrom('eni_security_groups').select(['network_interface_id', 'security_group_id'])
+    .where('network_interface_id', 'in', eniIds).orderBy('position').execute();
+  for (const r of rows) out.set(r.network_interface_id, [...(out.get(r.network_interface_id) ?? []), r.security_group_id]);
+  return out;
+}
+
+/** Replaces a secondary ENI's groups (CreateNetworkInterface, ModifyNetworkInterfaceAttribute SecurityGroupId.N). */
+export async function setInterfaceGroups(trx: Q, eniId: string, groupIds: string[]): Promise<void> {
+  await trx.deleteFrom('eni_security_groups').where('network_interface_id', '=', eniId).execute();
+  await requestSecurityPolicy(trx);
+  if (groupIds.length === 0) return;
+  await trx.insertInto('eni_security_groups')
+    .values(groupIds.map((g, i) => ({ network_interface_id: eniId, security_group_id: g, position: i })))
+    .execute();
 }
 
 export async function findNetworkInterface(db: Q, accountId: string, regionId: string, id: string): Promise<NetworkInterfaceRow | undefined> {
@@ -115,12 +221,13 @@ export async function findNetworkInterface(db: Q, accountId: string, regionId: s
     .where('id', '=', id).where('account_id', '=', accountId).where('region_id', '=', regionId).executeTakeFirst();
 }
 
-/** Secondary private addresses per interface, in address order of assignment. */
+/** Secondary private addresses per interface, in address order (a secondary ENI's own primary address left out). */
 export async function secondaryIpsOf(db: Q, eniIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (eniIds.length === 0) return out;
-  const rows = await db.selectFrom('private_ips').select(['network_interface_id', 'ip'])
-    .where('network_interface_id', 'in', eniIds).orderBy('ip').execute();
+  const rows = await db.selectFrom('private_ips as p').innerJoin('network_interfaces as n', 'n.id', 'p.network_interface_id')
+    .select(['p.network_interface_id', 'p.ip'])
+    .where('p.network_interface_id', 'in', eniIds).whereRef('p.ip', '!=', 'n.primary_ip').orderBy('p.ip').execute();
   for (const r of rows) out.set(r.network_interface_id, [...(out.get(r.network_interface_id) ?? []), r.ip]);
   return out;
 }
@@ -130,11 +237,15 @@ export async function addressesOfVSwitch(db: Q, vswitchId: string): Promise<stri
   return (await db.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vswitchId).execute()).map((r) => r.ip);
 }
 
-/** Records secondary addresses (the private_ips primary key refuses an address taken meanwhile). */
-export async function addSecondaryIps(trx: Q, eni: Pick<NetworkInterfaceRow, 'id' | 'vswitch_id' | 'instance_id'>, ips: string[]): Promise<void> {
+/**
+ * Records secondary addresses (the private_ips primary key refuses an address taken meanwhile).
+ * A secondary ENI's addresses are the ENI's alone (instance_id ''): they stay with it across detach.
+ */
+export async function addSecondaryIps(trx: Q, eni: Pick<NetworkInterfaceRow, 'id' | 'vswitch_id' | 'instance_id' | 'type'>, ips: string[]): Promise<void> {
   if (ips.length === 0) return;
+  const holder = eni.type === 'Primary' ? eni.instance_id : '';
   await trx.insertInto('private_ips')
-    .values(ips.map((ip) => ({ vswitch_id: eni.vswitch_id, ip, instance_id: eni.instance_id, network_interface_id: eni.id })))
+    .values(ips.map((ip) => ({ vswitch_id: eni.vswitch_id, ip, instance_id: holder, network_interface_id: eni.id })))
     .execute();
 }
 

@@ -183,7 +183,7 @@ export interface IpBatch { used: Map<string, Set<number>> }
  * VSwitch or one of its reserved addresses), InvalidPrivateIpAddress.Duplicated; without it the
  * lowest free address is taken, and a full VSwitch answers QuotaExceeded.PrivateIpAddress (403).
  */
-export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instanceId: string; requested?: string; batch?: IpBatch }): Promise<string> {
+export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instanceId: string; requested?: string; batch?: IpBatch; networkInterfaceId?: string }): Promise<string> {
   const vsw = await lockedVSwitch(trx, o.vswitchId);
   if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The specified VSwitchId "${o.vswitchId}" does not exist.`);
   const block = parseCidr(vsw.cidr_block);
@@ -211,7 +211,7 @@ export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instance
     ip = free;
   }
   const text = formatIpv4(ip);
-  await trx.insertInto('private_ips').values({ vswitch_id: vsw.id, ip: text, instance_id: o.instanceId }).execute();
+  await trx.insertInto('private_ips').values({ vswitch_id: vsw.id, ip: text, instance_id: o.instanceId, network_interface_id: o.networkInterfaceId ?? '' }).execute();
   used.add(ip);
   return text;
 }
@@ -315,12 +315,20 @@ export async function deleteSecurityGroup(db: Q, id: string): Promise<void> {
   await db.deleteFrom('security_groups').where('id', '=', id).execute();
 }
 
-/** Instances in each group (EcsCount; DeleteSecurityGroup's DependencyViolation). */
+/**
+ * Members of each group: instances (their primary ENIs) and secondary ENIs, which count toward a
+ * group's member limit as instances do (guide 001 §1.2) — EcsCount, the capacity checks and
+ * DeleteSecurityGroup's DependencyViolation.
+ */
 export async function memberCounts(db: Q, groupIds: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (groupIds.length === 0) return out;
-  const rows = await db.selectFrom('instance_security_groups').select(['security_group_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('security_group_id', 'in', [...groupIds]).groupBy('security_group_id').execute();
-  for (const r of rows) out.set(r.security_group_id, Number(r.n));
+  const ids = [...groupIds];
+  // One after the other: `db` may be a transaction (one connection).
+  const instances = await db.selectFrom('instance_security_groups').select(['security_group_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('security_group_id', 'in', ids).groupBy('security_group_id').execute();
+  const enis = await db.selectFrom('eni_security_groups').select(['security_group_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('security_group_id', 'in', ids).groupBy('security_group_id').execute();
+  for (const r of [...instances, ...enis]) out.set(r.security_group_id, (out.get(r.security_group_id) ?? 0) + Number(r.n));
   return out;
 }

@@ -3,7 +3,9 @@
  * primary key makes two holders of one address impossible, even for two writers at once.
  *
  *   allocatePublicIp(trx, pool, { accountId, regionId, instanceId, requested?, batch? }) → the address
- *   releasePublicIps(trx, instanceId)                                                   → frees its addresses
+ *   releasePublicIps(trx, holderId)                                                     → frees its addresses (an instance's, an EIP's)
+ *   releasePublicIp(trx, holderId, ip)                                                  → frees one of them
+ *   transferPublicIp(trx, ip, { holderId, kind })                                       → the address to another holder
  */
 import type { Kysely, Transaction } from 'kysely';
 import { EcsError } from '../domain/errors.js';
@@ -35,7 +37,9 @@ export interface PublicIpBatch { used?: Set<number> }
 export interface PublicIpRequest {
   accountId: string;
   regionId: string;
+  /** The holder: the instance (kind `instance`) or the EIP's allocation id (kind `eip`). */
   instanceId: string;
+  kind?: 'instance' | 'eip';
   now: number;
   /** AllocatePublicIpAddress IpAddress: a given address of the pool. */
   requested?: string;
@@ -71,7 +75,7 @@ export async function allocatePublicIp(trx: Q, poolSetting: string | undefined, 
   }
   const text = formatIpv4(ip);
   await trx.insertInto('public_ips').values({
-    ip: text, account_id: r.accountId, region_id: r.regionId, instance_id: r.instanceId, kind: 'instance', allocated_at: r.now,
+    ip: text, account_id: r.accountId, region_id: r.regionId, instance_id: r.instanceId, kind: r.kind ?? 'instance', allocated_at: r.now,
   }).execute();
   used.add(ip);
   return text;
@@ -79,4 +83,14 @@ export async function allocatePublicIp(trx: Q, poolSetting: string | undefined, 
 
 export async function releasePublicIps(trx: Q, instanceId: string): Promise<void> {
   await trx.deleteFrom('public_ips').where('instance_id', '=', instanceId).execute();
+}
+
+/** Hands an address to another holder (ConvertNatPublicIpToEip: an instance's NAT address becomes its EIP's). */
+export async function transferPublicIp(trx: Q, ip: string, to: { holderId: string; kind: 'instance' | 'eip' }): Promise<void> {
+  await trx.updateTable('public_ips').set({ instance_id: to.holderId, kind: to.kind }).where('ip', '=', ip).execute();
+}
+
+/** Frees one address of a holder (ReleasePublicIpAddress). */
+export async function releasePublicIp(trx: Q, holderId: string, ip: string): Promise<void> {
+  await trx.deleteFrom('public_ips').where('instance_id', '=', holderId).where('ip', '=', ip).execute();
 }

@@ -92,6 +92,7 @@ export async function groupedResources(db: Q, accountId: string, f: { groupId?: 
   const tables: Array<['ecs' | 'vpc', string, string]> = [
     ...Object.entries(ECS_GROUP_RESOURCE_TYPES).map(([t, table]) => ['ecs', t, table] as ['ecs', string, string]),
     ['vpc', 'vpc', VPC_GROUP_RESOURCE_TYPES.vpc],
+    ['vpc', 'eip', VPC_GROUP_RESOURCE_TYPES.eip],
   ];
   for (const [service, resourceType, table] of tables) {
     const keyPairs = table === 'key_pairs';

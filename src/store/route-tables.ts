@@ -108,3 +108,33 @@ export async function nextHopInstance(db: Q, s: Scope, id: string): Promise<{ vp
   if (s.regionId) q = q.where('region_id', '=', s.regionId);
   return q.executeTakeFirst();
 }
+
+/** An ENI that may be a next hop: its VPC and status, if it exists in the caller's account. */
+export async function nextHopInterface(db: Q, s: Scope, id: string): Promise<{ vpc_id: string; status: string } | undefined> {
+  let q = db.selectFrom('network_interfaces').select(['vpc_id', 'status']).where('id', '=', id).where('account_id', '=', s.accountId);
+  if (s.regionId) q = q.where('region_id', '=', s.regionId);
+  return q.executeTakeFirst();
+}
+
+/** A custom entry as the wire needs it: the VPC, the destination and the next hop's private address ('' when it has none now). */
+export interface RoutedEntry { vpcId: string; destination: string; via: string }
+
+/**
+ * Every custom entry of every account with its next hop's address: an instance's private IP (a
+ * released or moved-away instance has none), an ENI's primary IP (a Deleting one has none). The
+ * entries of one VPC and the VSwitch blocks of those VPCs, for src/network/route-wire.ts.
+ */
+export async function routedEntries(db: Q): Promise<{ entries: RoutedEntry[]; vswitches: { vpcId: string; cidr: string }[] }> {
+  const rows = await db.selectFrom('route_entries').innerJoin('route_tables', 'route_tables.id', 'route_entries.route_table_id')
+    .leftJoin('instances', (j) => j.onRef('instances.id', '=', 'route_entries.next_hop_id').on('route_entries.next_hop_type', '=', 'Instance')
+      .onRef('instances.vpc_id', '=', 'route_tables.vpc_id').on('instances.deleted_at', 'is', null))
+    .leftJoin('network_interfaces', (j) => j.onRef('network_interfaces.id', '=', 'route_entries.next_hop_id').on('route_entries.next_hop_type', '=', 'NetworkInterface')
+      .onRef('network_interfaces.vpc_id', '=', 'route_tables.vpc_id').on('network_interfaces.status', '!=', 'Deleting'))
+    .select(['route_tables.vpc_id as vpcId', 'route_entries.destination_cidr_block as destination', 'instances.private_ip as instanceIp', 'network_interfaces.primary_ip as eniIp'])
+    .orderBy('route_tables.vpc_id').orderBy('route_entries.destination_cidr_block').execute();
+  const vpcIds = [...new Set(rows.map((r) => r.vpcId))];
+  const vswitches = vpcIds.length
+    ? await db.selectFrom('vswitches').select(['vpc_id as vpcId', 'cidr_block as cidr']).where('vpc_id', 'in', vpcIds).orderBy('vpc_id').orderBy('cidr_block').execute()
+    : [];
+  return { entries: rows.map((r) => ({ vpcId: r.vpcId, destination: r.destination, via: r.instanceIp || r.eniIp || '' })), vswitches };
+}

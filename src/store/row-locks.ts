@@ -8,14 +8,15 @@
  *
  * Take locks parent first, in this one global order (LOCK_ORDER), so two transactions never wait on
  * each other in a cycle:
- *   accounts → resource_groups → vpcs → security_groups → (ram_roles) → vswitches → images →
- *   instances → network_interfaces → disks → snapshots → auto_snapshot_policies → key_pairs.
+ *   accounts → resource_groups → vpcs → prefix_lists → security_groups → (ram_roles) → vswitches → images →
+ *   instances → network_interfaces → eips → disks → snapshots → auto_snapshot_policies → key_pairs.
  * A resource group is taken first of all by the create that puts a resource in it and by
  * DeleteResourceGroup; an image by RunInstances, CreateInstance, ReplaceSystemDisk and CopyImage
  * (shared) and by DeleteImage; a VSwitch's row by every allocation of its private addresses
  * (store/network.ts) and by DeleteVSwitch; a snapshot's by DeleteSnapshot and by the requests that
  * make a disk or an image of it, launch from it, copy it or roll a disk back to it; a policy's by
- * ApplyAutoSnapshotPolicy and DeleteAutoSnapshotPolicy; the tag actions take the rows of the
+ * ApplyAutoSnapshotPolicy and DeleteAutoSnapshotPolicy; a prefix list's by ModifyPrefixList, DeletePrefixList
+ * and every rule write naming it (before the group's row); the tag actions take the rows of the
  * resources they tag (one table per request). `ram_roles` is locked by name (instance-role-check.ts).
  * A shared lock is never followed by a write to the same row in its transaction (two sharers that
  * both upgrade would deadlock).
@@ -28,7 +29,7 @@ type Q = Kysely<Database> | Transaction<Database>;
 
 /** The lockable tables in the order a transaction takes them. */
 export const LOCK_ORDER = [
-  'accounts', 'resource_groups', 'vpcs', 'security_groups', 'vswitches', 'images', 'instances', 'network_interfaces', 'disks',
+  'accounts', 'resource_groups', 'vpcs', 'prefix_lists', 'security_groups', 'vswitches', 'images', 'instances', 'network_interfaces', 'eips', 'disks',
   'snapshots', 'auto_snapshot_policies', 'key_pairs',
 ] as const;
 

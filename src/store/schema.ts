@@ -314,6 +314,8 @@ export interface InstanceTable {
   vnc_password_sealed: ColumnType<string, string | undefined, string>;
   /** Bumped by every change the metadata service must serve (options, tags); the engine pushes when the guest's is behind. */
   metadata_generation: ColumnType<number, number | undefined, number>;
+  /** Moved by a trigger on every UPDATE of the row (migration 0035): DescribeInstances renders again only what moved. */
+  row_version: ColumnType<number, number | undefined, number>;
   /** ModifyInstanceMaintenanceAttributes: one window (HH:mm:ss, UTC+8, as given; '' = none), Stop | AutoRecover | AutoRedeploy, 0/1. */
   maintenance_start_time: ColumnType<string, string | undefined, string>;
   maintenance_end_time: ColumnType<string, string | undefined, string>;
@@ -387,12 +389,52 @@ export interface PublicIpTable {
   account_id: string;
   region_id: string;
   instance_id: string;
-  kind: string; // instance (a NAT public IP of an instance); EIPs later (issue 14)
+  kind: string; // instance (a NAT public IP of an instance; instance_id its instance) | eip (instance_id the EIP's allocation id)
   allocated_at: number;
+}
+
+/** Migration 0036: elastic IP addresses (src/store/eips.ts). */
+export interface EipTable {
+  id: string; // eip-...
+  account_id: string;
+  region_id: string;
+  ip_address: string;
+  name: string;
+  description: string;
+  bandwidth: number;
+  internet_charge_type: string; // PayByBandwidth | PayByTraffic
+  charge_type: string; // PostPaid
+  isp: string; // BGP
+  status: string; // Available | Associating | InUse | Unassociating | Releasing
+  instance_id: string;
+  instance_type: string; // EcsInstance | NetworkInterface, '' when Available
+  private_ip: string; // the ENI's address a NetworkInterface EIP maps to, '' otherwise
+  resource_group_id: string;
+  deletion_protection: number; // 0 | 1
+  created_at: number; // AllocationTime
 }
 
 export interface InstanceSecurityGroupTable {
   instance_id: string;
+  security_group_id: string;
+  position: number;
+}
+
+/** CreateNetworkInterfacePermission: `grantee_account_id` may attach the ENI (InstanceAttach) to its instances. */
+export interface EniPermissionTable {
+  id: string; // eni-perm-...
+  account_id: string;
+  region_id: string;
+  network_interface_id: string;
+  grantee_account_id: string;
+  permission: string; // InstanceAttach
+  state: string; // Granted
+  created_at: number;
+}
+
+/** A secondary ENI's security groups (a primary ENI follows its instance's). */
+export interface EniSecurityGroupTable {
+  network_interface_id: string;
   security_group_id: string;
   position: number;
 }
@@ -614,6 +656,26 @@ export interface TaskTable {
   finished_at: number;
 }
 
+/** A prefix list (CreatePrefixList): address family and MaxEntries fixed at creation. */
+export interface PrefixListTable {
+  id: string; // pl-…
+  account_id: string;
+  region_id: string;
+  name: string;
+  description: string;
+  address_family: string; // IPv4 | IPv6
+  max_entries: number;
+  created_at: number;
+}
+
+/** One CIDR block of a prefix list, in its stored form (10.0.0.1 → 10.0.0.1/32), in the order added. */
+export interface PrefixListEntryTable {
+  prefix_list_id: string;
+  cidr: string;
+  description: string;
+  position: number;
+}
+
 /** An SSH key pair; the private key is never stored (000:L2452). Unique by name per account and region. */
 export interface KeyPairTable {
   id: string; // KeyPairId
@@ -748,9 +810,24 @@ export interface BillingMarkTable {
   subscribed_until: number | null;
 }
 
+/** A deleted pay-as-you-go disk the meter has not billed to its deletion yet (migration 0035). */
+export interface ReleasedDiskTable {
+  disk_id: string;
+  account_id: string;
+  region_id: string;
+  zone_id: string;
+  type: string; // system | data
+  category: string;
+  size: number;
+  performance_level: string;
+  created_at: number;
+  released_at: number;
+}
+
 export interface Database {
   billing_usage: BillingUsageTable;
   billing_marks: BillingMarkTable;
+  released_disks: ReleasedDiskTable;
   access_key_usage: AccessKeyUsageTable;
   sealed_store: SealedStoreTable;
   audit_events: AuditEventTable;
@@ -779,6 +856,8 @@ export interface Database {
   security_group_rules: SecurityGroupRuleTable;
   instances: InstanceTable;
   instance_security_groups: InstanceSecurityGroupTable;
+  eni_security_groups: EniSecurityGroupTable;
+  eni_permissions: EniPermissionTable;
   disks: DiskTable;
   tags: TagTable;
   operations: OperationTable;
@@ -793,8 +872,11 @@ export interface Database {
   image_shares: ImageShareTable;
   tasks: TaskTable;
   key_pairs: KeyPairTable;
+  prefix_lists: PrefixListTable;
+  prefix_list_entries: PrefixListEntryTable;
   instance_logon: InstanceLogonTable;
   network_interfaces: NetworkInterfaceTable;
   public_ips: PublicIpTable;
+  eips: EipTable;
   resource_groups: ResourceGroupTable;
 }

@@ -6,6 +6,7 @@ import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import { STORAGE_QUOTAS, type StorageQuota } from '../domain/storage/quotas.js';
 import type { AutoSnapshotPolicyTable, Database, DiskTable, SnapshotTable } from './schema.js';
 import { dialectOf, matchesWildcard } from './dialect.js';
+import { keepReleasedDisks } from './released-disks.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type DiskRow = Selectable<DiskTable>;
@@ -146,8 +147,9 @@ export async function releaseDiskDependents(trx: Q, diskIds: string[]): Promise<
   await trx.deleteFrom('disk_policies').where('disk_id', 'in', diskIds).execute();
 }
 
-/** Deletes one disk and what goes with it. */
-export async function deleteDiskRow(trx: Q, diskId: string): Promise<void> {
+/** Deletes one disk and what goes with it (its last partial hour stays for the meter). */
+export async function deleteDiskRow(trx: Q, diskId: string, now: number): Promise<void> {
+  await keepReleasedDisks(trx, [diskId], now);
   await releaseDiskDependents(trx, [diskId]);
   await trx.deleteFrom('tags').where('resource_id', '=', diskId).execute();
   await trx.deleteFrom('disks').where('id', '=', diskId).execute();

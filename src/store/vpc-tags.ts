@@ -1,6 +1,6 @@
 /**
  * Tag queries of the VPC product's tag actions (TagResources, UnTagResources, ListTagResources):
- * which VPCs, VSwitches and route tables exist, and their tag rows. Tags themselves live in the
+ * which VPCs, VSwitches, route tables and EIPs exist, and their tag rows. Tags themselves live in the
  * shared `tags` table (src/store/tags.ts), under lower-case types as DescribeVpcs stores them.
  */
 import type { Kysely, Transaction } from 'kysely';
@@ -18,8 +18,8 @@ export const routeTableOfRouter = (id: string) => 'vtb-' + id.replace(/^vrt-/, '
 export async function existingVpcResources(db: Q, s: VpcTagScope, type: string, ids: string[]): Promise<Set<string>> {
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return new Set();
-  if (type === 'vpc' || type === 'vswitch') {
-    const rows = await db.selectFrom(type === 'vpc' ? 'vpcs' : 'vswitches').select('id')
+  if (type === 'vpc' || type === 'vswitch' || type === 'eip') {
+    const rows = await db.selectFrom(type === 'vpc' ? 'vpcs' : type === 'eip' ? 'eips' : 'vswitches').select('id')
       .where('account_id', '=', s.accountId).where('region_id', '=', s.regionId).where('id', 'in', wanted).execute();
     return new Set(rows.map((r) => r.id));
   }

@@ -5,20 +5,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { $Ecs, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
+import { $Ecs, expectEcsError, type TestServer } from '../helpers/server.js';
 import { runRequest, type Network } from '../helpers/fixtures.js';
-import { launch, networkOf, R } from './storage-fixtures.js';
+import { R, startWithInstance } from './storage-fixtures.js';
 
 describe('security group capacity and groups per instance', () => {
   let s: TestServer;
   let net: Network;
   let vm: string;
 
-  before(async () => {
-    s = await startTestServer();
-    net = await networkOf(s);
-    vm = (await launch(s)).instanceId;
-  });
+  before(async () => { ({ s, net, vm } = await startWithInstance()); });
   after(async () => { await s.close(); });
 
   async function group(type: 'normal' | 'enterprise' = 'normal'): Promise<string> {

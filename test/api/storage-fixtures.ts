@@ -4,7 +4,7 @@
  * RunInstances, with the engine driven by the test clock until the instance is Running.
  */
 import { createAccount } from '../../src/auth/accounts.js';
-import { $Ecs, type EcsClientT, type TestServer } from '../helpers/server.js';
+import { $Ecs, startTestServer, type EcsClientT, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 
 export const R = 'cn-hangzhou';
@@ -33,6 +33,13 @@ export async function otherAccount(s: TestServer, name: string) {
 }
 
 export interface Launched { instanceId: string; systemDiskId: string; zoneId: string }
+
+/** A fresh server with the account's network and one Running instance (`vm`), for a suite's `before`. */
+export async function startWithInstance(): Promise<{ s: TestServer; net: Network; vm: string }> {
+  const s = await startTestServer();
+  const net = await networkOf(s);
+  return { s, net, vm: (await launch(s)).instanceId };
+}
 
 export async function statusOf(ecs: EcsClientT, id: string): Promise<string> {
   const r = await ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: id }));

@@ -95,7 +95,7 @@ describe('VPC API: what Terraform needs beyond CRUD', () => {
     assert.deepEqual(Object.keys(await raw('CreateDefaultVSwitch', { RegionId: 'cn-qingdao', ZoneId: 'cn-qingdao-b' })).sort(), ['RequestId', 'VSwitchId']);
   });
 
-  it('DeletionProtection: EIP, CBWP and NATGW only, none of which exist here', async () => {
+  it('DeletionProtection: EIP, CBWP and NATGW only; an id nobody has is ResourceNotExist (EIPs: eip.test.ts)', async () => {
     const dp = (type: string) => () => vpc.deletionProtection(new $Vpc.DeletionProtectionRequest({ regionId: R, instanceId: 'eip-1', type, protectionEnable: true }));
     await refused(dp('EIP'), 'DeletionProtection.ResourceNotExist', 400);
     await refused(dp('NATGW'), 'DeletionProtection.ResourceNotExist', 400);
@@ -197,6 +197,38 @@ describe('VPC API: what Terraform needs beyond CRUD', () => {
 
     const routers = (await vpc.describeVRouters(new $Vpc.DescribeVRoutersRequest({ regionId: R }))).body!;
     assert.ok(routers.VRouters!.VRouter!.some((r) => r.vpcId === n.vpcId && r.routeTableIds!.routeTableId!.includes(tableId)));
+  });
+
+  it('route entries to an ENI (NextHopType NetworkInterface): its VPC, its state; DeleteNetworkInterface leaves the entry', async () => {
+    // The test above set a quota of one entry per table; this one needs two.
+    await s.app.services.db.deleteFrom('quotas').where('name', '=', 'route-entries-per-table').execute();
+    const n = await createNetwork(s, R, '10.11.0.0/16', '10.11.1.0/24');
+    const other = await createNetwork(s, R, '10.12.0.0/16', '10.12.1.0/24');
+    const eniIn = async (net: typeof n) => (await s.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({
+      regionId: R, vSwitchId: net.vswitchId, securityGroupIds: [net.securityGroupId],
+    }))).body!.networkInterfaceId!;
+    const eniId = await eniIn(n);
+    const foreign = await eniIn(other);
+    const tableId = (await vpc.describeRouteTableList(new $Vpc.DescribeRouteTableListRequest({ regionId: R, vpcId: n.vpcId }))).body!.routerTableList!.routerTableListType![0]!.routeTableId!;
+    const create = (req: Partial<$Vpc.CreateRouteEntryRequest>) =>
+      vpc.createRouteEntry(new $Vpc.CreateRouteEntryRequest({ regionId: R, routeTableId: tableId, nextHopType: 'NetworkInterface', nextHopId: eniId, ...req }));
+    await refused(() => create({ destinationCidrBlock: '10.40.0.0/16', nextHopId: 'eni-missing' }), 'InvalidNetworkInterface.NotFound', 404);
+    await refused(() => create({ destinationCidrBlock: '10.40.0.0/16', nextHopId: foreign }), 'InvalidNexthop', 400);
+    const made = (await create({ destinationCidrBlock: '10.40.0.0/16' })).body!.routeEntryId!;
+    const custom = async () => (await vpc.describeRouteEntryList(new $Vpc.DescribeRouteEntryListRequest({ regionId: R, routeTableId: tableId, routeEntryType: 'Custom' })))
+      .body!.routeEntrys!.routeEntry!;
+    assert.deepEqual((await custom()).map((e) => [e.routeEntryId, e.destinationCidrBlock, e.nextHops!.nextHop![0]!.nextHopType, e.nextHops!.nextHop![0]!.nextHopId]),
+      [[made, '10.40.0.0/16', 'NetworkInterface', eniId]]);
+    assert.deepEqual((await vpc.describeRouteEntryList(new $Vpc.DescribeRouteEntryListRequest({ regionId: R, routeTableId: tableId, nextHopType: 'NetworkInterface' })))
+      .body!.routeEntrys!.routeEntry!.map((e) => e.routeEntryId), [made]);
+    // An ENI being deleted is no next hop; no code refuses deleting one that is: the entry stays, routed nowhere.
+    await s.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: eniId }));
+    await refused(() => create({ destinationCidrBlock: '10.41.0.0/16' }), 'IncorrectInstanceStatus', 403);
+    await s.advance(60_000);
+    assert.deepEqual((await custom()).map((e) => e.routeEntryId), [made]);
+    await refused(() => create({ destinationCidrBlock: '10.41.0.0/16' }), 'InvalidNetworkInterface.NotFound', 404);
+    await vpc.deleteRouteEntry(new $Vpc.DeleteRouteEntryRequest({ regionId: R, routeEntryId: made }));
+    assert.equal((await custom()).length, 0);
   });
 
   it('secondary CIDR blocks: associate, a VSwitch inside one, in use, unassociate', async () => {

@@ -51,6 +51,9 @@ const IMG = 'InvalidImageId.NotFound';
 const SNAP = 'InvalidSnapshotId.NotFound';
 const KP = 'InvalidKeyPairName.NotFound';
 const RG = 'InvalidResourceGroup.NotFound';
+const PL = 'InvalidPrefixListId.NotFound';
+const ENI = 'InvalidEniId.NotFound';
+const EIP = 'InvalidAllocationId.NotFound';
 const U = 'EntityNotExist.User';
 const G = 'EntityNotExist.Group';
 const RO = 'EntityNotExist.Role';
@@ -64,6 +67,18 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss('InvalidResourceId.NotFound', (a) => ({ RegionId: R, ResourceType: 'disk', ResourceId: a.disk, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' })),
     ],
     AllocatePublicIpAddress: [miss(I, (a) => ({ InstanceId: a.instance }))],
+    ConvertNatPublicIpToEip: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance }))],
+    ReleasePublicIpAddress: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance, PublicIpAddress: '203.0.113.9' }))],
+    // The EIP actions the ECS API hosts (src/actions/ecs-vpc.ts).
+    AllocateEipAddress: [own(() => ({ RegionId: R }))],
+    AssociateEipAddress: [
+      miss(EIP, (a, b) => ({ RegionId: R, AllocationId: a.eip, InstanceId: b.instance })),
+      miss('InvalidInstanId.NotFound', (a, b) => ({ RegionId: R, AllocationId: b.eip, InstanceId: a.instance })),
+    ],
+    DescribeEipAddresses: [list((a) => ({ RegionId: R, AllocationId: a.eip })), list((a) => ({ RegionId: R, EipAddress: a.eipAddress })), own(() => ({ RegionId: R }))],
+    ModifyEipAddressAttribute: [miss(EIP, (a) => ({ RegionId: R, AllocationId: a.eip, Bandwidth: '6' }))],
+    ReleaseEipAddress: [miss(EIP, (a) => ({ RegionId: R, AllocationId: a.eip }))],
+    UnassociateEipAddress: [miss(EIP, (a, b) => ({ RegionId: R, AllocationId: a.eip, InstanceId: b.instance }))],
     ApplyAutoSnapshotPolicy: [
       miss('ParameterInvalid', (a) => ({ regionId: R, autoSnapshotPolicyId: a.asp, diskIds: json(a.disk) })),
       miss('ParameterInvalid', (a, b) => ({ regionId: R, autoSnapshotPolicyId: a.asp, diskIds: json(b.disk) })),
@@ -76,6 +91,10 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss(I, (a, b) => ({ InstanceId: a.instance, DiskId: b.disk })),
     ],
     AttachInstanceRamRole: [miss(I, (a) => ({ RegionId: R, RamRoleName: a.role, InstanceIds: json(a.instance) }))],
+    AttachNetworkInterface: [
+      miss(ENI, (a, b) => ({ RegionId: R, NetworkInterfaceId: a.eni, InstanceId: b.instance })),
+      miss(I, (a, b) => ({ RegionId: R, NetworkInterfaceId: b.eni, InstanceId: a.instance })),
+    ],
     AttachKeyPair: [
       miss(KP, (a) => ({ RegionId: R, KeyPairName: a.keyPair, InstanceIds: json(a.instance) })),
       // Per-instance results in a 200 answer, as ECS does: the instance's own not-found code.
@@ -85,10 +104,12 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss(SG, (a) => ({ RegionId: R, SecurityGroupId: a.sg, IpProtocol: 'tcp', PortRange: '80/80', SourceCidrIp: '0.0.0.0/0' })),
       // Another account's group is a peer only when its owner is named (SourceGroupOwnerId/Account).
       miss('InvalidSourceGroupId.NotFound', (a, b) => ({ RegionId: R, SecurityGroupId: b.sg, IpProtocol: 'tcp', PortRange: '80/80', SourceGroupId: a.sg })),
+      miss(PL, (a, b) => ({ RegionId: R, SecurityGroupId: b.sg, IpProtocol: 'tcp', PortRange: '80/80', SourcePrefixListId: a.prefixList })),
     ],
     AuthorizeSecurityGroupEgress: [
       miss(SG, (a) => ({ RegionId: R, SecurityGroupId: a.sg, IpProtocol: 'tcp', PortRange: '80/80', DestCidrIp: '0.0.0.0/0' })),
       miss('InvalidDestGroupId.NotFound', (a, b) => ({ RegionId: R, SecurityGroupId: b.sg, IpProtocol: 'tcp', PortRange: '80/80', DestGroupId: a.sg })),
+      miss(PL, (a, b) => ({ RegionId: R, SecurityGroupId: b.sg, IpProtocol: 'tcp', PortRange: '80/80', DestPrefixListId: a.prefixList })),
     ],
     CancelAutoSnapshotPolicy: [miss(D, (a) => ({ regionId: R, diskIds: json(a.disk) }))],
     CancelCopyImage: [miss(IMG, (a) => ({ RegionId: R, ImageId: a.image }))],
@@ -114,6 +135,13 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss(RG, (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, SecurityGroupId: b.sg, ResourceGroupId: a.rg })),
       miss('InvalidDataDiskSnapshotId.NotFound', (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, SecurityGroupId: b.sg, 'DataDisk.1.SnapshotId': a.snapshot, 'DataDisk.1.Category': 'cloud_essd' })),
     ],
+    CreateNetworkInterfacePermission: [miss(ENI, (a, b) => ({ RegionId: R, NetworkInterfaceId: a.eni, AccountId: b.accountId, Permission: 'InstanceAttach' }))],
+    CreateNetworkInterface: [
+      miss(VSW, (a, b) => ({ RegionId: R, VSwitchId: a.vswitch, SecurityGroupId: b.sg })),
+      miss(SG, (a, b) => ({ RegionId: R, VSwitchId: b.vswitch, SecurityGroupId: a.sg })),
+      miss(RG, (a, b) => ({ RegionId: R, VSwitchId: b.vswitch, SecurityGroupId: b.sg, ResourceGroupId: a.rg })),
+    ],
+    CreatePrefixList: [own((a, b) => ({ RegionId: R, AddressFamily: 'IPv4', MaxEntries: '1', PrefixListName: `${b.prefix}-pl2` }))],
     CreateKeyPair: [miss(RG, (a, b) => ({ RegionId: R, KeyPairName: `${b.prefix}-kp2`, ResourceGroupId: a.rg }))],
     CreateRouteEntry: [
       miss('InvalidRouteTableId.NotFound', (a, b) => ({ RouteTableId: a.routeTable, DestinationCidrBlock: '10.20.0.0/24', NextHopType: 'Instance', NextHopId: b.instance })),
@@ -136,6 +164,9 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
     DeleteInstance: [miss(I, (a) => ({ InstanceId: a.instance }))],
     DeleteInstances: [miss(I, (a) => ({ RegionId: R, 'InstanceId.1': a.instance }))],
     // ECS deletes the named pairs that exist and answers success for the others.
+    DeleteNetworkInterface: [miss(ENI, (a) => ({ RegionId: R, NetworkInterfaceId: a.eni }))],
+    DeleteNetworkInterfacePermission: [miss('InvalidEniPermissionId.NotFound', () => ({ RegionId: R, NetworkInterfacePermissionId: 'eni-perm-nothere00000000000' }))],
+    DeletePrefixList: [miss(PL, (a) => ({ RegionId: R, PrefixListId: a.prefixList }))],
     DeleteKeyPairs: [noop((a) => ({ RegionId: R, KeyPairNames: json(a.keyPair) }))],
     DeleteRouteEntry: [miss('InvalidRouteTableId.NotFound', (a) => ({ RouteTableId: a.routeTable, DestinationCidrBlock: '10.10.0.0/24', NextHopId: a.instance }))],
     DeleteSecurityGroup: [miss('InvalidSecurityGroup.NotFound', (a) => ({ RegionId: R, SecurityGroupId: a.sg }))],
@@ -200,7 +231,12 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       list((a) => ({ RegionId: R, 'EventId.1': a.event })),
       own(() => ({ RegionId: R })),
     ],
+    DescribePrefixListAssociations: [miss(PL, (a) => ({ RegionId: R, PrefixListId: a.prefixList }))],
+    DescribePrefixListAttributes: [miss(PL, (a) => ({ RegionId: R, PrefixListId: a.prefixList }))],
+    DescribePrefixLists: [list((a) => ({ RegionId: R, 'PrefixListId.1': a.prefixList })), list((a) => ({ RegionId: R, PrefixListName: `${a.prefix}-pl` })), own(() => ({ RegionId: R }))],
     DescribeKeyPairs: [list((a) => ({ RegionId: R, KeyPairName: a.keyPair })), own(() => ({ RegionId: R }))],
+    DescribeNetworkInterfaceAttribute: [miss(ENI, (a) => ({ RegionId: R, NetworkInterfaceId: a.eni }))],
+    DescribeNetworkInterfacePermissions: [list((a) => ({ RegionId: R, NetworkInterfaceId: a.eni }))],
     DescribeNetworkInterfaces: [
       list((a) => ({ RegionId: R, 'NetworkInterfaceId.1': a.eni })),
       list((a) => ({ RegionId: R, InstanceId: a.instance })),
@@ -247,6 +283,10 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss(D, (a, b) => ({ InstanceId: b.instance, DiskId: a.disk })),
     ],
     DetachInstanceRamRole: [miss(I, (a) => ({ RegionId: R, InstanceIds: json(a.instance) }))],
+    DetachNetworkInterface: [
+      miss(ENI, (a, b) => ({ RegionId: R, NetworkInterfaceId: a.eni, InstanceId: b.instance })),
+      miss(I, (a, b) => ({ RegionId: R, NetworkInterfaceId: b.eni, InstanceId: a.instance })),
+    ],
     DetachKeyPair: [miss(KP, (a) => ({ RegionId: R, KeyPairName: a.keyPair, InstanceIds: json(a.instance) }))],
     ExportImage: [miss(IMG, (a, b) => ({ RegionId: R, ImageId: a.image, OSSBucket: b.bucket }))],
     ImportImage: [
@@ -286,12 +326,14 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
     ModifyInstanceMetadataOptions: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance, HttpEndpoint: 'enabled' }))],
     ModifyInstanceNetworkSpec: [miss(I, (a) => ({ InstanceId: a.instance, InternetMaxBandwidthOut: '5' }))],
     ModifyInstanceSpec: [miss(I, (a) => ({ InstanceId: a.stoppedInstance, InstanceType: 'ecs.g7.xlarge' }))],
+    ModifyNetworkInterfaceAttribute: [miss(ENI, (a) => ({ RegionId: R, NetworkInterfaceId: a.eni, Description: 'changed by another' }))],
     ModifyInstanceVncPasswd: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance, VncPassword: 'Abc123' }))],
     ModifyInstanceVpcAttribute: [
       miss(I, (a, b) => ({ InstanceId: a.stoppedInstance, VSwitchId: b.vswitch })),
       miss(VSW, (a, b) => ({ InstanceId: b.stoppedInstance, VSwitchId: a.vswitch })),
     ],
     ModifyPrepayInstanceSpec: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance, InstanceType: 'ecs.g7.xlarge' }))],
+    ModifyPrefixList: [miss(PL, (a) => ({ RegionId: R, PrefixListId: a.prefixList, 'AddEntry.1.Cidr': '203.0.113.0/24' }))],
     ModifySecurityGroupAttribute: [miss(SG, (a) => ({ RegionId: R, SecurityGroupId: a.sg, SecurityGroupName: 'x' }))],
     ModifySecurityGroupEgressRule: [miss(SG, (a) => ({ RegionId: R, SecurityGroupId: a.sg, SecurityGroupRuleId: a.sgEgressRule, Description: 'x' }))],
     ModifySecurityGroupPolicy: [miss(SG, (a) => ({ RegionId: R, SecurityGroupId: a.sg, InnerAccessPolicy: 'Drop' }))],
@@ -343,6 +385,25 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
     UntagResources: [miss('InvalidResourceId.NotFound', (a) => ({ RegionId: R, ResourceType: 'disk', 'ResourceId.1': a.disk, 'TagKey.1': a.tagKey }))],
   },
   vpc: {
+    AllocateEipAddress: [
+      own((_a, b) => ({ RegionId: R, Name: `${b.prefix}-eip2` })),
+      miss('InvalidResourceGroupId', (a) => ({ RegionId: R, ResourceGroupId: a.rg })),
+    ],
+    AssociateEipAddress: [
+      miss(EIP, (a, b) => ({ RegionId: R, AllocationId: a.eip, InstanceId: b.instance })),
+      miss('InvalidInstanId.NotFound', (a, b) => ({ RegionId: R, AllocationId: b.eip, InstanceId: a.instance })),
+      miss('InvalidParams.NotFound', (a, b) => ({ RegionId: R, AllocationId: b.eip, InstanceId: a.eni, InstanceType: 'NetworkInterface' })),
+    ],
+    DescribeEipAddresses: [
+      list((a) => ({ RegionId: R, AllocationId: a.eip })),
+      list((a) => ({ RegionId: R, EipAddress: a.eipAddress })),
+      list((a) => ({ RegionId: R, EipName: `${a.prefix}-eip` })),
+      list((a) => ({ RegionId: R, ResourceGroupId: a.rg })),
+      own(() => ({ RegionId: R })),
+    ],
+    ModifyEipAddressAttribute: [miss(EIP, (a) => ({ RegionId: R, AllocationId: a.eip, Name: 'x' }))],
+    ReleaseEipAddress: [miss(EIP, (a) => ({ RegionId: R, AllocationId: a.eip }))],
+    UnassociateEipAddress: [miss(EIP, (a, b) => ({ RegionId: R, AllocationId: a.eip, InstanceId: b.instance }))],
     AssociateVpcCidrBlock: [miss('InvalidVpc.NotFound', (a) => ({ RegionId: R, VpcId: a.vpc, SecondaryCidrBlock: '10.1.0.0/16' }))],
     CreateDefaultVSwitch: [own((_a, b) => ({ RegionId: R, ZoneId: b.zone }))],
     CreateDefaultVpc: [miss('InvalidResourceGroupId', (a) => ({ RegionId: R, ResourceGroupId: a.rg }))],
@@ -355,7 +416,10 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
     DeleteRouteEntry: [miss('InvalidRouteEntryId.NotFound', (a) => ({ RegionId: R, RouteEntryId: a.routeEntry }))],
     DeleteVSwitch: [miss(VSW, (a) => ({ RegionId: R, VSwitchId: a.vswitch }))],
     DeleteVpc: [miss(VPC, (a) => ({ RegionId: R, VpcId: a.vpc }))],
-    DeletionProtection: [miss('DeletionProtection.ResourceNotExist', (a) => ({ RegionId: R, ProtectionEnable: 'true', Type: 'EIP', InstanceId: a.instance }))],
+    DeletionProtection: [
+      miss('DeletionProtection.ResourceNotExist', (a) => ({ RegionId: R, ProtectionEnable: 'true', Type: 'EIP', InstanceId: a.instance })),
+      miss('DeletionProtection.ResourceNotExist', (a) => ({ RegionId: R, ProtectionEnable: 'true', Type: 'EIP', InstanceId: a.eip })),
+    ],
     DescribeRouteEntryList: [miss('InvalidRouteTable.NotFound', (a) => ({ RegionId: R, RouteTableId: a.routeTable }))],
     DescribeRouteTableList: [
       list((a) => ({ RegionId: R, RouteTableId: a.routeTable })),

@@ -88,7 +88,7 @@ export function sshPublicKey(comment: string): string {
 /**
  * One of each resource kind of an account, through the public API as that account's root:
  * network (VPC, VSwitch, route table, custom route entry, security groups and a rule), key pair,
- * a Running instance (tagged, its ENI) and a Stopped one, a data disk, a snapshot, a custom image shared with
+ * a Running instance (tagged, its ENI) and a Stopped one, a data disk, an EIP (Available), a snapshot, a custom image shared with
  * `shareWith`, an automatic snapshot policy, a resource group, a bucket with an object, an export
  * task, a (simulated) scheduled system event, and RAM users (one without any policy, with an AccessKey), a group, a role and a policy.
  * `prefix` starts every name, so another identity's answers can be searched for it.
@@ -115,6 +115,10 @@ export async function buildWorld(s: TestServer, c: Credentials, accountId: strin
   const perms = (await call('ecs', 'DescribeSecurityGroupAttribute', { RegionId: R, SecurityGroupId: w.sg, Direction: 'all' })).Permissions.Permission as any[];
   w.sgRule = perms.find((p) => p.Direction === 'ingress').SecurityGroupRuleId;
   w.sgEgressRule = perms.find((p) => p.Direction === 'egress').SecurityGroupRuleId;
+  w.prefixList = (await call('ecs', 'CreatePrefixList', {
+    RegionId: R, AddressFamily: 'IPv4', MaxEntries: '5', PrefixListName: `${prefix}-pl`, 'Entry.1.Cidr': '198.51.100.0/24', 'Entry.1.Description': `${prefix}-entry`,
+  })).PrefixListId;
+  await call('ecs', 'AuthorizeSecurityGroup', { RegionId: R, SecurityGroupId: w.sg2, IpProtocol: 'tcp', PortRange: '443/443', SourcePrefixListId: w.prefixList });
   w.keyPair = `${prefix}-kp`;
   await call('ecs', 'CreateKeyPair', { RegionId: R, KeyPairName: w.keyPair });
   w.instance = (await call('ecs', 'RunInstances', {
@@ -132,6 +136,9 @@ export async function buildWorld(s: TestServer, c: Credentials, accountId: strin
   w.systemDisk = (await call('ecs', 'DescribeDisks', { RegionId: R, InstanceId: w.instance, DiskType: 'system' })).Disks.Disk[0].DiskId;
   w.eni = (await call('ecs', 'DescribeNetworkInterfaces', { RegionId: R, InstanceId: w.instance })).NetworkInterfaceSets.NetworkInterfaceSet[0].NetworkInterfaceId;
   w.disk = (await call('ecs', 'CreateDisk', { RegionId: R, ZoneId: w.zone, DiskCategory: 'cloud_essd', Size: '20', DiskName: `${prefix}-disk` })).DiskId;
+  const eip = await call('vpc', 'AllocateEipAddress', { RegionId: R, Name: `${prefix}-eip` });
+  w.eip = eip.AllocationId;
+  w.eipAddress = eip.EipAddress;
   w.bucket = `${prefix}-bucket-${randomInt(1e9)}`;
   w.objectKey = `${prefix}/disk.raw`;
   await call('openecs', 'PutObject', { RegionId: R, Bucket: w.bucket, Key: w.objectKey, Content: Buffer.from('not really a disk').toString('base64') });

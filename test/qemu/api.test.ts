@@ -4,10 +4,12 @@
  * then: the instance reaches Running only once booted; its user-data marker is read back over
  * the instance network; SSH logs in with the key pair's private key; the guest reads its own
  * metadata at 100.100.100.200 (and only with a token once HttpTokens=required); a security group rule change opens and closes TCP port 80 within
- * a second; stop/start keeps disk bytes; release removes the guest and its tap.
+ * a second; outbound TCP 25 stays blocked under an allow-all egress rule; stop/start keeps disk bytes; release removes the guest and its tap.
  * Skips (with the reason) without QEMU, the image's Debian inputs, root/netns/nftables or ssh.
  */
 import { test } from 'node:test';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { run, which } from '../../src/host/exec.js';
 import { expectEcsError, $Ecs, type TestServer } from '../helpers/server.js';
@@ -15,6 +17,7 @@ import { openVnc, vncLogin } from './vnc-client.js';
 import { isoSecond } from '../../src/domain/time.js';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
 import { createKeyFile, guestSsh, qemuSkipReason, startQemuServer, waitStatus } from './fixtures.js';
+import { bridgeName } from '../../src/network/netns.js';
 
 const R = 'cn-hangzhou';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,6 +102,26 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     assert.equal(doc['region-id'], R);
     // The dmi fields stock cloud-init checks before it reads the metadata service.
     assert.equal(await ssh('cat /sys/class/dmi/id/product_name'), 'Alibaba Cloud ECS');
+
+    // Outbound TCP 25 stays closed from a real guest under an allow-all egress rule (001 L726,
+    // 002 L3203), while port 80 to the same "internet" address is open. The address is a
+    // documentation one (RFC 5737) that exists only on the VPC's bridge inside the server's namespace.
+    const internet = '198.51.100.25';
+    await inNs('ip', ['addr', 'add', `${internet}/32`, 'dev', bridgeName(n.vpcId)]);
+    const www = join(dataDir, 'internet-www');
+    await mkdir(www);
+    await writeFile(join(www, 'index.html'), 'internet\n');
+    for (const port of ['25', '80']) await inNs('busybox', ['httpd', '-p', `${internet}:${port}`, '-h', www]);
+    await s.ecs.authorizeSecurityGroupEgress(new $Ecs.AuthorizeSecurityGroupEgressRequest({
+      regionId: R, securityGroupId: n.securityGroupId, ipProtocol: 'all', portRange: '-1/-1', destCidrIp: '0.0.0.0/0', policy: 'accept', priority: '1',
+    }));
+    await s.settle();
+    // (busybox's `wget -T` crashes: the guest's `timeout` bounds the blocked connect instead)
+    const fetchFromGuest = (port: number) => ssh(`timeout 3 wget -qO- http://${internet}:${port}/ 2>&1; echo "exit $?"`);
+    assert.equal(await fetchFromGuest(80), 'internet\nexit 0', 'guest → internet:80 under the allow-all egress rule');
+    assert.equal((await curl(`http://${internet}:25/`)).code, '200', 'the port-25 server answers inside the namespace (so the block below is the rules\')');
+    const blocked = await fetchFromGuest(25);
+    assert.doesNotMatch(blocked, /internet|exit 0$/, 'guest → internet:25: blocked whatever the rules say');
     const describedMac = (await statusOf(s, id))!.networkInterfaces!.networkInterface![0]!.macAddress;
     assert.equal(await ssh('cat /sys/class/net/eth0/address'), describedMac, 'the guest NIC has the MAC DescribeInstances shows');
 

@@ -104,6 +104,8 @@ test('ModifyInstanceVpcAttribute move rules (table)', () => {
     ['vpc, repeated group', { vswitch: vswOther, vpcId: 'vpc-2', groupIds: ['sg-2', 'sg-2'], groups: [sg2] }, 'InvalidParameter.SecurityGroupIdRepeated'],
     ['vpc, mixed group types', { vswitch: vswOther, vpcId: 'vpc-2', groupIds: ['sg-2', 'sg-2e'], groups: [sg2, sg2e] }, 'EnterpriseGroupLimited.MutliGroupType'],
     ['primary ENI with secondary addresses', { vswitch: vsw2, secondaryIps: 1 }, 'PrimaryEniHasSubIp'],
+    ['vpc, secondary ENI attached', { vswitch: vswOther, vpcId: 'vpc-2', groupIds: ['sg-2'], groups: [sg2], secondaryEnis: 1 }, 'InvalidInstance.AttachedEni'],
+    ['vswitch of its vpc, secondary ENI attached', { vswitch: vsw2, secondaryEnis: 1 }, 'vsw-2/vpc-1/10.0.1.1'],
     ['vpc, six groups', { vswitch: vswOther, vpcId: 'vpc-2', groupIds: ['a', 'b', 'c', 'd', 'e', 'f'], groups: [] }, 'JoinedGroupLimitExceed'],
   ];
   for (const [name, patch, want] of cases) {

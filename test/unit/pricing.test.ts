@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parsePriceTable, PriceTableError, type PriceTable } from '../../src/domain/billing/price-table.js';
 import { discountFor, diskHourPrice, instanceHourPrice, PriceNotFound, quote, bandwidthHourPrice } from '../../src/domain/billing/pricing.js';
-import { boughtPeriod, chargedMs, splitByDay } from '../../src/domain/billing/metering.js';
+import { boughtPeriod, chargedMs, hourStart, splitByDay } from '../../src/domain/billing/metering.js';
 import { addPeriod } from '../../src/domain/instances/subscription.js';
 import { loadPriceTable, SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
 
@@ -96,6 +96,10 @@ describe('metering', () => {
   it('splits a window at UTC midnights', () => {
     const a = Date.parse('2026-11-23T22:00:00Z');
     assert.deepEqual(splitByDay(a, a + 28 * H), [[a, a + 2 * H], [a + 2 * H, a + 26 * H], [a + 26 * H, a + 28 * H]]);
+  });
+  it('the clock hour the meter bills up to', () => {
+    const h = Date.parse('2026-11-23T06:00:00Z');
+    for (const [at, want] of [[h, h], [h + 1, h], [h + H - 1, h], [h + H, h + H]]) assert.equal(hourStart(at), want);
   });
   const periods: [string, number, number, { unit: string; period: number }][] = [
     ['one month', t0, addPeriod(t0, 1, 'Month'), { unit: 'Month', period: 1 }],

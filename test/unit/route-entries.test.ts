@@ -48,6 +48,8 @@ describe('route entry next hops', () => {
     [{}, 'missing-id'],
     [{ type: 'instance', id: 'i-1' }, 'type'], // values are matched exactly
     [{ type: 'Gateway', id: 'x' }, 'type'],
+    [{ type: 'NetworkInterface', id: 'eni-1' }, 'ok:NetworkInterface:eni-1'],
+    [{ type: 'NetworkInterface' }, 'missing-id'],
     [{ type: 'HaVip', id: 'havip-1' }, 'absent-type'],
     [{ type: 'NatGateway', id: 'ngw-1' }, 'absent-type'],
     [{ type: 'RouterInterface', id: 'ri-1' }, 'absent-type'],

@@ -60,7 +60,9 @@ describe('rule validation: the codes of the metadata', () => {
     ['same source and dest', { IpProtocol: 'all', SourceCidrIp: '10.0.0.0/8', DestCidrIp: '10.0.0.0/8' }, 'ingress', VPC, 'authorize', 'InvalidParamter.Conflict'],
     ['description too long', { ...tcp22, Description: 'x'.repeat(513) }, 'ingress', VPC, 'authorize', 'InvalidSecurityGroupDiscription.Malformed'],
     ['description url', { ...tcp22, Description: 'http://x' }, 'ingress', VPC, 'authorize', 'InvalidSecurityGroupDiscription.Malformed'],
-    ['prefix list (none exist)', { IpProtocol: 'all', SourcePrefixListId: 'pl-1' }, 'ingress', VPC, 'authorize', 'InvalidPrefixListId.NotFound'],
+    // The list's existence and family are the action's checks (the store): the text is valid.
+    ['prefix list', { IpProtocol: 'all', SourcePrefixListId: 'pl-1' }, 'ingress', VPC, 'authorize', 'OK'],
+    ['prefix list ignored beside a CIDR', { IpProtocol: 'all', SourcePrefixListId: 'pl-1', SourceCidrIp: '10.0.0.0/8' }, 'ingress', VPC, 'authorize', 'OK'],
     ['prefix list on classic', { IpProtocol: 'all', SourcePrefixListId: 'pl-1' }, 'ingress', CLASSIC, 'authorize', 'NotSupported.ClassicNetworkPrefixList'],
     // T-ADV-NO-DROP / NO-PRIO / NO-SG-AUTH (guide L657)
     ['enterprise drop', { ...tcp22, Policy: 'drop' }, 'ingress', ENT, 'authorize', 'InvalidGroupParameter.OperationDenied'],
@@ -100,6 +102,9 @@ describe('rule normalization', () => {
     assert.equal(r.destCidrIp, '8.8.8.8');
     assert.equal(r.sourceCidrIp, '192.168.0.0/16');
     assert.equal(ok({ IpProtocol: 'all', DestGroupId: 'sg-b' }, 'egress').destGroupId, 'sg-b');
+    assert.equal(ok({ IpProtocol: 'all', DestPrefixListId: 'pl-b' }, 'egress').destPrefixListId, 'pl-b');
+    assert.equal(ok({ IpProtocol: 'all', SourcePrefixListId: 'pl-a' }).sourcePrefixListId, 'pl-a');
+    assert.equal(ok({ IpProtocol: 'all', SourcePrefixListId: 'pl-a', SourceGroupId: 'sg-a' }).sourcePrefixListId, '', 'SourceGroupId wins');
   });
   it('CIDRs: host bits cleared, IPv6 lower-cased and compressed, bare address kept', () => {
     assert.equal(normalizeCidr('10.1.2.3/8', 4), '10.0.0.0/8');

@@ -20,7 +20,9 @@
  */
 import { readFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ComputeDriver, GuestDisk, GuestSettings, GuestSpec, HostInventory, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
+import type { EipMapping } from '../../network/eip-wire.js';
+import type { WireEntry } from '../../network/route-wire.js';
+import type { ComputeDriver, GuestDisk, GuestNic, GuestSettings, GuestSpec, HostInventory, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
 import { tapName, type Netns } from '../../network/netns.js';
 import { qemuBinary, type ProbeVerdict } from '../host-probe.js';
 import type { ExportFormat, ImportFormat } from '../../domain/storage/image-files.js';
@@ -31,6 +33,8 @@ import { guestSize, sizeCapsFromEnv } from './sizing.js';
 import { Sealer } from '../../auth/secrets.js';
 import type { MetadataOptions } from '../../domain/instances/metadata-options.js';
 import { HOTPLUG_BUS } from './hotplug.js';
+import { plugNic, unplugNic } from './nics.js';
+import { withQmp } from './qmp.js';
 import { INSTANCE_DIR, QemuLayout, socketPath, type VmRecord } from './layout.js';
 import { QemuProcess, freePort, type CommandLineInput } from './process.js';
 import { QemuDisks } from './disks.js';
@@ -68,6 +72,8 @@ export class QemuDriver implements ComputeDriver {
   private readonly sampler: QemuSampler;
   private readonly console: QemuConsole;
   private imageMemo?: { at: number; p: Promise<GuestImage> };
+  /** When each pending NIC unplug was last requested (instance/eni → ms). */
+  private readonly nicUnplugs = new Map<string, number>();
   private readonly givenSealer?: Sealer;
   private ownSealer?: Sealer;
 
@@ -153,18 +159,21 @@ export class QemuDriver implements ComputeDriver {
     const net = mode === 'none' ? undefined : guestNetwork(spec.privateIp, spec.vswitchCidr);
     const network = async (): Promise<string | undefined> =>
       net && mode === 'netns' ? this.hostNetwork.plug(spec, net, await this.record(spec.instanceId)) : undefined;
-    const [tap, consoleOffset] = await Promise.all([
+    // Attached ENIs: each a tap of its own in its VPC's bridge (the namespace only; attachNic refuses elsewhere).
+    const nicsOf = async () => mode !== 'netns' ? [] : Promise.all((spec.nics ?? []).map(async (n) =>
+      ({ eniId: n.eniId, mac: n.mac, deviceIndex: n.deviceIndex, tap: await this.hostNetwork.plugNic(n) })));
+    const [tap, consoleOffset, nics] = await Promise.all([
       network(),
       stat(consoleFile).then((s) => s.size, () => 0),
       boot === 'direct' && readFile(image.initramfs).then((base) => writeFile(initrd, Buffer.concat([base, seedArchive(spec, { metadataService })]), { mode: 0o600 })),
       this.process.clearForBoot(spec.instanceId, qmpSocket),
-    ]);
+    ]).then(async ([t, offset]) => [t, offset, await nicsOf()] as const);
     const sshPort = net && !tap ? await freePort() : undefined;
     const httpPort = net && !tap ? await freePort() : undefined;
-    const args = this.commandLine({ spec, image, verdict, size, dir, initrd, consoleFile, qmpSocket, disks, net, sshPort, httpPort, tap, boot });
+    const args = this.commandLine({ spec, image, verdict, size, dir, initrd, consoleFile, qmpSocket, disks, net, sshPort, httpPort, tap, boot, nics });
     const rec: VmRecord = {
       instanceId: spec.instanceId, image: image.name, accelerator: verdict.accelerator, qmpSocket, disks, sshPort, httpPort,
-      network: net ? mode : 'none', tap, privateIp: net?.ip, hotplugBus: HOTPLUG_BUS, boot,
+      network: net ? mode : 'none', tap, privateIp: net?.ip, hotplugBus: HOTPLUG_BUS, boot, nics: nics.map((n) => n.eniId),
       vcpus: size.vcpus, memoryMiB: size.memoryMiB, startedAt: Date.now(), consoleOffset,
       // The metadata document plug() wrote is this generation's (in other modes there is nothing to serve).
       metadataGeneration: spec.metadataGeneration ?? 0,
@@ -206,6 +215,7 @@ export class QemuDriver implements ComputeDriver {
     const rec = await this.record(instanceId);
     await this.process.killAll(instanceId, rec);
     await this.hostNetwork.unplug(instanceId, rec);
+    for (const eniId of rec?.nics ?? []) await this.hostNetwork.unplugNic(eniId);
     // The disks stay: collectDisks removes those the store released with the instance.
     await rm(this.dir(instanceId), { recursive: true, force: true });
   }
@@ -231,6 +241,42 @@ export class QemuDriver implements ComputeDriver {
   resetDisk(diskId: string, snapshotId: string): Promise<void> { return this.disks.reset(diskId, snapshotId); }
   collectDisks(live: ReadonlySet<string>, asOf?: number): Promise<void> { return this.disks.collect(live, asOf); }
 
+  // Network interfaces (nics.ts): only in the instance namespace, where a NIC has a VPC bridge to sit on.
+  /**
+   * AttachNetworkInterface: a running guest gets the NIC hot-plugged (the guest sees it about 5 s
+   * later); a stopped one gets it at its next start (GuestSpec.nics). Without the namespace, or in
+   * a guest started before the hot-plug bridge existed, the attach fails (the ENI stays Available).
+   */
+  async attachNic(instanceId: string, nic: GuestNic): Promise<void> {
+    const mode = await this.network();
+    if (mode !== 'netns') throw new Error(`qemu: cannot attach ${nic.eniId}: the ${mode} network mode has no VPC bridge for a second NIC (OPENECS_QEMU_NET=netns)`);
+    const rec = await this.record(instanceId);
+    if (!rec || !(await this.pid(instanceId))) return;
+    if (!rec.hotplugBus) throw new Error(`qemu: cannot attach ${nic.eniId}: the guest ${instanceId} was started without a hot-plug bus; restart it first`);
+    const tap = await this.hostNetwork.plugNic(nic);
+    await withQmp(rec.qmpSocket, (c) => plugNic(c, { eniId: nic.eniId, mac: nic.mac, tap, deviceIndex: nic.deviceIndex }));
+    await this.layout.updateRecord(instanceId, (r) => ({ ...r, nics: [...new Set([...(r.nics ?? []), nic.eniId])] }));
+    this.log('network interface hot-plugged', { instanceId, eniId: nic.eniId, mac: nic.mac });
+  }
+
+  /** DetachNetworkInterface: true once the guest has let go of the NIC (its tap removed), false while the unplug is pending. */
+  async detachNic(instanceId: string, eniId: string): Promise<boolean> {
+    const rec = await this.record(instanceId);
+    if (rec?.hotplugBus && (await this.pid(instanceId))) {
+      const key = `${instanceId}/${eniId}`;
+      const last = this.nicUnplugs.get(key);
+      const request = last === undefined || Date.now() - last > 30_000;
+      if ((await withQmp(rec.qmpSocket, (c) => unplugNic(c, eniId, request))) === 'pending') {
+        if (request) this.nicUnplugs.set(key, Date.now());
+        return false;
+      }
+      this.nicUnplugs.delete(key);
+    }
+    await this.hostNetwork.unplugNic(eniId);
+    if (rec) await this.layout.updateRecord(instanceId, (r) => ({ ...r, nics: (r.nics ?? []).filter((n) => n !== eniId) }));
+    return true;
+  }
+
   // Host network.
   /** How guests are networked here: OPENECS_QEMU_NET, else netns when it works, else user mode (logged once). */
   network(): Promise<NetworkMode> { return this.hostNetwork.mode(); }
@@ -241,6 +287,8 @@ export class QemuDriver implements ComputeDriver {
   }
   ensureMetadataService(): Promise<void> { return this.hostNetwork.ensureMetadataService(); }
   applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> { return this.hostNetwork.applySecurityPolicy(nics, members); }
+  applyEipWire(mappings: EipMapping[]): Promise<void> { return this.hostNetwork.applyEipWire(mappings); }
+  applyRouteWire(entries: WireEntry[], vswitches: { vpcId: string; cidr: string }[]): Promise<void> { return this.hostNetwork.applyRouteWire(entries, vswitches); }
   /** The private IP and the namespace to reach a netns guest from the host (`ip netns exec <netns> …`). */
   async address(instanceId: string): Promise<{ netns?: string; ip?: string; sshPort?: number; httpPort?: number }> {
     const rec = await this.record(instanceId);

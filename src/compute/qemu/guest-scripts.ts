@@ -138,12 +138,61 @@ if [ -f $SEED/user-data ] && [ ! -f /var/lib/openecs/user-data.done.$INSTANCE_ID
   sync
 fi
 echo "${READY_MARKER} instance=$INSTANCE_ID"
+# NICs beyond eth0 (attached ENIs, hot-plugged or present at boot) configure themselves by DHCP.
+/etc/openecs/nics </dev/null >/dev/null 2>&1 &
 # Not needed to serve, so after the marker: the power button (acpid needs evdev for it), the
 # display (virtio-gpu DRM: fbcon then shows tty1's getty on the VNC management terminal), the rest
 # of the modules, and growing the filesystem when the disk is larger than the image.
 for m in $SEED/${LATE_MODULES_DIR}/*.ko; do [ -f "$m" ] && insmod "$m" 2>/dev/null; done
 acpid -c /etc/acpi 2>/dev/null
 (resize2fs /dev/vda >/var/log/resize2fs.log 2>&1 &)
+`;
+
+/**
+ * The NIC watcher the boot script starts: every second it starts busybox udhcpc (with NIC_DHCP as
+ * its hook) on each ethN beyond eth0 that has none running, so a NIC hot-plugged by
+ * AttachNetworkInterface, or present at boot, gets the ENI's address from the namespace's DHCP
+ * server; the udhcpc of a NIC that was unplugged is stopped. Builtins only between changes: under
+ * TCG every exec costs tens of ms.
+ */
+export const NIC_WATCHER = `#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+R=/var/run/openecs-nics
+mkdir -p $R
+while :; do
+  for d in /sys/class/net/eth*; do
+    n=\${d##*/}
+    [ "$n" = eth0 ] || [ ! -e "$d" ] && continue
+    pid=
+    [ -f $R/$n.pid ] && read -r pid < $R/$n.pid
+    [ -n "$pid" ] && [ -d /proc/$pid ] && continue
+    ip link set "$n" up 2>/dev/null
+    udhcpc -f -i "$n" -s /etc/openecs/nic-dhcp -t 3 -T 2 -A 3 >>/var/log/udhcpc.log 2>&1 &
+    echo $! > $R/$n.pid
+  done
+  for p in $R/*.pid; do
+    [ -f "$p" ] || continue
+    n=\${p##*/}; n=\${n%.pid}
+    [ -e /sys/class/net/$n ] && continue
+    read -r pid < "$p"; kill "$pid" 2>/dev/null; rm -f "$p"
+  done
+  sleep 1
+done
+`;
+
+/**
+ * udhcpc's hook for a NIC beyond eth0: the leased address (with its subnet route) and nothing
+ * else, so the default route and the resolver stay eth0's, as on an ECS image with a secondary ENI.
+ */
+export const NIC_DHCP = `#!/bin/sh
+case "$1" in
+  deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
+  bound|renew)
+    ip -4 addr show dev "$interface" | grep -q " $ip/" && exit 0
+    ip -4 addr flush dev "$interface"
+    ip addr add "$ip/\${mask:-$subnet}" dev "$interface" ;;
+esac
+exit 0
 `;
 
 /**

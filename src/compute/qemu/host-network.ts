@@ -11,15 +11,17 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import { commandLine, findProcesses, terminate, withHostLock } from '../../host/processes.js';
-import type { GuestSpec, NicSecurityPolicy } from '../driver.js';
+import type { GuestNic, GuestSpec, NicSecurityPolicy } from '../driver.js';
 import { macAddress } from '../../domain/instances/mac.js';
 import type { MetadataOptions } from '../../domain/instances/metadata-options.js';
 import { DhcpService } from '../../network/dhcp.js';
 import type { InstanceMetadata } from '../../network/metadata.js';
 import { Netns, netnsUnavailable } from '../../network/netns.js';
 import { METADATA_ADDRESS, renderRuleset } from '../../network/nft-compiler.js';
+import { applyEipWire, internetBridgeName, type EipMapping } from '../../network/eip-wire.js';
+import { applyRouteWire, planRouteWire, type WireEntry } from '../../network/route-wire.js';
 import type { VmRecord } from './layout.js';
-import type { guestNetwork } from './seed.js';
+import { guestNetwork } from './seed.js';
 
 export type NetworkMode = 'netns' | 'user' | 'none';
 export type GuestNet = NonNullable<ReturnType<typeof guestNetwork>>;
@@ -44,6 +46,8 @@ export class QemuHostNetwork {
   /** VPC bridges in the namespace, for the isolation rule (read once, then kept as start() adds them). */
   private bridges?: Set<string>;
   private lastRuleset = '';
+  private lastEipWire = '';
+  private lastEipWireAt = 0;
   lastAppliedAt = 0;
   /** How long the last `nft -f` took (diagnostics). */
   lastApplyMs = 0;
@@ -177,6 +181,25 @@ export class QemuHostNetwork {
     return tap;
   }
 
+  /**
+   * The host side of a secondary NIC (an attached ENI): its VPC's bridge, a tap of its own in it
+   * (named after the ENI), and a DHCP host for its MAC and address. Returns the tap.
+   */
+  async plugNic(nic: GuestNic): Promise<string> {
+    const net = guestNetwork(nic.privateIp, nic.vswitchCidr);
+    if (!net) throw new Error(`the address ${nic.privateIp} of ${nic.eniId} is malformed`);
+    const bridge = await this.netns.ensureBridge(nic.vpcId, [`${net.gateway}/${net.prefix}`]);
+    this.bridges?.add(bridge);
+    await this.dhcp.addHost({ instanceId: nic.eniId, mac: nic.mac, ip: net.ip, hostname: nic.eniId, cidr: net.cidr });
+    return this.netns.ensureTap(nic.eniId, nic.vpcId);
+  }
+
+  /** Removes what plugNic() set up. */
+  async unplugNic(eniId: string): Promise<void> {
+    await this.netns.deleteTap(eniId);
+    await this.dhcp.removeHost(eniId);
+  }
+
   /** Removes what plug() set up for a guest that is destroyed. */
   async unplug(instanceId: string, rec: VmRecord | undefined): Promise<void> {
     if (rec?.privateIp && rec.network === 'netns') await rm(this.metadataDocPath(rec.privateIp), { force: true });
@@ -188,7 +211,7 @@ export class QemuHostNetwork {
   async applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> {
     if ((await this.mode()) !== 'netns') return;
     this.bridges ??= new Set((await this.netns.links().catch(() => [])).filter((l) => l.ifalias?.startsWith('openecs-vpc:')).map((l) => l.ifname));
-    const text = renderRuleset({ table: `openecs_${this.owner}`, nics, members, bridges: [...this.bridges] });
+    const text = renderRuleset({ table: `openecs_${this.owner}`, nics, members, bridges: [...this.bridges], internet: internetBridgeName(this.owner) });
     // Unchanged text is skipped, but re-applied now and then in case the namespace was recreated.
     if (text === this.lastRuleset && Date.now() - this.lastAppliedAt < 30_000) return;
     const t0 = Date.now();
@@ -196,6 +219,30 @@ export class QemuHostNetwork {
     this.lastRuleset = text;
     this.lastAppliedAt = Date.now();
     this.lastApplyMs = this.lastAppliedAt - t0;
+  }
+
+  /** The associated EIPs on the namespace's internet bridge (netns mode); unchanged mappings are re-applied now and then, as the ruleset is. */
+  async applyEipWire(mappings: EipMapping[]): Promise<void> {
+    if ((await this.mode()) !== 'netns') return;
+    const key = JSON.stringify(mappings);
+    if (key === this.lastEipWire && Date.now() - this.lastEipWireAt < 30_000) return;
+    // OPENECS_INTERNET_GATEWAY (`a.b.c.d/prefix`): the namespace's address on the internet bridge, for what the operator plugs into it.
+    await applyEipWire(this.netns, this.owner, mappings, this.env.OPENECS_INTERNET_GATEWAY || undefined);
+    this.lastEipWire = key;
+    this.lastEipWireAt = Date.now();
+  }
+
+  /**
+   * The VPCs' custom route entries in the namespace (netns mode), for the VPC bridges that exist.
+   * Applied whole each time (a handful of `ip` calls per VPC with entries): a new bridge or a
+   * recreated namespace needs it, and the security-policy operation runs only on changes.
+   */
+  async applyRouteWire(entries: WireEntry[], vswitches: { vpcId: string; cidr: string }[]): Promise<void> {
+    if ((await this.mode()) !== 'netns') return;
+    const exists = await this.netns.exists();
+    const bridges = exists ? await this.netns.vpcBridges() : [];
+    const tables = planRouteWire({ entries, vswitches, bridges: new Map(bridges.map((b) => [b.vpcId, b.ifname])) });
+    await applyRouteWire(this.netns, this.owner, tables);
   }
 
   /** The metadata document of a started netns guest follows its options and tags (the service reads it per request). */

@@ -59,8 +59,18 @@ export function diskArguments(disks: PlacedDisk[], opts: { firmwareBoot?: boolea
   return args;
 }
 
+/** The bridge slots diskArguments placed data disks in (for the devices put on the bridge after them). */
+export function bridgeSlots(args: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  for (const a of args) {
+    const m = new RegExp(`bus=${HOTPLUG_BUS},addr=0x([0-9a-f]+)`).exec(a);
+    if (m) out.add(parseInt(m[1]!, 16));
+  }
+  return out;
+}
+
 /** The bridge slots in use, from the devices on the hot-plug bus. */
-async function slotsInUse(c: QmpClient): Promise<Set<number>> {
+export async function slotsInUse(c: QmpClient): Promise<Set<number>> {
   type PciDevice = { slot: number; pci_bridge?: { bus: { number: number }; devices?: PciDevice[] } };
   const buses = await c.execute<{ bus: number; devices: PciDevice[] }[]>('query-pci');
   const bridge = buses.flatMap((b) => b.devices).find((d) => d.pci_bridge);

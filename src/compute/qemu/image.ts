@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cpioArchive, type CpioEntry } from './cpio.js';
 import { filter, run, which } from '../../host/exec.js';
-import { ACPI_POWER, BOOT, INITTAB, LATE_MODULES_DIR, SHUTDOWN, initramfsInit } from './guest-scripts.js';
+import { ACPI_POWER, BOOT, INITTAB, LATE_MODULES_DIR, NIC_DHCP, NIC_WATCHER, SHUTDOWN, initramfsInit } from './guest-scripts.js';
 import { extractVmlinux, findDebianKernel } from './kernel.js';
 import { DEFAULT_IMAGE, imageDir } from './paths.js';
 
@@ -78,7 +78,7 @@ async function fileHash(path: string) {
 
 async function computeBuildKey(kernelPath: string, bins: string[]) {
   const h = createHash('sha256');
-  h.update(`v${SCRIPT_VERSION}\n${BOOT}\n${INITTAB}\n${initramfsInit(WANTED_MODULES, LATE_MODULES)}\n`);
+  h.update(`v${SCRIPT_VERSION}\n${BOOT}\n${INITTAB}\n${NIC_WATCHER}\n${NIC_DHCP}\n${initramfsInit(WANTED_MODULES, LATE_MODULES)}\n`);
   for (const p of [kernelPath, ...bins]) h.update(await fileHash(p));
   return h.digest('hex').slice(0, 16);
 }
@@ -275,6 +275,8 @@ async function doBuild({ name = DEFAULT_IMAGE, force = false, log = () => {} }: 
     await etc('os-release', 'NAME="OpenECS busybox"\nID=openecs\nPRETTY_NAME="OpenECS guest (Debian kernel, busybox userland)"\n');
     await etc('openecs/boot', BOOT, 0o755);
     await etc('openecs/shutdown', SHUTDOWN, 0o755);
+    await etc('openecs/nics', NIC_WATCHER, 0o755);
+    await etc('openecs/nic-dhcp', NIC_DHCP, 0o755);
     await etc('acpi/PWRF/00000080', ACPI_POWER, 0o755);
     // Tells stage 1 that this root's boot script loads the late modules itself.
     await etc('openecs/late-modules', '');

@@ -26,6 +26,8 @@ export interface VmRecord {
   network?: 'netns' | 'user' | 'none';
   tap?: string;
   privateIp?: string;
+  /** Secondary NICs (ENI ids) this guest has or had plugged, each with a tap of its own (nics.ts). */
+  nics?: string[];
   vcpus: number;
   memoryMiB: number;
   startedAt: number;

@@ -13,7 +13,8 @@ import { macAddress } from '../../domain/instances/mac.js';
 import type { BootMode } from './boot-mode.js';
 import { run } from '../../host/exec.js';
 import { READY_MARKER } from './guest-scripts.js';
-import { diskArguments } from './hotplug.js';
+import { bridgeSlots, diskArguments } from './hotplug.js';
+import { nicArguments, type PlacedNic } from './nics.js';
 import type { GuestImage } from './image.js';
 import { pidAlive, type QemuLayout, type VmRecord } from './layout.js';
 import { withQmp } from './qmp.js';
@@ -68,6 +69,8 @@ export interface CommandLineInput {
   spec: GuestSpec; image: GuestImage; verdict: ProbeVerdict; size: { vcpus: number; memoryMiB: number }; dir: string; initrd: string;
   consoleFile: string; qmpSocket: string; disks: VmRecord['disks']; net?: ReturnType<typeof guestNetwork>; sshPort?: number; httpPort?: number;
   tap?: string; boot?: BootMode;
+  /** Secondary NICs (attached ENIs), each with its tap. */
+  nics?: PlacedNic[];
 }
 
 export interface QemuProcessOptions {
@@ -149,7 +152,9 @@ export class QemuProcess {
       '-vnc', `unix:${this.layout.vncSocket(o.spec.instanceId)},password=on`, ...(direct ? ['-vga', 'none', '-device', 'virtio-gpu-pci'] : ['-vga', 'std']),
       '-pidfile', join(o.dir, 'qemu.pid'), '-daemonize',
     ];
-    args.push(...diskArguments(o.disks, { firmwareBoot: !direct }));
+    const diskArgs = diskArguments(o.disks, { firmwareBoot: !direct });
+    args.push(...diskArgs);
+    if (o.nics?.length) args.push(...nicArguments(o.nics, bridgeSlots(diskArgs)));
     if (o.net && o.tap) {
       args.push('-netdev', `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
         '-device', `virtio-net-pci,netdev=net0,mac=${macAddress(o.spec.instanceId)}`);

@@ -49,6 +49,13 @@ export function splitByDay(from: number, to: number): [number, number][] {
   return out;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The start of the clock hour holding `ms`: the meter bills every resource up to each of these, as ECS bills pay-as-you-go hourly. */
+export function hourStart(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
 /** yyyy-MM-dd of a UTC day. */
 export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -32,6 +32,8 @@ export interface MoveRequest {
   used: ReadonlySet<number>;
   /** Secondary addresses of the primary ENI (AssignPrivateIpAddresses): they pin it to its VSwitch. */
   secondaryIps?: number;
+  /** Secondary ENIs attached to the instance: they keep it in its VPC (the API doc: no VPC change with them). */
+  secondaryEnis?: number;
 }
 
 export interface MovePlan {
@@ -62,6 +64,7 @@ export function planVpcMove(r: MoveRequest): MoveResult {
   let groupIds: string[] | undefined;
   if (changeVpc) {
     if (r.vpcId === instance.vpcId) return refuse('InvalidParameter.AlreadyInTargetVpc', `The instance is already in the VPC ${r.vpcId}.`);
+    if (r.secondaryEnis) return refuse('InvalidInstance.AttachedEni', 'The instance has secondary network interfaces attached: detach them before moving it to another VPC.');
     if (vswitch.vpcId !== r.vpcId) return refuse('InvalidVSwitch.NotBelongToVpc', `The VSwitch ${vswitch.id} does not belong to the VPC ${r.vpcId}.`);
     if (r.groupIds.length === 0) return refuse('InvalidParameter.SecurityGroupId', 'SecurityGroupId.N is required when VpcId changes the instance\'s VPC.');
     if (new Set(r.groupIds).size !== r.groupIds.length) return refuse('InvalidParameter.SecurityGroupIdRepeated', 'The specified SecurityGroupId.N contain duplicates.');

@@ -24,11 +24,17 @@ import {
   type Direction, type GroupType, type InnerAccessPolicy, type IpProtocol, type NicType, type RuleSpec,
 } from './model.js';
 
+/**
+ * A rule as the engine judges it: a rule referencing a prefix list carries the list's current
+ * CIDR blocks (`prefixListCidrs`), so an edit of the list changes what the rule matches.
+ */
+export type EvaluatedRule = RuleSpec & { id?: string; prefixListCidrs?: readonly string[] };
+
 export interface EvaluatedGroup {
   id: string;
   type: GroupType;
   innerAccessPolicy: InnerAccessPolicy;
-  rules: (RuleSpec & { id?: string })[];
+  rules: EvaluatedRule[];
 }
 
 export interface Packet {
@@ -48,7 +54,7 @@ export interface Packet {
   nicType?: NicType;
 }
 
-export interface MatchedRule { groupId: string; rule: RuleSpec & { id?: string } }
+export interface MatchedRule { groupId: string; rule: EvaluatedRule }
 
 export interface AccessDecision {
   decision: 'Allow' | 'Deny';
@@ -74,7 +80,7 @@ function addressIn(cidr: string, ipv6Cidr: string, address: string | undefined):
 }
 
 /** Whether one rule applies to the packet. */
-export function ruleMatches(rule: RuleSpec, p: Packet): boolean {
+export function ruleMatches(rule: EvaluatedRule, p: Packet): boolean {
   if (rule.direction !== p.direction) return false;
   if (p.nicType && rule.nicType !== p.nicType) return false;
   if (rule.ipProtocol !== 'all' && rule.ipProtocol !== p.ipProtocol) return false;
@@ -87,7 +93,11 @@ export function ruleMatches(rule: RuleSpec, p: Packet): boolean {
     if (!(p.peerGroupIds ?? []).includes(peer.groupId)) return false;
   } else if (peer.cidr || peer.ipv6Cidr) {
     if (!addressIn(peer.cidr, peer.ipv6Cidr, p.peerAddress)) return false;
-  } else return false; // a prefix list: none exist in OpenECS
+  } else if (peer.prefixListId) {
+    // Any entry of the list, as it is now; an empty list matches nothing.
+    const inList = (rule.prefixListCidrs ?? []).some((c) => (c.includes(':') ? addressIn('', c, p.peerAddress) : addressIn(c, '', p.peerAddress)));
+    if (!inList) return false;
+  } else return false;
   const local = localOf(rule);
   return addressIn(local.cidr, local.ipv6Cidr, p.localAddress);
 }
@@ -102,7 +112,9 @@ export function compareRules(a: RuleSpec, b: RuleSpec): number {
 function describeRule(m: MatchedRule): string {
   const r = m.rule;
   const peer = peerOf(r);
-  const object = peer.groupId ? `security group ${peer.groupId}` : peer.cidr || peer.ipv6Cidr;
+  const object = peer.groupId ? `security group ${peer.groupId}`
+    : peer.prefixListId ? `prefix list ${peer.prefixListId} (${r.prefixListCidrs?.length ? r.prefixListCidrs.join(', ') : 'no entries'})`
+      : peer.cidr || peer.ipv6Cidr;
   const ports = hasPorts(r.ipProtocol) ? ` port ${r.portRange}` : '';
   return `${r.policy} ${r.direction} ${r.ipProtocol}${ports} ${r.direction === 'ingress' ? 'from' : 'to'} ${object} at priority ${r.priority}`
     + ` (${r.id ? r.id + ' in ' : ''}${m.groupId})`;

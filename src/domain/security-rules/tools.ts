@@ -4,7 +4,7 @@
  * (§1.10.3, 001:L878–910). The actions in src/actions/security-group-tools.ts add the store.
  */
 import { EcsError } from '../errors.js';
-import { referencedGroup, ruleKey, type Direction, type RuleSpec } from './model.js';
+import { peerOf, referencedGroup, ruleKey, type Direction, type RuleSpec } from './model.js';
 import { validateRule, type GroupContext, type RuleInput } from './validate.js';
 import type { ImportProblem } from './transfer.js';
 
@@ -84,6 +84,12 @@ export function planClone(rules: RuleSpec[], from: GroupPlace, to: GroupPlace, g
         index, code: `Invalid${word}GroupId.Mismatch`,
         message: `The rule authorizes security group ${ref}, which is not in the destination ${from.regionId !== to.regionId ? 'region' : 'VPC'}.`,
       });
+      return;
+    }
+    const list = peerOf(r).prefixListId;
+    if (list && from.regionId !== to.regionId) {
+      // Prefix lists are regional: the destination region has no such list.
+      plan.skipped.push({ index, code: 'InvalidPrefixListId.NotFound', message: `The rule references prefix list ${list}, which is not in the destination region.` });
       return;
     }
     try {

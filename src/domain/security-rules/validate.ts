@@ -202,9 +202,9 @@ export function validateRule(input: RuleInput, direction: Direction, group: Grou
     if (r.priority !== 1) throw fail('InvalidPriority.ValueNotSupported', 'Rules of an enterprise level security group have no priority; only 1 is allowed.');
   }
 
-  if (prefixList) {
-    if (group.network === 'classic') throw fail('NotSupported.ClassicNetworkPrefixList', 'The prefix list is not supported when the network type of security group is classic.');
-    throw fail('InvalidPrefixListId.NotFound', `The specified prefix list "${prefixList}" was not found.`);
+  // A prefix list's existence and address family are the action's to check (they need the store).
+  if (prefixList && group.network === 'classic') {
+    throw fail('NotSupported.ClassicNetworkPrefixList', 'The prefix list is not supported when the network type of security group is classic.');
   }
 
   // NicType: VPC rules are always intranet (the API: "only intranet"); classic defaults to
@@ -221,9 +221,9 @@ export function validateRule(input: RuleInput, direction: Direction, group: Grou
   }
 
   if (ingress) {
-    Object.assign(r, { sourceCidrIp: peerCidr, ipv6SourceCidrIp: peerIpv6, sourceGroupId: peerGroup, destCidrIp: localCidr, ipv6DestCidrIp: localIpv6 });
+    Object.assign(r, { sourceCidrIp: peerCidr, ipv6SourceCidrIp: peerIpv6, sourceGroupId: peerGroup, sourcePrefixListId: prefixList, destCidrIp: localCidr, ipv6DestCidrIp: localIpv6 });
   } else {
-    Object.assign(r, { destCidrIp: peerCidr, ipv6DestCidrIp: peerIpv6, destGroupId: peerGroup, sourceCidrIp: localCidr, ipv6SourceCidrIp: localIpv6 });
+    Object.assign(r, { destCidrIp: peerCidr, ipv6DestCidrIp: peerIpv6, destGroupId: peerGroup, destPrefixListId: prefixList, sourceCidrIp: localCidr, ipv6SourceCidrIp: localIpv6 });
   }
   let ownerAccount = '';
   if (peerGroup) {

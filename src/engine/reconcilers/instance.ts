@@ -14,6 +14,7 @@ import { authorizedKeyOf } from '../../store/key-pairs.js';
 import { tagsOf } from '../../store/tags.js';
 import { primaryInterfacesOf } from '../../store/network-interfaces.js';
 import { collectDiskFiles } from '../disk-files.js';
+import { attachedNicsOf } from './network-interface.js';
 import { spotTerminationTime, syncGuestSettings } from './guest-settings.js';
 import { disksAwaitingContent } from '../../store/disk-intent.js';
 import { requestSecurityPolicy } from '../security-policy.js';
@@ -59,6 +60,7 @@ export async function guestSpec(db: Db, row: InstanceRow): Promise<GuestSpec> {
     vswitchId: row.vswitch_id,
     privateIp: row.private_ip,
     eniId: (await primaryInterfacesOf(db, [row.id])).get(row.id)?.id,
+    nics: await attachedNicsOf(db, row.id),
     userData: row.user_data,
     keyPairName: row.key_pair_name,
     disks: disks.map(guestDisk),

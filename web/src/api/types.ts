@@ -22,6 +22,7 @@ import type { Has } from './answers.js';
 export const VPC_ACTIONS = [
   'CreateVpc', 'DescribeVpcs', 'DeleteVpc', 'ModifyVpcAttribute',
   'CreateVSwitch', 'DescribeVSwitches', 'DeleteVSwitch', 'ModifyVSwitchAttribute',
+  'AllocateEipAddress', 'DescribeEipAddresses', 'AssociateEipAddress', 'UnassociateEipAddress', 'ReleaseEipAddress', 'ModifyEipAddressAttribute',
 ] as const satisfies readonly (keyof VpcActions)[];
 
 /** The OpenECS extension actions the console calls (product `openecs`, src/api/extensions.ts). */
@@ -96,6 +97,11 @@ export type Task = Has<Item<Field<Field<ApiResponse<'DescribeTasks'>, 'TaskSet'>
 export type InstanceBillItem = Item<Field<Field<Field<ApiResponse<'QueryInstanceBill'>, 'Data'>, 'Items'>, 'Item'>>;
 export type BillRecord = Item<Field<Field<Field<ApiResponse<'QueryBill'>, 'Data'>, 'Items'>, 'Item'>>;
 export type SystemEvent = Has<Item<Field<Field<ApiResponse<'DescribeInstanceHistoryEvents'>, 'InstanceSystemEventSet'>, 'InstanceSystemEventType'>>, 'EventId'>;
+export type Eip = Has<Item<Field<Field<ApiResponse<'DescribeEipAddresses'>, 'EipAddresses'>, 'EipAddress'>>, 'AllocationId'>;
+export type NetworkInterface = Has<Item<Field<Field<ApiResponse<'DescribeNetworkInterfaces'>, 'NetworkInterfaceSets'>, 'NetworkInterfaceSet'>>, 'NetworkInterfaceId'>;
+export type PrefixList = Has<Item<Field<Field<ApiResponse<'DescribePrefixLists'>, 'PrefixLists'>, 'PrefixList'>>, 'PrefixListId'>;
+export type PrefixListEntry = Has<Item<Field<Field<ApiResponse<'DescribePrefixListAttributes'>, 'Entries'>, 'Entry'>>, 'Cidr'>;
+export type PrefixListAssociation = Has<Item<Field<Field<ApiResponse<'DescribePrefixListAssociations'>, 'PrefixListAssociations'>, 'PrefixListAssociation'>>, 'ResourceId'>;
 /** A resource's tag as Describe* answers list it. */
 export type Tag = Item<Field<Field<Instance, 'Tags'>, 'Tag'>>;
 /** A tag as requests take it (`Tag.N.Key`, `Tag.N.Value`). */

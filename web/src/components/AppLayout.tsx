@@ -3,6 +3,7 @@ import {
   AppstoreOutlined, CameraOutlined, CloudServerOutlined, DashboardOutlined, DatabaseOutlined, FieldTimeOutlined,
   KeyOutlined, LogoutOutlined, SafetyOutlined, ApartmentOutlined, TagsOutlined, UserOutlined, TeamOutlined, FileProtectOutlined,
   IdcardOutlined, QuestionCircleOutlined, ThunderboltOutlined, HistoryOutlined, AlertOutlined, AccountBookOutlined,
+  GlobalOutlined, NodeIndexOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import { Button, Flex, Layout, Menu, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -22,6 +23,9 @@ export const NAV = [
   { key: '/key-pairs', icon: <KeyOutlined />, label: 'Key Pairs' },
   { key: '/tags', icon: <TagsOutlined />, label: 'Tags' },
   { key: '/vpcs', icon: <ApartmentOutlined />, label: 'VPCs & VSwitches' },
+  { key: '/elastic-ips', icon: <GlobalOutlined />, label: 'Elastic IP Addresses' },
+  { key: '/network-interfaces', icon: <NodeIndexOutlined />, label: 'Network Interfaces' },
+  { key: '/prefix-lists', icon: <UnorderedListOutlined />, label: 'Prefix Lists' },
   { key: '/bills', icon: <AccountBookOutlined />, label: 'Bills' },
   { key: '/ram/users', icon: <UserOutlined />, label: 'RAM Users' },
   { key: '/ram/groups', icon: <TeamOutlined />, label: 'RAM Groups' },

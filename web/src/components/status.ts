@@ -3,10 +3,13 @@ export type BadgeStatus = 'success' | 'processing' | 'default' | 'error' | 'warn
 
 const TRANSITIONAL = new Set([
   'Pending', 'Starting', 'Stopping', 'Creating', 'Attaching', 'Detaching', 'ReIniting', 'Resizing', 'Deleting',
-  'progressing', 'Waiting', 'Copying', 'Releasing',
+  'progressing', 'Waiting', 'Copying', 'Releasing', 'Associating', 'Unassociating',
 ]);
-const GOOD = new Set(['Running', 'Available', 'In_use', 'accomplished', 'Normal', 'available']);
+const GOOD = new Set(['Running', 'Available', 'In_use', 'InUse', 'accomplished', 'Normal', 'available']);
 const BAD = new Set(['failed', 'CreateFailed', 'UnAvailable', 'Expired']);
+
+/** The statuses DescribeEipAddresses filters by (the EIP page's status filter). */
+export const EIP_STATUSES = ['Available', 'Associating', 'InUse', 'Unassociating', 'Releasing'] as const;
 
 export const isTransitional = (status: string | undefined): boolean => !!status && TRANSITIONAL.has(status);
 

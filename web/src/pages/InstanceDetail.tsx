@@ -17,6 +17,7 @@ import { Link } from '../router';
 import { AutoReleaseModal, CreateImageModal, KeyPairModal, ModifyAttributeModal } from './InstanceModals';
 import { Events } from './Events';
 import { InstanceMonitoring } from './InstanceMonitoring';
+import { InstanceNetwork } from './InstanceNetwork';
 import { SubscriptionActions } from './SubscriptionActions';
 import { gib, ipsOf } from './Instances';
 
@@ -68,6 +69,7 @@ export function InstanceDetail({ id }: { id: string }) {
             </Descriptions>
           ),
         },
+        { key: 'network', label: <span data-testid="tab-instance-network">Network</span>, children: <InstanceNetwork instance={i} onChanged={d.reload} /> },
         { key: 'monitoring', label: 'Monitoring', children: <InstanceMonitoring instanceId={i.InstanceId} /> },
         { key: 'events', label: 'Events', children: <Events instanceId={i.InstanceId} /> },
       ]} />

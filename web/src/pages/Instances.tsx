@@ -32,6 +32,7 @@ export const gib = (mib?: number) => (mib === undefined ? '-' : mib / 1024);
 export const ipsOf = (i: Instance) => [
   ...(i.VpcAttributes?.PrivateIpAddress?.IpAddress ?? []),
   ...(i.PublicIpAddress?.IpAddress ?? []).map((ip) => `${ip} (public)`),
+  ...(i.EipAddress?.IpAddress ? [`${i.EipAddress.IpAddress} (EIP)`] : []),
 ].join(', ');
 
 export function Instances() {
