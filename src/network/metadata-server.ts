@@ -31,56 +31,37 @@ async function documentFor(docsDir: string, ip: string): Promise<InstanceMetadat
   try { return JSON.parse(await readFile(join(docsDir, `${ip}.json`), 'utf8')) as InstanceMetadata; } catch { return undefined; }
 }
 
-/** The instance's role from the gateway; undefined when it holds none or the gateway does not answer. */
-function ramRoleFor(gatewayDir: string, instanceId: string, log: (m: string) => void): Promise<RamRoleAnswer | undefined> {
+/**
+ * One answer about an instance from the gateway (the store): `GET /instances/<id>/<leaf>` as JSON;
+ * undefined when it has none (not 200) or does not answer (logged, naming `what`).
+ */
+function askGateway<T>(gatewayDir: string, instanceId: string, leaf: string, what: string, log: (m: string) => void): Promise<T | undefined> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: join(gatewayDir, CREDENTIALS_SOCKET), path: `/instances/${encodeURIComponent(instanceId)}/ram-role`, timeout: 5000 }, (res) => {
+    const req = request({ socketPath: join(gatewayDir, CREDENTIALS_SOCKET), path: `/instances/${encodeURIComponent(instanceId)}/${leaf}`, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         if (res.statusCode !== 200) return resolve(undefined);
-        try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as RamRoleAnswer); } catch { resolve(undefined); }
+        try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T); } catch { resolve(undefined); }
       });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => { log(`RAM role of ${instanceId} not known: the gateway did not answer (${e.message})`); resolve(undefined); });
+    req.on('error', (e) => { log(`${what} of ${instanceId} not known: the gateway did not answer (${e.message})`); resolve(undefined); });
     req.end();
   });
 }
 
-/** The instance's system events under way, from the gateway (the store); none when it does not answer. */
-function systemEventsFor(gatewayDir: string, instanceId: string, log: (m: string) => void): Promise<ActiveSystemEvent[]> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: join(gatewayDir, CREDENTIALS_SOCKET), path: `/instances/${encodeURIComponent(instanceId)}/active-system-events`, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return resolve([]);
-        try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ActiveSystemEvent[]); } catch { resolve([]); }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => { log(`system events of ${instanceId} not known: the gateway did not answer (${e.message})`); resolve([]); });
-    req.end();
-  });
-}
+/** The instance's role; undefined when it holds none or the gateway does not answer. */
+const ramRoleFor = (gatewayDir: string, instanceId: string, log: (m: string) => void) =>
+  askGateway<RamRoleAnswer>(gatewayDir, instanceId, 'ram-role', 'RAM role', log);
 
-/** The instance's attached ENIs from the gateway (the store); undefined when it does not answer (the document's primary NIC is served). */
-function networkInterfacesFor(gatewayDir: string, instanceId: string, log: (m: string) => void): Promise<MetadataNic[] | undefined> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: join(gatewayDir, CREDENTIALS_SOCKET), path: `/instances/${encodeURIComponent(instanceId)}/network-interfaces`, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return resolve(undefined);
-        try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as MetadataNic[]); } catch { resolve(undefined); }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => { log(`network interfaces of ${instanceId} not known: the gateway did not answer (${e.message})`); resolve(undefined); });
-    req.end();
-  });
-}
+/** The instance's system events under way; none when the gateway does not answer. */
+const systemEventsFor = async (gatewayDir: string, instanceId: string, log: (m: string) => void) =>
+  (await askGateway<ActiveSystemEvent[]>(gatewayDir, instanceId, 'active-system-events', 'system events', log)) ?? [];
+
+/** The instance's attached ENIs; undefined when the gateway does not answer (the document's primary NIC is served). */
+const networkInterfacesFor = (gatewayDir: string, instanceId: string, log: (m: string) => void) =>
+  askGateway<MetadataNic[]>(gatewayDir, instanceId, 'network-interfaces', 'network interfaces', log);
 
 /** An API call, not a metadata read: addressed to `/` and naming an action. */
 export function isApiCall(req: IncomingMessage): boolean {

@@ -193,7 +193,7 @@ describe('resource groups', () => {
     assert.equal(bad.code, 'InvalidResourceGroupId');
     const noVpc = await expectEcsError(() => s.vpc.moveResourceGroup(new $Vpc.MoveResourceGroupRequest({ regionId: R, resourceId: 'vpc-nothere', resourceType: 'VPC', newResourceGroupId: g.id })));
     assert.equal(noVpc.code, 'InvalidResourceId.NotFound');
-    const badType = await expectEcsError(() => s.vpc.moveResourceGroup(new $Vpc.MoveResourceGroupRequest({ regionId: R, resourceId: vpcId, resourceType: 'Eip', newResourceGroupId: g.id })));
+    const badType = await expectEcsError(() => s.vpc.moveResourceGroup(new $Vpc.MoveResourceGroupRequest({ regionId: R, resourceId: vpcId, resourceType: 'BandwidthPackage', newResourceGroupId: g.id })));
     assert.equal(badType.code, 'IllegalParam.ResourceType');
   });
 

@@ -32,24 +32,7 @@ describe('management console: EIPs, network interfaces and prefix lists (browser
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   const actions = consoleActions(() => page);
   const { go, signIn } = actions;
-  /** The modal's and dropdowns' finite animations (zooming in, closing) finished; messages and endless spinners are left. */
-  const animationsDone = () => page.evaluate(() => Promise.all(document.getAnimations()
-    .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-    .filter((a) => { const t = (a.effect as KeyframeEffect | null)?.target; return !!t?.closest('.ant-modal-wrap, .ant-select-dropdown'); })
-    .map((a) => a.finished.catch(() => undefined))));
-  /**
-   * Picks an option once the modal has finished opening and checks the select took it, again if
-   * not: a dropdown opened while the modal still moves can close under the click.
-   */
-  const pickOption = async (testId: string, text: string) => {
-    for (let i = 0; i < 3; i++) {
-      await animationsDone();
-      await actions.pickOption(testId, text);
-      if (await page.getByTestId(testId).filter({ hasText: text }).count()) return;
-      await page.waitForTimeout(300);
-    }
-    assert.fail(`${testId}: ${text} could not be picked`);
-  };
+  const pickOption = (testId: string, text: string) => actions.pickOptionChecked(testId, text);
   const field = (testId: string) => page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
   const row = (table: string, text: string) => page.getByTestId(table).locator('tbody tr', { hasText: text });
   const statusOf = (table: string, text: string, status: string) => row(table, text).getByTestId('status').filter({ hasText: new RegExp(`^${status}$`) });

@@ -227,7 +227,7 @@ describe('management console: subscriptions and events (browser)', { skip: skipW
     await page.getByTestId('events-table').locator('tr', { hasText: 'InstanceExpiration.Stop' }).filter({ hasText: ids.weekly }).waitFor();
 
     await page.getByTestId('simulate-event').click();
-    await pickOption('simulate-instances', ids.payg);
+    await actions.pickOptionChecked('simulate-instances', ids.payg);
     await page.keyboard.press('Escape');
     await pickOption('simulate-type', 'SystemMaintenance.Reboot');
     await page.getByTestId('simulate-not-before').fill(iso(s.clock.now() + 3_600_000));
@@ -253,7 +253,7 @@ describe('management console: subscriptions and events (browser)', { skip: skipW
 
     // A time already passed is refused with the API's code.
     await page.getByTestId('simulate-event').click();
-    await pickOption('simulate-instances', ids.payg);
+    await actions.pickOptionChecked('simulate-instances', ids.payg);
     await page.keyboard.press('Escape');
     await page.getByTestId('simulate-not-before').fill(iso(s.clock.now() - 60_000));
     await page.getByTestId('simulate-ok').click();

@@ -48,6 +48,27 @@ export function consoleActions(current: () => Page) {
       await page.getByTestId(testId).click();
       await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
     },
+    /** The modals' and dropdowns' finite animations (zooming in, closing) finished; messages and endless spinners are left. */
+    async animationsDone() {
+      await current().evaluate(() => Promise.all(document.getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .filter((a) => { const t = (a.effect as KeyframeEffect | null)?.target; return !!t?.closest('.ant-modal-wrap, .ant-select-dropdown'); })
+        .map((a) => a.finished.catch(() => undefined))));
+    },
+    /**
+     * pickOption once the modal has finished opening, checking the select took the option, again if
+     * not: a dropdown opened while its modal still moves can close under the click.
+     */
+    async pickOptionChecked(testId: string, text: string) {
+      const page = current();
+      for (let i = 0; i < 3; i++) {
+        await this.animationsDone();
+        await this.pickOption(testId, text);
+        if (await page.getByTestId(testId).filter({ hasText: text }).count()) return;
+        await page.waitForTimeout(300);
+      }
+      throw new Error(`${testId}: ${text} could not be picked`);
+    },
     /** The create wizard's Next, until the step `title` is current (the defaults load asynchronously; Next only moves once the step validates). */
     async wizardNext(title: string) {
       const page = current();

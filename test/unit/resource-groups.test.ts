@@ -75,11 +75,12 @@ describe('resource group filters, ids and resource types', () => {
     const cases: Array<[string, boolean]> = [['rg-acfmzawhxxc6kmi', true], ['rg-9gLOoK', true], ['rg-', false], ['rg-acfmzawhxxc6kmi1', false], ['sg-abc', false]];
     for (const [id, want] of cases) assert.equal(isWellFormedGroupId(id), want, id);
   });
-  it('JoinResourceGroup types are the ECS lower-case names; MoveResourceGroup takes any case of VPC and VSwitch', () => {
+  it('JoinResourceGroup types are the ECS lower-case names; MoveResourceGroup takes any case of VPC, VSwitch and EIP', () => {
     const ecs: Array<[string, boolean]> = [['instance', true], ['disk', true], ['snapshot', true], ['image', true], ['securitygroup', true],
       ['keypair', true], ['snapshotpolicy', true], ['Instance', false], ['eni', false], ['toString', false]];
     for (const [t, want] of ecs) assert.equal(isEcsGroupResourceType(t), want, t);
-    const vpc: Array<[string, string | undefined]> = [['VPC', 'vpc'], ['Vpc', 'vpc'], ['VSWITCH', 'vswitch'], ['VSwitch', 'vswitch'], ['Eip', undefined], ['constructor', undefined]];
+    const vpc: Array<[string, string | undefined]> = [['VPC', 'vpc'], ['Vpc', 'vpc'], ['VSWITCH', 'vswitch'], ['VSwitch', 'vswitch'], ['Eip', 'eip'], ['EIP', 'eip'],
+      ['BandwidthPackage', undefined], ['constructor', undefined]];
     for (const [t, want] of vpc) assert.equal(vpcGroupResourceType(t), want, t);
   });
 });
