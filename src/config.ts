@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { REGIONS } from './domain/catalog/regions.js';
 import { parsePublicIpPool } from './domain/public-ip-pool.js';
+import { validIpv6Pool } from './domain/ipv6.js';
 import type { PriceTable } from './domain/billing/price-table.js';
 import { loadPriceTable } from './price-table-file.js';
 
@@ -24,6 +25,8 @@ export interface Config {
   readCacheBytes: number;
   /** Public addresses per region (src/domain/public-ip-pool.ts); undefined: 198.18.0.0/15 split among the regions. */
   publicIpPool?: string;
+  /** The IPv6 block VPCs take their /56 from (OPENECS_IPV6_POOL, src/domain/ipv6.ts); undefined: 2001:db8::/32. */
+  ipv6Pool?: string;
   /** HTTPS on the API port beside HTTP; the certificate is the operator's or made in the data dir. */
   tls: { enabled: boolean; certFile?: string; keyFile?: string };
   /**
@@ -82,6 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     logRequests: env.OPENECS_LOG_REQUESTS === '1',
     readCacheBytes: intOf('OPENECS_READ_CACHE_MB', env.OPENECS_READ_CACHE_MB, 32) * 1024 * 1024,
     publicIpPool: publicIpPoolOf(env.OPENECS_PUBLIC_IP_POOL),
+    ipv6Pool: ipv6PoolOf(env.OPENECS_IPV6_POOL),
     tls: { enabled: env.OPENECS_TLS !== '0', certFile: env.OPENECS_TLS_CERT || undefined, keyFile: env.OPENECS_TLS_KEY || undefined },
     serverKeyFile: env.OPENECS_SERVER_KEY_FILE ? resolve(env.OPENECS_SERVER_KEY_FILE) : undefined,
     limits: limitsOf(env),
@@ -147,6 +151,12 @@ function databaseUrlOf(v: string | undefined): string | undefined {
 }
 
 /** A malformed pool stops the server at start rather than failing the first launch with a public address. */
+function ipv6PoolOf(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  if (!validIpv6Pool(v)) throw new Error(`OPENECS_IPV6_POOL must be an IPv6 block of prefix length 56 or shorter without host bits (such as 2001:db8::/32), not ${v}`);
+  return v;
+}
+
 function publicIpPoolOf(v: string | undefined): string | undefined {
   if (!v) return undefined;
   const parsed = parsePublicIpPool(v, REGIONS.map((r) => r.id));

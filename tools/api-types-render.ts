@@ -10,7 +10,7 @@ import type { ApiSpecFile, ParamSpec, ProductSpec, ShapeSpec, ValueSpec } from '
 /** The exported map interface of each product, spelt as the dispatcher names the products. */
 export const PRODUCT_TYPE_NAMES: Record<string, string> = {
   ecs: 'EcsActions', vpc: 'VpcActions', sts: 'StsActions', ram: 'RamActions', bssopenapi: 'BssOpenApiActions',
-  resourcemanager: 'ResourceManagerActions', actiontrail: 'ActionTrailActions', openecs: 'OpenEcsActions',
+  resourcemanager: 'ResourceManagerActions', actiontrail: 'ActionTrailActions', cms: 'CmsActions', openecs: 'OpenEcsActions',
 };
 
 /**

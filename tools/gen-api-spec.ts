@@ -22,6 +22,7 @@ const products = [
   { product: 'bssopenapi', file: 'bssopenapi-2017-12-14-api-docs.json' },
   { product: 'resourcemanager', file: 'resourcemanager-2020-03-31-api-docs.json' },
   { product: 'actiontrail', file: 'actiontrail-2020-07-06-api-docs.json' },
+  { product: 'cms', file: 'cms-2019-01-01-api-docs.json' },
 ];
 
 type Json = Record<string, any>;

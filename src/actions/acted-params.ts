@@ -25,6 +25,7 @@ export const ACTED_PARAMS: ActedParams = {
     AllocatePublicIpAddress: ['InstanceId', 'IpAddress'],
     ConvertNatPublicIpToEip: ['InstanceId'],
     ReleasePublicIpAddress: ['InstanceId', 'PublicIpAddress'],
+    AssignIpv6Addresses: ['Ipv6Address', 'Ipv6AddressCount', 'NetworkInterfaceId'],
     AssignPrivateIpAddresses: ['NetworkInterfaceId', 'PrivateIpAddress', 'SecondaryPrivateIpAddressCount'],
     AttachInstanceRamRole: ['InstanceIds', 'Policy', 'RamRoleName'],
     ApplyAutoSnapshotPolicy: ['autoSnapshotPolicyId', 'diskIds'],
@@ -93,8 +94,8 @@ export const ACTED_PARAMS: ActedParams = {
     CreateKeyPair: ['KeyPairName', 'ResourceGroupId', 'Tag'],
     CreateNetworkInterfacePermission: ['AccountId', 'NetworkInterfaceId', 'Permission'],
     CreateNetworkInterface: [
-      'DeleteOnRelease', 'Description', 'InstanceType', 'NetworkInterfaceName', 'PrimaryIpAddress', 'PrivateIpAddress', 'ResourceGroupId',
-      'SecondaryPrivateIpAddressCount', 'SecurityGroupId', 'SecurityGroupIds', 'Tag', 'VSwitchId',
+      'DeleteOnRelease', 'Description', 'InstanceType', 'Ipv6Address', 'Ipv6AddressCount', 'NetworkInterfaceName', 'PrimaryIpAddress',
+      'PrivateIpAddress', 'ResourceGroupId', 'SecondaryPrivateIpAddressCount', 'SecurityGroupId', 'SecurityGroupIds', 'Tag', 'VSwitchId',
     ],
     CreatePrefixList: ['AddressFamily', 'Description', 'Entry', 'MaxEntries', 'PrefixListName'],
     CreateSecurityGroup: ['Description', 'ResourceGroupId', 'SecurityGroupName', 'SecurityGroupType', 'Tag', 'VpcId'],
@@ -297,7 +298,13 @@ export const ACTED_PARAMS: ActedParams = {
       'DataDisk.PerformanceLevel', 'DataDisk.Size', 'DataDisk.SnapshotId', 'DeletionProtection', 'Description',
       'HostName', 'HostNames', 'HttpEndpoint', 'HttpPutResponseHopLimit', 'HttpTokens', 'ImageId',
       'InstanceChargeType', 'InstanceName', 'InstanceType', 'InternetChargeType', 'InternetMaxBandwidthIn',
-      'InternetMaxBandwidthOut', 'AutoRenew', 'AutoRenewPeriod', 'IoOptimized', 'KeyPairName', 'MinAmount', 'NetworkOptions.EnableJumboFrame', 'Password', 'PasswordInherit',
+      'InternetMaxBandwidthOut', 'AutoRenew', 'AutoRenewPeriod', 'IoOptimized', 'Ipv6Address', 'Ipv6AddressCount', 'KeyPairName', 'MinAmount',
+      // NetworkInterface.N (src/domain/instances/launch-interfaces.ts): queue depths, RDMA and other cards are refused by their codes.
+      'NetworkInterface.DeleteOnRelease', 'NetworkInterface.Description', 'NetworkInterface.InstanceType', 'NetworkInterface.NetworkCardIndex',
+      'NetworkInterface.NetworkInterfaceId', 'NetworkInterface.NetworkInterfaceName', 'NetworkInterface.NetworkInterfaceTrafficMode',
+      'NetworkInterface.PrimaryIpAddress', 'NetworkInterface.QueueNumber', 'NetworkInterface.QueuePairNumber', 'NetworkInterface.RxQueueSize',
+      'NetworkInterface.SecurityGroupId', 'NetworkInterface.SecurityGroupIds', 'NetworkInterface.TxQueueSize', 'NetworkInterface.VSwitchId',
+      'NetworkInterfaceQueueNumber', 'NetworkOptions.EnableJumboFrame', 'Password', 'PasswordInherit',
       'Period', 'PeriodUnit',
       'PrivateIpAddress', 'PrivatePoolOptions.Id', 'PrivatePoolOptions.MatchCriteria', 'RamRoleName', 'ResourceGroupId', 'SecurityGroupId', 'SecurityGroupIds',
       'SpotDuration', 'SpotInterruptionBehavior', 'SpotPriceLimit', 'SpotStrategy', 'SystemDisk.Category', 'SystemDisk.Description',
@@ -305,6 +312,7 @@ export const ACTED_PARAMS: ActedParams = {
       'VSwitchId', 'ZoneId',
     ],
     StartInstance: ['InstanceId'],
+    UnassignIpv6Addresses: ['Ipv6Address', 'NetworkInterfaceId'],
     UnassignPrivateIpAddresses: ['NetworkInterfaceId', 'PrivateIpAddress'],
     StartInstances: ['BatchOptimization', 'InstanceId'],
     StopInstance: ['ForceStop', 'InstanceId', 'StoppedMode'],
@@ -351,11 +359,11 @@ export const ACTED_PARAMS: ActedParams = {
     ],
     DescribeVSwitchAttributes: ['VSwitchId'],
     DescribeVSwitches: [
-      'IsDefault', 'PageNumber', 'PageSize', 'ResourceGroupId', 'RouteTableId', 'Tag', 'VSwitchId', 'VSwitchName', 'VpcId',
+      'EnableIpv6', 'IsDefault', 'PageNumber', 'PageSize', 'ResourceGroupId', 'RouteTableId', 'Tag', 'VSwitchId', 'VSwitchName', 'VpcId',
       'ZoneId',
     ],
     DescribeVpcAttribute: ['VpcId'],
-    DescribeVpcs: ['IsDefault', 'PageNumber', 'PageSize', 'ResourceGroupId', 'Tag', 'VpcId', 'VpcName'],
+    DescribeVpcs: ['EnableIpv6', 'IsDefault', 'PageNumber', 'PageSize', 'ResourceGroupId', 'Tag', 'VpcId', 'VpcName'],
     ListTagResources: ['MaxResults', 'NextToken', 'ResourceId', 'ResourceType', 'Tag'],
     ModifyVSwitchAttribute: ['Description', 'EnableIPv6', 'Ipv6CidrBlock', 'VSwitchId', 'VSwitchName'],
     ModifyVpcAttribute: ['CidrBlock', 'Description', 'EnableIPv6', 'Ipv6CidrBlock', 'VpcId', 'VpcName'],
@@ -490,6 +498,12 @@ export const ACTED_PARAMS: ActedParams = {
   actiontrail: {
     LookupEvents: ['Direction', 'EndTime', 'LookupAttribute', 'MaxResults', 'NextToken', 'StartTime'],
   },
+  // GroupId: CloudMonitor's application groups do not exist here.
+  cms: {
+    DescribeSystemEventAttribute: ['EndTime', 'EventType', 'Level', 'Name', 'PageNumber', 'PageSize', 'Product', 'SearchKeywords', 'StartTime', 'Status'],
+    DescribeSystemEventCount: ['EndTime', 'EventType', 'Level', 'Name', 'Product', 'SearchKeywords', 'StartTime', 'Status'],
+    DescribeSystemEventHistogram: ['EndTime', 'EventType', 'Level', 'Name', 'Product', 'SearchKeywords', 'StartTime', 'Status'],
+  },
   resourcemanager: {
     CreateResourceGroup: ['DisplayName', 'Name', 'Tag'],
     DeleteResourceGroup: ['ResourceGroupId'],
@@ -503,6 +517,7 @@ export const ACTED_PARAMS: ActedParams = {
   openecs: {
     AdvanceClock: ['Seconds'],
     InterruptSpotInstance: ['InstanceId'],
+    RenewInstanceWithDowngrade: ['InstanceId', 'InstanceType', 'Period', 'PeriodUnit'],
     CloneSecurityGroup: [
       'Description', 'DestinationRegionId', 'DestinationVpcId', 'SecurityGroupId', 'SecurityGroupName',
     ],
@@ -518,7 +533,7 @@ export const ACTED_PARAMS: ActedParams = {
     DescribeAccountQuotas: ['AccountId'],
     DescribeAccounts: [],
     ExplainSecurityGroupAccess: [
-      'Direction', 'InstanceId', 'IpProtocol', 'NicType', 'PeerAddress', 'PeerSecurityGroupId', 'Port',
+      'Direction', 'InstanceId', 'IpProtocol', 'NetworkInterfaceId', 'NicType', 'PeerAddress', 'PeerSecurityGroupId', 'Port',
       'SecurityGroupId',
     ],
     ExplainRamAccess: ['AuthAction', 'AuthResource', 'CurrentTime', 'ResourceTag', 'RoleName', 'SecureTransport', 'SourceIp', 'UserName'],
@@ -529,6 +544,7 @@ export const ACTED_PARAMS: ActedParams = {
     PutObject: ['Bucket', 'Content', 'Key'],
     RestoreSecurityGroupRules: ['Mode', 'Preview', 'SecurityGroupId', 'SourceSecurityGroupId'],
     SetAccountQuota: ['AccountId', 'QuotaName', 'Value'],
+    SetAccountBalance: ['AccountId', 'AvailableAmount'],
     SignInWithPassword: ['DurationSeconds', 'NewPassword', 'Password', 'PrincipalName'],
   },
 };

@@ -2,9 +2,11 @@
  * BssOpenApi bills and balance from the meter's usage (src/engine/metering.ts: settled at each
  * clock hour, and within a minute of a status change or a purchase): QueryInstanceBill (per
  * resource, or per billing item with IsBillingItem; MONTHLY or DAILY), QueryBill (bill records: each day's pay-as-you-go charges,
- * each subscription order) and QueryAccountBalance (the price table's account credit less
- * everything charged). Amounts are the trade prices; OpenECS has no coupons, vouchers or arrears.
+ * each subscription order) and QueryAccountBalance (the price table's account credit, with the
+ * operator's SetAccountBalance, less everything charged; below zero the account is in arrears,
+ * src/engine/arrears.ts). Amounts are the trade prices; OpenECS has no coupons or vouchers.
  */
+import { balanceOf } from '../store/account-balances.js';
 import { ECS_PRODUCT_CODE, SUBSCRIPTION_TYPES } from '../domain/billing.js';
 import { isoSecond } from '../domain/time.js';
 import { invalid } from './bss.js';
@@ -86,9 +88,8 @@ function page<T>(list: T[], pg: Paging): T[] {
 export const bssBillActions = bssOpenApiHandlers({
   async QueryAccountBalance(ctx) {
     const t = ctx.config.prices;
-    const r = await ctx.db.selectFrom('billing_usage').select((eb) => eb.fn.sum<number>('amount').as('spent'))
-      .where('account_id', '=', ctx.principal.accountId).executeTakeFirst();
-    const available = (t.accountCredit - Number(r?.spent ?? 0)).toFixed(2);
+    // The table's credit, the operator's SetAccountBalance, less what was billed (below zero: in arrears).
+    const available = (await balanceOf(ctx.db, ctx.principal.accountId, t.accountCredit)).available.toFixed(2);
     return ok({
       AvailableAmount: available, AvailableCashAmount: available, CreditAmount: '0.00', MybankCreditAmount: '0.00', QuotaLimit: '0.00', Currency: t.currency,
     });

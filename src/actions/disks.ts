@@ -3,8 +3,10 @@
  * ModifyDiskAttribute, DescribeDisks. Transitional statuses (Creating, Attaching, Detaching,
  * ReIniting) are settled by the `disk` reconciler one driver transition time later.
  */
+import { refuseIfInArrears } from './account-balance.js';
 import { EcsError } from '../domain/errors.js';
 import { refuseIfExpiryLocked } from './expiry-lock.js';
+import { refuseWithDowngradePlan } from './downgrade-plan.js';
 import { DISK_CONTENT, enqueueFileRemoval } from '../engine/disk-files.js';
 import { checkTypeTakesDiskCategory, checkZoneOffersDiskCategory, diskSizeRange, performanceLevelFor, findDiskCategory, findSystemImage, findZone, checkDiskSize } from '../domain/catalog/index.js';
 import { newId } from '../domain/ids.js';
@@ -239,6 +241,8 @@ export const diskActions = ecsHandlers({
     const tags = tagsFromParams(p.Tag);
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw new EcsError('QuotaExceed.Tags', `A disk can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 403);
     await checkDiskQuota(ctx, ctx.db);
+    // A disk CreateDisk makes is pay-as-you-go: refused while the account is in arrears.
+    await refuseIfInArrears(ctx, 400);
     if (instance) newDiskDevice(await disksOn(ctx.db, instance.id));
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('d-');
@@ -346,6 +350,8 @@ export const diskActions = ecsHandlers({
     const range = diskSizeRange(d.type === 'system' ? 'system' : 'data', d.category, d.performance_level || undefined);
     if (range && newSize > range.max) throw new EcsError('InvalidDiskSize.TooLarge', `Specified new disk size ${newSize} GiB is beyond the permitted range (at most ${range.max} GiB for ${d.category}).`);
     const inst = await checkAttachedInstance(ctx, d, 'Resize', 'resizing a disk');
+    // A subscription disk keeps its size while its instance's renewal for configuration downgrade is planned.
+    if (inst && d.charge_type === 'PrePaid') refuseWithDowngradePlan(inst, 'InvalidOperation.InstanceRenewWithDowngradeInPlan');
     if (type === 'online') {
       if (!ONLINE_RESIZE_CATEGORIES.has(d.category)) throw new EcsError('InvalidDiskCategory.NotSupported', `The disk category ${d.category} does not support resizing online.`);
       if (inst && inst.status !== 'Running') throw new EcsError('InvalidInstanceStatus.NotRunning', 'The status of instance to which the disk attachs must be running when resizing online.');
@@ -476,6 +482,11 @@ export const diskActions = ecsHandlers({
         const inst = await getInstance(ctx.db, ctx.principal.accountId, d.instance_id);
         if (inst) checkTypeTakesDiskCategory(inst.instance_type, change.category);
       }
+    }
+    if (d.instance_id && d.charge_type === 'PrePaid') {
+      // A subscription disk keeps its spec while its instance's renewal for configuration downgrade is planned.
+      const inst = await getInstance(ctx.db, ctx.principal.accountId, d.instance_id);
+      if (inst) refuseWithDowngradePlan(inst, 'InvalidOperation.InstanceRenewWithDowngradeInPlan');
     }
     if (await unfinishedSnapshot(ctx, d.id)) throw new EcsError('DiskCreatingSnapshot', 'The operation is denied due to a snapshot of the specified disk is not completed yet.');
     await ctx.mutate(async (trx) => {

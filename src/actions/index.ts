@@ -4,6 +4,7 @@ import type { HandlerMap } from './types.js';
 import { regionActions } from './regions.js';
 import { spotMarketActions } from './spot-market.js';
 import { spotInterruptionActions } from './spot-interruption.js';
+import { renewDowngradeActions } from './renew-downgrade.js';
 import { imagesActions } from './images.js';
 import { vpcActions } from './vpc.js';
 import { securityGroupsActions } from './security-groups.js';
@@ -12,6 +13,7 @@ import { keyPairsActions } from './key-pairs.js';
 import { tagsActions } from './tags.js';
 import { instancesActions } from './instances.js';
 import { accountActions } from './accounts.js';
+import { accountBalanceActions } from './account-balance.js';
 import { faultRuleActions } from './fault-rules.js';
 import { diskActions } from './disks.js';
 import { snapshotActions } from './snapshots.js';
@@ -22,6 +24,7 @@ import { objectStoreActions } from './object-store.js';
 import { vncActions } from './vnc.js';
 import { metadataOptionsActions } from './metadata-options.js';
 import { networkInterfaceActions } from './network-interfaces.js';
+import { ipv6AddressActions } from './ipv6-addresses.js';
 import { networkInterfaceLifecycleActions } from './network-interface-lifecycle.js';
 import { networkInterfacePermissionActions } from './network-interface-permissions.js';
 import { monitoringActions } from './monitoring.js';
@@ -41,6 +44,7 @@ import { bssPriceActions } from './bss-prices.js';
 import { bssBillActions } from './bss-bills.js';
 import { priceActions } from './prices.js';
 import { actionTrailActions } from '../audit/lookup-events.js';
+import { cmsEventActions } from './cms-events.js';
 import { explainRamAccessActions } from './explain-ram-access.js';
 import { consoleSignInActions } from './console-sign-in.js';
 import { ramDiagnosticActions } from './ram-diagnostics.js';
@@ -55,7 +59,7 @@ export function allHandlers(): Record<Product, HandlerMap> {
       ...keyPairsActions, ...tagsActions, ...instancesActions,
       ...diskActions, ...snapshotActions, ...autoSnapshotPolicyActions, ...customImageActions, ...imageTaskActions, ...vncActions, ...monitoringActions,
       ...metadataOptionsActions, ...joinResourceGroupActions,
-      ...ecsVpcActions, ...networkInterfaceActions, ...networkInterfaceLifecycleActions, ...networkInterfacePermissionActions, ...systemEventActions, ...accountAttributeActions,
+      ...ecsVpcActions, ...networkInterfaceActions, ...ipv6AddressActions, ...networkInterfaceLifecycleActions, ...networkInterfacePermissionActions, ...systemEventActions, ...accountAttributeActions,
       ...spotMarketActions, ...priceActions, ...prefixListActions, ...natPublicIpActions,
     },
     vpc: { ...vpcActions, ...vpcTagActions, ...moveResourceGroupActions, ...routeTableActions, ...vpcDefaultActions, ...vpcCidrActions, ...eipActions },
@@ -64,7 +68,8 @@ export function allHandlers(): Record<Product, HandlerMap> {
     bssopenapi: { ...bssActions, ...bssPriceActions, ...bssBillActions },
     resourcemanager: { ...resourceManagerActions },
     actiontrail: { ...actionTrailActions },
-    openecs: { ...accountActions, ...faultRuleActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions, ...explainRamAccessActions, ...consoleSignInActions,
-      ...spotInterruptionActions },
+    cms: { ...cmsEventActions },
+    openecs: { ...accountActions, ...accountBalanceActions, ...faultRuleActions, ...objectStoreActions, ...securityGroupRulesExtensionActions, ...securityGroupToolsActions, ...explainRamAccessActions, ...consoleSignInActions,
+      ...spotInterruptionActions, ...renewDowngradeActions },
   };
 }

@@ -3,6 +3,7 @@
  * (one instance, Pending → Stopped). Every check runs before the one transaction that writes
  * instances, disks, addresses, group memberships, tags and the engine's operations.
  */
+import { refuseIfInArrears } from './account-balance.js';
 import { randomUUID } from 'node:crypto';
 import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
@@ -30,6 +31,8 @@ import { launchJumboFrames } from '../domain/instances/jumbo-frames.js';
 import { checkSubscription, type Subscription, type SubscriptionCheck } from '../domain/instances/subscription.js';
 import { spotOptionsOf, type SpotOptions } from '../domain/instances/spot.js';
 import { currentSpotPrice } from './spot-market.js';
+import { launchInterfaces } from '../domain/instances/launch-interfaces.js';
+import { attachLaunchInterfaces, launchInterfaceLocks, planLaunchInterface, type LaunchInterfacePlan } from './launch-interfaces.js';
 
 function subscriptionOf(c: SubscriptionCheck): Subscription {
   if (!c.ok) throw new EcsError(c.code, c.message);
@@ -47,6 +50,7 @@ import { ecsHandlers } from './typed-handlers.js';
 import type { ActionContext } from './types.js';
 import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
 import { holdInstanceRole, usableInstanceRole } from './instance-role-check.js';
+import { planLaunchIpv6, takeLaunchIpv6, type LaunchIpv6 } from './ipv6-addresses.js';
 
 const MAX_DATA_DISKS = 16;
 const MAX_GROUPS_PER_INSTANCE = 5;
@@ -86,6 +90,12 @@ interface LaunchPlan {
   jumboFrames: boolean;
   subscription: Subscription;
   spot: SpotOptions;
+  /** NetworkInterfaceQueueNumber (or the primary NetworkInterface.N's QueueNumber). */
+  primaryQueueNumber?: number;
+  /** The secondary ENI of NetworkInterface.N, created or taken and attached with each instance (launch-interfaces.ts). */
+  secondaryEni?: LaunchInterfacePlan;
+  /** Ipv6Address.N / Ipv6AddressCount of each primary ENI (ipv6-addresses.ts). */
+  ipv6?: LaunchIpv6;
 }
 
 /** The server key's sealer (the one every replica shares), for passwords kept in the store. */
@@ -158,15 +168,23 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
   applyIoOptimized(type, p.IoOptimized, mode);
   const image = await resolveImage(ctx, p.ImageId);
   checkImageFitsType(image, type);
+  // NetworkInterface.N: the primary entry spells the flat network parameters, the secondary one is an ENI.
+  const catalogType = findInstanceType(type.id)!;
+  const nics = launchInterfaces(p.NetworkInterface, {
+    VSwitchId: p.VSwitchId, SecurityGroupId: p.SecurityGroupId, SecurityGroupIds: p.SecurityGroupIds, PrivateIpAddress: p.PrivateIpAddress,
+    NetworkInterfaceQueueNumber: p.NetworkInterfaceQueueNumber,
+  }, amount, { id: type.id, eniQuantity: catalogType.eniQuantity, queues: catalogType.queues });
+  if (!nics.ok) throw new EcsError(nics.refusal.code, nics.refusal.message, nics.refusal.status);
+  const net = nics.value.flat;
 
-  if (!p.VSwitchId) throw new EcsError('InvalidVSwitchId.Necessary', 'The VSwitchId is necessary.');
-  const vswitch = await resolveVSwitch(ctx, p.VSwitchId);
+  if (!net.VSwitchId) throw new EcsError('InvalidVSwitchId.Necessary', 'The VSwitchId is necessary.');
+  const vswitch = await resolveVSwitch(ctx, net.VSwitchId);
   if (p.ZoneId && p.ZoneId !== vswitch.zoneId) {
     throw new EcsError('InvalidParameter.VSwitchId', `The specified VSwitch "${vswitch.id}" is in zone ${vswitch.zoneId}, not in ZoneId ${p.ZoneId}.`);
   }
 
-  const single: string | undefined = p.SecurityGroupId;
-  const multi: string[] = p.SecurityGroupIds ?? [];
+  const single: string | undefined = net.SecurityGroupId;
+  const multi: string[] = net.SecurityGroupIds ?? [];
   if (single && multi.length) throw new EcsError('InvalidSecurityGroupId.SingleIdAndMultiIdConflict', 'SecurityGroupId and SecurityGroupIds.N cannot be specified together.');
   const groupIds = single ? [single] : multi;
   if (groupIds.length === 0) throw new EcsError('MissingParameter', 'The input parameter "SecurityGroupId" that is mandatory for processing this request is not supplied.');
@@ -180,6 +198,8 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
     throw new EcsError('EnterpriseGroupLimited.MutliGroupType', 'An instance cannot join basic and advanced (enterprise) security groups at the same time.', 403);
   }
   await checkGroupCapacity(ctx, groups, amount, 'SecurityGroupInstanceLimitExceed');
+  const ipv6 = await planLaunchIpv6(ctx, p, { vswitchId: vswitch.id, amount, eniIpv6: catalogType.eniIpv6, typeId: type.id });
+  const secondaryEni = nics.value.secondary && await planLaunchInterface(ctx, nics.value.secondary, { vswitch, groups, type: catalogType, amount });
 
   // Names: InstanceName defaults to the instance id; HostName to iZ<id>Z (filled in at insert).
   const uniqueSuffix = p.UniqueSuffix === true;
@@ -250,7 +270,10 @@ async function planLaunch(ctx: ActionContext, p: Params, mode: 'run' | 'create')
     chargeType,
     internetChargeType: p.InternetChargeType ?? 'PayByTraffic',
     deletionProtection: p.DeletionProtection === true,
-    privateIp: p.PrivateIpAddress || undefined,
+    privateIp: net.PrivateIpAddress || undefined,
+    primaryQueueNumber: net.NetworkInterfaceQueueNumber,
+    secondaryEni,
+    ipv6,
     resourceGroupId: await resolveResourceGroup(ctx, p.ResourceGroupId),
     creditSpecification: p.CreditSpecification ?? (type.id.startsWith('ecs.t') ? 'Standard' : ''),
     metadataOptions,
@@ -269,12 +292,15 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
     // the VSwitch (its addresses), then the image and snapshots the disks start from.
     await holdResourceGroup(ctx, trx, plan.resourceGroupId);
     // The groups' capacity again with their rows locked: concurrent launches into one group count one another.
-    await lockRows(trx, 'security_groups', plan.groupIds);
+    const eniLocks = launchInterfaceLocks(plan.secondaryEni);
+    await lockRows(trx, 'security_groups', [...plan.groupIds, ...eniLocks.groupIds]);
     await checkGroupCapacity(ctx, plan.groups, plan.amount, 'SecurityGroupInstanceLimitExceed', trx);
     // The role stays until these instances hold it: a concurrent DeleteRole waits, then sees them.
     if (plan.ramRoleName) await holdInstanceRole(trx, { account_id: ctx.principal.accountId, name: plan.ramRoleName });
     // Every row of the batch is built first and written with one INSERT per table (store/batch.ts):
     // a statement per row made RunInstances Amount=100 cost ~1,000 statements.
+    // The VSwitches in id order (row-locks.ts) before any address of either is taken.
+    await lockRows(trx, 'vswitches', [plan.vswitch.id, ...eniLocks.vswitchIds]);
     const privateIps = await allocatePrivateIps(trx, { vswitchId: plan.vswitch.id, instanceIds: ids, requested: plan.privateIp });
     // A concurrent DeleteImage waits and then counts these instances; DeleteSnapshot these disks.
     await holdImage(ctx, trx, plan.image.id, ctx.regionId);
@@ -357,13 +383,15 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         spot_duration: plan.spot.duration,
         spot_interruption_behavior: plan.spot.interruptionBehavior,
         spot_termination_at: null,
+        renew_downgrade_type: '',
+        renew_downgrade_at: null,
       };
       rows.push(row);
       enis.push({
         id: newId('eni-'), account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, vpc_id: row.vpc_id,
         vswitch_id: row.vswitch_id, instance_id: id, type: 'Primary', status: 'InUse', name: '', description: '',
         mac_address: macAddress(id), primary_ip: ip, traffic_mode: 'Standard', resource_group_id: row.resource_group_id,
-        device_index: 0, network_card_index: 0, queue_number: Math.max(1, Math.min(plan.type.cpu, 8)), queue_pair_number: 0,
+        device_index: 0, network_card_index: 0, queue_number: plan.primaryQueueNumber ?? Math.max(1, Math.min(plan.type.cpu, 8)), queue_pair_number: 0,
         source_dest_check: 0, delete_on_release: 1, created_at: now,
       });
       const disks = [plan.systemDisk, ...plan.dataDisks];
@@ -409,14 +437,20 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
         tagRows.push({ account_id: ctx.principal.accountId, region_id: ctx.regionId, resource_type: 'instance', resource_id: id, key: t.Key, value: t.Value });
       }
     }
+    // Before the instances' group memberships are written: the ENI groups' capacity counts them apart.
+    const eniOps = plan.secondaryEni
+      ? await attachLaunchInterfaces(ctx, trx, plan.secondaryEni, { vswitch: plan.vswitch, groups: plan.groups, type: findInstanceType(plan.type.id)!, amount: plan.amount },
+        rows.map((r) => ({ id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id })), now)
+      : [];
     await insertRows(trx, 'instances', rows);
     await insertRows(trx, 'network_interfaces', enis);
+    await takeLaunchIpv6(ctx, trx, plan.ipv6, enis.map((e) => e.id));
     await insertRows(trx, 'transitions', ids.map((id) => ({ resource_id: id, from_status: '', to_status: 'Pending', at: now })));
     await insertRows(trx, 'instance_security_groups', ids.flatMap((id) => plan.groupIds.map((g, position) => ({ instance_id: id, security_group_id: g, position }))));
     await requestSecurityPolicy(trx, now);
     await insertRows(trx, 'disks', diskRows);
     await insertRows(trx, 'tags', tagRows);
-    await enqueueMany(trx, ids.map((id) => ({ kind: 'instance', resourceId: id, accountId: ctx.principal.accountId, dueAt: now })), now);
+    await enqueueMany(trx, [...ids.map((id) => ({ kind: 'instance', resourceId: id, accountId: ctx.principal.accountId, dueAt: now })), ...eniOps], now);
     // Returned from inside the transaction so a ClientToken replay answers the same ids.
     return respond(ids);
   });
@@ -425,11 +459,13 @@ async function launch<T extends Record<string, unknown>>(ctx: ActionContext, pla
 export const instanceCreateActions = ecsHandlers({
   async RunInstances(ctx, p) {
     const plan = await planLaunch(ctx, p, 'run');
+    if (plan.chargeType === 'PostPaid') await refuseIfInArrears(ctx, 400);
     return launch(ctx, plan, 'Running', (ids) => ({ InstanceIdSets: { InstanceIdSet: ids } }));
   },
 
   async CreateInstance(ctx, p) {
     const plan = await planLaunch(ctx, p, 'create');
+    if (plan.chargeType === 'PostPaid') await refuseIfInArrears(ctx, 400);
     return launch(ctx, plan, 'Stopped', (ids) => ({ InstanceId: ids[0] }));
   },
 });

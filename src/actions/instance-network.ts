@@ -71,6 +71,10 @@ export const instanceNetworkActions = ecsHandlers({
     });
     if (!r.ok) throw new EcsError(r.code, r.message);
     const plan = r.plan;
+    // IPv6 addresses belong to the VSwitch's /64: an instance holding some stays in its VSwitch.
+    if (plan.changed && plan.vswitchId !== row.vswitch_id && [...(await primaryInterfacesOf(ctx.db, [row.id])).values()][0]?.ipv6_addresses.length) {
+      throw new EcsError('InvalidIp.Ipv6Assigned', `The specified instance ${row.id} has been assigned IPv6 addresses: unassign them before moving it to another VSwitch.`);
+    }
     if (plan.groupIds) await checkGroupCapacity(ctx, groups, 1, 'SecurityGroupInstanceLimitExceed');
     return ctx.mutate(async (trx) => {
       if (!plan.changed) return {};

@@ -7,12 +7,15 @@
  */
 import { EcsError } from '../domain/errors.js';
 import type { Params } from '../api/params.js';
-import { checkSubscription, isPeriodUnit, PAY_AS_YOU_GO, RENEWAL_STATUSES, validRenewPeriod } from '../domain/instances/subscription.js';
+import { addPeriod, checkSubscription, isPeriodUnit, PAY_AS_YOU_GO, RENEWAL_STATUSES, validRenewPeriod } from '../domain/instances/subscription.js';
 import { listInstances, updateInstance, type InstanceRow } from '../store/instances.js';
 import { setDisksChargeType } from '../store/subscriptions.js';
 import { instancesInOrder, jsonIdList } from './instance-lookup.js';
 import type { ActionContext } from './types.js';
 import { ecsHandlers } from './typed-handlers.js';
+import { boughtPeriod } from '../domain/billing/metering.js';
+import { PriceNotFound, quote } from '../domain/billing/pricing.js';
+import { subscriptionSpec } from '../domain/billing/specs.js';
 
 const MAX_IDS = 100;
 /** A region's subscriptions filtered by RenewalStatus are read whole, then paged. */
@@ -47,6 +50,27 @@ function pageParam(p: Params, name: 'PageNumber' | 'PageSize', dflt: number, max
   const v = p[name] === undefined || p[name] === '' ? dflt : Number(p[name]);
   if (!Number.isInteger(v) || v < 1 || v > max) throw new EcsError(`InvalidParameter.${name}`, `The specified parameter ${name} is not valid.`);
   return v;
+}
+
+/**
+ * What each instance's change to a subscription is charged (the meter bills it, src/engine/metering.ts,
+ * at the same price: its type, the disks the change makes PrePaid, fixed bandwidth); 0 to pay-as-you-go.
+ */
+async function subscriptionFees(ctx: ActionContext, rows: InstanceRow[], expiresAt: number | null, dataDisks: boolean, now: number) {
+  if (expiresAt === null) return rows.map((r) => ({ id: r.id, fee: 0 }));
+  const disks = await ctx.db.selectFrom('disks').selectAll().where('instance_id', 'in', rows.map((r) => r.id)).execute();
+  const bought = boughtPeriod(now, expiresAt, (ms, n) => addPeriod(ms, n, 'Month'));
+  return rows.map((r) => {
+    const own = disks.filter((d) => d.instance_id === r.id).map((d) => ({ ...d, charge_type: d.type === 'system' || dataDisks ? 'PrePaid' : d.charge_type }));
+    try {
+      return { id: r.id, fee: quote(ctx.config.prices, subscriptionSpec(r, own), bought.unit, bought.period).trade };
+    } catch (e) {
+      // Unpriced by the table: nothing is due now (the meter charges it once the table prices it), and
+      // PriceNotFound is no answer of this action.
+      if (e instanceof PriceNotFound) return { id: r.id, fee: 0 };
+      throw e;
+    }
+  });
 }
 
 export const instanceSubscriptionActions = ecsHandlers({
@@ -117,12 +141,15 @@ export const instanceSubscriptionActions = ecsHandlers({
     } else if (p.Period !== undefined) {
       throw new EcsError('InvalidParameter', 'Period applies to a change to PrePaid only.');
     }
+    const fees = await subscriptionFees(ctx, rows, sub.expiresAt, p.IncludeDataDisks === true, now);
     return ctx.mutate(async (trx) => {
       for (const r of rows) {
         // Compare-and-set on the charge type and expiry read: a concurrent change or renewal is not overwritten.
         const r2 = await trx.updateTable('instances').set({
           instance_charge_type: target, expires_at: sub.expiresAt, renewal_status: sub.renewalStatus,
           renewal_duration: sub.renewalDuration, renewal_unit: sub.renewalUnit,
+          // Pay-as-you-go ends a subscription's renewal for configuration downgrade too.
+          renew_downgrade_type: '', renew_downgrade_at: null,
         }).where('id', '=', r.id).where('instance_charge_type', '=', r.instance_charge_type).where('expiry_stopped_at', 'is', null)
           .where('deleted_at', 'is', null).executeTakeFirst();
         if (Number(r2.numUpdatedRows) === 0) throw new EcsError('InvalidStatus.ValueNotSupported', `The instance ${r.id} changed while its charge type was being changed; try again.`);
@@ -131,7 +158,7 @@ export const instanceSubscriptionActions = ecsHandlers({
       }
       return {
         OrderId: String(now).slice(-12),
-        FeeOfInstances: { FeeOfInstance: rows.map((r) => ({ InstanceId: r.id, Fee: '0', Currency: 'CNY' })) },
+        FeeOfInstances: { FeeOfInstance: fees.map((f) => ({ InstanceId: f.id, Fee: String(f.fee), Currency: ctx.config.prices.currency })) },
       };
     });
   },

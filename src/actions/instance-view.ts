@@ -3,7 +3,7 @@ import { isoMinute, PAY_AS_YOU_GO_EXPIRED_TIME } from '../domain/time.js';
 import type { Tag } from '../domain/tags.js';
 import { renderTags } from '../store/tags.js';
 import type { InstanceRow, ListedInstance } from '../store/instances.js';
-import type { NetworkInterfaceWithIps } from '../store/network-interfaces.js';
+import type { AttachedInterface } from '../store/network-interfaces.js';
 import type { EipRow } from '../store/eips.js';
 import type { EcsActions } from '../api/generated/ecs-types.js';
 
@@ -80,7 +80,7 @@ interface ItemCache { items: Map<string, { key: string; json: string }>; bytes: 
 const itemCaches = new WeakMap<object, ItemCache>();
 const ITEM_CACHE_BYTES = 64 * 1024 * 1024;
 
-function itemKey(version: number, groups: string[], tags: Tag[] | undefined, enis: NetworkInterfaceWithIps[] | undefined, eip: InstanceEip | undefined): string {
+function itemKey(version: number, groups: string[], tags: Tag[] | undefined, enis: AttachedInterface[] | undefined, eip: InstanceEip | undefined): string {
   let text = `${version}\u0002${groups.join('\u0001')}\u0002`;
   for (const t of tags ?? []) text += `${t.Key}\u0001${t.Value}\u0003`;
   return `${text}\u0002${enis ? JSON.stringify(enis) : ''}\u0002${eip ? `${eip.id}\u0001${eip.ip_address}\u0001${eip.bandwidth}\u0001${eip.internet_charge_type}` : ''}`;
@@ -91,7 +91,7 @@ function itemKey(version: number, groups: string[], tags: Tag[] | undefined, eni
  * rows of the ids not rendered at their version yet (an instance gone meanwhile is left out).
  */
 export async function describeInstanceItemsJson(
-  store: object, page: ListedInstance[], groups: Map<string, string[]>, tags: Map<string, Tag[]>, enis: Map<string, NetworkInterfaceWithIps[]>,
+  store: object, page: ListedInstance[], groups: Map<string, string[]>, tags: Map<string, Tag[]>, enis: Map<string, AttachedInterface[]>,
   readRows: (ids: string[]) => Promise<InstanceRow[]>,
   eips: Map<string, InstanceEip> = new Map(),
 ): Promise<string[]> {
@@ -127,7 +127,7 @@ export async function describeInstanceItemsJson(
   return page.flatMap((k) => out.get(k.id) ?? []);
 }
 
-export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, enis: NetworkInterfaceWithIps[] | undefined) {
+export function describeInstanceItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, enis: AttachedInterface[] | undefined) {
   return buildItem(r, groups, tags, enis);
 }
 
@@ -140,7 +140,7 @@ function cpuOptions(r: InstanceRow) {
  * The attached ENIs as DescribeInstances lists them, the primary first (`Type` Primary/Secondary:
  * Terraform finds the primary by its Type and resolves every id here with DescribeNetworkInterfaces).
  */
-function networkInterfaces(enis: NetworkInterfaceWithIps[] | undefined) {
+function networkInterfaces(enis: AttachedInterface[] | undefined) {
   return {
     NetworkInterface: (enis ?? []).map((eni) => ({
       Type: eni.type,
@@ -149,7 +149,7 @@ function networkInterfaces(enis: NetworkInterfaceWithIps[] | undefined) {
       PrimaryIpAddress: eni.primary_ip,
       // NETWORK_PRIMARY_ENI_IP: the secondary addresses of each ENI too.
       PrivateIpSets: { PrivateIpSet: [eni.primary_ip, ...eni.secondary_ips].map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0 })) },
-      Ipv6Sets: { Ipv6Set: [] as { Ipv6Address: string }[] },
+      Ipv6Sets: { Ipv6Set: eni.ipv6_addresses.map((a) => ({ Ipv6Address: a })) },
       Ipv4PrefixSets: { Ipv4PrefixSet: [] as { Ipv4Prefix: string }[] },
       Ipv6PrefixSets: { Ipv6PrefixSet: [] as { Ipv6Prefix: string }[] },
     })),
@@ -158,7 +158,7 @@ function networkInterfaces(enis: NetworkInterfaceWithIps[] | undefined) {
 
 export type DescribeInstancesItem = NonNullable<NonNullable<EcsActions['DescribeInstances']['response']['Instances']>['Instance']>[number];
 
-function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, enis: NetworkInterfaceWithIps[] | undefined, eip?: InstanceEip) {
+function buildItem(r: InstanceRow, groups: string[], tags: Tag[] | undefined, enis: AttachedInterface[] | undefined, eip?: InstanceEip) {
   const item = {
     ...common(r, groups, eip),
     InstanceTypeFamily: instanceTypeFamily(r.instance_type),

@@ -34,6 +34,9 @@ import { dropEipsOfInterface } from '../store/eips.js';
 import { NETWORK_INTERFACE } from '../engine/reconcilers/network-interface.js';
 import { requestSecurityPolicy } from '../engine/security-policy.js';
 import { checkGroupCapacity } from './launch-deps.js';
+import { CREATE_ENI_IPV6_CODES, wantsIpv6 } from '../domain/instances/ipv6-addresses.js';
+import { planIpv6, takeIpv6Addresses, type Ipv6Take } from './ipv6-addresses.js';
+import { ipv6AddressesByInterface } from '../store/ipv6-addresses.js';
 import { requireInstance } from './instance-describe.js';
 import { renderInterfaces } from './network-interfaces.js';
 import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
@@ -58,7 +61,7 @@ async function requireInterface(ctx: ActionContext, id: string, q: Q = ctx.db): 
  * The caller's interface, or another account's that the caller may attach (a permission granted
  * by CreateNetworkInterfacePermission); to anyone else it does not exist.
  */
-async function requireAttachable(ctx: ActionContext, id: string, q: Q = ctx.db): Promise<NetworkInterfaceRow> {
+export async function requireAttachable(ctx: ActionContext, id: string, q: Q = ctx.db): Promise<NetworkInterfaceRow> {
   const own = await findNetworkInterface(q, ctx.principal.accountId, ctx.regionId, id);
   if (own) return own;
   const other = await getInterfaceForEngine(q, id);
@@ -181,7 +184,15 @@ async function attachRefusal(ctx: ActionContext, eni: NetworkInterfaceRow, inst:
       eniQuantity: type?.eniQuantity ?? 1, eniPrivateIps: type?.eniPrivateIps ?? 1,
       groupTypes: await instanceGroupTypes(q, ctx.principal.accountId, inst.id, inst.region_id),
     },
-  );
+  ) ?? ipv6AttachRefusal((await ipv6AddressesByInterface(q, [eni.id])).get(eni.id)?.length ?? 0, inst.instance_type, type?.eniIpv6 ?? 0);
+}
+
+/** An ENI's IPv6 addresses must fit the instance type's EniIpv6AddressQuantity (AttachNetworkInterface codes). */
+function ipv6AttachRefusal(count: number, typeId: string, limit: number): Refusal | undefined {
+  if (count === 0) return undefined;
+  if (limit === 0) return { code: 'InvalidOperation.Ipv6NotSupport', message: `The instance type ${typeId} does not support IPv6; the network interface has ${count} IPv6 addresses.`, status: 403 };
+  if (count > limit) return { code: 'InvalidOperation.Ipv6CountExceeded', message: `The number of IPv6 supported by the instance type ${typeId} (${limit}) is less than the network interface's ${count}.`, status: 400 };
+  return undefined;
 }
 
 async function lockedInstance(ctx: ActionContext, trx: Tx, id: string): Promise<InstanceRow> {
@@ -213,6 +224,11 @@ export const networkInterfaceLifecycleActions = ecsHandlers({
     const wantsSecondary = named.length > 0 || p.SecondaryPrivateIpAddressCount !== undefined;
     const resourceGroupId = await resolveResourceGroup(ctx, p.ResourceGroupId);
     const id = newId('eni-');
+    // Ipv6Address.N / Ipv6AddressCount: from the VSwitch's /64, at most what an unattached ENI holds.
+    const ipv6: Ipv6Take | undefined = wantsIpv6(p.Ipv6Address, p.Ipv6AddressCount)
+      ? { interfaceId: id, vswitchId: vsw.id, requested: p.Ipv6Address, count: p.Ipv6AddressCount, limit: MAX_UNATTACHED_ENI_IPS, codes: CREATE_ENI_IPV6_CODES }
+      : undefined;
+    if (ipv6) await planIpv6(ctx, ctx.db, ipv6);
     return ctx.mutate(async (trx) => {
       await holdResourceGroup(ctx, trx, resourceGroupId);
       // The groups locked, then checked again: concurrent joins count each other against the member limit.
@@ -237,6 +253,7 @@ export const networkInterfaceLifecycleActions = ecsHandlers({
         if (!plan.ok) throw inCreateCodes(new EcsError(plan.code, plan.message));
         await addSecondaryIps(trx, row, plan.ips);
       }
+      if (ipv6) await takeIpv6Addresses(ctx, trx, ipv6);
       await putTags(trx, { accountId, regionId: ctx.regionId, resourceType: 'eni', resourceId: id }, tags);
       const [item] = await renderInterfaces(trx, [{ ...row, effective_resource_group_id: resourceGroupId }]);
       // Returned from the transaction: what a ClientToken replays.
@@ -247,7 +264,7 @@ export const networkInterfaceLifecycleActions = ecsHandlers({
         SecurityGroupIds: item!.SecurityGroupIds,
         PrivateIpSets: { PrivateIpSet: item!.PrivateIpSets.PrivateIpSet.map(({ PrivateIpAddress, Primary }) => ({ PrivateIpAddress, Primary })) },
         Tags: { Tag: tags.map((t) => ({ TagKey: t.Key, TagValue: t.Value })) },
-        Ipv6Sets: { Ipv6Set: [] }, Ipv4PrefixSets: { Ipv4PrefixSet: [] }, Ipv6PrefixSets: { Ipv6PrefixSet: [] },
+        Ipv6Sets: item!.Ipv6Sets, Ipv4PrefixSets: { Ipv4PrefixSet: [] }, Ipv6PrefixSets: { Ipv6PrefixSet: [] },
       };
     });
   },

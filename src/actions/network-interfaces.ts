@@ -16,6 +16,9 @@ import {
 import { getInstance } from '../store/instances.js';
 import { dropEipsOfInterface, eipsOfInstances, eipsOfInterfaces, type EipRow } from '../store/eips.js';
 import { findVSwitch } from '../store/network.js';
+import { requestSecurityPolicy } from '../engine/security-policy.js';
+import { interfacesWithIpv6, ipv6AddressesByInterface } from '../store/ipv6-addresses.js';
+import { canonicalIpv6 } from '../domain/ipv6.js';
 import { findInstanceType } from '../domain/catalog/instance-types.js';
 import { parseIpv4 } from '../domain/cidr.js';
 import { planSecondaryIps } from '../domain/instances/secondary-ips.js';
@@ -34,7 +37,7 @@ const TYPES = ['Primary', 'Secondary'];
 const STATUSES = ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'];
 
 /** `eips`: the EIP of each of the ENI's private addresses (an instance's EIP is on its primary ENI's primary address). */
-function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | undefined, secondary: string[], eips: Map<string, EipRow>) {
+function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | undefined, secondary: string[], eips: Map<string, EipRow>, ipv6: string[]) {
   const attached = n.instance_id !== '';
   const publicIpOf = (ip: string) => ({ PublicIpAddress: eips.get(ip)?.ip_address ?? '', AllocationId: eips.get(ip)?.id ?? '' });
   const publicIp = publicIpOf(n.primary_ip);
@@ -53,7 +56,7 @@ function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | 
     PrivateIpSets: {
       PrivateIpSet: [n.primary_ip, ...secondary].map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0, AssociatedPublicIp: publicIpOf(ip) })),
     },
-    Ipv6Sets: { Ipv6Set: [] as { Ipv6Address: string }[] },
+    Ipv6Sets: { Ipv6Set: ipv6.map((a) => ({ Ipv6Address: a })) },
     Ipv4PrefixSets: { Ipv4PrefixSet: [] as { Ipv4Prefix: string }[] },
     Ipv6PrefixSets: { Ipv6PrefixSet: [] as { Ipv6Prefix: string }[] },
     SecurityGroupIds: { SecurityGroupId: groups },
@@ -80,8 +83,8 @@ function interfaceItem(n: NetworkInterfaceView, groups: string[], tags: Tag[] | 
 export async function renderInterfaces(db: ActionContext['db'] | Tx, rows: NetworkInterfaceView[]) {
   const ids = rows.map((r) => r.id);
   const instanceIds = rows.filter((r) => r.type === 'Primary').map((r) => r.instance_id);
-  const [groups, own, tagMap, secondary] = await Promise.all([
-    securityGroupsOf(db, instanceIds), interfaceGroupsOf(db, ids), tagsOf(db, ids), secondaryIpsOf(db, ids),
+  const [groups, own, tagMap, secondary, ipv6] = await Promise.all([
+    securityGroupsOf(db, instanceIds), interfaceGroupsOf(db, ids), tagsOf(db, ids), secondaryIpsOf(db, ids), ipv6AddressesByInterface(db, ids),
   ]);
   const [eips, eniEips] = await Promise.all([eipsOfInstances(db, instanceIds), eipsOfInterfaces(db, ids)]);
   const eipsOf = (r: NetworkInterfaceView): Map<string, EipRow> => {
@@ -89,7 +92,7 @@ export async function renderInterfaces(db: ActionContext['db'] | Tx, rows: Netwo
     const eip = eips.get(r.instance_id);
     return eip ? new Map([[r.primary_ip, eip]]) : new Map();
   };
-  return rows.map((r) => interfaceItem(r, (r.type === 'Primary' ? groups.get(r.instance_id) : own.get(r.id)) ?? [], tagMap.get(r.id), secondary.get(r.id) ?? [], eipsOf(r)));
+  return rows.map((r) => interfaceItem(r, (r.type === 'Primary' ? groups.get(r.instance_id) : own.get(r.id)) ?? [], tagMap.get(r.id), secondary.get(r.id) ?? [], eipsOf(r), ipv6.get(r.id) ?? []));
 }
 
 function oneOf(p: Params, name: string, allowed: string[]): string | undefined {
@@ -103,25 +106,27 @@ function oneOf(p: Params, name: string, allowed: string[]): string | undefined {
 /**
  * The interface whose addresses change, and how many private addresses it may hold: an
  * unattached secondary ENI (Available) its own limit; an attached one its instance type's
- * EniPrivateIpAddressQuantity, the instance being Running or Stopped.
+ * EniPrivateIpAddressQuantity (EniIpv6AddressQuantity for IPv6), the instance being Running or Stopped.
  */
-async function requireAddressableInterface(ctx: ActionContext, id: string): Promise<{ eni: NetworkInterfaceRow; limit: number }> {
+export async function requireAddressableInterface(ctx: ActionContext, id: string): Promise<{ eni: NetworkInterfaceRow; limit: number; ipv6Limit: number }> {
   const eni = await findNetworkInterface(ctx.db, ctx.principal.accountId, ctx.regionId, id);
   if (!eni) throw new EcsError('InvalidEniId.NotFound', `The specified NetworkInterfaceId "${id}" does not exist.`);
-  if (eni.type !== 'Primary' && eni.status === 'Available') return { eni, limit: MAX_UNATTACHED_ENI_IPS };
+  if (eni.type !== 'Primary' && eni.status === 'Available') return { eni, limit: MAX_UNATTACHED_ENI_IPS, ipv6Limit: MAX_UNATTACHED_ENI_IPS };
   if (eni.status !== 'InUse') throw new EcsError('InvalidOperation.InvalidEniState', `The network interface ${id} is ${eni.status}; its addresses change while Available or InUse.`);
   const inst = eni.instance_id ? await getInstance(ctx.db, ctx.principal.accountId, eni.instance_id) : undefined;
   if (!inst) throw new EcsError('InvalidOperation.InvalidEniState', `The network interface ${id} is not attached to an instance.`);
   if (inst.status !== 'Running' && inst.status !== 'Stopped') {
     throw new EcsError('InvalidOperation.InvalidEcsState', `The instance ${inst.id} is ${inst.status}; its addresses change while Running or Stopped.`);
   }
-  return { eni, limit: findInstanceType(inst.instance_type)?.eniPrivateIps ?? 1 };
+  const type = findInstanceType(inst.instance_type);
+  return { eni, limit: type?.eniPrivateIps ?? 1, ipv6Limit: type?.eniIpv6 ?? 0 };
 }
 
 export const networkInterfaceActions = ecsHandlers({
   /**
    * Secondary private addresses of an interface (an instance's primary ENI, or a secondary ENI
-   * attached or not); the guest is not told of them yet (the QEMU driver configures the primary address only).
+   * attached or not). The QEMU guest adds them itself from the metadata service (its NIC watcher,
+   * guest-scripts.ts); on the wire they meet the NIC's security group chains (nft-compiler.ts).
    */
   async AssignPrivateIpAddresses(ctx, p) {
     const { eni, limit } = await requireAddressableInterface(ctx, p.NetworkInterfaceId);
@@ -144,6 +149,7 @@ export const networkInterfaceActions = ecsHandlers({
       if (!(await lockRow(trx, 'vswitches', vsw.id))) throw new EcsError('InvalidVSwitchId.NotFound', `The VSwitch ${eni.vswitch_id} of the network interface does not exist.`);
       const plan = await planIn(trx);
       await addSecondaryIps(trx, eni, plan.ips);
+      await requestSecurityPolicy(trx, ctx.now());
       return { AssignedPrivateIpAddressesSet: { NetworkInterfaceId: eni.id, PrivateIpSet: { PrivateIpAddress: plan.ips } } };
     });
   },
@@ -165,6 +171,7 @@ export const networkInterfaceActions = ecsHandlers({
       await removeSecondaryIps(trx, eni.id, ips);
       // An EIP on an unassigned address is let go (Available; no code of the metadata refuses it).
       await dropEipsOfInterface(trx, eni.id, ctx.now(), ips);
+      await requestSecurityPolicy(trx, ctx.now());
       return {};
     });
   },
@@ -193,8 +200,14 @@ export const networkInterfaceActions = ecsHandlers({
     const tags = (p.Tag ?? []).map((t: Record<string, string>) => ({ Key: t.Key ?? '', Value: t.Value }))
       .filter((t: { Key: string }) => t.Key);
     f.taggedIds = await idsWithTags(ctx.db, ctx.principal.accountId, 'eni', tags);
-    // No interface here is managed by a cloud service or holds an IPv6 address.
-    if (p.ServiceManaged === true || p.Ipv6Address?.length) f.ids = [];
+    // No interface here is managed by a cloud service.
+    if (p.ServiceManaged === true) f.ids = [];
+    const ipv6 = (p.Ipv6Address ?? []).filter((x: string) => x !== '');
+    if (ipv6.length) {
+      // Ipv6Address.N: the interfaces holding any of them (a malformed address matches none).
+      const holders = await interfacesWithIpv6(ctx.db, ipv6.map((a: string) => canonicalIpv6(a) ?? a));
+      f.ids = f.ids ? f.ids.filter((i) => holders.includes(i)) : holders;
+    }
     const [total, rows] = await Promise.all([countNetworkInterfaces(ctx.db, f), listNetworkInterfaces(ctx.db, f, page.offset, page.limit)]);
     return {
       ...pageFields(page, rows.length, total),

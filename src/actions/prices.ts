@@ -10,14 +10,14 @@ import { diskSizeRange, findDiskCategory, PERFORMANCE_LEVELS } from '../domain/c
 import { defaultSystemDiskCategory, findInstanceType } from '../domain/catalog/instance-types.js';
 import { findZone } from '../domain/catalog/regions.js';
 import type { PriceTable, PriceUnit } from '../domain/billing/price-table.js';
-import { instanceHourPrice, PriceNotFound, quote, roundPrice, type DiskSpec, type PriceSpec, type Quote } from '../domain/billing/pricing.js';
+import { PriceNotFound, quote, type DiskSpec, type PriceSpec, type Quote } from '../domain/billing/pricing.js';
 import { instanceSpecOf, subscriptionSpec } from '../domain/billing/specs.js';
+import { upgradePrice } from '../domain/billing/upgrade.js';
 import type { InstanceRow } from '../store/instances.js';
 import { requireInstance } from './instance-describe.js';
 import type { ActionContext } from './types.js';
 import { ecsHandlers } from './typed-handlers.js';
 
-const HOUR_MS = 3_600_000;
 const DEFAULT_SYSTEM_DISK_GIB = 40;
 const MAX_BANDWIDTH_MBPS = 100;
 const MAX_AMOUNT = 1000;
@@ -185,16 +185,10 @@ export const priceActions = ecsHandlers({
     const type = findInstanceType(p.InstanceType);
     if (!type) throw new EcsError('InvalidInstanceType.ValueNotSupported', `The specified InstanceType "${p.InstanceType}" does not exist or beyond the permitted range.`);
     const t = prices(ctx);
-    const [was, will] = priced(() => [
-      instanceHourPrice(t, row.region_id, instanceSpecOf(row)),
-      instanceHourPrice(t, row.region_id, { id: type.id, family: type.family, cpu: type.cpu, memoryGiB: type.memoryGiB }),
-    ]);
+    const { was, will, amount: original } = priced(() => upgradePrice(t, row.region_id, instanceSpecOf(row), instanceSpecOf({ instance_type: type.id, cpu: type.cpu, memory: type.memoryGiB * 1024 }), row.expires_at!, now));
     if (will <= was) {
       throw new EcsError('InvalidInstanceType.NotSupportUpgrade', `The specified InstanceType ${type.id} can only be downgraded from ${row.instance_type}. This API supports querying prices only of InstanceType that can be upgraded.`, 403);
     }
-    // The difference of the hourly prices for the hours left of the period (a started hour counts).
-    const hours = Math.ceil((row.expires_at! - now) / HOUR_MS);
-    const original = roundPrice((will - was) * hours);
     return { PriceInfo: { Rules: { Rule: [] }, Price: { OriginalPrice: original, DiscountPrice: 0, TradePrice: original, Currency: t.currency } } };
   },
 });

@@ -16,6 +16,8 @@ import { newId } from '../domain/ids.js';
 import { checkRuleFamily, MAX_ASSOCIATIONS_PER_LIST, ruleQuotaCost, rulePrefixList } from '../domain/prefix-lists.js';
 import { isoSecond } from '../domain/time.js';
 import { getInstance } from '../store/instances.js';
+import { findNetworkInterface, interfaceGroupsOf, primaryInterfacesOf } from '../store/network-interfaces.js';
+import { ipv6AddressesByInterface } from '../store/ipv6-addresses.js';
 import { associatedGroups, findPrefixList, prefixListCapacities, prefixListNames, withPrefixListEntries } from '../store/prefix-lists.js';
 import { lockRow, lockRows } from '../store/row-locks.js';
 import {
@@ -443,7 +445,8 @@ async function evaluatedGroups(ctx: ActionContext, rows: GroupRow[]): Promise<Ev
 }
 
 /**
- * ExplainSecurityGroupAccess: RegionId, InstanceId or SecurityGroupId.N (the groups to judge),
+ * ExplainSecurityGroupAccess: RegionId, InstanceId, NetworkInterfaceId (a secondary ENI has groups of
+ * its own; a primary one its instance's) or SecurityGroupId.N (the groups to judge),
  * Direction, IpProtocol, Port, PeerAddress and/or PeerSecurityGroupId, NicType (classic).
  * Answers Decision Allow|Deny, the DecidingRule (null when a default or the intra-group policy
  * decided) and a Reason in words.
@@ -451,8 +454,9 @@ async function evaluatedGroups(ctx: ActionContext, rows: GroupRow[]): Promise<Ev
 // Answers Basis, which the extension spec (src/api/extensions.ts) does not list yet: the answer stays untyped until it does.
 export const explainSecurityGroupAccess = async (ctx: ActionContext, p: OpenEcsRequest<'ExplainSecurityGroupAccess'>): Promise<ResponseBody> => {
   const groupIds: string[] = p.SecurityGroupId ?? [];
-  if (!p.InstanceId && groupIds.length === 0) throw new EcsError('MissingParameter', 'One of InstanceId or SecurityGroupId.N must be specified.');
-  if (p.InstanceId && groupIds.length > 0) throw new EcsError('InvalidParameter.Conflict', 'InstanceId and SecurityGroupId.N cannot be specified together.');
+  const targets = [p.InstanceId, p.NetworkInterfaceId, groupIds.length ? groupIds : undefined].filter((x) => x !== undefined && x !== '');
+  if (targets.length === 0) throw new EcsError('MissingParameter', 'One of InstanceId, NetworkInterfaceId or SecurityGroupId.N must be specified.');
+  if (targets.length > 1) throw new EcsError('InvalidParameter.Conflict', 'InstanceId, NetworkInterfaceId and SecurityGroupId.N cannot be specified together.');
   const direction = String(p.Direction ?? '').toLowerCase();
   if (direction !== 'ingress' && direction !== 'egress') throw new EcsError('InvalidParameter.Direction', 'Direction must be ingress or egress.');
   const protocol = parseProtocol(p.IpProtocol);
@@ -474,8 +478,19 @@ export const explainSecurityGroupAccess = async (ctx: ActionContext, p: OpenEcsR
     const inst = await getInstance(ctx.db, ctx.principal.accountId, p.InstanceId);
     if (!inst || inst.region_id !== ctx.regionId) throw new EcsError('InvalidInstanceId.NotFound', `The specified InstanceId "${p.InstanceId}" does not exist.`);
     localAddress = inst.private_ip || undefined;
+    // An IPv6 peer talks to the instance's IPv6 address (its primary ENI's first).
+    if (peerAddress && familyOfAddress(peerAddress) === 6) localAddress = (await primaryInterfacesOf(ctx.db, [inst.id])).get(inst.id)?.ipv6_addresses[0];
     vpcId = inst.vpc_id;
     const ids = await groupIdsOfInstance(ctx.db, inst.id);
+    rows = (await groupsByIds(ctx.db, ids)).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+  } else if (p.NetworkInterfaceId) {
+    const eni = await findNetworkInterface(ctx.db, ctx.principal.accountId, ctx.regionId, p.NetworkInterfaceId);
+    if (!eni) throw new EcsError('InvalidEniId.NotFound', `The specified NetworkInterfaceId "${p.NetworkInterfaceId}" does not exist.`, 404);
+    // Judged on the ENI's own address (a five-tuple rule's local block applies to it).
+    localAddress = eni.primary_ip || undefined;
+    if (peerAddress && familyOfAddress(peerAddress) === 6) localAddress = (await ipv6AddressesByInterface(ctx.db, [eni.id])).get(eni.id)?.[0];
+    vpcId = eni.vpc_id;
+    const ids = eni.type === 'Primary' ? await groupIdsOfInstance(ctx.db, eni.instance_id) : (await interfaceGroupsOf(ctx.db, [eni.id])).get(eni.id) ?? [];
     rows = (await groupsByIds(ctx.db, ids)).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   } else {
     rows = [];

@@ -11,6 +11,7 @@ import { isoSecond } from '../domain/time.js';
 import { enqueue } from '../engine/operations.js';
 import { getInstance } from '../store/instances.js';
 import { casSpotInstance } from '../store/spot-instances.js';
+import { recordSpotInterruption } from '../store/spot-interruption-notice.js';
 import { openEcsHandlers } from './typed-handlers.js';
 
 export const spotInterruptionActions = openEcsHandlers({
@@ -31,6 +32,7 @@ export const spotInterruptionActions = openEcsHandlers({
       if (!(await casSpotInstance(trx, row, { spot_termination_at: terminationAt }, now))) {
         throw new EcsError('IncorrectInstanceStatus', `The instance ${row.id} changed while the interruption was requested; try again.`, 403);
       }
+      await recordSpotInterruption(trx, row, now);
       // The instance operation pushes the notice to the guest's metadata service.
       await enqueue(trx, { kind: 'instance', resourceId: row.id, accountId: row.account_id, dueAt: now }, now);
       return { InstanceId: row.id, TerminationTime: isoSecond(terminationAt) };

@@ -8,6 +8,7 @@
  * The result is a plain HandlerMap: the registry and the dispatcher do not change.
  */
 import type { ActionTrailActions } from '../api/generated/actiontrail-types.js';
+import type { CmsActions } from '../api/generated/cms-types.js';
 import type { BssOpenApiActions } from '../api/generated/bssopenapi-types.js';
 import type { EcsActions } from '../api/generated/ecs-types.js';
 import type { OpenEcsActions } from '../api/generated/openecs-types.js';
@@ -64,6 +65,7 @@ export const ramHandlers = typedHandlers<RamActions>();
 export const bssOpenApiHandlers = typedHandlers<BssOpenApiActions>();
 export const resourceManagerHandlers = typedHandlers<ResourceManagerActions>();
 export const actionTrailHandlers = typedHandlers<ActionTrailActions>();
+export const cmsHandlers = typedHandlers<CmsActions>();
 export const openEcsHandlers = typedHandlers<OpenEcsActions>();
 
 /**

@@ -35,6 +35,8 @@ import type { ActionContext, Tx } from './types.js';
 import { lockAccount, lockRow } from '../store/row-locks.js';
 import { UNIQUE, onViolation } from '../store/unique.js';
 import { holdResourceGroup, resolveResourceGroup } from './resource-groups.js';
+import { requestSecurityPolicy } from '../engine/security-policy.js';
+import { checkVpcIpv6Unused, checkVSwitchIpv6Unused, freeVSwitchIpv6Index, IPV6_ISP, takeVpcIpv6Block, vswitchIpv6BlockOf } from './vpc-ipv6.js';
 
 /** Tag resource types of the VPC product (its ListTagResources: VPC, VSWITCH), stored lower-case like ECS's. */
 const VPC_TAG = 'vpc';
@@ -72,12 +74,6 @@ function checkDescription(v: unknown, code: string): void {
   }
 }
 
-function checkNoIpv6(p: Params, code: string): void {
-  if (p.EnableIpv6 === true || p.EnableIPv6 === true || given(p.Ipv6CidrBlock) || typeof p.Ipv6CidrBlock === 'number') {
-    throw new EcsError(code, 'IPv6 is not supported by OpenECS.');
-  }
-}
-
 function page(p: Params) {
   const pageNumber: number = p.PageNumber ?? 1;
   const pageSize: number = p.PageSize ?? DEFAULT_PAGE_SIZE;
@@ -94,7 +90,7 @@ function renderVpc(ctx: ActionContext, v: VpcRow, vswitchIds: string[], tags: Ta
     VpcName: v.name,
     CreationTime: isoSecond(Number(v.created_at)),
     CidrBlock: v.cidr_block,
-    Ipv6CidrBlock: '',
+    Ipv6CidrBlock: v.ipv6_cidr_block,
     VRouterId: v.vrouter_id,
     Description: v.description,
     IsDefault: v.is_default === 1,
@@ -103,13 +99,13 @@ function renderVpc(ctx: ActionContext, v: VpcRow, vswitchIds: string[], tags: Ta
     CenStatus: 'Detached',
     DhcpOptionsSetId: '',
     DhcpOptionsSetStatus: '',
-    EnabledIpv6: false,
+    EnabledIpv6: v.ipv6_cidr_block !== '',
     VSwitchIds: { VSwitchId: vswitchIds },
     UserCidrs: { UserCidr: v.user_cidrs ? v.user_cidrs.split(',') : [] },
     SecondaryCidrBlocks: { SecondaryCidrBlock: secondaryList(v.secondary_cidr_blocks) },
     NatGatewayIds: { NatGatewayIds: [] as string[] },
     RouterTableIds: { RouterTableIds: [routeTableIdOf(v)] },
-    Ipv6CidrBlocks: { Ipv6CidrBlock: [] },
+    Ipv6CidrBlocks: { Ipv6CidrBlock: v.ipv6_cidr_block ? [{ Ipv6CidrBlock: v.ipv6_cidr_block, Ipv6Isp: IPV6_ISP }] : [] },
     Tags: vpcTags(tags),
   };
 }
@@ -125,13 +121,13 @@ function renderVSwitch(ctx: ActionContext, s: VSwitchRow, vpc: VpcRow | undefine
     NetworkAclId: '',
     OwnerId: ownerId(ctx),
     CidrBlock: s.cidr_block,
-    Ipv6CidrBlock: '',
+    Ipv6CidrBlock: s.ipv6_cidr_block,
     Description: s.description,
     ResourceGroupId: s.resource_group_id || (vpc?.resource_group_id ?? ''),
     ZoneId: s.zone_id,
     VSwitchName: s.name,
     ShareType: 'Sharing',
-    EnabledIpv6: false,
+    EnabledIpv6: s.ipv6_cidr_block !== '',
     RouteTable: { RouteTableId: vpc ? routeTableIdOf(vpc) : '', RouteTableType: 'System' },
     Tags: vpcTags(tags),
   };
@@ -228,6 +224,67 @@ function defaultVSwitchExists(zoneId: string, id = ''): EcsError {
   return new EcsError('OperationFailed.DefaultVSwitchExist', `A default vSwitch already exists in the zone ${zoneId}${id ? `: ${id}` : ''}.`);
 }
 
+/**
+ * ModifyVpcAttribute EnableIPv6 / Ipv6CidrBlock: true to enable (the block requested or the pool's
+ * next), false to disable, undefined when the call leaves IPv6 alone.
+ */
+async function vpcIpv6Change(ctx: ActionContext, p: Params, vpc: VpcRow): Promise<boolean | undefined> {
+  if (p.EnableIPv6 === true && given(p.CidrBlock)) throw new EcsError('ParamExclusive.EnableIpv6AndCidrBlock', 'EnableIpv6 and CidrBlock is mutually exclusive.');
+  if (given(p.Ipv6CidrBlock) && p.EnableIPv6 !== true) throw new EcsError('IllegalParam.Ipv6Cidr', 'The specified Ipv6CidrBlock is taken with EnableIPv6=true.');
+  if (p.EnableIPv6 === true) {
+    if (vpc.ipv6_cidr_block) {
+      if (given(p.Ipv6CidrBlock) && p.Ipv6CidrBlock !== vpc.ipv6_cidr_block) throw new EcsError('IllegalParam.Ipv6Cidr', `The VPC ${vpc.id} already has the IPv6 CIDR block ${vpc.ipv6_cidr_block}.`);
+      return undefined;
+    }
+    await takeVpcIpv6Block(ctx, ctx.db, given(p.Ipv6CidrBlock) ? p.Ipv6CidrBlock : undefined);
+    return true;
+  }
+  if (p.EnableIPv6 === false && vpc.ipv6_cidr_block) {
+    await checkVpcIpv6Unused(ctx.db, vpc);
+    return false;
+  }
+  return undefined;
+}
+
+/** The VPC's IPv6 block after the change, decided again in the writing transaction. */
+async function settleVpcIpv6(ctx: ActionContext, trx: Tx, vpc: VpcRow, enable: boolean, requested: string | undefined): Promise<string> {
+  if (!(await lockRow(trx, 'vpcs', vpc.id))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpc.id}" does not exist.`);
+  if (!enable) {
+    await checkVpcIpv6Unused(trx, vpc);
+    return '';
+  }
+  return takeVpcIpv6Block(ctx, trx, requested);
+}
+
+/**
+ * ModifyVSwitchAttribute EnableIPv6 / Ipv6CidrBlock: true to enable or move the VSwitch's /64,
+ * false to disable, undefined when the call leaves IPv6 alone.
+ */
+function vswitchIpv6Change(p: Params, vsw: VSwitchRow): boolean | undefined {
+  if (p.EnableIPv6 === false) {
+    if (p.Ipv6CidrBlock !== undefined) throw new EcsError('ParamExclusive.DisableIpv6AndIpv6CidrBlock', 'DisableIpv6 and Ipv6Cidr are mutually exclusive.');
+    if (!vsw.ipv6_cidr_block) throw new EcsError('OperationFailed.IPv6Disabled', `Operation failed because IPv6 is not enabled for the vSwitch ${vsw.id}.`);
+    return false;
+  }
+  if (p.EnableIPv6 === true && vsw.ipv6_cidr_block && p.Ipv6CidrBlock === undefined) throw new EcsError('OperationFailed.Ipv6AlreadyEnabled', `IPv6 is already enabled for the vSwitch ${vsw.id}.`);
+  if (p.EnableIPv6 === true || p.Ipv6CidrBlock !== undefined) return true;
+  return undefined;
+}
+
+/** The VSwitch's /64 after the change ('' when disabled), checked against its VPC and siblings read through `q`. */
+async function vswitchIpv6Of(ctx: ActionContext, q: Tx | ActionContext['db'], vsw: VSwitchRow, index: number | undefined, enable: boolean): Promise<string> {
+  if (!enable) {
+    await checkVSwitchIpv6Unused(q, vsw);
+    return '';
+  }
+  const vpc = await findVpc(q, scope(ctx), vsw.vpc_id);
+  if (!vpc) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vsw.vpc_id}" does not exist.`);
+  const siblings = await vswitchesOfVpcs(q, [vpc.id]);
+  const block = vswitchIpv6BlockOf(vpc, index ?? freeVSwitchIpv6Index(vpc, siblings), siblings, vsw.id);
+  if (vsw.ipv6_cidr_block && block !== vsw.ipv6_cidr_block) await checkVSwitchIpv6Unused(q, vsw);
+  return block;
+}
+
 export const vpcActions = vpcHandlers({
   async CreateVpc(ctx, p) {
     const cidrText: string = given(p.CidrBlock) ? p.CidrBlock : DEFAULT_VPC_CIDR;
@@ -235,7 +292,9 @@ export const vpcActions = vpcHandlers({
     if (!cidr.ok) throw new EcsError('InvalidParameter', `Specified CIDR block "${cidrText}" is not valid: ${CIDR_WHY[cidr.reason]}.`);
     checkName(p.VpcName, 'InvalidVpcName.Malformed', 'VPC name');
     checkDescription(p.Description, 'InvalidVpcDiscription.Malformed');
-    checkNoIpv6(p, 'OperationUnsupported.Ipv6Feature');
+    if (given(p.Ipv6CidrBlock) && p.EnableIpv6 !== true) throw new EcsError('MissingParam.EnableIpv6', 'Ipv6CidrBlock is taken with EnableIpv6=true.');
+    // Checked here too so that a DryRun answers a malformed or unavailable block.
+    if (p.EnableIpv6 === true) await takeVpcIpv6Block(ctx, ctx.db, p.Ipv6CidrBlock);
     if (given(p.Ipv4IpamPoolId)) throw new EcsError('UnsupportedFeature.IPAM', 'VPCs cannot be created by using IPAM.');
     const userCidrs = userCidrsOf(p.UserCidr);
     const tags = tagsFromParams(p.Tag);
@@ -249,10 +308,11 @@ export const vpcActions = vpcHandlers({
       await lockAccount(trx, accountId);
       await holdResourceGroup(ctx, trx, resourceGroupId);
       await checkVpcRoom(ctx, trx);
+      const ipv6 = p.EnableIpv6 === true ? await takeVpcIpv6Block(ctx, trx, p.Ipv6CidrBlock) : '';
       await onViolation(UNIQUE.defaultVpc, () => defaultVpcExists(ctx), () => insertVpc(trx, {
         id, account_id: accountId, region_id: ctx.regionId, name: p.VpcName ?? '', description: p.Description ?? '',
         cidr_block: cidrText, status: 'Available', is_default: ctx.action === 'CreateDefaultVpc' ? 1 : 0, vrouter_id: router, resource_group_id: resourceGroupId, created_at: ctx.now(),
-        user_cidrs: userCidrs,
+        user_cidrs: userCidrs, ipv6_cidr_block: ipv6,
       }));
       await insertSystemRouteTable(trx, { id, account_id: accountId, region_id: ctx.regionId, vrouter_id: router, created_at: ctx.now() });
       await putTags(trx, { accountId, regionId: ctx.regionId, resourceType: VPC_TAG, resourceId: id }, tags);
@@ -272,7 +332,7 @@ export const vpcActions = vpcHandlers({
     const pg = page(p);
     const { rows, total } = await listVpcs(ctx.db, {
       ...scope(ctx), ids, name: given(p.VpcName) ? p.VpcName : undefined, isDefault: p.IsDefault,
-      resourceGroupId: given(p.ResourceGroupId) ? p.ResourceGroupId : undefined,
+      resourceGroupId: given(p.ResourceGroupId) ? p.ResourceGroupId : undefined, ipv6: p.EnableIpv6,
     }, pg.window);
     const vswitches = await vswitchesOfVpcs(ctx.db, rows.map((r) => r.id));
     const tags = await tagsOf(ctx.db, rows.map((r) => r.id));
@@ -313,7 +373,7 @@ export const vpcActions = vpcHandlers({
     const vpc = await requireVpc(ctx, p.VpcId);
     checkName(p.VpcName, 'InvalidVpcName.Malformed', 'VPC name');
     checkDescription(p.Description, 'InvalidVpcDiscription.Malformed');
-    checkNoIpv6(p, 'OperationUnsupported.Ipv6Feature');
+    const ipv6 = await vpcIpv6Change(ctx, p, vpc);
     let cidrBlock: string | undefined;
     if (given(p.CidrBlock) && p.CidrBlock !== vpc.cidr_block) {
       const c = checkVpcCidr(p.CidrBlock);
@@ -340,6 +400,7 @@ export const vpcActions = vpcHandlers({
         ...(given(p.Description) ? { description: p.Description } : {}),
         ...(cidrBlock ? { cidr_block: cidrBlock } : {}),
         ...(userCidrs !== undefined ? { user_cidrs: userCidrs } : {}),
+        ...(ipv6 === undefined ? {} : { ipv6_cidr_block: await settleVpcIpv6(ctx, trx, vpc, ipv6, given(p.Ipv6CidrBlock) ? p.Ipv6CidrBlock : undefined) }),
       });
       return {};
     });
@@ -364,8 +425,8 @@ export const vpcActions = vpcHandlers({
     if (!findZone(vpc.region_id, p.ZoneId)) throw new EcsError('InvalidZoneId.NotFound', `Specified zone "${p.ZoneId}" does not exist in region ${vpc.region_id}.`);
     checkName(p.VSwitchName, 'InvalidVSwitchName.Malformed', 'virtual switch name');
     checkDescription(p.Description, 'InvalidVSwitchDiscription.Malformed');
-    checkNoIpv6(p, 'OperationFailed.VpcIpv6Disabled');
     await checkVSwitchRoom(ctx, ctx.db, vpc, p.CidrBlock, p.ZoneId);
+    if (p.Ipv6CidrBlock !== undefined) vswitchIpv6BlockOf(vpc, p.Ipv6CidrBlock, await vswitchesOfVpcs(ctx.db, [vpc.id]));
     const tags = tagsFromParams(p.Tag);
     const id = newId('vsw-');
     return ctx.mutate(async (trx) => {
@@ -373,11 +434,14 @@ export const vpcActions = vpcHandlers({
       const locked = await lockRow(trx, 'vpcs', vpc.id) ? await findVpc(trx, scope(ctx), vpc.id) : undefined;
       if (!locked) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vpc.id}" does not exist.`);
       await checkVSwitchRoom(ctx, trx, locked, p.CidrBlock, p.ZoneId);
+      const ipv6 = p.Ipv6CidrBlock === undefined ? '' : vswitchIpv6BlockOf(locked, p.Ipv6CidrBlock, await vswitchesOfVpcs(trx, [vpc.id]));
       await onViolation(UNIQUE.defaultVSwitch, () => defaultVSwitchExists(p.ZoneId), () => insertVSwitch(trx, {
         id, account_id: ctx.principal.accountId, region_id: vpc.region_id, vpc_id: vpc.id, zone_id: p.ZoneId,
         name: p.VSwitchName ?? '', description: p.Description ?? '', cidr_block: p.CidrBlock, status: 'Available', is_default: ctx.action === 'CreateDefaultVSwitch' ? 1 : 0,
-        resource_group_id: vpc.resource_group_id, created_at: ctx.now(),
+        resource_group_id: vpc.resource_group_id, created_at: ctx.now(), ipv6_cidr_block: ipv6,
       }));
+      // The data plane gives the VPC bridge the /64's gateway address (src/network/enforcer.ts).
+      if (ipv6) await requestSecurityPolicy(trx, ctx.now());
       await putTags(trx, { accountId: ctx.principal.accountId, regionId: vpc.region_id, resourceType: VSWITCH_TAG, resourceId: id }, tags);
       return { VSwitchId: id };
     });
@@ -400,7 +464,7 @@ export const vpcActions = vpcHandlers({
     const { rows, total } = await listVSwitches(ctx.db, {
       ...scope(ctx), ids, vpcId, zoneId: given(p.ZoneId) ? p.ZoneId : undefined,
       name: given(p.VSwitchName) ? p.VSwitchName : undefined, isDefault: p.IsDefault,
-      resourceGroupId: given(p.ResourceGroupId) ? p.ResourceGroupId : undefined,
+      resourceGroupId: given(p.ResourceGroupId) ? p.ResourceGroupId : undefined, ipv6: p.EnableIpv6,
     }, pg.window);
     const vpcs = new Map<string, VpcRow>();
     for (const id of new Set(rows.map((r) => r.vpc_id))) {
@@ -432,12 +496,18 @@ export const vpcActions = vpcHandlers({
     const vsw = await requireVSwitch(ctx, p.VSwitchId);
     checkName(p.VSwitchName, 'InvalidVSwitchName.Malformed', 'virtual switch name');
     checkDescription(p.Description, 'InvalidVSwitchDiscription.Malformed');
-    checkNoIpv6(p, 'OperationFailed.VpcIpv6Disabled');
+    const wantsIpv6 = vswitchIpv6Change(p, vsw);
+    if (wantsIpv6 !== undefined) await vswitchIpv6Of(ctx, ctx.db, vsw, p.Ipv6CidrBlock, wantsIpv6);
     return ctx.mutate(async (trx) => {
+      // The VPC's row locked as CreateVSwitch locks it: two VSwitches cannot take one /64.
+      if (wantsIpv6 !== undefined && !(await lockRow(trx, 'vpcs', vsw.vpc_id))) throw new EcsError('InvalidVpcId.NotFound', `Specified VPC "${vsw.vpc_id}" does not exist.`);
+      const ipv6 = wantsIpv6 === undefined ? undefined : await vswitchIpv6Of(ctx, trx, vsw, p.Ipv6CidrBlock, wantsIpv6);
       await updateVSwitch(trx, vsw.id, {
+        ...(ipv6 === undefined ? {} : { ipv6_cidr_block: ipv6 }),
         ...(given(p.VSwitchName) ? { name: p.VSwitchName } : {}),
         ...(given(p.Description) ? { description: p.Description } : {}),
       });
+      if (ipv6 !== undefined) await requestSecurityPolicy(trx, ctx.now());
       return {};
     });
   },

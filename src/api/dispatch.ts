@@ -46,8 +46,8 @@ export interface Dispatcher {
   close?(): Promise<void>;
 }
 
-const HOSTS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', ram: 'ram.aliyuncs.com', bssopenapi: 'business.aliyuncs.com', resourcemanager: 'resourcemanager.aliyuncs.com', actiontrail: 'actiontrail.aliyuncs.com', openecs: 'openecs.local' };
-const PRODUCT_NAMES: Record<Product, string> = { ecs: 'Ecs', vpc: 'Vpc', sts: 'Sts', ram: 'Ram', bssopenapi: 'BssOpenApi', resourcemanager: 'ResourceManager', actiontrail: 'Actiontrail', openecs: 'OpenECS' };
+const HOSTS: Record<Product, string> = { ecs: 'ecs.aliyuncs.com', vpc: 'vpc.aliyuncs.com', sts: 'sts.aliyuncs.com', ram: 'ram.aliyuncs.com', bssopenapi: 'business.aliyuncs.com', resourcemanager: 'resourcemanager.aliyuncs.com', actiontrail: 'actiontrail.aliyuncs.com', cms: 'metrics.aliyuncs.com', openecs: 'openecs.local' };
+const PRODUCT_NAMES: Record<Product, string> = { ecs: 'Ecs', vpc: 'Vpc', sts: 'Sts', ram: 'Ram', bssopenapi: 'BssOpenApi', resourcemanager: 'ResourceManager', actiontrail: 'Actiontrail', cms: 'Cms', openecs: 'OpenECS' };
 
 function header(req: SignedRequest, name: string): string | undefined {
   const v = req.headers[name];

@@ -28,6 +28,11 @@ export const extensionSpec: ProductSpec = {
       e: {}, r: {},
     },
     DescribeAccountQuotas: { p: [{ n: 'AccountId', t: 'string' }], e: {}, r: { Quotas: { Quota: [{ QuotaName: 's', Value: 'i' }] } } },
+    // Issue 15: the operator sets an account's balance (a top-up or a debt; account-balance.ts), as QueryAccountBalance answers it.
+    SetAccountBalance: {
+      p: [{ n: 'AccountId', t: 'string', r: 1 }, { n: 'AvailableAmount', t: 'number', r: 1, min: -1000000000, max: 1000000000 }],
+      e: {}, r: { AccountId: 's', AvailableAmount: 's', Currency: 's', InArrears: 'b' },
+    },
     // The local object store of ImportImage / ExportImage (src/actions/object-store.ts).
     PutObject: {
       p: [regionR, { n: 'Bucket', t: 'string', r: 1, maxLen: 63 }, { n: 'Key', t: 'string', r: 1, maxLen: 1023 }, { n: 'Content', t: 'string' }, { n: 'DryRun', t: 'boolean' }],
@@ -53,8 +58,28 @@ export const extensionSpec: ProductSpec = {
       },
       r: { InstanceId: 's', TerminationTime: 's' },
     },
+    // Issue 15: the console's renewal for configuration downgrade (renew-downgrade.ts): renewed now, at a lower
+    // type from the start of the renewed period. Codes of RenewInstance and ModifyPrepayInstanceSpec.
+    RenewInstanceWithDowngrade: {
+      p: [regionR, { n: 'InstanceId', t: 'string', r: 1 }, { n: 'InstanceType', t: 'string', r: 1 },
+        { n: 'Period', t: 'integer', r: 1 }, { n: 'PeriodUnit', t: 'string', def: 'Month' }, ...writes],
+      e: {
+        'InvalidInstanceId.NotFound': [404, 'The specified InstanceId does not exist.'],
+        ChargeTypeViolation: [403, 'The operation is not permitted due to charge type of the instance.'],
+        InvalidInstanceStatus: [403, 'The current status of the instance does not support this operation.'],
+        IncorrectInstanceStatus: [403, 'The current status of the resource does not support this operation.'],
+        'InvalidInstanceType.ValueNotSupported': [400, 'The specified InstanceType does not exist or beyond the permitted range.'],
+        'DependencyViolation.InstanceType': [400, 'Current instancetype cannot be changed to the specified one.'],
+        'InstanceSpecModification.NotEffective': [403, 'The specified instance has been reserved for making a spec modification and not taken effective in the current contract period.'],
+        InvalidPeriod: [400, 'The specified period is not valid.'],
+        'InvalidPeriodUnit.ValueNotSupported': [400, 'The specified parameter PeriodUnit is not valid.'],
+        'InvalidPeriod.ExceededMaximumExpirationDate': [400, 'The specified renewal period cannot exceed the maximum expiration date. We recommend you try shortening the renewal period at next attempt.'],
+        LastOrderProcessing: [400, 'The previous order is still processing, please try again later.'],
+      },
+      r: { OrderId: 's', InstanceId: 's', InstanceType: 's', EffectiveTime: 's', ExpiredTime: 's' },
+    },
     ExplainSecurityGroupAccess: {
-      p: [region, { n: 'InstanceId', t: 'string' }, { n: 'SecurityGroupId', t: 'array', s: 'repeatList', items: { t: 'string' }, maxItems: 5 },
+      p: [region, { n: 'InstanceId', t: 'string' }, { n: 'NetworkInterfaceId', t: 'string' }, { n: 'SecurityGroupId', t: 'array', s: 'repeatList', items: { t: 'string' }, maxItems: 5 },
         { n: 'Direction', t: 'string', r: 1, e: ['ingress', 'egress'] }, { n: 'IpProtocol', t: 'string', r: 1 },
         { n: 'Port', t: 'integer', min: -1, max: 65535 }, { n: 'PeerAddress', t: 'string' }, { n: 'PeerSecurityGroupId', t: 'string' },
         { n: 'NicType', t: 'string', e: ['intranet', 'internet'] }],

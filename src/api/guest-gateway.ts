@@ -37,6 +37,7 @@ export async function metadataNicsOf(db: Db, instanceId: string): Promise<Metada
   return (await attachedInterfacesWithNetworks(db, instanceId)).map((n) => ({
     networkInterfaceId: n.id, mac: n.mac_address, primaryIp: n.primary_ip, privateIps: [n.primary_ip, ...n.secondary_ips],
     vpcId: n.vpc_id, vswitchId: n.vswitch_id, vpcCidr: n.vpc_cidr, vswitchCidr: n.vswitch_cidr,
+    ipv6s: n.ipv6_addresses, vswitchIpv6Cidr: n.vswitch_ipv6_cidr, vpcIpv6Cidr: n.vpc_ipv6_cidr,
   }));
 }
 

@@ -10,7 +10,7 @@ apiSpec.products.openecs = extensionSpec;
 Object.assign(apiSpec.products.ram!.actions, ramTagActions);
 if (!apiSpec.products.ram!.actions.CreateRole!.p.some((p) => p.n === 'Tag')) apiSpec.products.ram!.actions.CreateRole!.p.push(createRoleTag);
 
-export type Product = 'ecs' | 'vpc' | 'sts' | 'ram' | 'bssopenapi' | 'resourcemanager' | 'actiontrail' | 'openecs';
+export type Product = 'ecs' | 'vpc' | 'sts' | 'ram' | 'bssopenapi' | 'resourcemanager' | 'actiontrail' | 'cms' | 'openecs';
 
 export function productForVersion(version: string): Product | undefined {
   for (const [name, spec] of Object.entries(apiSpec.products)) if (spec.version === version) return name as Product;

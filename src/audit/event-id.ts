@@ -4,7 +4,7 @@
  * so ids that sort in the order calls ended keep a page boundary stable and newest-first true
  * even when many calls share a time (a server on a manual or offset clock).
  */
-import { randomBytes } from 'node:crypto';
+import { randomPooledBytes } from '../domain/ids.js';
 
 let lastMs = 0;
 let counter = 0;
@@ -13,7 +13,7 @@ export function newEventId(now = Date.now()): string {
   // The wall clock can step back: keep ids increasing within this process.
   if (now > lastMs) { lastMs = now; counter = 0; } else counter++;
   if (counter > 0xfff) { lastMs++; counter = 0; }
-  const b = randomBytes(16);
+  const b = randomPooledBytes(16);
   b.writeUIntBE(lastMs, 0, 6);
   b[6] = 0x70 | (counter >> 8); // version 7, counter high bits
   b[7] = counter & 0xff;

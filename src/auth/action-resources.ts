@@ -7,8 +7,8 @@
  *
  * A resource spec is `[<service>/]<type>:<Param>` (an id or name parameter: a string, a list, a
  * JSON list string, or `Param.Field` of a list of objects), `<type>:*` (the resources an action
- * creates or a listing scans), `$<TypeParam>:<Param>` (the type named by another parameter, as the
- * tag actions' `ResourceType`), `arn:<Param>` (the parameter is an ARN: STS AssumeRole's
+ * creates or a listing scans), `$<TypeParam>[=<Default>]:<Param>` (the type named by another parameter, as the
+ * tag actions' `ResourceType`; the default when it is left out), `arn:<Param>` (the parameter is an ARN: STS AssumeRole's
  * `RoleArn`), `<type>:@self` (the calling RAM user) or `*`. The service defaults to the action's.
  * A parameter the request leaves out is the type's `*`.
  */
@@ -48,14 +48,14 @@ export interface ActionRule {
 
 /** The RAM service code of each product (the prefix of `Action` in policies). */
 export const SERVICE_OF: Record<Product, string> = {
-  ecs: 'ecs', vpc: 'vpc', ram: 'ram', sts: 'sts', bssopenapi: 'bssapi', resourcemanager: 'resourcemanager', actiontrail: 'actiontrail', openecs: 'openecs',
+  ecs: 'ecs', vpc: 'vpc', ram: 'ram', sts: 'sts', bssopenapi: 'bssapi', resourcemanager: 'resourcemanager', actiontrail: 'actiontrail', cms: 'cms', openecs: 'openecs',
 };
 
 /** Services whose ARNs carry no region (`acs:ram::<account>:role/<name>`). */
 export const GLOBAL_SERVICES = new Set(['ram', 'sts', 'resourcemanager', 'bssapi', 'openecs']);
 
-/** Resource type words of the tag actions' ResourceType that differ from the ARN's. */
-export const TAG_TYPE_ARN: Record<string, string> = { eni: 'networkinterface', volume: 'disk', ddh: 'dedicatedhost' };
+/** Resource type words of a type parameter (the tag actions' ResourceType, AssociateEipAddress's InstanceType) that differ from the ARN's. */
+export const TAG_TYPE_ARN: Record<string, string> = { eni: 'networkinterface', volume: 'disk', ddh: 'dedicatedhost', ecsinstance: 'instance' };
 
 const r = (...resources: string[]): ActionRule => ({ resources });
 const list = (type: string, path: string, idField: string, ...resources: string[]): ActionRule => ({ resources: resources.length ? resources : [`${type}:*`], list: { path, idField, type } });
@@ -71,6 +71,9 @@ const group = r('securitygroup:SecurityGroupId');
 const eni = r('networkinterface:NetworkInterfaceId');
 const prefixList = r('prefixlist:PrefixListId');
 const tagged = r('$ResourceType:ResourceId');
+/** An EIP's target: the ECS instance, or the ENI (acs:ecs:…:networkinterface/<id>) with InstanceType=NetworkInterface. */
+const EIP_TARGET = 'ecs/$InstanceType=EcsInstance:InstanceId';
+
 const launch = ['instance:*', 'disk:*', 'image:ImageId', 'vpc/vswitch:VSwitchId', 'securitygroup:SecurityGroupId', 'securitygroup:SecurityGroupIds', 'keypair:KeyPairName', 'snapshot:DataDisk.SnapshotId', 'snapshot:SystemDisk.SnapshotId'];
 
 const ECS: Record<string, ActionRule> = {
@@ -79,6 +82,7 @@ const ECS: Record<string, ActionRule> = {
   ConvertNatPublicIpToEip: r('instance:InstanceId', 'vpc/eip:*'),
   ReleasePublicIpAddress: instance,
   AssignPrivateIpAddresses: eni, UnassignPrivateIpAddresses: eni,
+  AssignIpv6Addresses: eni, UnassignIpv6Addresses: eni,
   CreateNetworkInterface: r('networkinterface:*', 'vpc/vswitch:VSwitchId', 'securitygroup:SecurityGroupId', 'securitygroup:SecurityGroupIds'),
   DeleteNetworkInterface: eni, DescribeNetworkInterfaceAttribute: eni,
   CreateNetworkInterfacePermission: eni, DescribeNetworkInterfacePermissions: eni, DeleteNetworkInterfacePermission: any,
@@ -127,7 +131,12 @@ const ECS: Record<string, ActionRule> = {
   ResetDisk: r('disk:DiskId', 'snapshot:SnapshotId'),
   DescribeDisks: list('disk', 'Disks.Disk', 'DiskId'),
   CreateInstance: { ...r(...launch.filter((x) => x !== 'securitygroup:SecurityGroupIds')), passRole: 'RamRoleName' },
-  RunInstances: { ...r(...launch), passRole: 'RamRoleName' },
+  // NetworkInterface.N also names the secondary ENI's VSwitch and groups, or the existing ENI it attaches.
+  RunInstances: {
+    ...r(...launch, 'vpc/vswitch:NetworkInterface.VSwitchId', 'securitygroup:NetworkInterface.SecurityGroupId', 'securitygroup:NetworkInterface.SecurityGroupIds',
+      'networkinterface:NetworkInterface.NetworkInterfaceId'),
+    passRole: 'RamRoleName',
+  },
   ReplaceSystemDisk: r('instance:InstanceId', 'image:ImageId', 'disk:DiskId', 'keypair:KeyPairName'),
   CreateKeyPair: r('keypair:*'), ImportKeyPair: r('keypair:*'),
   CreatePrefixList: r('prefixlist:*'),
@@ -164,7 +173,7 @@ const ECS: Record<string, ActionRule> = {
   CreateRouteEntry: vpcR('routetable:RouteTableId'), DeleteRouteEntry: vpcR('routetable:RouteTableId'),
   DescribeRouteTables: vpcR('routetable:RouteTableId'), DescribeVRouters: vpcR('vrouter:VRouterId'), ModifyVRouterAttribute: vpcR('vrouter:VRouterId'),
   AllocateEipAddress: vpcR('eip:*'), ReleaseEipAddress: vpcR('eip:AllocationId'), ModifyEipAddressAttribute: vpcR('eip:AllocationId'),
-  AssociateEipAddress: vpcR('eip:AllocationId', 'ecs/instance:InstanceId'), UnassociateEipAddress: vpcR('eip:AllocationId', 'ecs/instance:InstanceId'),
+  AssociateEipAddress: vpcR('eip:AllocationId', EIP_TARGET), UnassociateEipAddress: vpcR('eip:AllocationId', EIP_TARGET),
   DescribeEipAddresses: { ...list('eip', 'EipAddresses.EipAddress', 'AllocationId', 'eip:AllocationId'), service: 'vpc' },
 };
 
@@ -185,7 +194,7 @@ const VPC: Record<string, ActionRule> = {
   DeletionProtection: any,
   // Elastic IP addresses: acs:vpc:<region>:<account>:eip/<AllocationId>; associating also names the ECS instance.
   AllocateEipAddress: r('eip:*'), ReleaseEipAddress: r('eip:AllocationId'), ModifyEipAddressAttribute: r('eip:AllocationId'),
-  AssociateEipAddress: r('eip:AllocationId', 'ecs/instance:InstanceId'), UnassociateEipAddress: r('eip:AllocationId', 'ecs/instance:InstanceId'),
+  AssociateEipAddress: r('eip:AllocationId', EIP_TARGET), UnassociateEipAddress: r('eip:AllocationId', EIP_TARGET),
   DescribeEipAddresses: list('eip', 'EipAddresses.EipAddress', 'AllocationId', 'eip:AllocationId'),
 };
 
@@ -242,18 +251,20 @@ export const ACTION_RULES: Record<Product, Record<string, ActionRule>> = {
     QueryAccountBalance: any, QueryInstanceBill: any, QueryBill: any,
   },
   actiontrail: { LookupEvents: any },
+  cms: { DescribeSystemEventAttribute: any, DescribeSystemEventCount: any, DescribeSystemEventHistogram: any },
   resourcemanager: {
     CreateResourceGroup: r('resourcegroup:*'), DeleteResourceGroup: r('resourcegroup:ResourceGroupId'),
     GetResourceGroup: r('resourcegroup:ResourceGroupId'), UpdateResourceGroup: r('resourcegroup:ResourceGroupId'),
     ListResourceGroups: r('resourcegroup:*'), ListResources: r('resourcegroup:ResourceGroupId'),
   },
   openecs: {
-    CreateAccount: root, DescribeAccounts: root, CreateAccessKey: root, SetAccountQuota: root, AdvanceClock: root,
+    CreateAccount: root, DescribeAccounts: root, CreateAccessKey: root, SetAccountQuota: root, SetAccountBalance: root, AdvanceClock: root,
     CreateFaultRule: root, DescribeFaultRules: root, DeleteFaultRule: root,
     InterruptSpotInstance: r('ecs/instance:InstanceId'),
+    RenewInstanceWithDowngrade: r('ecs/instance:InstanceId'),
     DescribeAccountQuotas: any,
     PutObject: r('bucket:Bucket'), GetObject: r('bucket:Bucket'), ListObjects: r('bucket:Bucket'),
-    ExplainSecurityGroupAccess: r('ecs/instance:InstanceId', 'ecs/securitygroup:SecurityGroupId'),
+    ExplainSecurityGroupAccess: r('ecs/instance:InstanceId', 'ecs/networkinterface:NetworkInterfaceId', 'ecs/securitygroup:SecurityGroupId'),
     CloneSecurityGroup: r('ecs/securitygroup:SecurityGroupId'),
     ExportSecurityGroupRules: r('ecs/securitygroup:SecurityGroupId'),
     ImportSecurityGroupRules: r('ecs/securitygroup:SecurityGroupId'),
@@ -333,7 +344,9 @@ export function touchedResources(rule: ActionRule, scope: ResourceScope, params:
     }
     let type = typePart;
     if (typePart.startsWith('$')) {
-      const named = valuesAt(params, typePart.slice(1))?.[0]?.toLowerCase();
+      // `$Param=Default`: the type the action takes when the parameter is left out.
+      const [typeParam, fallback] = typePart.slice(1).split('=');
+      const named = (valuesAt(params, typeParam!)?.[0] ?? fallback)?.toLowerCase();
       type = named ? TAG_TYPE_ARN[named] ?? named : '*';
     }
     if (param === '*') out.push({ arn: arn(service, scope.regionId, scope.accountId, type, '*') });

@@ -88,6 +88,10 @@ export interface GuestSettings {
 export interface NicSecurityPolicy {
   instanceId: string;
   ip: string;
+  /** Its IPv6 addresses (AssignIpv6Addresses); absent: none. */
+  ipv6?: string[];
+  /** Its secondary private IPv4 addresses (AssignPrivateIpAddresses): the same groups apply to them. */
+  secondaryIps?: string[];
   groups: import('../domain/security-rules/evaluate.js').EvaluatedGroup[];
 }
 
@@ -167,6 +171,8 @@ export interface ComputeDriver {
   applyEipWire?(mappings: EipMapping[]): Promise<void>;
   /** Puts the VPCs' custom route entries on the wire (qemu with netns, src/network/route-wire.ts): each with its next hop's address. */
   applyRouteWire?(entries: WireEntry[], vswitches: { vpcId: string; cidr: string }[]): Promise<void>;
+  /** Gives the VPC bridges their VSwitches' IPv6 gateways (qemu with netns, src/network/ipv6-wire.ts); every VSwitch, `ipv6Cidr` '' without IPv6. */
+  applyIpv6Wire?(vswitches: { vpcId: string; ipv6Cidr: string }[]): Promise<void>;
   /** A one-time WebSocket URL to the instance's VNC console (qemu), valid for a few seconds. */
   vncUrl?(instanceId: string): Promise<string>;
   /** The settings a running guest has (see GuestSettings); undefined when it does not run: its next start applies them from the GuestSpec. */

@@ -145,10 +145,14 @@ export function lowestFree(c: Cidr, used: ReadonlySet<number>): number | undefin
   return lowestFreeN(c, used, 1)[0];
 }
 
-/** The `n` lowest usable addresses not in `used`, in order (fewer when the block runs out), in one pass. */
-export function lowestFreeN(c: Cidr, used: ReadonlySet<number>, n: number): number[] {
+/**
+ * The `n` lowest usable addresses not in `used`, in order (fewer when the block runs out), in one
+ * pass; with `within`, only those from `within.from` to `within.to` (both included).
+ */
+export function lowestFreeN(c: Cidr, used: ReadonlySet<number>, n: number, within?: { from: number; to: number }): number[] {
   const { first, last } = usableRange(c);
   const out: number[] = [];
-  for (let ip = first; ip <= last && out.length < n; ip++) if (!used.has(ip)) out.push(ip);
+  const to = Math.min(last, within?.to ?? last);
+  for (let ip = Math.max(first, within?.from ?? first); ip <= to && out.length < n; ip++) if (!used.has(ip)) out.push(ip);
   return out;
 }

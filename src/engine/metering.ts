@@ -17,7 +17,7 @@
 import type { ExpressionBuilder, Nullable, Selectable } from 'kysely';
 import type { PriceTable } from '../domain/billing/price-table.js';
 import { diskHourPrice, instanceHourPrice, bandwidthHourPrice, PriceNotFound, quote } from '../domain/billing/pricing.js';
-import { diskSpecOf, instanceSpecOf, subscriptionSpec } from '../domain/billing/specs.js';
+import { billedInstance, diskSpecOf, instanceSpecOf, subscriptionSpec } from '../domain/billing/specs.js';
 import { boughtPeriod, chargedMs, dayOf, hourStart, splitByDay, type StatusChange } from '../domain/billing/metering.js';
 import { addPeriod } from '../domain/instances/subscription.js';
 import type { Db } from '../store/db.js';
@@ -25,6 +25,8 @@ import { writeSettlements, type Mark, type PayAsYouGoUse, type Settlement } from
 import type { BillingMarkTable, Database, DiskTable, InstanceTable } from '../store/schema.js';
 import type { InstanceRow } from '../store/instances.js';
 import type { EngineEnv, Timer } from './engine.js';
+import { balancesOf, markOverdue } from '../store/account-balances.js';
+import { isOverdueBalance } from '../domain/billing/arrears.js';
 
 const HOUR_MS = 3_600_000;
 /** Released instances are settled up to their release for this long after it. */
@@ -93,7 +95,21 @@ export async function settleUsage(db: Db, prices: PriceTable, now: number, log: 
     add(d.disk_id, () => settleDisk(prices, { ...d, id: d.disk_id }, mark, mark?.until ?? Number(d.created_at), Number(d.released_at), null));
   }
   await writeSettlements(db, settlements);
+  await markArrears(db, prices, settlements, now);
   memory.lastPass = now;
+}
+
+/**
+ * An account billed for pay-as-you-go usage whose balance is now below zero is overdue from now
+ * (src/engine/arrears.ts stops its pay-as-you-go instances). Read only after usage was written, so
+ * an idle fleet still writes nothing.
+ */
+async function markArrears(db: Db, prices: PriceTable, settlements: Settlement[], now: number): Promise<void> {
+  const payers = [...new Set(settlements.flatMap((s) => s.payAsYouGo.map((u) => u.account_id)))];
+  if (!payers.length) return;
+  const overdue = [...(await balancesOf(db, payers, prices.accountCredit)).entries()]
+    .filter(([, b]) => b.overdueAt === null && isOverdueBalance(b.available)).map(([id]) => id);
+  if (overdue.length) await markOverdue(db, overdue, now);
 }
 
 /**
@@ -192,17 +208,24 @@ function settleInstance(
     // A purchase (or a renewal: the expiry moved past what was charged) is charged once, whole.
     // A pay-as-you-go instance turned subscription: from when it was last metered as pay-as-you-go.
     const start = mark?.subscribed ?? (mark ? paidUntil : Number(row.created_at));
-    const bought = boughtPeriod(start, expires!, (ms, n) => addPeriod(ms, n, 'Month'));
-    const q = quote(prices, subscriptionSpec(row, disks), bought.unit, bought.period);
-    for (const item of q.items) {
-      if (item.original === 0) continue;
-      orders.push({
-        account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, resource_id: row.id,
-        billing_item: SUBSCRIPTION_ITEMS[item.resource]!, subscription_type: 'Subscription', spec: row.instance_type,
-        day: dayOf(now), billing_cycle: dayOf(now).slice(0, 7), usage: bought.period, usage_unit: bought.unit,
-        list_price: item.original / bought.period, list_price_unit: bought.unit, original_amount: item.original, amount: item.trade,
-        start_at: start, end_at: expires!,
-      });
+    // A renewal for configuration downgrade is billed at the lower type it bought, from when it starts
+    // (a purchase and such a renewal settled together are two orders).
+    const at = row.renew_downgrade_at;
+    const periods = at !== null && at > start && at < expires! ? [[start, at], [at, expires!]] : [[start, expires!]];
+    for (const [from, to] of periods as [number, number][]) {
+      const bought = boughtPeriod(from, to, (ms, n) => addPeriod(ms, n, 'Month'));
+      const billed = billedInstance(row, from);
+      const q = quote(prices, subscriptionSpec(billed, disks), bought.unit, bought.period);
+      for (const item of q.items) {
+        if (item.original === 0) continue;
+        orders.push({
+          account_id: row.account_id, region_id: row.region_id, zone_id: row.zone_id, resource_id: row.id,
+          billing_item: SUBSCRIPTION_ITEMS[item.resource]!, subscription_type: 'Subscription', spec: billed.instance_type,
+          day: dayOf(now), billing_cycle: dayOf(now).slice(0, 7), usage: bought.period, usage_unit: bought.unit,
+          list_price: item.original / bought.period, list_price_unit: bought.unit, original_amount: item.original, amount: item.trade,
+          start_at: from, end_at: to,
+        });
+      }
     }
     next.subscribed = expires;
   }

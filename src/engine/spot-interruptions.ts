@@ -8,6 +8,7 @@
  * and its metadata pushed by the instance reconciler, from the desired state written here.
  */
 import { enqueue } from './operations.js';
+import { recordSpotInterruption } from '../store/spot-interruption-notice.js';
 import { spotStep } from '../domain/instances/spot.js';
 import { marketPrice } from '../domain/spot-market.js';
 import { instanceSpecOf } from '../domain/billing/specs.js';
@@ -42,7 +43,7 @@ async function checkSpotInstance(env: EngineEnv, prices: PriceTable, row: Instan
   // A row that moved since the read (a user's stop or release, another replica) is left: the next run reads it again.
   const done = await env.db.transaction().execute(async (trx) => {
     const ok = step.kind === 'notice'
-      ? await casSpotInstance(trx, row, { spot_termination_at: step.terminationAt }, now)
+      ? await casSpotInstance(trx, row, { spot_termination_at: step.terminationAt }, now) && await recordSpotInterruption(trx, row, now)
       : await reclaim(trx, row, now);
     // The instance operation pushes the notice to the guest's metadata service, or stops / releases it.
     if (ok) await enqueue(trx, { kind: 'instance', resourceId: row.id, accountId: row.account_id, dueAt: now }, now);

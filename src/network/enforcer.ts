@@ -16,6 +16,9 @@ import type { EipMapping } from './eip-wire.js';
 import { withPrefixListEntries } from '../store/prefix-lists.js';
 import { rulesOfGroups } from '../store/security-group-rules.js';
 import { routedEntries } from '../store/route-tables.js';
+import { ipv6AddressesByInterface } from '../store/ipv6-addresses.js';
+import type { Ipv6VSwitch } from './ipv6-wire.js';
+import { primaryInterfacesOf, secondaryIpsOf } from '../store/network-interfaces.js';
 
 export interface GatheredPolicy { nics: NicSecurityPolicy[]; members: Record<string, string[]> }
 
@@ -28,6 +31,8 @@ export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
   const enis = await db.selectFrom('network_interfaces').select(['id', 'primary_ip as private_ip'])
     .where('type', '!=', 'Primary').where('status', 'in', ['Attaching', 'InUse']).orderBy('id').execute();
   const ipOf = new Map([...instances, ...enis].map((i) => [i.id, i.private_ip]));
+  const ipv6Of = await nicIpv6Addresses(db, instances.map((i) => i.id), enis.map((e) => e.id));
+  const ipv4Of = await nicSecondaryIpv4s(db, instances.map((i) => i.id), enis.map((e) => e.id));
   const memberships = [
     ...await db.selectFrom('instance_security_groups').select(['instance_id', 'security_group_id', 'position'])
       .orderBy('instance_id').orderBy('position').execute(),
@@ -40,7 +45,7 @@ export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
     const ip = ipOf.get(m.instance_id);
     if (!ip) continue;
     (groupsOf.get(m.instance_id) ?? groupsOf.set(m.instance_id, []).get(m.instance_id)!).push(m.security_group_id);
-    (members[m.security_group_id] ??= []).push(ip);
+    (members[m.security_group_id] ??= []).push(ip, ...(ipv4Of.get(m.instance_id) ?? []), ...(ipv6Of.get(m.instance_id) ?? []));
   }
   const groupIds = [...new Set(memberships.filter((m) => ipOf.has(m.instance_id)).map((m) => m.security_group_id))];
   const groupRows = groupIds.length
@@ -54,10 +59,37 @@ export async function gatherPolicy(db: Db): Promise<GatheredPolicy> {
   }]));
   for (const r of rules) groups.get(r.securityGroupId)?.rules.push(r);
   const nics = [...instances, ...enis].map((i) => ({
-    instanceId: i.id, ip: i.private_ip,
+    instanceId: i.id, ip: i.private_ip, ...(ipv6Of.has(i.id) ? { ipv6: ipv6Of.get(i.id) } : {}),
+    ...(ipv4Of.has(i.id) ? { secondaryIps: ipv4Of.get(i.id) } : {}),
     groups: (groupsOf.get(i.id) ?? []).map((g) => groups.get(g)).filter((g): g is EvaluatedGroup => g !== undefined),
   }));
   return { nics, members };
+}
+
+/** Each NIC's secondary private IPv4 addresses, keyed as the policy keys NICs (an instance's are its primary ENI's). */
+async function nicSecondaryIpv4s(db: Db, instanceIds: string[], eniIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const [id, p] of await primaryInterfacesOf(db, instanceIds)) if (p.secondary_ips.length) out.set(id, p.secondary_ips);
+  for (const [id, ips] of await secondaryIpsOf(db, eniIds)) out.set(id, ips);
+  return out;
+}
+
+/**
+ * Each NIC's IPv6 addresses, keyed as the policy keys NICs: an instance (its primary ENI's
+ * addresses) by the instance id, a secondary ENI by its own.
+ */
+async function nicIpv6Addresses(db: Db, instanceIds: string[], eniIds: string[]): Promise<Map<string, string[]>> {
+  const out = await ipv6AddressesByInterface(db, eniIds);
+  for (const [id, p] of await primaryInterfacesOf(db, instanceIds)) if (p.ipv6_addresses.length) out.set(id, p.ipv6_addresses);
+  return out;
+}
+
+/**
+ * Every VSwitch with its IPv6 /64 ('' without): the namespace's VPC bridges carry the gateways of
+ * those with one, and lose those of the others (src/network/ipv6-wire.ts).
+ */
+export async function ipv6VSwitches(db: Db): Promise<Ipv6VSwitch[]> {
+  return db.selectFrom('vswitches').select(['vpc_id as vpcId', 'ipv6_cidr_block as ipv6Cidr']).orderBy('vpc_id').orderBy('id').execute();
 }
 
 /**
@@ -70,6 +102,8 @@ export async function reconcileSecurityPolicy(_op: OperationRow, env: EngineEnv)
   if (!apply) return { done: true };
   const p = await gatherPolicy(env.db);
   await apply(p.nics, p.members);
+  // The VSwitches' IPv6 gateways on the VPC bridges (AssignIpv6Addresses, a new bridge or a VSwitch's IPv6 changed request this operation).
+  if (env.driver.applyIpv6Wire) await env.driver.applyIpv6Wire(await ipv6VSwitches(env.db));
   // The public addresses' NAT with the groups it leads through (the EIP actions and reconciler, AllocatePublicIpAddress, ModifyInstanceNetworkSpec and ReleasePublicIpAddress request this operation).
   if (env.driver.applyEipWire) await env.driver.applyEipWire(await gatherEipMappings(env.db));
   // The custom route entries with their next hops' addresses (CreateRouteEntry, DeleteRouteEntry, a next hop moved or gone request this operation).

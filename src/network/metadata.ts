@@ -55,6 +55,10 @@ export interface MetadataNic {
   vswitchId: string;
   vpcCidr: string;
   vswitchCidr: string;
+  /** The ENI's IPv6 addresses and its VSwitch's and VPC's IPv6 blocks ('' or absent: no IPv6). */
+  ipv6s?: string[];
+  vswitchIpv6Cidr?: string;
+  vpcIpv6Cidr?: string;
 }
 
 const ipv4ToInt = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
@@ -75,6 +79,8 @@ function nicEntry(n: MetadataNic): Tree {
     'network-interface-id': n.networkInterfaceId, ...vswitchGateway(n.vswitchCidr), 'primary-ip-address': n.primaryIp,
     'private-ipv4s': JSON.stringify(n.privateIps), 'vpc-id': n.vpcId, 'vswitch-id': n.vswitchId,
     'vpc-cidr-block': n.vpcCidr, 'vswitch-cidr-block': n.vswitchCidr,
+    // Shown only where the VSwitch has IPv6, as on ECS.
+    ...(n.vswitchIpv6Cidr ? { ipv6s: JSON.stringify(n.ipv6s ?? []), 'vswitch-ipv6-cidr-block': n.vswitchIpv6Cidr, 'vpc-ipv6-cidr-blocks': JSON.stringify(n.vpcIpv6Cidr ? [n.vpcIpv6Cidr] : []) } : {}),
   };
 }
 

@@ -94,12 +94,14 @@ export class Netns {
     return stdout.split('\n').some((l) => l.split(' ')[0] === this.name);
   }
 
-  /** Creates the namespace once: loopback, forwarding, bridged IPv4 through netfilter, metadata address. */
+  /** Creates the namespace once: loopback, forwarding (IPv4 and IPv6), bridged IPv4 and IPv6 through netfilter, metadata address. */
   ensure(): Promise<void> {
     this.ready ??= (async () => {
       if (!(await this.exists())) await run('ip', ['netns', 'add', this.name]).catch(async (e) => { if (!(await this.exists())) throw e; });
       await this.whenMounted(() => this.ip(['link', 'set', 'lo', 'up']));
-      await this.exec('sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.bridge.bridge-nf-call-iptables=1']).catch(() => {});
+      // IPv6 too (guests with AssignIpv6Addresses); sysctl sets every key it can, so a host without IPv6 keeps the rest.
+      await this.exec('sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.bridge.bridge-nf-call-iptables=1',
+        'net.ipv6.conf.all.forwarding=1', 'net.bridge.bridge-nf-call-ip6tables=1']).catch(() => {});
       await this.ip(['addr', 'replace', `${METADATA_ADDRESS}/32`, 'dev', 'lo']);
     })().catch((e) => { this.ready = undefined; throw e; });
     return this.ready;

@@ -40,6 +40,7 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
   byId('eni_permissions'),
   byId('prefix_lists'),
   byId('eips'),
+  byId('cms_events'),
   byId('kysely_migration_lock'),
   byId('openecs_store_version'),
   // ECS rules.
@@ -51,6 +52,9 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
   { index: 'key_pairs_account_region_name', table: 'key_pairs', columns: ['account_id', 'region_id', 'name'], codes: ['KeyPair.AlreadyExist'], message: 'The key pair already exist.' },
   { index: 'resource_groups_account_name', table: 'resource_groups', columns: ['account_id', 'name'], codes: ['EntityAlreadyExists.ResourceGroup'], message: 'The resource group name is already used in this account.' },
   { index: 'private_ips_pk', table: 'private_ips', columns: ['vswitch_id', 'ip'], codes: ['InvalidPrivateIpAddress.Duplicated', 'InvalidIpAddress.AlreadyExist'], message: 'The specified private IP address is already in use.' },
+  // Two VPCs created at once may pick the same free /56 of the IPv6 pool: the loser retries.
+  { index: 'vpcs_ipv6_cidr_block', table: 'vpcs', columns: ['ipv6_cidr_block'], codes: [], message: ID },
+  { index: 'ipv6_addresses_address', table: 'ipv6_addresses', columns: ['address'], codes: ['InvalidIp.IpAssigned', 'InvalidOperation.AddressAlreadyAllocated'], message: 'The specified ipv6 has already been allocated.' },
   { index: 'public_ips_pkey', table: 'public_ips', columns: ['ip'], codes: ['IpInUse', 'InvalidIpAddress.AlreadyExist'], message: 'The specified public IP address is already in use.' },
   // An address is one EIP's (public_ips_pkey already refuses the second holder; this is the EIP table's own guard).
   { index: 'eips_region_address', table: 'eips', columns: ['region_id', 'ip_address'], codes: ['Ip.Allocated'], message: 'The reserve ip has been allocated.' },
@@ -71,6 +75,8 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
   internal('billing_marks_pkey', 'billing_marks', ['resource_id']),
   // A deleted disk's billing facts, written once by the transaction deleting it.
   internal('released_disks_pkey', 'released_disks', ['disk_id']),
+  // An account's balance adjustment, upserted by the operator's SetAccountBalance.
+  internal('account_balances_pkey', 'account_balances', ['account_id']),
   // One pay-as-you-go row per resource, item, spec and day, added to by the meter only.
   internal('billing_usage_payg_day', 'billing_usage', ['resource_id', 'billing_item', 'day', 'spec']),
   // RAM (its handlers answer their EntityAlreadyExists codes themselves: ram/users.ts isDuplicate).

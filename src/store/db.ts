@@ -38,6 +38,11 @@ import * as m0034 from './migrations/0034_prefix_lists.js';
 import * as m0035 from './migrations/0035_meter_batches_row_versions.js';
 import * as m0036 from './migrations/0036_eips.js';
 import * as m0037 from './migrations/0037_eip_private_ip.js';
+import * as m0038 from './migrations/0038_ipv6.js';
+import * as m0039 from './migrations/0039_renew_downgrade.js';
+import * as m0040 from './migrations/0040_private_ip_free_from.js';
+import * as m0041 from './migrations/0041_account_balances.js';
+import * as m0042 from './migrations/0042_cms_events.js';
 
 export type Db = Kysely<Database>;
 
@@ -75,6 +80,11 @@ const migrations: Record<string, Migration> = {
   '0035_meter_batches_row_versions': m0035,
   '0036_eips': m0036,
   '0037_eip_private_ip': m0037,
+  '0038_ipv6': m0038,
+  '0039_renew_downgrade': m0039,
+  '0040_private_ip_free_from': m0040,
+  '0041_account_balances': m0041,
+  '0042_cms_events': m0042,
 };
 
 class StaticMigrations implements MigrationProvider {

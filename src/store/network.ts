@@ -9,7 +9,7 @@
  */
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { EcsError } from '../domain/errors.js';
-import { checkPrivateIp, formatIpv4, lowestFree, lowestFreeN, parseCidr, parseIpv4 } from '../domain/cidr.js';
+import { checkPrivateIp, formatIpv4, lowestFree, lowestFreeN, parseCidr, parseIpv4, usableRange, type Cidr } from '../domain/cidr.js';
 import { insertRows } from './batch.js';
 import { forUpdate } from './dialect.js';
 import type { Database, SecurityGroupTable, VpcTable, VSwitchTable } from './schema.js';
@@ -54,11 +54,14 @@ export interface VpcFilter extends Scope {
   name?: string;
   isDefault?: boolean;
   resourceGroupId?: string;
+  /** EnableIpv6: only VPCs with (true) or without (false) an IPv6 block. */
+  ipv6?: boolean;
 }
 
 /** VPCs matching the filter, oldest first, with the total before paging. */
 export async function listVpcs(db: Q, f: VpcFilter, w: Window): Promise<{ rows: VpcRow[]; total: number }> {
   let q = db.selectFrom('vpcs').where('account_id', '=', f.accountId);
+  if (f.ipv6 !== undefined) q = q.where('ipv6_cidr_block', f.ipv6 ? '<>' : '=', '');
   if (f.regionId) q = q.where('region_id', '=', f.regionId);
   if (f.ids) q = q.where('id', 'in', none(f.ids));
   if (f.name !== undefined) q = q.where('name', '=', f.name);
@@ -103,10 +106,13 @@ export interface VSwitchFilter extends Scope {
   isDefault?: boolean;
   /** A VSwitch without its own group is in its VPC's. */
   resourceGroupId?: string;
+  /** EnableIpv6: only VSwitches with (true) or without (false) an IPv6 block. */
+  ipv6?: boolean;
 }
 
 export async function listVSwitches(db: Q, f: VSwitchFilter, w: Window): Promise<{ rows: VSwitchRow[]; total: number }> {
   let q = db.selectFrom('vswitches').where('account_id', '=', f.accountId);
+  if (f.ipv6 !== undefined) q = q.where('ipv6_cidr_block', f.ipv6 ? '<>' : '=', '');
   if (f.regionId) q = q.where('region_id', '=', f.regionId);
   if (f.vpcId) q = q.where('vpc_id', '=', f.vpcId);
   if (f.ids) q = q.where('id', 'in', none(f.ids));
@@ -169,8 +175,44 @@ export async function instancesInVpc(db: Q, vpcId: string): Promise<number> {
  * another replica's) take turns, each reading the addresses the one before took, instead of both
  * picking the lowest free one; and DeleteVSwitch, which takes the same lock, sees them.
  */
-async function lockedVSwitch(trx: Q, id: string): Promise<{ id: string; cidr_block: string } | undefined> {
-  return forUpdate(trx, trx.selectFrom('vswitches').select(['id', 'cidr_block']).where('id', '=', id)).executeTakeFirst();
+async function lockedVSwitch(trx: Q, id: string): Promise<{ id: string; cidr_block: string; private_ips_free_from: number | null } | undefined> {
+  return forUpdate(trx, trx.selectFrom('vswitches').select(['id', 'cidr_block', 'private_ips_free_from']).where('id', '=', id)).executeTakeFirst();
+}
+
+/** Which of `ips` the VSwitch has handed out (its primary key answers each). */
+async function takenAmong(trx: Q, vswitchId: string, ips: number[]): Promise<Set<number>> {
+  if (ips.length === 0) return new Set();
+  const rows = await trx.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vswitchId).where('ip', 'in', ips.map(formatIpv4)).execute();
+  return new Set(rows.map((r) => parseIpv4(r.ip)!));
+}
+
+/** Addresses looked at per read while searching up from a VSwitch's free mark, beyond those wanted. */
+const FREE_SEARCH_SLACK = 32;
+
+/**
+ * The `n` lowest free addresses of the VSwitch (fewer when it runs out). From its free mark
+ * (migration 0040: every usable address below it is taken) only the addresses just above it are
+ * read, a window at a time, so the cost follows `n`, not how full the VSwitch is; without the
+ * mark, every address it has handed out is read once. The mark is then moved past the last one
+ * taken: those are the lowest free ones, so everything below it is taken once they are.
+ */
+async function takeLowestFree(trx: Q, vsw: { id: string; private_ips_free_from: number | null }, cidr: Cidr, n: number): Promise<number[]> {
+  let ips: number[];
+  if (vsw.private_ips_free_from === null) {
+    const usedRows = await trx.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vsw.id).execute();
+    ips = lowestFreeN(cidr, new Set(usedRows.map((r) => parseIpv4(r.ip)).filter((x): x is number => x !== undefined)), n);
+  } else {
+    ips = [];
+    const { first, last } = usableRange(cidr);
+    for (let from = Math.max(first, vsw.private_ips_free_from); from <= last && ips.length < n;) {
+      const to = Math.min(last, from + n - ips.length + FREE_SEARCH_SLACK - 1);
+      const window = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      ips.push(...lowestFreeN(cidr, await takenAmong(trx, vsw.id, window), n - ips.length, { from, to }));
+      from = to + 1;
+    }
+  }
+  if (ips.length === n && n > 0) await trx.updateTable('vswitches').set({ private_ips_free_from: ips[n - 1]! + 1 }).where('id', '=', vsw.id).execute();
+  return ips;
 }
 
 /** Addresses already taken, per VSwitch, shared by the allocations of one transaction. */
@@ -217,34 +259,37 @@ export async function allocatePrivateIp(trx: Q, o: { vswitchId: string; instance
 }
 
 /**
- * Takes `count` private addresses of the VSwitch at once (RunInstances Amount=N), in one read of
- * the used set and one INSERT: from `requested` on, each the next address after the one before
- * (each checked as allocatePrivateIp checks it), or else the lowest free ones in order.
+ * Takes `count` private addresses of the VSwitch at once (RunInstances Amount=N), in one INSERT: from `requested` on, each the next address after the one before (each checked as
+ * allocatePrivateIp checks it), or else the lowest free ones in order (takeLowestFree).
  */
 export async function allocatePrivateIps(trx: Q, o: { vswitchId: string; instanceIds: string[]; requested?: string }): Promise<string[]> {
   const vsw = await lockedVSwitch(trx, o.vswitchId);
   if (!vsw) throw new EcsError('InvalidVSwitchId.NotFound', `The specified VSwitchId "${o.vswitchId}" does not exist.`);
   const block = parseCidr(vsw.cidr_block);
   if (!block.ok) throw new EcsError('InternalError', `VSwitch ${vsw.id} has a malformed CIDR block.`, 500);
-  const usedRows = await trx.selectFrom('private_ips').select('ip').where('vswitch_id', '=', vsw.id).execute();
-  const used = new Set(usedRows.map((r) => parseIpv4(r.ip)).filter((n): n is number => n !== undefined));
   let ips: number[];
   if (o.requested !== undefined && o.requested !== '') {
+    // Each address checked in turn; the first that fails says why (only the ones asked for are read).
+    const wanted: { text: string; check: ReturnType<typeof checkPrivateIp> }[] = [];
+    for (let next = o.requested; wanted.length < o.instanceIds.length;) {
+      const check = checkPrivateIp(next, block.cidr);
+      wanted.push({ text: next, check });
+      if (!check.ok) break;
+      next = formatIpv4(check.ip + 1);
+    }
+    const used = await takenAmong(trx, vsw.id, wanted.flatMap((w) => (w.check.ok ? [w.check.ip] : [])));
     ips = [];
-    let next = o.requested;
-    for (let i = 0; i < o.instanceIds.length; i++) {
-      const c = checkPrivateIp(next, block.cidr);
+    for (const { text, check: c } of wanted) {
       if (!c.ok) {
-        if (c.reason === 'malformed') throw new EcsError('InvalidPrivateIpAddress.Malformed', `The specified PrivateIpAddress "${next}" is malformed.`);
+        if (c.reason === 'malformed') throw new EcsError('InvalidPrivateIpAddress.Malformed', `The specified PrivateIpAddress "${text}" is malformed.`);
         const why = c.reason === 'outside' ? `is not in the CIDR block ${vsw.cidr_block} of the VSwitch` : `is reserved by the VSwitch ${vsw.cidr_block} (its first and last three addresses)`;
-        throw new EcsError('InvalidPrivateIpAddress', `The specified PrivateIpAddress "${next}" ${why}.`);
+        throw new EcsError('InvalidPrivateIpAddress', `The specified PrivateIpAddress "${text}" ${why}.`);
       }
-      if (used.has(c.ip)) throw new EcsError('InvalidPrivateIpAddress.Duplicated', `The specified PrivateIpAddress "${next}" is already in use.`);
+      if (used.has(c.ip)) throw new EcsError('InvalidPrivateIpAddress.Duplicated', `The specified PrivateIpAddress "${text}" is already in use.`);
       ips.push(c.ip);
-      next = formatIpv4(c.ip + 1);
     }
   } else {
-    ips = lowestFreeN(block.cidr, used, o.instanceIds.length);
+    ips = await takeLowestFree(trx, vsw, block.cidr, o.instanceIds.length);
     if (ips.length < o.instanceIds.length) throw new EcsError('QuotaExceeded.PrivateIpAddress', `Don't have enough private IPs in this switch ${vsw.id}.`, 403);
   }
   const texts = ips.map(formatIpv4);

@@ -170,6 +170,8 @@ export interface VpcTable {
   user_cidrs: ColumnType<string, string | undefined, string>;
   /** AssociateVpcCidrBlock: comma-separated IPv4 blocks, oldest first. */
   secondary_cidr_blocks: ColumnType<string, string | undefined, string>;
+  /** The VPC's IPv6 /56 (EnableIpv6), '' while IPv6 is off. */
+  ipv6_cidr_block: ColumnType<string, string | undefined, string>;
 }
 
 /** A VPC's route tables: today the system one every VPC gets with its vRouter. */
@@ -213,6 +215,19 @@ export interface VSwitchTable {
   is_default: number;
   /** Its own group (MoveResourceGroup VSwitch); '' on insert means "the VPC's group", which readers show. */
   resource_group_id: ColumnType<string, string | undefined, string>;
+  created_at: number;
+  /** The VSwitch's IPv6 /64 inside its VPC's /56, '' while IPv6 is off. */
+  ipv6_cidr_block: ColumnType<string, string | undefined, string>;
+  /** Every usable address below it is taken; null: not known (migration 0040). */
+  private_ips_free_from: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** An ENI's IPv6 addresses (canonical compressed lowercase); `address` is unique. */
+export interface Ipv6AddressTable {
+  address: string;
+  network_interface_id: string;
+  vswitch_id: string;
+  account_id: string;
   created_at: number;
 }
 
@@ -335,6 +350,9 @@ export interface InstanceTable {
   expiry_stopped_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** 0/1: it was running when stopped for expiry, so a renewal starts it again. */
   expiry_restart: ColumnType<number, number | undefined, number>;
+  /** Renewal for configuration downgrade (migration 0039): the type planned ('' none) and when the renewed period starts (null none). */
+  renew_downgrade_type: ColumnType<string, string | undefined, string>;
+  renew_downgrade_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** ForceStop / ForceReboot of the last power action (0/1): the reconciler's next stop pulls the plug, then clears it. */
   force_stop: ColumnType<number, number | undefined, number>;
   /** The instance RAM role (AttachInstanceRamRole, RunInstances RamRoleName), '' for none; its credentials: src/auth/instance-credentials.ts. */
@@ -729,6 +747,18 @@ export interface SystemEventTable {
   next_at: number | null; // the next status change; null once finished
 }
 
+/** A CloudMonitor event ECS itself does not list (src/store/cms-events.ts): a spot interruption notice. Times in ms. */
+export interface CmsEventTable {
+  id: string;
+  account_id: string;
+  region_id: string;
+  resource_id: string; // the instance
+  instance_name: string;
+  name: string; // Instance:PreemptibleInstanceInterruption
+  content: string; // the event's content, JSON
+  event_time: number;
+}
+
 /** A fault rule (OpenECS extension, src/faults/): an API action's injected error or latency, or a failing driver step. */
 export interface FaultRuleTable {
   id: string; // fr-...
@@ -824,7 +854,15 @@ export interface ReleasedDiskTable {
   released_at: number;
 }
 
+/** An account's balance adjustment and arrears (migration 0041, src/store/account-balances.ts). */
+export interface AccountBalanceTable {
+  account_id: string;
+  adjustment: number;
+  overdue_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
 export interface Database {
+  account_balances: AccountBalanceTable;
   billing_usage: BillingUsageTable;
   billing_marks: BillingMarkTable;
   released_disks: ReleasedDiskTable;
@@ -833,6 +871,7 @@ export interface Database {
   audit_events: AuditEventTable;
   fault_rules: FaultRuleTable;
   system_events: SystemEventTable;
+  cms_events: CmsEventTable;
   accounts: AccountTable;
   access_keys: AccessKeyTable;
   ram_users: RamUserTable;
@@ -852,6 +891,7 @@ export interface Database {
   route_tables: RouteTableTable;
   route_entries: RouteEntryTable;
   private_ips: PrivateIpTable;
+  ipv6_addresses: Ipv6AddressTable;
   security_groups: SecurityGroupTable;
   security_group_rules: SecurityGroupRuleTable;
   instances: InstanceTable;

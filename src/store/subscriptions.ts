@@ -26,6 +26,13 @@ export async function dueSubscriptions(db: Q, now: number, stopBefore: number, r
     .orderBy('expires_at').limit(limit).execute();
 }
 
+/** Subscriptions whose renewal for configuration downgrade is due at `now` (the renewed period has started). */
+export async function dueDowngrades(db: Q, now: number, limit = 500): Promise<InstanceRow[]> {
+  return db.selectFrom('instances').selectAll()
+    .where('renew_downgrade_at', 'is not', null).where('renew_downgrade_at', '<=', now).where('deleted_at', 'is', null)
+    .orderBy('renew_downgrade_at').limit(limit).execute();
+}
+
 /** Compare-and-set on what `seen` showed (status, ExpiredTime, the expiry stop); `patch` (with a status change, its transition) written only then. */
 export function casInstance(trx: Q, seen: Seen, patch: Partial<InstanceRow>, now: number): Promise<boolean> {
   return casInstanceRow(trx, seen, ['expires_at', 'expiry_stopped_at'], patch, now);

@@ -27,7 +27,7 @@ describe('parameters OpenECS does not act on', () => {
     ['LaunchTemplateId', { launchTemplateId: 'lt-bp1apo0bbbkuy0rj0000' }, undefined],
     ['DeploymentSetId', { deploymentSetId: 'ds-bp1brhwhoqinyjd60000' }, undefined],
     ['Tenancy', { tenancy: 'host' }, 'default'],
-    ['Ipv6AddressCount', { ipv6AddressCount: 1 }, undefined],
+    ['HpcClusterId', { hpcClusterId: 'hpc-bp1' }, undefined],
   ] as const) {
     it(`RunInstances with ${name} answers UnsupportedParameter 400 naming it and creates nothing`, async () => {
       const before = await instanceCount();

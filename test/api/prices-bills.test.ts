@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Bss, * as $Bss from '@alicloud/bssopenapi20171214';
 import * as $OpenApi from '@alicloud/openapi-core';
-import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
+import { $Ecs, AK, SECRET, startTestServer, type TestServer, expectRefused } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 import { parsePriceTable } from '../../src/domain/billing/price-table.js';
 import { SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
@@ -28,13 +28,6 @@ const essdHour = (gib: number) => gib * TABLE.diskCategories.cloud_essd.gibMonth
 const diskHour = (d: { category?: string; size?: number }) => d.size! * TABLE.diskCategories[d.category!].gibMonth / TABLE.hoursPerUnit.Month;
 /** ecs.g7's system disk when none is asked for. */
 const DEFAULT_SYSTEM = { category: 'cloud_efficiency', size: 40 };
-
-async function refused(fn: () => Promise<unknown>, code: string, status: number, why = '') {
-  let e: any;
-  try { await fn(); } catch (err) { e = err; }
-  if (!e) assert.fail(`expected ${code}, but the call succeeded (${why})`);
-  assert.deepEqual([e.code, e.statusCode ?? e.data?.statusCode], [code, status], `${why} ${e.message}`);
-}
 
 function bssOf(s: TestServer) {
   return new BssClient(new $OpenApi.$OpenApiUtil.Config({ accessKeyId: AK, accessKeySecret: SECRET, endpoint: new URL(s.url).host, protocol: 'http', regionId: R }));
@@ -81,16 +74,16 @@ describe('prices', () => {
   });
 
   it('DescribePrice refusals: the metadata\'s codes, and parameters it does not act on by name', async () => {
-    await refused(() => price({}), 'InvalidInstanceType.Missing', 404);
-    await refused(() => price({ instanceType: 'ecs.nope.large' }), 'InvalidInstanceType.ValueNotSupported', 400);
-    await refused(() => price({ instanceType: 'ecs.g7.large', priceUnit: 'Day' }), 'InvalidPriceUnit.ValueNotSupported', 400);
-    await refused(() => price({ instanceType: 'ecs.g7.large', priceUnit: 'Month', period: 10 }), 'InvalidPeriod', 400);
-    await refused(() => price({ instanceType: 'ecs.g7.large', amount: 1001 }), 'InvalidAmount.Malformed', 403);
-    await refused(() => price({ instanceType: 'ecs.g7.large', systemDisk: { category: 'floppy' } }), 'InvalidSystemDiskCategory.ValueNotSupported', 400);
-    await refused(() => price({ instanceType: 'ecs.g7.large', internetMaxBandwidthOut: 101 }), 'InvalidInternetMaxBandwidthOut.ValueNotSupported', 400);
-    await refused(() => price({ resourceType: 'ddh' }), 'InvalidResourceType.ValueNotSupported', 400);
-    await refused(() => price({ resourceType: 'disk' }), 'InvalidDiskCategory.Missing', 404);
-    await refused(() => price({ instanceType: 'ecs.g7.large', imageId: n.imageId }), 'UnsupportedParameter', 400);
+    await expectRefused(() => price({}), 'InvalidInstanceType.Missing', 404);
+    await expectRefused(() => price({ instanceType: 'ecs.nope.large' }), 'InvalidInstanceType.ValueNotSupported', 400);
+    await expectRefused(() => price({ instanceType: 'ecs.g7.large', priceUnit: 'Day' }), 'InvalidPriceUnit.ValueNotSupported', 400);
+    await expectRefused(() => price({ instanceType: 'ecs.g7.large', priceUnit: 'Month', period: 10 }), 'InvalidPeriod', 400);
+    await expectRefused(() => price({ instanceType: 'ecs.g7.large', amount: 1001 }), 'InvalidAmount.Malformed', 403);
+    await expectRefused(() => price({ instanceType: 'ecs.g7.large', systemDisk: { category: 'floppy' } }), 'InvalidSystemDiskCategory.ValueNotSupported', 400);
+    await expectRefused(() => price({ instanceType: 'ecs.g7.large', internetMaxBandwidthOut: 101 }), 'InvalidInternetMaxBandwidthOut.ValueNotSupported', 400);
+    await expectRefused(() => price({ resourceType: 'ddh' }), 'InvalidResourceType.ValueNotSupported', 400);
+    await expectRefused(() => price({ resourceType: 'disk' }), 'InvalidDiskCategory.Missing', 404);
+    await expectRefused(() => price({ instanceType: 'ecs.g7.large', imageId: n.imageId }), 'UnsupportedParameter', 400);
   });
 
   it('DescribeRenewalPrice and DescribeInstanceModificationPrice of a subscription', async () => {
@@ -106,17 +99,17 @@ describe('prices', () => {
     // The details as the metadata names them (ResourcePriceModel), read raw: the SDK's model calls them DetailInfo.
     const raw: any = await s.pop.request('DescribeRenewalPrice', { RegionId: R, ResourceId: sub, PriceUnit: 'Month', Period: 6 }, { method: 'POST' });
     assert.deepEqual(raw.PriceInfo.Price.DetailInfos.ResourcePriceModel.map((d: { Resource: string }) => d.Resource), ['instanceType', 'systemDisk']);
-    await refused(() => s.ecs.describeRenewalPrice(new $Ecs.DescribeRenewalPriceRequest({ regionId: R, resourceId: payg })), 'ChargeTypeViolation', 403);
-    await refused(() => s.ecs.describeRenewalPrice(new $Ecs.DescribeRenewalPriceRequest({ regionId: R, resourceId: sub, priceUnit: 'Year', period: 4 })), 'InvalidPeriod', 400);
-    await refused(() => s.ecs.describeRenewalPrice(new $Ecs.DescribeRenewalPriceRequest({ regionId: R, resourceId: 'i-nope' })), 'InvalidInstanceId.NotFound', 404);
+    await expectRefused(() => s.ecs.describeRenewalPrice(new $Ecs.DescribeRenewalPriceRequest({ regionId: R, resourceId: payg })), 'ChargeTypeViolation', 403);
+    await expectRefused(() => s.ecs.describeRenewalPrice(new $Ecs.DescribeRenewalPriceRequest({ regionId: R, resourceId: sub, priceUnit: 'Year', period: 4 })), 'InvalidPeriod', 400);
+    await expectRefused(() => s.ecs.describeRenewalPrice(new $Ecs.DescribeRenewalPriceRequest({ regionId: R, resourceId: 'i-nope' })), 'InvalidInstanceId.NotFound', 404);
 
     const modify = (type?: string, id = sub) => s.ecs.describeInstanceModificationPrice(new $Ecs.DescribeInstanceModificationPriceRequest({ regionId: R, instanceId: id, instanceType: type }));
     const m = (await modify('ecs.g7.xlarge')).body!.priceInfo!.price!;
     const expires = Date.parse('2026-12-23T06:00:00Z');
     assert.equal(m.tradePrice, r4((G7_XLARGE_HOUR - G7_LARGE_HOUR) * Math.ceil((expires - s.clock.now()) / H)));
-    await refused(() => modify('ecs.c7.large'), 'InvalidInstanceType.NotSupportUpgrade', 403);
-    await refused(() => modify(undefined), 'MissingParameter.InstanceTypeOrDataDisk', 400);
-    await refused(() => modify('ecs.g7.xlarge', payg), 'ChargeTypeViolation', 403);
+    await expectRefused(() => modify('ecs.c7.large'), 'InvalidInstanceType.NotSupportUpgrade', 403);
+    await expectRefused(() => modify(undefined), 'MissingParameter.InstanceTypeOrDataDisk', 400);
+    await expectRefused(() => modify('ecs.g7.xlarge', payg), 'ChargeTypeViolation', 403);
   });
 
   it('BssOpenApi GetPayAsYouGoPrice and GetSubscriptionPrice of ECS modules', async () => {
@@ -138,7 +131,7 @@ describe('prices', () => {
     assert.equal(sub.originalPrice, r4(year));
     assert.equal(sub.tradePrice, r4(r4(r4(G7_LARGE_HOUR * 8640) * 0.7) + r4(r4(essdHour(40) * 8640) * 0.7)));
     assert.deepEqual(sub.promotionDetails!.promotionDetail!.map((p) => p.promotionId), [589]);
-    const bad = async (r: Record<string, unknown>, code: string) => refused(() => bss.getPayAsYouGoPrice(new $Bss.GetPayAsYouGoPriceRequest({
+    const bad = async (r: Record<string, unknown>, code: string) => expectRefused(() => bss.getPayAsYouGoPrice(new $Bss.GetPayAsYouGoPriceRequest({
       productCode: 'ecs', subscriptionType: 'PayAsYouGo', moduleList: [new $Bss.GetPayAsYouGoPriceRequestModuleList(modules[0])], ...r,
     })), code, 400);
     await bad({ productCode: 'rds' }, 'InvalidParameter');
@@ -156,8 +149,8 @@ describe('an operator\'s price table', () => {
   it('prices from its table; what it does not price answers PriceNotFound', async () => {
     const p = (await s.ecs.describePrice(new $Ecs.DescribePriceRequest({ regionId: R, resourceType: 'instance', instanceType: 'ecs.g7.large' }))).body!.priceInfo!;
     assert.equal(p.price!.detailInfos!.detailInfo!.find((d: { resource?: string }) => d.resource === 'instanceType')!.tradePrice, (2 * 1 + 8 * 0.5) * 2);
-    await refused(() => s.ecs.describePrice(new $Ecs.DescribePriceRequest({ regionId: R, instanceType: 'ecs.c7.large' })), 'PriceNotFound', 400);
-    await refused(() => s.ecs.describePrice(new $Ecs.DescribePriceRequest({ regionId: 'cn-shanghai', instanceType: 'ecs.g7.large' })), 'PriceNotFound', 400);
+    await expectRefused(() => s.ecs.describePrice(new $Ecs.DescribePriceRequest({ regionId: R, instanceType: 'ecs.c7.large' })), 'PriceNotFound', 400);
+    await expectRefused(() => s.ecs.describePrice(new $Ecs.DescribePriceRequest({ regionId: 'cn-shanghai', instanceType: 'ecs.g7.large' })), 'PriceNotFound', 400);
   });
 });
 
@@ -207,7 +200,7 @@ describe('bills', () => {
     // Another month, another product: empty.
     assert.equal((await instanceBill({ billingCycle: '2026-10' })).totalCount, 0);
     assert.equal((await instanceBill({ productCode: 'rds' })).totalCount, 0);
-    await refused(() => instanceBill({ billingCycle: '2026-13' }), 'InvalidParameter', 400);
+    await expectRefused(() => instanceBill({ billingCycle: '2026-13' }), 'InvalidParameter', 400);
   });
 
   it('a subscription is billed once at purchase and again at each renewal (SubscriptionOrder)', async () => {

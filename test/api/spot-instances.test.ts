@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import PopCore from '@alicloud/pop-core';
-import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
+import { $Ecs, AK, SECRET, startTestServer, type TestServer, expectRefused } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 import { GuestSettingsDriver } from '../helpers/guest-settings-driver.js';
 import type { MetadataOptions } from '../../src/domain/instances/metadata-options.js';
@@ -48,13 +48,6 @@ class SpotNoticeDriver extends GuestSettingsDriver {
     const a = answerMetadata(doc, 'GET', '/latest/meta-data/instance/spot/termination-time');
     return { status: a.status, body: String(a.body) };
   }
-}
-
-async function refused(fn: () => Promise<unknown>, code: string, status: number, why = '') {
-  let e: any;
-  try { await fn(); } catch (err) { e = err; }
-  if (!e) assert.fail(`expected ${code}, but the call succeeded (${why})`);
-  assert.deepEqual([e.code, e.statusCode ?? e.data?.statusCode ?? e.entry?.response?.statusCode], [code, status], `${why} ${e.message}`);
 }
 
 describe('spot instances', () => {
@@ -98,12 +91,12 @@ describe('spot instances', () => {
     const next = await s.ecs.describeSpotPriceHistory(new $Ecs.DescribeSpotPriceHistoryRequest({ regionId: R, networkType: 'vpc', instanceType: TYPE, startTime: '2026-11-01T06:00:00Z', endTime: '2026-11-23T06:00:00Z', offset: 1000 }));
     assert.ok(next.body!.spotPrices!.spotPriceType!.length > 0);
     const req = (x: Record<string, unknown>) => () => s.ecs.describeSpotPriceHistory(new $Ecs.DescribeSpotPriceHistoryRequest({ regionId: R, networkType: 'vpc', instanceType: TYPE, ...x }));
-    await refused(req({ networkType: 'classic' }), 'InvalidParams.NetworkType', 400);
-    await refused(req({ instanceType: 'ecs.nope.large' }), 'InvalidInstanceType.ValueNotSupported', 400);
-    await refused(req({ zoneId: 'cn-hangzhou-z' }), 'InvalidZoneId.NotFound', 400);
-    await refused(req({ startTime: '2026-11-23T05:00:00Z', endTime: '2026-11-23T04:00:00Z' }), 'InvalidParams.StartTime', 400);
-    await refused(req({ startTime: '2026-10-01T00:00:00Z', endTime: '2026-11-23T00:00:00Z' }), 'InvalidParams.StartTime', 400, 'more than 30 days');
-    await refused(req({ endTime: 'yesterday' }), 'InvalidParams.EndTime', 400);
+    await expectRefused(req({ networkType: 'classic' }), 'InvalidParams.NetworkType', 400);
+    await expectRefused(req({ instanceType: 'ecs.nope.large' }), 'InvalidInstanceType.ValueNotSupported', 400);
+    await expectRefused(req({ zoneId: 'cn-hangzhou-z' }), 'InvalidZoneId.NotFound', 400);
+    await expectRefused(req({ startTime: '2026-11-23T05:00:00Z', endTime: '2026-11-23T04:00:00Z' }), 'InvalidParams.StartTime', 400);
+    await expectRefused(req({ startTime: '2026-10-01T00:00:00Z', endTime: '2026-11-23T00:00:00Z' }), 'InvalidParams.StartTime', 400, 'more than 30 days');
+    await expectRefused(req({ endTime: 'yesterday' }), 'InvalidParams.EndTime', 400);
   });
 
   it('DescribeSpotAdvice answers the last 30 days\' average discount and interruption rate per zone', async () => {
@@ -117,17 +110,17 @@ describe('spot instances', () => {
     const types = cores.body!.availableSpotZones!.availableSpotZone![0]!.availableSpotResources!.availableSpotResource!;
     assert.ok(types.some((x) => x.instanceType === TYPE));
     assert.deepEqual([...types.map((x) => x.averageSpotDiscount)], [...types.map((x) => x.averageSpotDiscount)].sort((x, y) => x! - y!), 'cheapest first');
-    await refused(() => s.ecs.describeSpotAdvice(new $Ecs.DescribeSpotAdviceRequest({ regionId: R, instanceTypes: [TYPE], cores: 2 })), 'InvalidParam.TypeAndCpuMem.Conflict', 403);
+    await expectRefused(() => s.ecs.describeSpotAdvice(new $Ecs.DescribeSpotAdviceRequest({ regionId: R, instanceTypes: [TYPE], cores: 2 })), 'InvalidParam.TypeAndCpuMem.Conflict', 403);
   });
 
   it('RunInstances refuses spot options the metadata refuses', async () => {
-    await refused(() => run({ spotStrategy: 'SpotWithPriceLimit' }), 'InvalidSpotPriceLimit', 400, 'no limit');
-    await refused(() => run({ spotStrategy: 'SpotWithPriceLimit', spotPriceLimit: Math.round((price() - 0.001) * 1000) / 1000 }), 'InvalidSpotPriceLimit.LowerThanPublicPrice', 400);
-    await refused(() => run({ spotStrategy: 'SpotAsPriceGo', instanceChargeType: 'PrePaid', period: 1, periodUnit: 'Month' }), 'InvalidSpotPrepaid', 400);
-    await refused(() => run({ spotStrategy: 'SpotAsPriceGo', spotInterruptionBehavior: 'Hibernate' }), 'InvalidSpotInterruptionBehavior', 400);
-    await refused(() => run({ spotStrategy: 'SpotAsPriceGo', deletionProtection: true }), 'InvalidChargeType.ValueNotSupported', 403);
-    await refused(() => run({ spotPriceLimit: 0.5 }), 'InvalidSpotPriceLimit', 400, 'a limit without a spot strategy');
-    await refused(() => s.ecs.createInstance(new $Ecs.CreateInstanceRequest({
+    await expectRefused(() => run({ spotStrategy: 'SpotWithPriceLimit' }), 'InvalidSpotPriceLimit', 400, 'no limit');
+    await expectRefused(() => run({ spotStrategy: 'SpotWithPriceLimit', spotPriceLimit: Math.round((price() - 0.001) * 1000) / 1000 }), 'InvalidSpotPriceLimit.LowerThanPublicPrice', 400);
+    await expectRefused(() => run({ spotStrategy: 'SpotAsPriceGo', instanceChargeType: 'PrePaid', period: 1, periodUnit: 'Month' }), 'InvalidSpotPrepaid', 400);
+    await expectRefused(() => run({ spotStrategy: 'SpotAsPriceGo', spotInterruptionBehavior: 'Hibernate' }), 'InvalidSpotInterruptionBehavior', 400);
+    await expectRefused(() => run({ spotStrategy: 'SpotAsPriceGo', deletionProtection: true }), 'InvalidChargeType.ValueNotSupported', 403);
+    await expectRefused(() => run({ spotPriceLimit: 0.5 }), 'InvalidSpotPriceLimit', 400, 'a limit without a spot strategy');
+    await expectRefused(() => s.ecs.createInstance(new $Ecs.CreateInstanceRequest({
       regionId: R, imageId: n.imageId, instanceType: TYPE, vSwitchId: n.vswitchId, securityGroupId: n.securityGroupId, spotStrategy: 'SpotAsPriceGo', spotInterruptionBehavior: 'Stop',
     })), 'InvalidSpotInterruptionBehavior', 400, 'CreateInstance releases only');
   });
@@ -186,8 +179,8 @@ describe('spot instances', () => {
     assert.deepEqual([d.status, d.stoppedMode, d.operationLocks!.lockReason], ['Stopped', 'StopCharging', []]);
     assert.equal(driver.terminationTime(id).status, 404, 'a stopped guest has no notice left');
     assert.ok(price() > limit, 'still the crossing hour');
-    await refused(() => s.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: id })), 'OperationDenied.SpotPriceLowerThanPublicPrice', 403, 'the bid is below the market');
-    await refused(() => s.ecs.startInstances(new $Ecs.StartInstancesRequest({ regionId: R, instanceId: [id] })), 'OperationDenied.SpotPriceLowerThanPublicPrice', 403);
+    await expectRefused(() => s.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: id })), 'OperationDenied.SpotPriceLowerThanPublicPrice', 403, 'the bid is below the market');
+    await expectRefused(() => s.ecs.startInstances(new $Ecs.StartInstancesRequest({ regionId: R, instanceId: [id] })), 'OperationDenied.SpotPriceLowerThanPublicPrice', 403);
     await s.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: id, force: true }));
   });
 
@@ -198,9 +191,9 @@ describe('spot instances', () => {
     await s.advance(3000);
     const attrs = await s.ecs.describeAccountAttributes(new $Ecs.DescribeAccountAttributesRequest({ regionId: R, attributeName: ['used-spot-instance-vcpu-count'] }));
     assert.equal(attrs.body!.accountAttributeItems!.accountAttributeItem![0]!.attributeValues!.valueItem![0]!.value, '4', 'two spot ecs.g7.large, 2 vCPUs each');
-    await refused(() => ext.request('InterruptSpotInstance', { RegionId: R, InstanceId: protectedId }, { method: 'POST' }), 'OperationDenied.SpotProtected', 403);
-    await refused(() => ext.request('InterruptSpotInstance', { RegionId: R, InstanceId: plain }, { method: 'POST' }), 'OperationDenied.NotSpotInstance', 403);
-    await refused(() => ext.request('InterruptSpotInstance', { RegionId: R, InstanceId: 'i-nothere0000000000' }, { method: 'POST' }), 'InvalidInstanceId.NotFound', 404);
+    await expectRefused(() => ext.request('InterruptSpotInstance', { RegionId: R, InstanceId: protectedId }, { method: 'POST' }), 'OperationDenied.SpotProtected', 403);
+    await expectRefused(() => ext.request('InterruptSpotInstance', { RegionId: R, InstanceId: plain }, { method: 'POST' }), 'OperationDenied.NotSpotInstance', 403);
+    await expectRefused(() => ext.request('InterruptSpotInstance', { RegionId: R, InstanceId: 'i-nothere0000000000' }, { method: 'POST' }), 'InvalidInstanceId.NotFound', 404);
     for (let h = 0; h < 24; h++) await s.advance(HOUR_MS);
     assert.deepEqual([(await get(id))!.status, await locks(id)], ['Running', []], 'a day of market moves: never by price');
 
@@ -215,8 +208,8 @@ describe('spot instances', () => {
     await advanceTo(terminationAt);
     await s.advance(3000);
     assert.equal(await get(id), undefined, 'released by the drill');
-    await refused(() => s.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: protectedId, deletionProtection: true })), 'InvalidChargeType.ValueNotSupported', 403);
-    await refused(() => s.ecs.modifyInstanceChargeType(new $Ecs.ModifyInstanceChargeTypeRequest({ regionId: R, instanceIds: JSON.stringify([protectedId]), instanceChargeType: 'PrePaid', period: 1, periodUnit: 'Month' })), 'InvalidSpotStrategy', 400);
+    await expectRefused(() => s.ecs.modifyInstanceAttribute(new $Ecs.ModifyInstanceAttributeRequest({ instanceId: protectedId, deletionProtection: true })), 'InvalidChargeType.ValueNotSupported', 403);
+    await expectRefused(() => s.ecs.modifyInstanceChargeType(new $Ecs.ModifyInstanceChargeTypeRequest({ regionId: R, instanceIds: JSON.stringify([protectedId]), instanceChargeType: 'PrePaid', period: 1, periodUnit: 'Month' })), 'InvalidSpotStrategy', 400);
     for (const x of [protectedId, plain]) await s.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: x, force: true }));
   });
 });

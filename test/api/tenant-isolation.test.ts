@@ -29,13 +29,24 @@ interface Outcome { who: Who; product: Product; action: string; kind: string; pa
 
 const ERROR_KEYS = new Set(['RequestId', 'HostId', 'Code', 'Message', 'Recommend', 'AccessDeniedDetail']);
 
+/**
+ * The value as a whole token: `198.18.0.1` is not in `198.18.0.12` (another account's address from
+ * the same pool), while `i-abc` is in `"i-abc"`, `instance/i-abc` and `i-abc.vpc`.
+ */
+function mentions(text: string, value: string): boolean {
+  for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+    if (!/[0-9A-Za-z]/.test(text[at - 1] ?? '') && !/[0-9A-Za-z]/.test(text[at + value.length] ?? '')) return true;
+  }
+  return false;
+}
+
 /** A's ids and names that an answer must not contain, unless the request itself named them. */
 function leaks(a: World, answer: Answer, params: Params, known: readonly string[] = []): string[] {
   const asked = Object.values(params).join('\n');
   const found: string[] = [];
   for (const [k, v] of Object.entries(a)) {
     if (CONSTANT_KEYS.has(k) || known.includes(k) || !v || asked.includes(v)) continue;
-    if (answer.text.includes(v)) found.push(`${k}=${v}`);
+    if (mentions(answer.text, v)) found.push(`${k}=${v}`);
   }
   if (!asked.includes(`${a.prefix}-`) && answer.text.includes(`${a.prefix}-`) && !found.length) found.push(`a name starting "${a.prefix}-"`);
   return found;

@@ -98,7 +98,8 @@ describe('VPC API: VPCs and VSwitches', () => {
     await refused(() => createVpc({ vpcName: 'http://x' }), 'InvalidVpcName.Malformed', 400);
     await refused(() => createVpc({ vpcName: 'x'.repeat(129) }), 'InvalidVpcName.Malformed', 400);
     await refused(() => createVpc({ description: 'https://d' }), 'InvalidVpcDiscription.Malformed', 400);
-    await refused(() => createVpc({ enableIpv6: true }), 'OperationUnsupported.Ipv6Feature', 400);
+    // IPv6 (test/api/ipv6.test.ts): a block is taken with EnableIpv6=true only.
+    await refused(() => createVpc({ ipv6CidrBlock: '2001:db8::/56' }), 'MissingParam.EnableIpv6', 400);
     await refused(() => vpc.createVpc(new $Vpc.CreateVpcRequest({})), 'MissingParameter', 400);
     const left = (await vpc.describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: R }))).body!;
     assert.equal(left.totalCount, 0);

@@ -5,31 +5,24 @@
  * non-admin account sees the page refused. Screenshots go to test-output/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createAccount } from '../../src/auth/accounts.js';
-import { $Ecs, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
+import { $Ecs, expectEcsError, type TestServer } from '../helpers/server.js';
+import { consoleActions, consoleSuite, skipWithoutChromium } from '../helpers/browser.js';
 
 describe('management console: fault injection (browser)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
+  const ui = consoleSuite();
   let s: TestServer;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
 
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const { shot } = ui;
   const { go, pickOption, signIn } = consoleActions(() => page);
   const rulesTable = () => page.getByTestId('faults-table');
 
   before(async () => {
-    s = await startTestServer();
-    ({ browser, page } = await openBrowser({}, pageErrors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await s?.close();
+    ({ s, page, browser } = ui);
   });
 
   it('creates an API rule that the SDK then meets, with its hits shown', async () => {
@@ -77,7 +70,7 @@ describe('management console: fault injection (browser)', { skip: skipWithoutChr
     const other = await createAccount(s.app.services.db, 'tenant', s.clock.now());
     const context = await browser.newContext();
     const p = await context.newPage();
-    p.on('pageerror', (e) => pageErrors.push(String(e)));
+    p.on('pageerror', (e) => ui.pageErrors.push(String(e)));
     await p.goto(`${s.url}/console/`);
     await p.getByTestId('ak').fill(other.accessKeyId);
     await p.getByTestId('secret').fill(other.accessKeySecret);

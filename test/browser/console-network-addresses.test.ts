@@ -10,26 +10,24 @@
  * the API through the official clients. Screenshots: test-output/screenshots/addresses-*.png.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import * as $Vpc from '@alicloud/vpc20160428';
-import type { Browser, Page } from 'playwright-core';
-import { $Ecs, startTestServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'playwright-core';
+import { $Ecs, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
+import { consoleActions, consoleSuite, skipWithoutChromium } from '../helpers/browser.js';
 
 const R = 'cn-hangzhou';
 
 describe('management console: EIPs, network interfaces and prefix lists (browser)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
+  const ui = consoleSuite();
   let s: TestServer;
   let n: Network;
-  let browser: Browser;
   let page: Page;
   let instanceId = '';
   const made = { allocationId: '', ip: '', eniId: '', prefixListId: '' };
-  const pageErrors: string[] = [];
 
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const { shot } = ui;
   const actions = consoleActions(() => page);
   const { go, signIn } = actions;
   const pickOption = (testId: string, text: string) => actions.pickOptionChecked(testId, text);
@@ -59,17 +57,11 @@ describe('management console: EIPs, network interfaces and prefix lists (browser
     .body!.networkInterfaceSets!.networkInterfaceSet![0];
 
   before(async () => {
-    s = await startTestServer();
+    ({ s, page } = ui);
     n = await createNetwork(s, R);
     instanceId = (await s.ecs.runInstances(runRequest(n, { instanceName: 'addr-vm' }))).body!.instanceIdSets!.instanceIdSet![0]!;
     await s.advance(3000);
-    ({ browser, page } = await openBrowser({}, pageErrors));
     await signIn(s.url);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await s?.close();
   });
 
   it('allocates an EIP, associates it with the instance, changes its bandwidth and unassociates it', async () => {

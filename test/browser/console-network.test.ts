@@ -6,21 +6,18 @@
  * to test-output/screenshots/ (network-*.png) next to console.test.ts's.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import * as $Vpc from '@alicloud/vpc20160428';
-import type { Browser, Page } from 'playwright-core';
-import { $Ecs, startTestServer, type TestServer } from '../helpers/server.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
-
+import type { Page } from 'playwright-core';
+import { $Ecs, type TestServer } from '../helpers/server.js';
+import { consoleActions, consoleSuite, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
 
 describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
+  const ui = consoleSuite();
   let s: TestServer;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
   const made: { vpcId?: string; otherVpcId?: string; vswitchId?: string } = {};
 
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
   /** A screenshot once the success messages and notifications have gone and the tab fade is over. */
   const shot = async (name: string) => {
     await page.locator('.ant-message-notice, .ant-notification-notice').first().waitFor({ state: 'detached', timeout: 8_000 }).catch(() => {});
@@ -47,13 +44,7 @@ describe('management console: VPCs, VSwitches and tags (browser)', { skip: skipW
   };
 
   before(async () => {
-    s = await startTestServer();
-    ({ browser, page } = await openBrowser({}, pageErrors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await s?.close();
+    ({ s, page } = ui);
   });
 
   it('signs in', async () => {

@@ -6,33 +6,25 @@
  * Screenshots go to test-output/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { $Ecs, expectEcsError, startTestServer, type TestServer } from '../helpers/server.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { $Ecs, expectEcsError, type TestServer } from '../helpers/server.js';
+import { consoleActions, consoleSuite, skipWithoutChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'Console-Audit-Pw-42!';
 
 describe('management console: operation log (browser)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
+  const ui = consoleSuite();
   let s: TestServer;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
 
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const { shot } = ui;
   const { go, signIn } = consoleActions(() => page);
   const table = () => page.getByTestId('oplog-table');
   const rows = () => table().locator('tbody tr.ant-table-row');
 
   before(async () => {
-    s = await startTestServer();
-    ({ browser, page } = await openBrowser({}, pageErrors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await s?.close();
+    ({ s, page } = ui);
   });
 
   it('lists calls with their results, filters by event name and opens an event without its password', async () => {

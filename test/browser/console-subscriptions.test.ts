@@ -8,13 +8,13 @@
  * What the page shows is checked against the API through the official clients.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import Bss, * as $Bss from '@alicloud/bssopenapi20171214';
 import * as $OpenApi from '@alicloud/openapi-core';
-import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
+import { $Ecs, AK, SECRET, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
+import { consoleActions, consoleSuite, skipWithoutChromium } from '../helpers/browser.js';
 
 const R = 'cn-hangzhou';
 const DAY = 86_400_000;
@@ -22,15 +22,13 @@ const BssClient: typeof Bss.default = (Bss as any).default ?? Bss;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
 
 describe('management console: subscriptions and events (browser)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
+  const ui = consoleSuite();
   let s: TestServer;
   let n: Network;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
   const ids = { monthly: '', weekly: '', payg: '' };
 
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const { shot } = ui;
   const actions = consoleActions(() => page);
   const { go, signIn, wizardNext: next } = actions;
   /** Picks an option once the dropdown of a previous pick has closed: a closing one can hold the same option text. */
@@ -46,19 +44,13 @@ describe('management console: subscriptions and events (browser)', { skip: skipW
   const refresh = () => page.getByRole('button', { name: 'Refresh' }).click();
 
   before(async () => {
-    s = await startTestServer();
+    ({ s, page } = ui);
     n = await createNetwork(s, R);
     ids.monthly = await run({ instanceChargeType: 'PrePaid', period: 1, periodUnit: 'Month', instanceName: 'monthly' });
     ids.weekly = await run({ instanceChargeType: 'PrePaid', period: 1, periodUnit: 'Week', instanceName: 'weekly' });
     ids.payg = await run({ instanceName: 'payg' });
     await s.advance(3000);
-    ({ browser, page } = await openBrowser({}, pageErrors));
     await signIn(s.url);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await s?.close();
   });
 
   it('shows the charge type and the expiry in the instance list and detail', async () => {

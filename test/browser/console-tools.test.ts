@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import PopCore from '@alicloud/pop-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createNetwork, type Network } from '../helpers/fixtures.js';
-import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
+import { $Ecs, AK, SECRET, type TestServer } from '../helpers/server.js';
+import { consoleActions, consoleSuite, skipWithoutChromium } from '../helpers/browser.js';
 
 const Pop: typeof PopCore = (PopCore as any).default ?? PopCore;
 const R = 'cn-hangzhou';
@@ -28,16 +28,14 @@ function qcow2(): Buffer {
 }
 
 describe('management console: security group tools and image import/export (browser)', { skip: skipWithoutChromium, timeout: 600_000 }, () => {
+  const ui = consoleSuite({ acceptDownloads: true });
   let s: TestServer;
-  let browser: Browser;
   let page: Page;
   let net: Network;
   let net2: Network;
-  const pageErrors: string[] = [];
   const made: { sgId?: string; peerId?: string; cloneId?: string; targetId?: string; imageId?: string } = {};
 
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const { shot } = ui;
   const { go, pickOption, signIn } = consoleActions(() => page);
   const rules = async (id: string, regionId = R) =>
     (await s.ecs.describeSecurityGroupAttribute(new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId, securityGroupId: id }))).body!.permissions!.permission!;
@@ -53,15 +51,9 @@ describe('management console: security group tools and image import/export (brow
   };
 
   before(async () => {
-    s = await startTestServer();
+    ({ s, page } = ui);
     net = await createNetwork(s, R);
     net2 = await createNetwork(s, R2, '172.16.0.0/16');
-    ({ browser, page } = await openBrowser({ acceptDownloads: true }, pageErrors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await s?.close();
   });
 
   it('signs in', async () => {

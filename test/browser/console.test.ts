@@ -6,30 +6,27 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { allHandlers } from '../../src/actions/index.js';
 import { createAccount } from '../../src/auth/accounts.js';
-import { AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
+import { AK, SECRET, type TestServer } from '../helpers/server.js';
+import { consoleActions, consoleSuite, skipWithoutChromium } from '../helpers/browser.js';
 
 const handlers = allHandlers();
 const has = (product: 'ecs' | 'vpc', ...actions: string[]) => actions.every((a) => !!handlers[product][a]);
 const missing = (product: 'ecs' | 'vpc', ...actions: string[]) =>
   `not implemented by the server yet: ${actions.filter((a) => !handlers[product][a]).join(', ')}`;
 
-
 describe('management console (browser)', { skip: skipWithoutChromium, timeout: 600_000 }, () => {
+  const ui = consoleSuite({ acceptDownloads: true });
   let s: TestServer;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
   const made: { vpcId?: string; vswitchId?: string; sgId?: string; instanceId?: string; snapshotId?: string; imageId?: string } = {};
   // Pages already photographed while holding real resources; the last test does not overwrite them with empty lists.
   const shotWithData = new Set<string>();
 
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const { shot } = ui;
   const dataShot = async (name: string) => { await shot(name); shotWithData.add(name); };
   const modalOk = (testId: string) => page.getByTestId(testId).click();
   const { go, pickOption, wizardNext: next } = consoleActions(() => page);
@@ -37,13 +34,7 @@ describe('management console (browser)', { skip: skipWithoutChromium, timeout: 6
     page.getByTestId('status').filter({ hasText: new RegExp(`^${text}$`) }).first().waitFor({ timeout });
 
   before(async () => {
-    s = await startTestServer();
-    ({ browser, page } = await openBrowser({ acceptDownloads: true }, pageErrors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await s?.close();
+    ({ s, page } = ui);
   });
 
   it('serves the console at /console/, with index.html for client routes and hashed assets cached', async () => {

@@ -8,38 +8,31 @@
  * with that AccessKey pair too.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { createNetwork, runRequest } from '../helpers/fixtures.js';
-import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
-import { consoleActions, openBrowser, SHOTS, skipWithoutChromium } from '../helpers/browser.js';
+import { $Ecs, AK, SECRET, type TestServer } from '../helpers/server.js';
+import { consoleActions, consoleSuite, skipWithoutChromium } from '../helpers/browser.js';
 import { ramClient } from '../helpers/ram.js';
 
 const PASSWORD = 'Reader-Passw0rd';
 
 describe('console RAM pages and RAM-user sign-in (browser)', { skip: skipWithoutChromium, timeout: 300_000 }, () => {
+  const ui = consoleSuite();
   let s: TestServer;
-  let browser: Browser;
   let page: Page;
   let instanceId: string;
   /** The AccessKey pair the root made for the user on the RAM Users page. */
   const readerKey = { id: '', secret: '' };
-  const pageErrors: string[] = [];
   const { go, signIn } = consoleActions(() => page);
-  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'script errors in the page'));
+  const { shot } = ui;
 
   before(async () => {
-    s = await startTestServer();
+    ({ s, page } = ui);
     await ramClient(s.url, { accessKeyId: AK, accessKeySecret: SECRET }).call('SetAccountAlias', { AccountAlias: 'example-corp' });
     const n = await createNetwork(s);
     instanceId = (await s.ecs.runInstances(runRequest(n))).body!.instanceIdSets!.instanceIdSet![0]!;
     await s.advance(5000);
-    ({ browser, page } = await openBrowser({}, pageErrors));
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.close();
   });
 
   it('the root creates a RAM user with a console password and AliyunECSReadOnlyAccess, and an AccessKey shown once', async () => {

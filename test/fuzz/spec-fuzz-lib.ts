@@ -519,6 +519,15 @@ export async function call(baseUrl: string, product: Product, action: string, pa
   return JSON.parse(a.text);
 }
 
+/** Settles until `done` (20 rounds at most). */
+async function settleUntil(settle: () => Promise<void>, done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await settle();
+    if (await done()) return;
+  }
+  throw new Error('not settled after 20 rounds');
+}
+
 /**
  * A small world through the public API: VPC, VSwitch, security group, instance, disk, snapshot,
  * image, key pair, network interface. `settle` lets the engine finish what the calls started.
@@ -552,11 +561,13 @@ export async function buildWorld(url: string, settle: () => Promise<void>, tag =
   await step('instance', async () => {
     w.instance = (await call(url, 'ecs', 'RunInstances', { RegionId: R, ImageId: w.image!, InstanceType: w.instanceType!, VSwitchId: w.vswitch!, SecurityGroupId: w.securityGroup! })).InstanceIdSets.InstanceIdSet[0];
   });
-  await settle();
+  // On a loaded machine one settle may not be enough: the snapshot needs the instance Running.
+  await step('instance running', () => settleUntil(settle, async () => (await call(url, 'ecs', 'DescribeInstanceAttribute', { InstanceId: w.instance! })).Status === 'Running'));
   await step('system disk', async () => { w.systemDisk = (await call(url, 'ecs', 'DescribeDisks', { RegionId: R, InstanceId: w.instance! })).Disks.Disk[0].DiskId; });
   await step('disk', async () => { w.disk = (await call(url, 'ecs', 'CreateDisk', { RegionId: R, ZoneId: w.zone!, DiskCategory: 'cloud_essd', Size: '20' })).DiskId; });
   await step('snapshot', async () => { w.snapshot = (await call(url, 'ecs', 'CreateSnapshot', { DiskId: w.systemDisk ?? w.disk! })).SnapshotId; });
-  await settle();
+  await step('snapshot accomplished', () => settleUntil(settle, async () =>
+    (await call(url, 'ecs', 'DescribeSnapshots', { RegionId: R, SnapshotIds: JSON.stringify([w.snapshot!]) })).Snapshots.Snapshot[0]?.Status === 'accomplished'));
   await step('custom image', async () => { w.image = (await call(url, 'ecs', 'CreateImage', { RegionId: R, SnapshotId: w.snapshot!, ImageName: `${tag}-image-${Date.now()}` })).ImageId; });
   await step('key pair', async () => { w.keyPair = (await call(url, 'ecs', 'CreateKeyPair', { RegionId: R, KeyPairName: `${tag}-kp-${Date.now()}` })).KeyPairName; });
   await step('network interface', async () => { w.eni = (await call(url, 'ecs', 'DescribeNetworkInterfaces', { RegionId: R, InstanceId: w.instance! })).NetworkInterfaceSets.NetworkInterfaceSet[0].NetworkInterfaceId; });

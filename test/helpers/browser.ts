@@ -3,9 +3,11 @@
  * flags this kind of machine needs, the console built if stale, and the page helpers every
  * browser test uses.
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { after, afterEach, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AK, SECRET } from './server.js';
+import { AK, SECRET, startTestServer, type TestServer } from './server.js';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildConsole, consoleIsStale } from '../../web/build.mjs';
 
@@ -30,6 +32,36 @@ export async function openBrowser(opts: { acceptDownloads?: boolean } = {}, page
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   return { browser, context, page };
+}
+
+/** What a console suite's hooks set up: its server, browser and page, and the page's script errors so far. */
+export interface ConsoleSuite {
+  s: TestServer;
+  browser: Browser;
+  page: Page;
+  pageErrors: string[];
+  /** A full-page screenshot in SHOTS. */
+  shot(name: string): Promise<Buffer>;
+}
+
+/**
+ * The frame every console suite shares, as hooks of the `describe` that calls it: a test server and
+ * Chromium before the suite's own `before` (which makes its fixtures and signs in), a check after
+ * each test that the page raised no script error, and both closed after the suite.
+ */
+export function consoleSuite(opts: { acceptDownloads?: boolean } = {}): ConsoleSuite {
+  const ui = { pageErrors: [] as string[] } as ConsoleSuite;
+  ui.shot = (name) => ui.page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  before(async () => {
+    ui.s = await startTestServer();
+    ({ browser: ui.browser, page: ui.page } = await openBrowser(opts, ui.pageErrors));
+  });
+  afterEach(() => assert.deepEqual(ui.pageErrors.splice(0), [], 'script errors in the page'));
+  after(async () => {
+    await ui.browser?.close();
+    await ui.s?.close();
+  });
+  return ui;
 }
 
 /**

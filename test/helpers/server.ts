@@ -7,6 +7,7 @@ import Ecs, * as $Ecs from '@alicloud/ecs20140526';
 import Vpc from '@alicloud/vpc20160428';
 import * as $OpenApi from '@alicloud/openapi-core';
 import PopCore from '@alicloud/pop-core';
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../../src/app.js';
 import { Sealer } from '../../src/auth/secrets.js';
@@ -125,6 +126,17 @@ export function makeClients(url: string, c: Credentials) {
     vpc: new VpcClient(new $OpenApi.$OpenApiUtil.Config(base)),
     pop: new PopClient({ ...c, endpoint: url, apiVersion: '2014-05-26' }),
   };
+}
+
+/**
+ * Runs `fn`, expecting a refusal with `code` and HTTP `status`, from any client: the Tea clients
+ * carry the status as statusCode (or data.statusCode), pop-core in its response entry.
+ */
+export async function expectRefused(fn: () => Promise<unknown>, code: string, status: number, why = ''): Promise<void> {
+  let e: any;
+  try { await fn(); } catch (err) { e = err; }
+  if (!e) assert.fail(`expected ${code}, but the call succeeded (${why})`);
+  assert.deepEqual([e.code, e.statusCode ?? e.data?.statusCode ?? e.entry?.response?.statusCode], [code, status], `${why} ${e.message}`);
 }
 
 /** Runs `fn`, expecting it to throw an SDK error; returns { code, statusCode, data }. */

@@ -83,6 +83,7 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss('ParameterInvalid', (a) => ({ regionId: R, autoSnapshotPolicyId: a.asp, diskIds: json(a.disk) })),
       miss('ParameterInvalid', (a, b) => ({ regionId: R, autoSnapshotPolicyId: a.asp, diskIds: json(b.disk) })),
     ],
+    AssignIpv6Addresses: [miss('InvalidEniId.NotFound', (a) => ({ RegionId: R, NetworkInterfaceId: a.eni, Ipv6AddressCount: '1' }))],
     AssignPrivateIpAddresses: [miss('InvalidEniId.NotFound', (a) => ({ RegionId: R, NetworkInterfaceId: a.eni, SecondaryPrivateIpAddressCount: '1' }))],
     AttachClassicLinkVpc: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance, VpcId: a.vpc }))],
     AttachDisk: [
@@ -370,6 +371,10 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss(RG, (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, SecurityGroupId: b.sg, ResourceGroupId: a.rg })),
       miss('InvalidDataDiskSnapshotId.NotFound', (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, SecurityGroupId: b.sg, 'DataDisk.1.SnapshotId': a.snapshot, 'DataDisk.1.Category': 'cloud_essd' })),
       miss(SG, (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, 'SecurityGroupIds.1': b.sg, 'SecurityGroupIds.2': a.sg2 })),
+      // NetworkInterface.N: the secondary ENI's VSwitch and group, or an existing ENI, of another account.
+      miss(ENI, (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, SecurityGroupId: b.sg, 'NetworkInterface.1.NetworkInterfaceId': a.eni })),
+      miss(VSW, (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, SecurityGroupId: b.sg, 'NetworkInterface.1.VSwitchId': a.vswitch })),
+      miss(SG, (a, b) => ({ RegionId: R, InstanceType: 'ecs.g7.large', ImageId: b.systemImage, VSwitchId: b.vswitch, SecurityGroupId: b.sg, 'NetworkInterface.1.SecurityGroupId': a.sg })),
     ],
     StartInstance: [miss(I, (a) => ({ InstanceId: a.stoppedInstance }))],
     StartInstances: [miss(I, (a) => ({ RegionId: R, 'InstanceId.1': a.stoppedInstance }))],
@@ -381,6 +386,7 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
         'Tag.1.Key': 'k', 'Tag.1.Value': 'v',
       }))),
     ],
+    UnassignIpv6Addresses: [miss('InvalidEniId.NotFound', (a) => ({ RegionId: R, NetworkInterfaceId: a.eni, 'Ipv6Address.1': '2001:db8::10' }))],
     UnassignPrivateIpAddresses: [miss('InvalidEniId.NotFound', (a) => ({ RegionId: R, NetworkInterfaceId: a.eni, 'PrivateIpAddress.1': '10.0.0.200' }))],
     UntagResources: [miss('InvalidResourceId.NotFound', (a) => ({ RegionId: R, ResourceType: 'disk', 'ResourceId.1': a.disk, 'TagKey.1': a.tagKey }))],
   },
@@ -571,6 +577,15 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
     ListResources: [miss('EntityNotExists.ResourceGroup', (a) => ({ ResourceGroupId: a.rg })), list((a) => ({ ResourceId: a.instance })), own(() => ({}))],
     UpdateResourceGroup: [miss('EntityNotExists.ResourceGroup', (a) => ({ ResourceGroupId: a.rg, NewDisplayName: 'x' }))],
   },
+  cms: {
+    DescribeSystemEventAttribute: [
+      own(() => ({})),
+      own((a) => ({ SearchKeywords: a.instance })),
+      own(() => ({ Product: 'ECS', Name: 'Instance:PreemptibleInstanceInterruption' })),
+    ],
+    DescribeSystemEventCount: [own(() => ({})), own((a) => ({ SearchKeywords: a.instance }))],
+    DescribeSystemEventHistogram: [own(() => ({})), own((a) => ({ SearchKeywords: a.instance }))],
+  },
   actiontrail: {
     LookupEvents: [
       own(() => ({})),
@@ -594,6 +609,7 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
     DescribeAccounts: [admin()],
     DescribeFaultRules: [admin()],
     InterruptSpotInstance: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance }))],
+    RenewInstanceWithDowngrade: [miss(I, (a) => ({ RegionId: R, InstanceId: a.instance, InstanceType: 'ecs.g7.large', Period: '1' }))],
     ExplainRamAccess: [
       miss(U, (a) => ({ UserName: a.user, AuthAction: 'ecs:DescribeInstances' })),
       miss(RO, (a) => ({ RoleName: a.role, AuthAction: 'ecs:DescribeInstances' })),
@@ -602,6 +618,7 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss(I, (a) => ({ RegionId: R, InstanceId: a.instance, Direction: 'ingress', IpProtocol: 'tcp', Port: '22', PeerAddress: '192.0.2.1' })),
       miss(SG, (a) => ({ RegionId: R, 'SecurityGroupId.1': a.sg, Direction: 'ingress', IpProtocol: 'tcp', Port: '22', PeerAddress: '192.0.2.1' })),
       miss(SG, (a, b) => ({ RegionId: R, InstanceId: b.instance, Direction: 'ingress', IpProtocol: 'tcp', Port: '22', PeerSecurityGroupId: a.sg })),
+      miss(ENI, (a) => ({ RegionId: R, NetworkInterfaceId: a.eni, Direction: 'ingress', IpProtocol: 'tcp', Port: '22', PeerAddress: '192.0.2.1' })),
     ],
     ExportSecurityGroupRules: [miss(SG, (a) => ({ RegionId: R, SecurityGroupId: a.sg }))],
     GetObject: [global((a) => ({ RegionId: R, Bucket: a.bucket, Key: a.objectKey }))],
@@ -613,6 +630,7 @@ export const SWEEP: Record<Product, Record<string, SweepCase[]>> = {
       miss('InvalidSourceSecurityGroupId.NotFound', (a, b) => ({ RegionId: R, SecurityGroupId: b.sg, SourceSecurityGroupId: a.sg })),
     ],
     SetAccountQuota: [admin((a) => ({ AccountId: a.accountId, QuotaName: 'instances', Value: '1' }))],
+    SetAccountBalance: [admin((a) => ({ AccountId: a.accountId, AvailableAmount: '100' }))],
     SignInWithPassword: [miss('SignInFailed.InvalidCredentials', (a) => ({ PrincipalName: `${a.user2}@${a.accountId}.onaliyun.com`, Password: 'Wrong-Passw0rd!' }))],
   },
 };

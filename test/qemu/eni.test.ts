@@ -6,8 +6,9 @@
  * the ENI under its MAC from the metadata service; detached, it leaves the guest, its udhcpc
  * stops and its tap goes; attached while the instance is Stopped, the guest has it, configured,
  * from its next boot. Rules apply per ENI: a port only the ENI's own group opens answers on the ENI's
- * address and not on the primary one, and closes when the ENI's groups change. Skips without
- * QEMU, netns or ssh.
+ * address and not on the primary one, and closes when the ENI's groups change. A secondary private
+ * address (AssignPrivateIpAddresses) is added by the guest from the metadata service and answers
+ * under the ENI's group; unassigned, it is removed and stops answering. Skips without QEMU, netns or ssh.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,19 @@ test('qemu ENI: attach hot-plugs a NIC with the ENI\'s MAC into the running gues
     await until(s, 'port 80 on the ENI\'s address', async () => (await http(eni.privateIpAddress!)) === '200', 30_000);
     t.diagnostic(`port 80 on the ENI's address answers ${Date.now() - t2} ms after the guest configured it`);
     assert.equal(await http(primaryIp), '000', 'the instance\'s own group keeps port 80 closed on the primary address');
+    // A secondary private address of the ENI: the guest adds it from the metadata service (its NIC
+    // watcher), the ENI's group applies to it on the wire; unassigned, the guest drops it.
+    const secondaryIp = '192.168.1.77';
+    const t4 = Date.now();
+    await s.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: eni.networkInterfaceId, privateIpAddress: [secondaryIp] }));
+    await until(s, 'port 80 on the secondary address', async () => (await http(secondaryIp)) === '200', 30_000);
+    t.diagnostic(`AssignPrivateIpAddresses → port 80 answers on ${secondaryIp}: ${Date.now() - t4} ms`);
+    assert.match(await addrOf(ifname), new RegExp(`inet ${secondaryIp.replace(/\./g, '\\.')}/32`));
+    const t5 = Date.now();
+    await s.ecs.unassignPrivateIpAddresses(new $Ecs.UnassignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: eni.networkInterfaceId, privateIpAddress: [secondaryIp] }));
+    await until(s, 'the secondary address to stop answering', async () => (await http(secondaryIp)) === '000', 30_000);
+    t.diagnostic(`UnassignPrivateIpAddresses → ${secondaryIp} silent: ${Date.now() - t5} ms`);
+    assert.doesNotMatch(await addrOf(ifname), new RegExp(`inet ${secondaryIp.replace(/\./g, '\\.')}/`));
     // ModifyNetworkInterfaceAttribute SecurityGroupId.N: the ENI leaves the web group, port 80 closes on its address.
     const t3 = Date.now();
     await s.ecs.modifyNetworkInterfaceAttribute(new $Ecs.ModifyNetworkInterfaceAttributeRequest({ regionId: R, networkInterfaceId: eni.networkInterfaceId, securityGroupId: [n.securityGroupId] }));

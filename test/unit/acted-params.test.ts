@@ -131,7 +131,7 @@ describe('refuseUnacted', () => {
     ['a value other than the default', { Tenancy: 'host' }, 'Tenancy'],
     ['LaunchTemplateId', { LaunchTemplateId: 'lt-1' }, 'LaunchTemplateId'],
     ['DeploymentSetId', { DeploymentSetId: 'ds-1' }, 'DeploymentSetId'],
-    ['Ipv6AddressCount', { Ipv6AddressCount: 1 }, 'Ipv6AddressCount'],
+    ['HpcClusterId', { HpcClusterId: 'hpc-1' }, 'HpcClusterId'],
     ['a data disk field the handler reads, and a default one', { DataDisk: [{ Size: 20, Encrypted: false, DeleteWithInstance: true }] }, undefined],
     ['a data disk field it does not', { DataDisk: [{ Size: 20 }, { Size: 30, KMSKeyId: 'key' }] }, 'DataDisk.2.KMSKeyId'],
     ['a field of a flat object parameter', { SystemDisk: { Encrypted: true } }, 'SystemDisk.Encrypted'],

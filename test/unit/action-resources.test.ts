@@ -39,7 +39,8 @@ describe('action-resources table', () => {
         for (const r of rule.resources) {
           if (r === '*') continue;
           const [type, param] = r.split(':') as [string, string];
-          const names = [param.split('.')[0]!, ...(type.startsWith('$') ? [type.slice(1)] : [])];
+          const bare = type.slice(type.indexOf('/') + 1);
+          const names = [param.split('.')[0]!, ...(bare.startsWith('$') ? [bare.slice(1).split('=')[0]!] : [])];
           for (const n of names) if (n !== '*' && n !== '@self' && !spec.p.some((x) => x.n === n)) wrong.push(`${product}:${action}:${n}`);
         }
       }
@@ -68,6 +69,13 @@ describe('the resources a request touches', () => {
     ['ecs', 'DescribeRegions', {}, ['*']],
     ['ecs', 'TagResources', { ResourceType: 'instance', ResourceId: ['i-1'] }, ['acs:ecs:cn-hangzhou:1234:instance/i-1']],
     ['ecs', 'TagResources', { ResourceType: 'eni', ResourceId: ['eni-1'] }, ['acs:ecs:cn-hangzhou:1234:networkinterface/eni-1']],
+    ['vpc', 'AssociateEipAddress', { AllocationId: 'eip-1', InstanceId: 'i-1' }, ['acs:vpc:cn-hangzhou:1234:eip/eip-1', 'acs:ecs:cn-hangzhou:1234:instance/i-1']],
+    ['vpc', 'AssociateEipAddress', { AllocationId: 'eip-1', InstanceId: 'eni-1', InstanceType: 'NetworkInterface' }, ['acs:vpc:cn-hangzhou:1234:eip/eip-1', 'acs:ecs:cn-hangzhou:1234:networkinterface/eni-1']],
+    ['ecs', 'UnassociateEipAddress', { AllocationId: 'eip-1', InstanceId: 'eni-1', InstanceType: 'NetworkInterface' }, ['acs:vpc:cn-hangzhou:1234:eip/eip-1', 'acs:ecs:cn-hangzhou:1234:networkinterface/eni-1']],
+    ['ecs', 'RunInstances', { ImageId: 'm-1', VSwitchId: 'vsw-1', SecurityGroupId: 'sg-1', NetworkInterface: [{ NetworkInterfaceId: 'eni-1' }] }, [
+      'acs:ecs:cn-hangzhou:1234:instance/*', 'acs:ecs:cn-hangzhou:1234:disk/*', 'acs:ecs:cn-hangzhou:1234:image/m-1',
+      'acs:vpc:cn-hangzhou:1234:vswitch/vsw-1', 'acs:ecs:cn-hangzhou:1234:securitygroup/sg-1', 'acs:ecs:cn-hangzhou:1234:networkinterface/eni-1',
+    ]],
     ['ecs', 'AttachInstanceRamRole', { InstanceIds: '["i-1"]', RamRoleName: 'r' }, ['acs:ecs:cn-hangzhou:1234:instance/i-1']],
     ['ecs', 'ApplyAutoSnapshotPolicy', { autoSnapshotPolicyId: 'sp-1', diskIds: '["d-1"]' }, ['acs:ecs:cn-hangzhou:1234:autosnapshotpolicy/sp-1', 'acs:ecs:cn-hangzhou:1234:disk/d-1']],
     ['ecs', 'CreateVpc', {}, ['acs:vpc:cn-hangzhou:1234:vpc/*']],

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  availableIpCount, checkPrivateIp, checkVpcCidr, checkVSwitchCidr, containsCidr, formatCidr, formatIpv4, lowestFree, overlaps,
+  availableIpCount, checkPrivateIp, checkVpcCidr, checkVSwitchCidr, containsCidr, formatCidr, formatIpv4, lowestFree, lowestFreeN, overlaps,
   parseCidr, parseIpv4, usableRange, type Cidr,
 } from '../../src/domain/cidr.js';
 import { isValidSecurityGroupDescription, isValidSecurityGroupName, isValidVpcDescription, isValidVpcName } from '../../src/domain/network-names.js';
@@ -191,4 +191,22 @@ describe('network quotas', () => {
   for (const [count, limit, ok] of cases) it(`${count} of ${limit} → ${ok ? 'one more fits' : 'full'}`, () => assert.equal(fitsQuota(count, limit), ok));
   const caps: [string, number][] = [['normal', 2000], ['enterprise', 65536], ['other', 2000]];
   for (const [type, cap] of caps) it(`${type} group holds ${cap} private addresses`, () => assert.equal(securityGroupCapacity(type), cap));
+});
+
+describe('lowestFreeN within a window (RunInstances searching up from a VSwitch\'s free mark)', () => {
+  const block = cidr('10.0.0.0/28'); // usable .1 to .12
+  const at = (last: number) => parseIpv4(`10.0.0.${last}`)!;
+  const cases: [string, number[], number, { from: number; to: number } | undefined, number[]][] = [
+    ['no window: from the first usable address', [1, 2], 3, undefined, [3, 4, 5]],
+    ['a window skips what is used inside it', [5, 6], 3, { from: at(4), to: at(9) }, [4, 7, 8]],
+    ['fewer when the window ends', [], 5, { from: at(10), to: at(11) }, [10, 11]],
+    ['a window past the usable range is cut to it', [], 5, { from: at(11), to: at(15) }, [11, 12]],
+    ['a window starting on a reserved address starts at the first usable one', [], 2, { from: at(0), to: at(3) }, [1, 2]],
+    ['a window wholly used gives nothing', [7, 8], 2, { from: at(7), to: at(8) }, []],
+  ];
+  for (const [name, used, n, within, want] of cases) {
+    it(name, () => {
+      assert.deepEqual(lowestFreeN(block, new Set(used.map(at)), n, within).map(formatIpv4), want.map((x) => `10.0.0.${x}`));
+    });
+  }
 });

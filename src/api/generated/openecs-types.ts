@@ -191,6 +191,7 @@ export interface OpenEcsActions {
     request: {
       RegionId?: string;
       InstanceId?: string;
+      NetworkInterfaceId?: string;
       SecurityGroupId?: string[];
       Direction: "ingress" | "egress";
       IpProtocol: string;
@@ -327,6 +328,24 @@ export interface OpenEcsActions {
       ETag?: string;
     };
   };
+  RenewInstanceWithDowngrade: {
+    request: {
+      RegionId: string;
+      InstanceId: string;
+      InstanceType: string;
+      Period: number;
+      PeriodUnit?: string;
+      DryRun?: boolean;
+      ClientToken?: string;
+    };
+    response: {
+      OrderId?: string;
+      InstanceId?: string;
+      InstanceType?: string;
+      EffectiveTime?: string;
+      ExpiredTime?: string;
+    };
+  };
   RestoreSecurityGroupRules: {
     request: {
       RegionId: string;
@@ -381,6 +400,18 @@ export interface OpenEcsActions {
           Permission?: Record<string, unknown>;
         }[];
       };
+    };
+  };
+  SetAccountBalance: {
+    request: {
+      AccountId: string;
+      AvailableAmount: number;
+    };
+    response: {
+      AccountId?: string;
+      AvailableAmount?: string;
+      Currency?: string;
+      InArrears?: boolean;
     };
   };
   SetAccountQuota: {

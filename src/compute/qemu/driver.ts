@@ -289,6 +289,7 @@ export class QemuDriver implements ComputeDriver {
   applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> { return this.hostNetwork.applySecurityPolicy(nics, members); }
   applyEipWire(mappings: EipMapping[]): Promise<void> { return this.hostNetwork.applyEipWire(mappings); }
   applyRouteWire(entries: WireEntry[], vswitches: { vpcId: string; cidr: string }[]): Promise<void> { return this.hostNetwork.applyRouteWire(entries, vswitches); }
+  applyIpv6Wire(vswitches: { vpcId: string; ipv6Cidr: string }[]): Promise<void> { return this.hostNetwork.applyIpv6Wire(vswitches); }
   /** The private IP and the namespace to reach a netns guest from the host (`ip netns exec <netns> …`). */
   async address(instanceId: string): Promise<{ netns?: string; ip?: string; sshPort?: number; httpPort?: number }> {
     const rec = await this.record(instanceId);

@@ -154,11 +154,64 @@ acpid -c /etc/acpi 2>/dev/null
  * AttachNetworkInterface, or present at boot, gets the ENI's address from the namespace's DHCP
  * server; the udhcpc of a NIC that was unplugged is stopped. Builtins only between changes: under
  * TCG every exec costs tens of ms.
+ *
+ * Every other second it also gives each NIC (eth0 included) its secondary private IPv4 addresses
+ * (AssignPrivateIpAddresses), as ECS images configure them from the metadata service: the NIC's
+ * `network/interfaces/macs/<mac>/private-ipv4s` lists its own address first, then the secondary
+ * ones, which are added (/32: the subnet route stays the primary's) and, once unassigned, removed.
+ * What was added is remembered per NIC; the DHCP hook forgets it when it flushes the NIC.
+ *
+ * Likewise its IPv6 addresses (Ipv6AddressCount at launch, AssignIpv6Addresses): the NIC's
+ * `ipv6s` (served where its VSwitch has IPv6) are added as /64s of the VSwitch's block (without
+ * duplicate address detection: the platform hands each address out once) and removed once
+ * unassigned; eth0's default IPv6 route goes via the VSwitch's gateway, the first address of its
+ * `vswitch-ipv6-cidr-block`, while it has addresses. The busybox here has no DHCPv6 client.
  */
 export const NIC_WATCHER = `#!/bin/sh
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 R=/var/run/openecs-nics
-mkdir -p $R
+A=/var/run/openecs-addrs
+rm -rf $A
+mkdir -p $R $A
+MD=
+[ -f /run/openecs/meta ] && . /run/openecs/meta
+[ "$METADATA" = 1 ] && MD=http://100.100.100.200/latest/meta-data/network/interfaces/macs
+# The words of metadata list $2 of NIC $1 in $words (and its MAC in $mac); fails when unanswered.
+md_words() {
+  read -r mac < /sys/class/net/$1/address || return 1
+  list=$(timeout 2 wget -q -O - "$MD/$mac/$2" 2>/dev/null) || return 1
+  IFS='[]", '; set -- $list; unset IFS
+  words=
+  for a in "$@"; do [ -n "$a" ] && words="$words $a"; done
+  return 0
+}
+sync_addrs() {
+  n=$1
+  md_words "$n" private-ipv4s || return
+  set -- $words
+  [ $# -gt 0 ] && shift
+  had=
+  [ -f $A/$n ] && read -r had < $A/$n
+  for a in $had; do case " $* " in *" $a "*) ;; *) ip addr del "$a/32" dev "$n" 2>/dev/null;; esac; done
+  for a in "$@"; do case " $had " in *" $a "*) ;; *) ip addr add "$a/32" dev "$n" 2>/dev/null;; esac; done
+  echo "$*" > $A/$n
+}
+sync_ipv6() {
+  n=$1
+  md_words "$n" ipv6s || return
+  set -- $words
+  had=
+  [ -f $A/$n.6 ] && read -r had < $A/$n.6
+  [ "$*" = "$had" ] && return
+  echo 0 > /proc/sys/net/ipv6/conf/$n/accept_dad
+  for a in $had; do case " $* " in *" $a "*) ;; *) ip -6 addr del "$a/64" dev "$n" 2>/dev/null;; esac; done
+  for a in "$@"; do case " $had " in *" $a "*) ;; *) ip -6 addr add "$a/64" dev "$n" 2>/dev/null;; esac; done
+  if [ "$n" = eth0 ] && [ $# -gt 0 ]; then
+    c=$(timeout 2 wget -q -O - "$MD/$mac/vswitch-ipv6-cidr-block" 2>/dev/null) && ip -6 route replace default via "\${c%/*}" dev eth0 2>/dev/null
+  fi
+  echo "$*" > $A/$n.6
+}
+tick=0
 while :; do
   for d in /sys/class/net/eth*; do
     n=\${d##*/}
@@ -174,8 +227,10 @@ while :; do
     [ -f "$p" ] || continue
     n=\${p##*/}; n=\${n%.pid}
     [ -e /sys/class/net/$n ] && continue
-    read -r pid < "$p"; kill "$pid" 2>/dev/null; rm -f "$p"
+    read -r pid < "$p"; kill "$pid" 2>/dev/null; rm -f "$p" $A/$n $A/$n.6
   done
+  tick=$((tick + 1))
+  [ -n "$MD" ] && [ $((tick % 2)) = 0 ] && for d in /sys/class/net/eth*; do [ -e "$d" ] || continue; sync_addrs "\${d##*/}"; sync_ipv6 "\${d##*/}"; done
   sleep 1
 done
 `;
@@ -186,10 +241,12 @@ done
  */
 export const NIC_DHCP = `#!/bin/sh
 case "$1" in
-  deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
+  deconfig) ip -4 addr flush dev "$interface"; rm -f /var/run/openecs-addrs/"$interface"; ip link set "$interface" up ;;
   bound|renew)
     ip -4 addr show dev "$interface" | grep -q " $ip/" && exit 0
     ip -4 addr flush dev "$interface"
+    # The flush took the secondary addresses too: the NIC watcher adds them again.
+    rm -f /var/run/openecs-addrs/"$interface"
     ip addr add "$ip/\${mask:-$subnet}" dev "$interface" ;;
 esac
 exit 0

@@ -16,8 +16,9 @@ import { macAddress } from '../../domain/instances/mac.js';
 import type { MetadataOptions } from '../../domain/instances/metadata-options.js';
 import { DhcpService } from '../../network/dhcp.js';
 import type { InstanceMetadata } from '../../network/metadata.js';
-import { Netns, netnsUnavailable } from '../../network/netns.js';
-import { METADATA_ADDRESS, renderRuleset } from '../../network/nft-compiler.js';
+import { Netns, netnsUnavailable, tapName } from '../../network/netns.js';
+import { METADATA_ADDRESS, ident, renderRuleset } from '../../network/nft-compiler.js';
+import { applyIpv6Wire, planIpv6Wire, type Ipv6VSwitch } from '../../network/ipv6-wire.js';
 import { applyEipWire, internetBridgeName, type EipMapping } from '../../network/eip-wire.js';
 import { applyRouteWire, planRouteWire, type WireEntry } from '../../network/route-wire.js';
 import type { VmRecord } from './layout.js';
@@ -48,6 +49,10 @@ export class QemuHostNetwork {
   private lastRuleset = '';
   private lastEipWire = '';
   private lastEipWireAt = 0;
+  /** The IPv6 source-check table (a `bridge` table) may exist: a ruleset without it then removes it. */
+  private sourceCheckMaybe = true;
+  /** The last IPv6 gateway apply found no VSwitch with IPv6 (and removed any gateway left): nothing to do until one has. */
+  private ipv6WireIdle = false;
   lastAppliedAt = 0;
   /** How long the last `nft -f` took (diagnostics). */
   lastApplyMs = 0;
@@ -211,11 +216,20 @@ export class QemuHostNetwork {
   async applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> {
     if ((await this.mode()) !== 'netns') return;
     this.bridges ??= new Set((await this.netns.links().catch(() => [])).filter((l) => l.ifalias?.startsWith('openecs-vpc:')).map((l) => l.ifname));
-    const text = renderRuleset({ table: `openecs_${this.owner}`, nics, members, bridges: [...this.bridges], internet: internetBridgeName(this.owner) });
+    const table = `openecs_${this.owner}`;
+    // Each NIC's tap, for the IPv6 source check (an instance's is named after it, an ENI's after the ENI).
+    const tapped = nics.map((n) => ({ ...n, tap: tapName(n.instanceId, this.owner) }));
+    const text = renderRuleset({ table, nics: tapped, members, bridges: [...this.bridges], internet: internetBridgeName(this.owner) });
     // Unchanged text is skipped, but re-applied now and then in case the namespace was recreated.
     if (text === this.lastRuleset && Date.now() - this.lastAppliedAt < 30_000) return;
     const t0 = Date.now();
+    const sourceCheck = text.includes(`\ntable bridge ${ident(table)} {`);
     await this.netns.applyNft(text);
+    // The last IPv6 address is gone (or a previous server left the table): remove the source check.
+    if (!sourceCheck && this.sourceCheckMaybe) {
+      await this.netns.exec('nft', ['delete', 'table', 'bridge', ident(table)]).catch((e) => { if (!/No such file or directory/.test(String(e))) throw e; });
+    }
+    this.sourceCheckMaybe = sourceCheck;
     this.lastRuleset = text;
     this.lastAppliedAt = Date.now();
     this.lastApplyMs = this.lastAppliedAt - t0;
@@ -230,6 +244,22 @@ export class QemuHostNetwork {
     await applyEipWire(this.netns, this.owner, mappings, this.env.OPENECS_INTERNET_GATEWAY || undefined);
     this.lastEipWire = key;
     this.lastEipWireAt = Date.now();
+  }
+
+  /**
+   * The VSwitches' IPv6 gateways on the VPC bridges that exist (netns mode). Skipped while no
+   * VSwitch has IPv6 and none had at the last apply (the first apply after a start always runs,
+   * to remove what a previous server left).
+   */
+  async applyIpv6Wire(vswitches: Ipv6VSwitch[]): Promise<void> {
+    if ((await this.mode()) !== 'netns') return;
+    const any = vswitches.some((v) => v.ipv6Cidr);
+    if (!any && this.ipv6WireIdle) return;
+    if (!(await this.netns.exists())) return;
+    const bridges = await this.netns.vpcBridges();
+    const changed = await applyIpv6Wire(this.netns, planIpv6Wire(vswitches, new Map(bridges.map((b) => [b.vpcId, b.ifname]))));
+    if (changed.added.length || changed.removed.length) this.log('IPv6 gateways on the VPC bridges', changed);
+    this.ipv6WireIdle = !any;
   }
 
   /**

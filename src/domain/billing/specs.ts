@@ -32,3 +32,13 @@ export function subscriptionSpec(row: InstanceFacts, disks: DiskFacts[]): PriceS
       ? { bandwidth: { chargeType: row.internet_charge_type, mbps: row.internet_max_bandwidth_out } } : {}),
   };
 }
+
+/**
+ * The instance as a subscription period starting at `start` is billed: from the start of a planned
+ * renewal for configuration downgrade on, at the planned type (vCPUs and memory from the catalog).
+ */
+export function billedInstance<T extends InstanceFacts & { renew_downgrade_type: string; renew_downgrade_at: number | null }>(row: T, start: number): T {
+  if (row.renew_downgrade_at === null || start < row.renew_downgrade_at) return row;
+  const planned = findInstanceType(row.renew_downgrade_type);
+  return planned ? { ...row, instance_type: planned.id, cpu: planned.cpu, memory: Math.round(planned.memoryGiB * 1024) } : row;
+}

@@ -29,3 +29,19 @@ export function specChange(from: Shape, to: Shape, operatorType: string | undefi
   }
   return { ok: true, direction };
 }
+
+/**
+ * Renewal for configuration downgrade (the console's renewal order with a lower configuration):
+ * the type must be a downgrade of the current one (RenewInstance's DependencyViolation.InstanceType
+ * otherwise); it takes effect when the renewed period starts, so the instance may be running.
+ */
+export function renewDowngradeChange(from: Shape, to: Shape): { ok: true } | { ok: false; code: string; message: string } {
+  const direction = specDirection(from, to);
+  if (direction === 'downgrade') return { ok: true };
+  return {
+    ok: false, code: 'DependencyViolation.InstanceType',
+    message: direction === 'same'
+      ? 'Current instancetype cannot be changed to the specified one: it has the vCPUs and memory the instance $ID already has.'
+      : 'Current instancetype cannot be changed to the specified one: a renewal downgrades (fewer vCPUs or less memory); upgrade with ModifyPrepayInstanceSpec.',
+  };
+}

@@ -4,6 +4,7 @@ import { GIVE_UPS } from '../give-up.js';
 import { releaseDueInstances } from './auto-release.js';
 import { advanceSystemEvents, pruneSystemEvents } from '../system-events.js';
 import { runSubscriptionLifecycle } from './subscriptions.js';
+import { runArrears } from '../arrears.js';
 import { reconcileInstance } from './instance.js';
 import { reconcileDisk } from './disk.js';
 import { NETWORK_INTERFACE, reconcileNetworkInterface } from './network-interface.js';
@@ -20,6 +21,7 @@ export function registerReconcilers(engine: Engine): void {
   engine.register('instance', reconcileInstance);
   engine.addTimer(releaseDueInstances);
   engine.addTimer(runSubscriptionLifecycle);
+  engine.addTimer(runArrears);
   engine.register('disk', reconcileDisk);
   engine.register(NETWORK_INTERFACE, reconcileNetworkInterface);
   engine.register(DISK_CONTENT, reconcileDiskContent);

@@ -11,6 +11,7 @@
  */
 import { settledEniStatus } from '../../domain/network-interfaces.js';
 import { deleteInterfaceRow, getInterfaceForEngine, interfacesOfInstance, setInterfaceStatus, type NetworkInterfaceRow } from '../../store/network-interfaces.js';
+import { getInstanceForEngine } from '../../store/instances.js';
 import type { Db } from '../../store/db.js';
 import type { GuestNic } from '../../compute/driver.js';
 import type { EngineEnv, OperationRow, ReconcileResult } from '../engine.js';
@@ -31,6 +32,8 @@ export async function reconcileNetworkInterface(op: OperationRow, env: EngineEnv
     return { done: true };
   }
   if (to === 'InUse') {
+    // An ENI attached by RunInstances waits for its instance to exist on the driver (it boots with it then).
+    if ((await getInstanceForEngine(db, eni.instance_id))?.status === 'Pending') return { retryAt: clock.now() + DETACH_POLL_MS };
     try {
       if (!driver.attachNic) throw new Error(`the ${driver.name} driver cannot attach network interfaces`);
       await driver.attachNic(eni.instance_id, await guestNic(db, eni));
