@@ -4,6 +4,7 @@
  */
 import type { MetadataOptions } from '../domain/instances/metadata-options.js';
 import type { EipMapping } from '../network/eip-wire.js';
+import type { TrafficCounter } from '../domain/billing/traffic.js';
 import type { WireEntry } from '../network/route-wire.js';
 
 export type PowerState = 'running' | 'stopped' | 'absent';
@@ -169,6 +170,12 @@ export interface ComputeDriver {
   applySecurityPolicy?(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void>;
   /** Puts the associated EIPs on the wire (qemu with netns, src/network/eip-wire.ts): 1:1 NAT and each one's bandwidth. */
   applyEipWire?(mappings: EipMapping[]): Promise<void>;
+  /**
+   * Outbound bytes per public address on the wire (qemu with netns: the tally of the EIP wire's
+   * per-address classes, src/network/eip-traffic.ts), read-only; the meter bills PayByTraffic
+   * addresses by their delta. Absent (sim): no traffic is metered.
+   */
+  publicTrafficCounters?(): Promise<TrafficCounter[]>;
   /** Puts the VPCs' custom route entries on the wire (qemu with netns, src/network/route-wire.ts): each with its next hop's address. */
   applyRouteWire?(entries: WireEntry[], vswitches: { vpcId: string; cidr: string }[]): Promise<void>;
   /** Gives the VPC bridges their VSwitches' IPv6 gateways (qemu with netns, src/network/ipv6-wire.ts); every VSwitch, `ipv6Cidr` '' without IPv6. */

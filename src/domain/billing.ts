@@ -13,6 +13,14 @@ export const RENEW_STATUSES: readonly RenewStatus[] = ['AutoRenewal', 'ManualRen
 /** The product code (and product type) BssOpenApi lists ECS instances under. */
 export const ECS_PRODUCT_CODE = 'ecs';
 
+/** The product code BssOpenApi bills Elastic IP addresses under. */
+export const EIP_PRODUCT_CODE = 'eip';
+
+/** The product a billed resource belongs to: an EIP (`eip-…`) is its own product, the rest is ECS. */
+export function productOf(resourceId: string): string {
+  return resourceId.startsWith('eip-') ? EIP_PRODUCT_CODE : ECS_PRODUCT_CODE;
+}
+
 /** PrePaid → Subscription, PostPaid → PayAsYouGo. */
 export function subscriptionTypeOf(instanceChargeType: string): SubscriptionType {
   return instanceChargeType === 'PrePaid' ? 'Subscription' : 'PayAsYouGo';

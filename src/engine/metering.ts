@@ -2,27 +2,33 @@
  * The meter: a timer that settles charges up to the service clock, looking at most once a minute
  * of service time (a test's clock jump settles at once). Pay-as-you-go instances are charged for
  * the hours their status history (transitions) says they ran (src/domain/billing/metering.ts),
- * pay-as-you-go disks for every hour they exist; a subscription is charged once per purchase or
- * renewal, when its expiry moves past what was charged.
+ * pay-as-you-go disks for every hour they exist, EIPs with fixed bandwidth (PayByBandwidth) for
+ * every hour they are allocated; a subscription is charged once per purchase or renewal, when
+ * its expiry moves past what was charged. Outbound traffic of PayByTraffic addresses (an
+ * instance's NAT public address, an EIP) is billed per GB at each clock hour: the delta of the
+ * driver's per-address byte counters since what was billed (src/domain/billing/traffic.ts,
+ * src/store/traffic-baselines.ts); no traffic, no write.
  *
  * Billing is hourly, as ECS bills pay-as-you-go: at each clock hour every resource is settled up
  * to the clock; between hours only what changed is — an instance with a status change since its
  * mark (so a window never holds two stops of different modes), a subscription bought or renewed,
- * an instance back to pay-as-you-go, a deleted disk (src/store/released-disks.ts). An idle fleet
- * costs three reads a minute and writes nothing, so the read caches keyed on the store version
+ * an instance back to pay-as-you-go, a deleted disk (src/store/released-disks.ts), a released EIP
+ * (`released_eips`, src/store/eips.ts). An idle fleet costs four reads a minute and writes nothing, so the read caches keyed on the store version
  * stay warm. Each resource's progress is a `billing_marks` row moved compare-and-set in
  * the batched transaction that writes its usage (src/store/billing-settlements.ts), so a charge is
  * written once even if two meters ran. Charges are at the spec the resource has when settled.
  */
 import type { ExpressionBuilder, Nullable, Selectable } from 'kysely';
 import type { PriceTable } from '../domain/billing/price-table.js';
-import { diskHourPrice, instanceHourPrice, bandwidthHourPrice, PriceNotFound, quote } from '../domain/billing/pricing.js';
+import { diskHourPrice, instanceHourPrice, bandwidthHourPrice, PriceNotFound, quote, trafficGBPrice } from '../domain/billing/pricing.js';
+import { BYTES_PER_GB, unbilledBytes, type TrafficCounter } from '../domain/billing/traffic.js';
+import { trafficBaselines, writeTrafficCharges, type TrafficCharge } from '../store/traffic-baselines.js';
 import { billedInstance, diskSpecOf, instanceSpecOf, subscriptionSpec } from '../domain/billing/specs.js';
 import { boughtPeriod, chargedMs, dayOf, hourStart, splitByDay, type StatusChange } from '../domain/billing/metering.js';
 import { addPeriod } from '../domain/instances/subscription.js';
 import type { Db } from '../store/db.js';
 import { writeSettlements, type Mark, type PayAsYouGoUse, type Settlement } from '../store/billing-settlements.js';
-import type { BillingMarkTable, Database, DiskTable, InstanceTable } from '../store/schema.js';
+import type { BillingMarkTable, Database, DiskTable, EipTable, InstanceTable } from '../store/schema.js';
 import type { InstanceRow } from '../store/instances.js';
 import type { EngineEnv, Timer } from './engine.js';
 import { balancesOf, markOverdue } from '../store/account-balances.js';
@@ -33,8 +39,8 @@ const HOUR_MS = 3_600_000;
 const SETTLE_RELEASED_MS = 7 * 24 * HOUR_MS;
 export const METER_INTERVAL_MS = 60_000;
 
-/** The ECS billing items of QueryInstanceBill (IsBillingItem=true). */
-export type BillingItem = 'InstanceType' | 'SystemDisk' | 'DataDisk' | 'InternetMaxBandwidthOut';
+/** The billing items of QueryInstanceBill (IsBillingItem=true): ECS's, and an EIP's Bandwidth; Traffic is either's PayByTraffic GB. */
+export type BillingItem = 'InstanceType' | 'SystemDisk' | 'DataDisk' | 'InternetMaxBandwidthOut' | 'Bandwidth' | 'Traffic';
 
 type Log = (msg: string, data?: Record<string, unknown>) => void;
 /** Conditions on an instance (`i`) beside its mark (`m`, left joined). */
@@ -50,15 +56,19 @@ export function meterTimer(prices: PriceTable, intervalMs = METER_INTERVAL_MS): 
     const now = env.clock.now();
     if (last !== undefined && now - last < intervalMs && now >= last) return;
     last = now;
-    await settleUsage(env.db, prices, now, (msg, data) => env.log(msg, data), memory);
+    const driver = env.driver;
+    const traffic = driver.publicTrafficCounters ? () => driver.publicTrafficCounters!() : undefined;
+    await settleUsage(env.db, prices, now, (msg, data) => env.log(msg, data), memory, traffic);
   };
 }
 
 const markOf = (r: { marked: string | null; metered_until: number | null; subscribed_until: number | null }): Mark | undefined =>
   r.marked === null ? undefined : { until: Number(r.metered_until), subscribed: r.subscribed_until === null ? null : Number(r.subscribed_until) };
 
-/** Settles what is due at `now`: everything at a new clock hour, what changed in between. */
-export async function settleUsage(db: Db, prices: PriceTable, now: number, log: Log, memory: MeterMemory = {}): Promise<void> {
+/** Settles what is due at `now`: everything at a new clock hour (with `traffic`, the driver's counters), what changed in between. */
+export async function settleUsage(
+  db: Db, prices: PriceTable, now: number, log: Log, memory: MeterMemory = {}, traffic?: () => Promise<TrafficCounter[]>,
+): Promise<void> {
   const hour = hourStart(now);
   // A new clock hour (or a meter's first pass) looks at everything; between hours, indexed reads of what changed.
   const full = memory.lastPass === undefined || hourStart(memory.lastPass) < hour;
@@ -94,8 +104,20 @@ export async function settleUsage(db: Db, prices: PriceTable, now: number, log: 
     const mark = markOf(d);
     add(d.disk_id, () => settleDisk(prices, { ...d, id: d.disk_id }, mark, mark?.until ?? Number(d.created_at), Number(d.released_at), null));
   }
+  for (const e of full ? await dueEips(db, hour) : []) {
+    const mark = markOf(e);
+    add(e.id, () => settleEip(prices, e, mark, mark?.until ?? Number(e.created_at), now, { until: now, subscribed: null }));
+  }
+  for (const e of await db.selectFrom('released_eips as r').leftJoin('billing_marks as m', 'm.resource_id', 'r.eip_id')
+    .selectAll('r').select(['m.resource_id as marked', 'm.metered_until', 'm.subscribed_until']).execute()) {
+    const mark = markOf(e);
+    add(e.eip_id, () => settleEip(prices, { ...e, id: e.eip_id }, mark, mark?.until ?? Number(e.created_at), Number(e.released_at), null));
+  }
   await writeSettlements(db, settlements);
-  await markArrears(db, prices, settlements, now);
+  const charges = full && traffic ? await trafficCharges(db, prices, await traffic(), hour, now, log) : [];
+  await writeTrafficCharges(db, charges);
+  const billed = [...settlements, { payAsYouGo: charges.flatMap((c) => (c.use ? [c.use] : [])) }];
+  await markArrears(db, prices, billed, now);
   memory.lastPass = now;
 }
 
@@ -104,7 +126,7 @@ export async function settleUsage(db: Db, prices: PriceTable, now: number, log: 
  * (src/engine/arrears.ts stops its pay-as-you-go instances). Read only after usage was written, so
  * an idle fleet still writes nothing.
  */
-async function markArrears(db: Db, prices: PriceTable, settlements: Settlement[], now: number): Promise<void> {
+async function markArrears(db: Db, prices: PriceTable, settlements: Pick<Settlement, 'payAsYouGo'>[], now: number): Promise<void> {
   const payers = [...new Set(settlements.flatMap((s) => s.payAsYouGo.map((u) => u.account_id)))];
   if (!payers.length) return;
   const overdue = [...(await balancesOf(db, payers, prices.accountCredit)).entries()]
@@ -152,6 +174,56 @@ async function dueDisks(db: Db, hour: number) {
     .selectAll('d').select(['m.resource_id as marked', 'm.metered_until', 'm.subscribed_until'])
     .where('d.charge_type', '=', 'PostPaid').where((eb) => eb.or([eb('m.metered_until', 'is', null), eb('m.metered_until', '<', hour)]))
     .execute();
+}
+
+/** Pay-as-you-go EIPs with fixed bandwidth behind the current clock hour (a released one settles from `released_eips`). */
+async function dueEips(db: Db, hour: number) {
+  return db.selectFrom('eips as e').leftJoin('billing_marks as m', 'm.resource_id', 'e.id')
+    .selectAll('e').select(['m.resource_id as marked', 'm.metered_until', 'm.subscribed_until'])
+    .where('e.charge_type', '=', 'PostPaid').where('e.internet_charge_type', '=', 'PayByBandwidth')
+    .where((eb) => eb.or([eb('m.metered_until', 'is', null), eb('m.metered_until', '<', hour)]))
+    .execute();
+}
+
+/**
+ * The traffic each counted address sent since it was last billed (the counters' delta past their
+ * baselines), charged to the PayByTraffic EIP or instance holding the address; an address no such
+ * resource holds only moves its baseline. Counters with no new bytes are left alone (no write).
+ */
+async function trafficCharges(db: Db, prices: PriceTable, counters: TrafficCounter[], hour: number, now: number, log: Log): Promise<TrafficCharge[]> {
+  if (!counters.length) return [];
+  const baselines = await trafficBaselines(db, counters.map((c) => c.address));
+  const due = counters.map((c) => ({ c, bytes: unbilledBytes(baselines.get(c.address), c) })).filter((x) => x.bytes > 0);
+  if (!due.length) return [];
+  const addresses = due.map((x) => x.c.address);
+  type Holder = { id: string; account_id: string; region_id: string; zone_id: string; internet_charge_type: string };
+  const holders = new Map<string, Holder>();
+  for (const e of await db.selectFrom('eips').select(['id', 'ip_address', 'account_id', 'region_id', 'internet_charge_type'])
+    .where('ip_address', 'in', addresses).execute()) holders.set(e.ip_address, { ...e, zone_id: '' });
+  for (const i of await db.selectFrom('instances').select(['id', 'public_ip', 'account_id', 'region_id', 'zone_id', 'internet_charge_type'])
+    .where('public_ip', 'in', addresses).where('deleted_at', 'is', null).execute()) holders.set(i.public_ip, i);
+  const start = Math.min(hour - HOUR_MS, now);
+  const charges: TrafficCharge[] = [];
+  for (const { c, bytes } of due) {
+    const h = holders.get(c.address);
+    const charge: TrafficCharge = { address: c.address, seen: baselines.get(c.address), next: { epoch: c.epoch, bytes: c.bytes } };
+    if (h?.internet_charge_type === 'PayByTraffic') {
+      let perGB: number;
+      try {
+        perGB = trafficGBPrice(prices, h.region_id);
+      } catch (e) {
+        // Unpriced region: the bytes stay unbilled (the baseline does not move) until the table has it.
+        if (e instanceof PriceNotFound) { log('metering: no price', { resourceId: h.id, error: e.message }); continue; }
+        throw e;
+      }
+      charge.use = {
+        account_id: h.account_id, region_id: h.region_id, zone_id: h.zone_id, resource_id: h.id, billing_item: 'Traffic' satisfies BillingItem,
+        spec: 'PayByTraffic', day: dayOf(start), start_at: start, end_at: now, hours: bytes / BYTES_PER_GB, hourly: perGB, unit: 'GB',
+      };
+    }
+    charges.push(charge);
+  }
+  return charges;
 }
 
 /** The status history of these instances before `now`, oldest first, in one read per chunk. */
@@ -230,6 +302,19 @@ function settleInstance(
     next.subscribed = expires;
   }
   return { resourceId: row.id, seen: mark, next, payAsYouGo, orders };
+}
+
+type EipFacts = Pick<Selectable<EipTable>, 'id' | 'account_id' | 'region_id' | 'bandwidth' | 'internet_charge_type'>;
+
+/** A pay-as-you-go EIP's hours of fixed bandwidth from `from` to `to` (PayByTraffic: none, billed per GB); `next` null: a released EIP, whose mark goes. */
+function settleEip(prices: PriceTable, e: EipFacts, seen: Mark | undefined, from: number, to: number, next: Mark | null): Settlement | undefined {
+  if (to <= from && next !== null) return undefined;
+  const hourly = bandwidthHourPrice(prices, e.region_id, e.internet_charge_type, e.bandwidth);
+  const payAsYouGo = hourly <= 0 ? [] : splitByDay(from, to).map(([a, b]): PayAsYouGoUse => ({
+    account_id: e.account_id, region_id: e.region_id, zone_id: '', resource_id: e.id, billing_item: 'Bandwidth' satisfies BillingItem,
+    spec: `${e.bandwidth}Mbps`, day: dayOf(a), start_at: a, end_at: b, hours: (b - a) / HOUR_MS, hourly,
+  }));
+  return { resourceId: e.id, seen, next, payAsYouGo, orders: [] };
 }
 
 type DiskFacts = Pick<Selectable<DiskTable>, 'id' | 'account_id' | 'region_id' | 'zone_id' | 'type' | 'category' | 'size' | 'performance_level'>;

@@ -14,11 +14,14 @@
  * address has no internet, and no private address is reachable from there.
  *
  * Pure renderers (`renderEipNat`, `eipShaping`) and one apply (`applyEipWire`), idempotent: the
- * table is replaced whole, the addresses and the qdisc are set to what the mappings say.
+ * table is replaced whole, the addresses and the qdisc are set to what the mappings say. Each
+ * address's class also counts the bytes that left through it (`eipClassBytes`): rebuilding the
+ * qdisc restarts the counts, so an apply given a tally (src/network/eip-traffic.ts) folds them in first.
  */
 import { createHash } from 'node:crypto';
 import type { Netns } from './netns.js';
 import { ident } from './nft-compiler.js';
+import type { EipTrafficTally } from './eip-traffic.js';
 
 export interface EipMapping {
   eip: string;
@@ -77,8 +80,7 @@ export function renderEipNat(input: { table: string; internet: string; mappings:
  */
 export function eipShaping(dev: string, mappings: readonly EipMapping[]): string[][] {
   const cmds: string[][] = [['qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', 'ffff']];
-  usable(mappings).forEach((m, i) => {
-    const classid = `1:${(i + 16).toString(16)}`;
+  eipClasses(mappings).forEach(({ mapping: m, classid }) => {
     const rate = `${Math.max(1, Math.trunc(m.bandwidth))}mbit`;
     cmds.push(
       ['class', 'add', 'dev', dev, 'parent', '1:', 'classid', classid, 'htb', 'rate', rate, 'ceil', rate],
@@ -88,12 +90,38 @@ export function eipShaping(dev: string, mappings: readonly EipMapping[]): string
   return cmds;
 }
 
+/** Each usable mapping's HTB class id on the internet bridge. */
+function eipClasses(mappings: readonly EipMapping[]): { mapping: EipMapping; classid: string }[] {
+  return usable(mappings).map((mapping, i) => ({ mapping, classid: `1:${(i + 16).toString(16)}` }));
+}
+
+/** Bytes sent per class id, from `tc -s class show` (iproute2 prints no JSON for HTB classes): `class htb 1:10 …` then ` Sent N bytes …`. */
+export function parseClassBytes(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let classid: string | undefined;
+  for (const line of text.split('\n')) {
+    const head = /^class \S+ (\S+)/.exec(line);
+    if (head) { classid = head[1]; continue; }
+    const sent = /^\s*Sent (\d+) bytes/.exec(line);
+    if (sent && classid) { out.set(classid, Number(sent[1])); classid = undefined; }
+  }
+  return out;
+}
+
+/** The bytes each mapped EIP's class has sent since the classes were built for these `mappings` (the ones last applied). */
+export async function eipClassBytes(ns: Netns, dev: string, mappings: readonly EipMapping[]): Promise<Map<string, number>> {
+  const classes = eipClasses(mappings);
+  if (!classes.length) return new Map();
+  const sent = parseClassBytes((await ns.exec('tc', ['-s', 'class', 'show', 'dev', dev])).stdout);
+  return new Map(classes.map(({ mapping, classid }) => [mapping.eip, sent.get(classid) ?? 0]));
+}
+
 /**
  * Brings the namespace's internet side in step with `mappings`: the bridge (created once, up),
  * the EIPs as its /32 addresses (others removed; `gateway`, a prefixed address, kept), the NAT
  * table and the shaping.
  */
-export async function applyEipWire(ns: Netns, owner: string, mappings: readonly EipMapping[], gateway?: string): Promise<string> {
+export async function applyEipWire(ns: Netns, owner: string, mappings: readonly EipMapping[], gateway?: string, tally?: EipTrafficTally): Promise<string> {
   const br = internetBridgeName(owner);
   const maps = usable(mappings);
   // A server that never had an EIP on the wire (and no gateway to set) leaves the namespace as it is.
@@ -112,7 +140,10 @@ export async function applyEipWire(ns: Netns, owner: string, mappings: readonly 
   for (const a of held) if (!wanted.has(a)) await ns.ip(['addr', 'del', a, 'dev', br]);
   for (const a of wanted) if (!held.includes(a)) await ns.ip(['addr', 'add', a, 'dev', br]);
   await ns.applyNft(renderEipNat({ table: `openecs_eip_${owner}`, internet: br, mappings: maps }));
-  await ns.exec('tc', ['qdisc', 'del', 'dev', br, 'root']).catch(() => { /* none yet */ });
-  if (maps.length) for (const args of eipShaping(br, maps)) await ns.exec('tc', args);
+  const shape = async () => {
+    await ns.exec('tc', ['qdisc', 'del', 'dev', br, 'root']).catch(() => { /* none yet */ });
+    if (maps.length) for (const args of eipShaping(br, maps)) await ns.exec('tc', args);
+  };
+  await (tally ? tally.reshape(ns, br, maps, shape) : shape());
   return br;
 }

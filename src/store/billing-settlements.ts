@@ -3,7 +3,7 @@
  * boundary every resource of the fleet — is a few transactions of many resources, each a handful
  * of statements, instead of one transaction per resource. A resource is charged only if its claim
  * holds: its `billing_marks` row moved compare-and-set from the value the meter read (or inserted
- * where none was), or, for a deleted disk, its `released_disks` row deleted; a resource another
+ * where none was), or, for a deleted disk or a released EIP, its `released_disks` / `released_eips` row deleted; a resource another
  * meter settled first is left out of that chunk's charges.
  */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
@@ -14,17 +14,17 @@ type Tx = Transaction<Database>;
 
 export interface Mark { until: number; subscribed: number | null }
 
-/** Hours of pay-as-you-go use added to the resource's row of that item, spec and UTC day. */
+/** Hours (or GB of traffic: `unit`) of pay-as-you-go use added to the resource's row of that item, spec and UTC day. */
 export interface PayAsYouGoUse {
   account_id: string; region_id: string; zone_id: string; resource_id: string; billing_item: string; spec: string;
-  day: string; start_at: number; end_at: number; hours: number; hourly: number;
+  day: string; start_at: number; end_at: number; hours: number; hourly: number; unit?: 'Hour' | 'GB';
 }
 
 export interface Settlement {
   resourceId: string;
   /** The mark the meter read (undefined: none yet). */
   seen: Mark | undefined;
-  /** The mark after this settlement; null for a deleted disk, whose mark goes with its `released_disks` row. */
+  /** The mark after this settlement; null for a deleted disk or released EIP, whose mark goes with its `released_disks` / `released_eips` row. */
   next: Mark | null;
   payAsYouGo: PayAsYouGoUse[];
   /** Subscription purchases and renewals, charged whole. */
@@ -53,8 +53,9 @@ async function claim(trx: Tx, chunk: Settlement[]): Promise<Set<string>> {
   const won = new Set<string>();
   const released = chunk.filter((s) => s.next === null).map((s) => s.resourceId);
   if (released.length) {
-    const gone = await trx.deleteFrom('released_disks').where('disk_id', 'in', released).returning('disk_id').execute();
-    const ids = gone.map((r) => r.disk_id);
+    const disks = await trx.deleteFrom('released_disks').where('disk_id', 'in', released).returning('disk_id').execute();
+    const eips = await trx.deleteFrom('released_eips').where('eip_id', 'in', released).returning('eip_id').execute();
+    const ids = [...disks.map((r) => r.disk_id), ...eips.map((r) => r.eip_id)];
     if (ids.length) await trx.deleteFrom('billing_marks').where('resource_id', 'in', ids).execute();
     for (const id of ids) won.add(id);
   }
@@ -87,10 +88,10 @@ async function claim(trx: Tx, chunk: Settlement[]): Promise<Set<string>> {
  * Adds each use to its resource's row of that item, spec and day (the unique `billing_usage_payg_day`),
  * inserting the rows a day does not have yet: one multi-row upsert per few thousand uses.
  */
-async function addPayAsYouGo(trx: Tx, uses: PayAsYouGoUse[]): Promise<void> {
-  const rows = uses.map(({ hours, hourly, ...k }): Insertable<BillingUsageTable> => ({
-    ...k, subscription_type: 'PayAsYouGo', billing_cycle: k.day.slice(0, 7), usage: hours, usage_unit: 'Hour',
-    list_price: hourly, list_price_unit: 'Hour', original_amount: hours * hourly, amount: hours * hourly,
+export async function addPayAsYouGo(trx: Tx, uses: PayAsYouGoUse[]): Promise<void> {
+  const rows = uses.map(({ hours, hourly, unit = 'Hour', ...k }): Insertable<BillingUsageTable> => ({
+    ...k, subscription_type: 'PayAsYouGo', billing_cycle: k.day.slice(0, 7), usage: hours, usage_unit: unit,
+    list_price: hourly, list_price_unit: unit, original_amount: hours * hourly, amount: hours * hourly,
   }));
   for (const chunk of statementChunks(rows)) {
     await trx.insertInto('billing_usage').values(chunk)

@@ -75,6 +75,8 @@ export const UNIQUE_INDEXES: readonly UniqueIndex[] = [
   internal('billing_marks_pkey', 'billing_marks', ['resource_id']),
   // A deleted disk's billing facts, written once by the transaction deleting it.
   internal('released_disks_pkey', 'released_disks', ['disk_id']),
+  internal('released_eips_pkey', 'released_eips', ['eip_id']),
+  internal('traffic_baselines_pkey', 'traffic_baselines', ['address']),
   // An account's balance adjustment, upserted by the operator's SetAccountBalance.
   internal('account_balances_pkey', 'account_balances', ['account_id']),
   // One pay-as-you-go row per resource, item, spec and day, added to by the meter only.

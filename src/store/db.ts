@@ -43,6 +43,7 @@ import * as m0039 from './migrations/0039_renew_downgrade.js';
 import * as m0040 from './migrations/0040_private_ip_free_from.js';
 import * as m0041 from './migrations/0041_account_balances.js';
 import * as m0042 from './migrations/0042_cms_events.js';
+import * as m0043 from './migrations/0043_eip_traffic_billing.js';
 
 export type Db = Kysely<Database>;
 
@@ -85,6 +86,7 @@ const migrations: Record<string, Migration> = {
   '0040_private_ip_free_from': m0040,
   '0041_account_balances': m0041,
   '0042_cms_events': m0042,
+  '0043_eip_traffic_billing': m0043,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -4,7 +4,7 @@
  *
  *   insertEip(trx, row)                         → a new EIP (Available)
  *   setEipStatus(trx, row, to, now, patch?)     → compare-and-set on the status read, with a transition row
- *   deleteEip(trx, row)                          → compare-and-set delete; frees the address and the tags
+ *   deleteEip(trx, row, now)                     → compare-and-set delete; frees the address and the tags, kept for the meter
  *   eipsOfInstances(db, ids)                     → the EIP each instance has (any status but Available)
  *   dropEipsOfInstance(trx, instanceId, now)     → a released instance's EIPs are Available again
  *   eipsOfInterfaces(db, eniIds)                 → the EIPs of each secondary ENI, by private address
@@ -88,10 +88,15 @@ export async function setEipStatus(trx: Q, row: Pick<EipRow, 'id' | 'status'>, t
   return true;
 }
 
-/** Deletes an EIP still in the status read, with its address and tags; false when it moved on. */
-export async function deleteEip(trx: Q, row: Pick<EipRow, 'id' | 'status'>): Promise<boolean> {
-  const r = await trx.deleteFrom('eips').where('id', '=', row.id).where('status', '=', row.status).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) return false;
+/**
+ * Deletes an EIP still in the status read, with its address and tags; false when it moved on.
+ * What the meter needs to bill its last partial hour stays in `released_eips` (billed from there).
+ */
+export async function deleteEip(trx: Q, row: Pick<EipRow, 'id' | 'status'>, now: number): Promise<boolean> {
+  const gone = await trx.deleteFrom('eips').where('id', '=', row.id).where('status', '=', row.status)
+    .returning(['account_id', 'region_id', 'bandwidth', 'internet_charge_type', 'created_at']).executeTakeFirst();
+  if (!gone) return false;
+  await trx.insertInto('released_eips').values({ ...gone, eip_id: row.id, released_at: now }).execute();
   await releasePublicIps(trx, row.id);
   await trx.deleteFrom('tags').where('resource_id', '=', row.id).execute();
   return true;

@@ -818,7 +818,7 @@ export interface BillingUsageTable {
   region_id: string;
   zone_id: string;
   resource_id: string;
-  billing_item: string; // InstanceType | SystemDisk | DataDisk | InternetMaxBandwidthOut
+  billing_item: string; // InstanceType | SystemDisk | DataDisk | InternetMaxBandwidthOut | Bandwidth (EIP) | Traffic (GB)
   subscription_type: string; // PayAsYouGo | Subscription
   spec: string;
   day: string; // yyyy-MM-dd (UTC)
@@ -841,6 +841,24 @@ export interface BillingMarkTable {
 }
 
 /** A deleted pay-as-you-go disk the meter has not billed to its deletion yet (migration 0035). */
+/** A released pay-as-you-go EIP kept until the meter bills its last partial hour (migration 0043). */
+export interface ReleasedEipTable {
+  eip_id: string;
+  account_id: string;
+  region_id: string;
+  bandwidth: number;
+  internet_charge_type: string;
+  created_at: number;
+  released_at: number;
+}
+
+/** The outbound byte counter of a public address the meter billed up to (migration 0043). */
+export interface TrafficBaselineTable {
+  address: string;
+  epoch: string;
+  bytes: number;
+}
+
 export interface ReleasedDiskTable {
   disk_id: string;
   account_id: string;
@@ -866,6 +884,8 @@ export interface Database {
   billing_usage: BillingUsageTable;
   billing_marks: BillingMarkTable;
   released_disks: ReleasedDiskTable;
+  released_eips: ReleasedEipTable;
+  traffic_baselines: TrafficBaselineTable;
   access_key_usage: AccessKeyUsageTable;
   sealed_store: SealedStoreTable;
   audit_events: AuditEventTable;

@@ -88,6 +88,28 @@ test('qemu through the API: boot, user data, SSH with the key pair, metadata, se
     assert.equal((await curl(`http://${ip}/`)).code, '000');
     assert.ok(closeMs < 1000, `rule took ${closeMs} ms to apply`);
 
+    // A prefix-list rule follows an edit of the list: port 80 opened only through a list holding the
+    // VPC's block (the namespace's address on the bridge is in it), closed when ModifyPrefixList removes it.
+    await s.ecs.revokeSecurityGroup(new $Ecs.RevokeSecurityGroupRequest({ ...perm, portRange: '80/80', policy: 'drop', priority: '1' }));
+    await s.ecs.revokeSecurityGroup(new $Ecs.RevokeSecurityGroupRequest({ ...perm, portRange: '80/80' }));
+    const prefixListId = (await s.ecs.createPrefixList(new $Ecs.CreatePrefixListRequest({
+      regionId: R, addressFamily: 'IPv4', maxEntries: 10, prefixListName: 'qemu-api-peers',
+      entry: ['192.168.0.0/16', '10.99.0.0/24'].map((cidr) => new $Ecs.CreatePrefixListRequestEntry({ cidr })),
+    }))).body!.prefixListId!;
+    const { sourceCidrIp: _everyone, ...fromList } = perm;
+    await s.ecs.authorizeSecurityGroup(new $Ecs.AuthorizeSecurityGroupRequest({ ...fromList, sourcePrefixListId: prefixListId, portRange: '80/80' }));
+    const listOpened = Date.now();
+    do await s.settle(); while ((await curl(`http://${ip}/`, 0.3)).code !== '200' && Date.now() - listOpened < 5000);
+    t.diagnostic(`AuthorizeSecurityGroup SourcePrefixListId tcp 80 → port open: ${Date.now() - listOpened} ms`);
+    assert.equal((await curl(`http://${ip}/`)).code, '200', 'the prefix list lets the namespace in');
+    await s.ecs.modifyPrefixList(new $Ecs.ModifyPrefixListRequest({
+      regionId: R, prefixListId, removeEntry: [new $Ecs.ModifyPrefixListRequestRemoveEntry({ cidr: '192.168.0.0/16' })],
+    }));
+    const listEdited = Date.now();
+    do await s.settle(); while ((await curl(`http://${ip}/`, 0.3)).code === '200' && Date.now() - listEdited < 5000);
+    t.diagnostic(`ModifyPrefixList (entry removed) → port closed: ${Date.now() - listEdited} ms`);
+    assert.equal((await curl(`http://${ip}/`)).code, '000', 'the edited list no longer lets the namespace in');
+
     // SSH with the key pair's private key; the guest reads its own metadata.
     const ssh = guestSsh(nsName, keyFile, ip);
     assert.equal(await ssh('hostname'), 'qemu-api-host');

@@ -23,6 +23,7 @@ import { Netns, bridgeName, netnsUnavailable } from '../../src/network/netns.js'
 import { applyEipWire, internetBridgeName, renderEipNat } from '../../src/network/eip-wire.js';
 import { gatherEipMappings, gatherPolicy } from '../../src/network/enforcer.js';
 import { $Ecs, startTestServer } from '../helpers/server.js';
+import { plugStandIn } from './fixtures.js';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { launch, networkOf, R } from '../api/storage-fixtures.js';
 
@@ -164,17 +165,8 @@ test('an instance\'s NAT public address and an EIP on a secondary ENI, compiled 
     const gateway = '192.168.15.253';
     await ns.ensureBridge(net.vpcId, [`${gateway}/20`]);
     const inet = await applyEipWire(ns, owner, [], '203.0.113.1/24');
-    const plug = async (name: string, bridge: string, ip: string, prefix: number, gw: string, i: number) => {
-      await run('ip', ['netns', 'add', name]);
-      const host = `onv${tag.slice(-6)}${i}`;
-      await run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name]);
-      await run('ip', ['link', 'set', host, 'netns', ns.name]);
-      await ns.ip(['link', 'set', host, 'master', bridge, 'up']);
-      await run('ip', ['-n', name, 'addr', 'add', `${ip}/${prefix}`, 'dev', 'eth0']);
-      await run('ip', ['-n', name, 'link', 'set', 'eth0', 'up']);
-      await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-      await run('ip', ['-n', name, 'route', 'add', 'default', 'via', gw]);
-    };
+    const plug = (name: string, bridge: string, ip: string, prefix: number, gw: string, i: number) =>
+      plugStandIn(ns, name, bridge, `onv${tag.slice(-6)}${i}`, ip, prefix, gw);
     await plug(vmGuest, bridgeName(net.vpcId), vmIp, 20, gateway, 0);
     await plug(eniGuest, bridgeName(net.vpcId), eni.privateIpAddress!, 20, gateway, 1);
     await plug(client.name, inet, client.ip, 24, '203.0.113.1', 2);

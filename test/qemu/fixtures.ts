@@ -124,3 +124,18 @@ export async function httpGet(port: number, path: string) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
   return { status: res.status, body: (await res.text()).trim() };
 }
+
+/**
+ * A stand-in guest for the wire tests: namespace `name` whose eth0 (address `ip/prefix`, default
+ * route via `gw`) is a veth plugged into `bridge` of the server's namespace as `hostIf`.
+ */
+export async function plugStandIn(ns: Netns, name: string, bridge: string, hostIf: string, ip: string, prefix: number, gw: string): Promise<void> {
+  await run('ip', ['netns', 'add', name]);
+  await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name]);
+  await run('ip', ['link', 'set', hostIf, 'netns', ns.name]);
+  await ns.ip(['link', 'set', hostIf, 'master', bridge, 'up']);
+  await run('ip', ['-n', name, 'addr', 'add', `${ip}/${prefix}`, 'dev', 'eth0']);
+  await run('ip', ['-n', name, 'link', 'set', 'eth0', 'up']);
+  await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  await run('ip', ['-n', name, 'route', 'add', 'default', 'via', gw]);
+}

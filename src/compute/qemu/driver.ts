@@ -21,6 +21,7 @@
 import { readFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EipMapping } from '../../network/eip-wire.js';
+import type { TrafficCounter } from '../../domain/billing/traffic.js';
 import type { WireEntry } from '../../network/route-wire.js';
 import type { ComputeDriver, GuestDisk, GuestNic, GuestSettings, GuestSpec, HostInventory, MonitorSample, NicSecurityPolicy, PowerState } from '../driver.js';
 import { tapName, type Netns } from '../../network/netns.js';
@@ -288,6 +289,7 @@ export class QemuDriver implements ComputeDriver {
   ensureMetadataService(): Promise<void> { return this.hostNetwork.ensureMetadataService(); }
   applySecurityPolicy(nics: NicSecurityPolicy[], members: Record<string, string[]>): Promise<void> { return this.hostNetwork.applySecurityPolicy(nics, members); }
   applyEipWire(mappings: EipMapping[]): Promise<void> { return this.hostNetwork.applyEipWire(mappings); }
+  publicTrafficCounters(): Promise<TrafficCounter[]> { return this.hostNetwork.publicTrafficCounters(); }
   applyRouteWire(entries: WireEntry[], vswitches: { vpcId: string; cidr: string }[]): Promise<void> { return this.hostNetwork.applyRouteWire(entries, vswitches); }
   applyIpv6Wire(vswitches: { vpcId: string; ipv6Cidr: string }[]): Promise<void> { return this.hostNetwork.applyIpv6Wire(vswitches); }
   /** The private IP and the namespace to reach a netns guest from the host (`ip netns exec <netns> …`). */

@@ -20,6 +20,8 @@ import { Netns, netnsUnavailable, tapName } from '../../network/netns.js';
 import { METADATA_ADDRESS, ident, renderRuleset } from '../../network/nft-compiler.js';
 import { applyIpv6Wire, planIpv6Wire, type Ipv6VSwitch } from '../../network/ipv6-wire.js';
 import { applyEipWire, internetBridgeName, type EipMapping } from '../../network/eip-wire.js';
+import { EipTrafficTally } from '../../network/eip-traffic.js';
+import type { TrafficCounter } from '../../domain/billing/traffic.js';
 import { applyRouteWire, planRouteWire, type WireEntry } from '../../network/route-wire.js';
 import type { VmRecord } from './layout.js';
 import { guestNetwork } from './seed.js';
@@ -49,6 +51,8 @@ export class QemuHostNetwork {
   private lastRuleset = '';
   private lastEipWire = '';
   private lastEipWireAt = 0;
+  /** The EIP wire's outbound bytes per address, across its rebuilds (the meter's PayByTraffic counters). */
+  private readonly traffic = new EipTrafficTally();
   /** The IPv6 source-check table (a `bridge` table) may exist: a ruleset without it then removes it. */
   private sourceCheckMaybe = true;
   /** The last IPv6 gateway apply found no VSwitch with IPv6 (and removed any gateway left): nothing to do until one has. */
@@ -241,9 +245,15 @@ export class QemuHostNetwork {
     const key = JSON.stringify(mappings);
     if (key === this.lastEipWire && Date.now() - this.lastEipWireAt < 30_000) return;
     // OPENECS_INTERNET_GATEWAY (`a.b.c.d/prefix`): the namespace's address on the internet bridge, for what the operator plugs into it.
-    await applyEipWire(this.netns, this.owner, mappings, this.env.OPENECS_INTERNET_GATEWAY || undefined);
+    await applyEipWire(this.netns, this.owner, mappings, this.env.OPENECS_INTERNET_GATEWAY || undefined, this.traffic);
     this.lastEipWire = key;
     this.lastEipWireAt = Date.now();
+  }
+
+  /** Outbound bytes per public address on the EIP wire (netns mode; none in user mode, which has no wire). */
+  async publicTrafficCounters(): Promise<TrafficCounter[]> {
+    if ((await this.mode()) !== 'netns') return [];
+    return this.traffic.counters(this.netns, internetBridgeName(this.owner));
   }
 
   /**

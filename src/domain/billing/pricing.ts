@@ -69,6 +69,11 @@ export function bandwidthHourPrice(t: PriceTable, regionId: string, chargeType: 
   return mbps * t.bandwidth.payByBandwidthMbpsHour * regionFactor(t, regionId);
 }
 
+/** The list price of a GB of outbound traffic (PayByTraffic) in a region. */
+export function trafficGBPrice(t: PriceTable, regionId: string): number {
+  return t.bandwidth.payByTrafficGB * regionFactor(t, regionId);
+}
+
 /** A subscription period as the table's discounts count it: whole years when the months make some. */
 export function normalPeriod(unit: PriceUnit, period: number): { unit: PriceUnit; period: number } {
   return unit === 'Month' && period >= 12 && period % 12 === 0 ? { unit: 'Year', period: period / 12 } : { unit, period };

@@ -22,7 +22,7 @@ export async function reconcileEip(op: OperationRow, env: EngineEnv): Promise<Re
   const now = clock.now();
   const moved = await db.transaction().execute(async (trx) => {
     const ok = to === 'Released'
-      ? await deleteEip(trx, eip)
+      ? await deleteEip(trx, eip, now)
       : await setEipStatus(trx, eip, to, now, to === 'Available' ? { instance_id: '', instance_type: '', private_ip: '' } : {});
     if (ok) await requestSecurityPolicy(trx, now);
     return ok;
