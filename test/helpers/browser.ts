@@ -88,15 +88,21 @@ export function consoleActions(current: () => Page) {
         .map((a) => a.finished.catch(() => undefined))));
     },
     /**
-     * pickOption once the modal has finished opening, checking the select took the option, again if
-     * not: a dropdown opened while its modal still moves can close under the click.
+     * pickOption once the modal and the dropdown have finished moving, checking the select took the
+     * option, again if not: a dropdown opened while its modal still moves can close under the click,
+     * or leave its option never stable enough to click (then it is closed and opened anew).
      */
     async pickOptionChecked(testId: string, text: string) {
       const page = current();
+      const dropdown = page.locator('.ant-select-dropdown:visible');
       for (let i = 0; i < 3; i++) {
         await this.animationsDone();
-        await this.pickOption(testId, text);
-        if (await page.getByTestId(testId).filter({ hasText: text }).count()) return;
+        await page.getByTestId(testId).click();
+        await this.animationsDone();
+        const clicked = await dropdown.locator('.ant-select-item-option').filter({ hasText: text }).first()
+          .click({ timeout: 3000 }).then(() => true, () => false);
+        if (clicked && await page.getByTestId(testId).filter({ hasText: text }).count()) return;
+        if (await dropdown.count()) await page.getByTestId(testId).click();
         await page.waitForTimeout(300);
       }
       throw new Error(`${testId}: ${text} could not be picked`);
