@@ -23,7 +23,7 @@ import { Netns, bridgeName, netnsUnavailable } from '../../src/network/netns.js'
 import { applyEipWire, internetBridgeName, renderEipNat } from '../../src/network/eip-wire.js';
 import { gatherEipMappings, gatherPolicy } from '../../src/network/enforcer.js';
 import { $Ecs, startTestServer } from '../helpers/server.js';
-import { plugStandIn } from './fixtures.js';
+import { plugStandIn, removeStandIns } from './fixtures.js';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { launch, networkOf, R } from '../api/storage-fixtures.js';
 
@@ -194,13 +194,7 @@ test('an instance\'s NAT public address and an EIP on a secondary ENI, compiled 
     assert.equal((await fetch(vmGuest, `http://${client.ip}/`)).code, '000', 'nor does the instance reach the internet');
     assert.equal((await fetch(client.name, `http://${eip.eipAddress}/`)).code, '200', 'the ENI\'s EIP still does');
   } finally {
-    for (const name of [vmGuest, eniGuest, client.name, ns.name]) {
-      for (const pid of (await run('ip', ['netns', 'pids', name]).catch(() => ({ stdout: '' }))).stdout.split('\n').map(Number).filter(Boolean)) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      }
-      if (name !== ns.name) await run('ip', ['netns', 'del', name]).catch(() => {});
-    }
-    await ns.destroy();
+    await removeStandIns(ns, [vmGuest, eniGuest, client.name]);
     await rm(www, { recursive: true, force: true });
     await s.close();
   }

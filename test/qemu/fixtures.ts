@@ -139,3 +139,14 @@ export async function plugStandIn(ns: Netns, name: string, bridge: string, hostI
   await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
   await run('ip', ['-n', name, 'route', 'add', 'default', 'via', gw]);
 }
+
+/** Tears down stand-ins and the server's namespace: every process in them killed, the stand-ins' namespaces deleted, `ns` destroyed. */
+export async function removeStandIns(ns: Netns, standIns: readonly string[]): Promise<void> {
+  for (const name of [...standIns, ns.name]) {
+    for (const pid of (await run('ip', ['netns', 'pids', name]).catch(() => ({ stdout: '' }))).stdout.split('\n').map(Number).filter(Boolean)) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    if (name !== ns.name) await run('ip', ['netns', 'del', name]).catch(() => {});
+  }
+  await ns.destroy();
+}

@@ -25,7 +25,7 @@ import { SimDriver } from '../../src/compute/sim.js';
 import type { TrafficCounter } from '../../src/domain/billing/traffic.js';
 import { SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
 import { $Ecs, startTestServer } from '../helpers/server.js';
-import { plugStandIn } from './fixtures.js';
+import { plugStandIn, removeStandIns } from './fixtures.js';
 import { launch, networkOf, R } from '../api/storage-fixtures.js';
 
 const H = 3_600_000;
@@ -107,13 +107,7 @@ test('an instance\'s PayByTraffic NAT address: the bytes it sent out, across wir
     const again = await db.selectFrom('billing_usage').select('usage').where('resource_id', '=', vm).where('billing_item', '=', 'Traffic').execute();
     assert.deepEqual(again.map((r) => Number(r.usage)), [sent / 1e9]);
   } finally {
-    for (const name of [guest, client.name, ns.name]) {
-      for (const pid of (await run('ip', ['netns', 'pids', name]).catch(() => ({ stdout: '' }))).stdout.split('\n').map(Number).filter(Boolean)) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      }
-      if (name !== ns.name) await run('ip', ['netns', 'del', name]).catch(() => {});
-    }
-    await ns.destroy();
+    await removeStandIns(ns, [guest, client.name]);
     await rm(www, { recursive: true, force: true });
     await s.close();
   }
