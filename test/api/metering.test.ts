@@ -7,13 +7,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import Bss, * as $Bss from '@alicloud/bssopenapi20171214';
 import * as $OpenApi from '@alicloud/openapi-core';
 import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
-import { SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
+import { TABLE, G7_LARGE_HOUR } from '../helpers/shipped-prices.js';
 import { settleUsage } from '../../src/engine/metering.js';
 import { storeVersion } from '../../src/store/db.js';
 
@@ -21,8 +20,6 @@ const BssClient: typeof Bss.default = (Bss as any).default ?? Bss;
 const R = 'cn-hangzhou';
 const H = 3_600_000;
 const MIN = 60_000;
-const TABLE = JSON.parse(readFileSync(SHIPPED_PRICE_TABLE, 'utf8'));
-const G7_LARGE_HOUR = 2 * TABLE.instanceFamilies['ecs.g7'].vcpuHour + 8 * TABLE.instanceFamilies['ecs.g7'].memoryGiBHour;
 const diskHour = (category: string, gib: number) => gib * TABLE.diskCategories[category].gibMonth / TABLE.hoursPerUnit.Month;
 
 /** Counts the INSERT, UPDATE and DELETE statements run through the Kysely it is plugged into. */

@@ -7,21 +7,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import Bss, * as $Bss from '@alicloud/bssopenapi20171214';
 import * as $OpenApi from '@alicloud/openapi-core';
 import { $Ecs, AK, SECRET, startTestServer, type TestServer, expectRefused } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
 import { parsePriceTable } from '../../src/domain/billing/price-table.js';
-import { SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
+import { TABLE, r4, G7_LARGE_HOUR } from '../helpers/shipped-prices.js';
 
 const BssClient: typeof Bss.default = (Bss as any).default ?? Bss;
 const R = 'cn-hangzhou';
 const H = 3_600_000;
-const TABLE = JSON.parse(readFileSync(SHIPPED_PRICE_TABLE, 'utf8'));
-const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
-/** ecs.g7.large from the table: 2 vCPU, 8 GiB. */
-const G7_LARGE_HOUR = 2 * TABLE.instanceFamilies['ecs.g7'].vcpuHour + 8 * TABLE.instanceFamilies['ecs.g7'].memoryGiBHour;
 const G7_XLARGE_HOUR = 2 * G7_LARGE_HOUR;
 const essdHour = (gib: number) => gib * TABLE.diskCategories.cloud_essd.gibMonth / TABLE.hoursPerUnit.Month;
 /** A disk's hourly price from the table (ESSD at PL1). */

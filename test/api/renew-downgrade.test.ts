@@ -6,21 +6,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import PopCore from '@alicloud/pop-core';
 import Bss, * as $Bss from '@alicloud/bssopenapi20171214';
 import * as $OpenApi from '@alicloud/openapi-core';
 import { $Ecs, AK, SECRET, startTestServer, type TestServer, expectRefused } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
-import { SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
+import { TABLE, r4, G7_LARGE_HOUR } from '../helpers/shipped-prices.js';
 
 const Pop: typeof PopCore = (PopCore as any).default ?? PopCore;
 const BssClient: typeof Bss.default = (Bss as any).default ?? Bss;
 const R = 'cn-hangzhou';
 const DAY = 86_400_000;
-const TABLE = JSON.parse(readFileSync(SHIPPED_PRICE_TABLE, 'utf8'));
-const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
-const G7_LARGE_HOUR = 2 * TABLE.instanceFamilies['ecs.g7'].vcpuHour + 8 * TABLE.instanceFamilies['ecs.g7'].memoryGiBHour;
 /** A month of the type as a subscription order bills it (720 hours, the Month discount). */
 const monthOf = (hourly: number) => Math.round(r4(r4(hourly * 720) * 0.85) * 100) / 100;
 

@@ -11,13 +11,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import Bss, * as $Bss from '@alicloud/bssopenapi20171214';
 import * as $OpenApi from '@alicloud/openapi-core';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { $Ecs, AK, SECRET, startTestServer, type TestServer } from '../helpers/server.js';
 import { createNetwork, runRequest, type Network } from '../helpers/fixtures.js';
-import { SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
+import { TABLE } from '../helpers/shipped-prices.js';
 import { SimDriver } from '../../src/compute/sim.js';
 import type { TrafficCounter } from '../../src/domain/billing/traffic.js';
 
@@ -25,7 +24,6 @@ const BssClient: typeof Bss.default = (Bss as any).default ?? Bss;
 const R = 'cn-hangzhou';
 const H = 3_600_000;
 const MIN = 60_000;
-const TABLE = JSON.parse(readFileSync(SHIPPED_PRICE_TABLE, 'utf8'));
 const MBPS_HOUR = TABLE.bandwidth.payByBandwidthMbpsHour * TABLE.regions[R];
 const PER_GB = TABLE.bandwidth.payByTrafficGB * TABLE.regions[R];
 const money = (x: number) => Math.round(x * 100) / 100;

@@ -12,7 +12,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, which } from '../../src/host/exec.js';
@@ -23,14 +22,13 @@ import { EipTrafficTally } from '../../src/network/eip-traffic.js';
 import { gatherEipMappings, gatherPolicy } from '../../src/network/enforcer.js';
 import { SimDriver } from '../../src/compute/sim.js';
 import type { TrafficCounter } from '../../src/domain/billing/traffic.js';
-import { SHIPPED_PRICE_TABLE } from '../../src/price-table-file.js';
+import { TABLE } from '../helpers/shipped-prices.js';
 import { $Ecs, startTestServer } from '../helpers/server.js';
 import { plugStandIn, removeStandIns } from './fixtures.js';
 import { launch, networkOf, R } from '../api/storage-fixtures.js';
 
 const H = 3_600_000;
 const MB = 1_000_000;
-const TABLE = JSON.parse(readFileSync(SHIPPED_PRICE_TABLE, 'utf8'));
 const PER_GB = TABLE.bandwidth.payByTrafficGB * TABLE.regions[R];
 
 /** The sim driver with the wire's tally as its traffic counters (the QEMU driver's, without QEMU). */
